@@ -1,0 +1,9 @@
+/** weft's OpenFlow 1.3 codec and packet-header library: the public API. */
+export { decode, encode, codecForName, codecForType } from './openflow/codec.js';
+export { Framer } from './openflow/framer.js';
+export { OfCodecError } from './openflow/error.js';
+export * from './openflow/error-codes.js';
+export * from './openflow/constants.js';
+export type * from './openflow/types.js';
+export { Reader, macToString, toHex } from './wire/reader.js';
+export { Writer, parseMac, fromHex } from './wire/writer.js';
