@@ -5,5 +5,8 @@ export { OfCodecError } from './openflow/error.js';
 export * from './openflow/error-codes.js';
 export * from './openflow/constants.js';
 export type * from './openflow/types.js';
+export { formatMessage, formatMatch, formatActions, formatInstructions } from './openflow/format.js';
+export * from './openflow/json.js';
 export { Reader, macToString, toHex } from './wire/reader.js';
 export { Writer, parseMac, fromHex } from './wire/writer.js';
+export * as packet from './packet/index.js';

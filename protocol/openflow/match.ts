@@ -1,18 +1,118 @@
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
+import { OFPMT } from './constants.js';
+import { OfCodecError } from './error.js';
+import { OFPBMC, OFPET } from './error-codes.js';
+import type { OxmBasic, OxmFieldName, OxmValueTypes } from './oxm-types.js';
+import { decodeOxm, encodeOxm, OXM_FIELDS, oxmField } from './oxm.js';
+import { checkPrerequisites } from './match-prereq.js';
 import type { Match } from './types.js';
 
-// STUB: to be implemented (structures helper). Signatures are the contract.
+export { checkPrerequisites } from './match-prereq.js';
 
-/** Decode an ofp_match (type OFPMT_OXM, length, OXM TLVs, padding to 8) at the reader's position. */
+/**
+ * Decode an ofp_match (type OFPMT_OXM, length, OXM TLVs, padding to 8) at the reader's position.
+ * What a switch sends is taken as is: no prerequisite or duplicate checks on decode.
+ */
 export function decodeMatch(r: Reader): Match {
-  void r;
-  throw new Error('decodeMatch: not implemented');
+  if (r.end - r.pos < 4) {
+    throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_LEN, `match header needs 4 bytes, ${r.end - r.pos} left`);
+  }
+  const type = r.dv.getUint16(r.pos);
+  const length = r.dv.getUint16(r.pos + 2);
+  if (type !== OFPMT.OXM) {
+    throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_TYPE, `match type ${type} is not OFPMT_OXM (1)`);
+  }
+  const padded = (length + 7) & ~7;
+  if (length < 4 || padded > r.end - r.pos) {
+    throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_LEN, `match length ${length} (${padded} padded) does not fit the ${r.end - r.pos} bytes left`);
+  }
+  const end = r.pos + length;
+  const next = r.pos + padded;
+  r.pos += 4;
+  const match: Match = [];
+  // Decode the OXMs within [pos, end) on the caller's reader, then restore its window.
+  const outerEnd = r.end;
+  r.end = end;
+  try {
+    while (r.pos < end) match.push(decodeOxm(r));
+  } finally {
+    r.end = outerEnd;
+  }
+  r.pos = next;
+  return match;
 }
 
-/** Encode an ofp_match including its header and padding to 8 bytes. */
+/**
+ * Encode an ofp_match including its header and padding to 8 bytes. Basic fields are checked:
+ * values and masks, no field twice, and every field's prerequisites present (OFPBMC_BAD_PREREQ
+ * with a message naming what is missing).
+ */
 export function encodeMatch(w: Writer, match: Match): void {
-  void w;
-  void match;
-  throw new Error('encodeMatch: not implemented');
+  if (!Array.isArray(match)) {
+    throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_TYPE, `match must be an array of OXM entries`);
+  }
+  const start = w.pos;
+  w.u16(OFPMT.OXM);
+  w.u16(0);
+  // Values first, so a malformed eth_type is reported as such rather than as a missing prereq.
+  for (let i = 0; i < match.length; i++) encodeOxm(w, match[i]!);
+  checkPrerequisites(match);
+  const length = w.pos - start;
+  if (length > 0xffff) {
+    throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_LEN, `match of ${length} bytes exceeds 65535`);
+  }
+  w.patchU16(start + 2, length);
+  w.padTo(start, 8);
 }
+
+/** What buildMatch accepts per field: the value, or { value, mask } for maskable fields. */
+export type MatchSpec = {
+  [K in OxmFieldName]?: OxmValueTypes[K] | { value: OxmValueTypes[K]; mask?: OxmValueTypes[K] };
+};
+
+/**
+ * Build a match from an object, in the order the keys are given:
+ * `buildMatch({ in_port: 1, eth_type: 0x800, ipv4_src: '10.0.0.1', eth_dst: { value, mask } })`.
+ * Values are checked when the match is encoded; unknown names are rejected here.
+ */
+export function buildMatch(spec: MatchSpec): Match {
+  const out: Match = [];
+  for (const name of Object.keys(spec)) {
+    const v = (spec as Record<string, unknown>)[name];
+    if (v === undefined) continue;
+    if (oxmField(name) === undefined) {
+      throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_FIELD, `unknown match field ${JSON.stringify(name)}`);
+    }
+    if (typeof v === 'object' && v !== null && 'value' in v) {
+      const { value, mask } = v as { value: unknown; mask?: unknown };
+      out.push((mask === undefined ? { field: name, value } : { field: name, value, mask }) as OxmBasic);
+    } else {
+      out.push({ field: name, value: v } as OxmBasic);
+    }
+  }
+  return out;
+}
+
+/** The value of a basic field in a match, or undefined when the match does not have it. */
+export function matchGet<K extends OxmFieldName>(match: Match, field: K): OxmValueTypes[K] | undefined {
+  for (let i = 0; i < match.length; i++) {
+    const e = match[i]!;
+    if (e.field === field) return (e as unknown as { value: OxmValueTypes[K] }).value;
+  }
+  return undefined;
+}
+
+/** The whole entry (value and mask) of a basic field, or undefined. */
+export function matchEntry<K extends OxmFieldName>(match: Match, field: K): Extract<OxmBasic, { field: K }> | undefined {
+  for (let i = 0; i < match.length; i++) {
+    const e = match[i]!;
+    if (e.field === field) return e as Extract<OxmBasic, { field: K }>;
+  }
+  return undefined;
+}
+
+/** Field numbers by name, for callers that index per-field tables (e.g. table features). */
+export const OXM_FIELD_NUMBERS: Readonly<Record<OxmFieldName, number>> = Object.fromEntries(
+  OXM_FIELDS.map((d) => [d.name, d.num]),
+) as Record<OxmFieldName, number>;

@@ -1,0 +1,105 @@
+/**
+ * The contract between weft and its apps. An app is a set of event handlers: the host calls
+ * them in load order and sends what they return. Apps never touch sockets or timers, and read
+ * the time only through ctx.now(), so they run the same against a real switch or a fake one.
+ */
+import type { Action, ErrorMsg, FeaturesReply, FlowMod, FlowRemoved, OfMessage, PacketIn, Port, PortStatus, DescStats } from '../../protocol/index.js';
+import type { Dpid, Out, Outbox } from './outbox.js';
+import type { Frame } from './frame.js';
+
+/** A read-only view of a connected switch. */
+export interface SwitchView {
+  readonly dpid: Dpid;
+  readonly datapathId: bigint;
+  readonly nTables: number;
+  readonly features: FeaturesReply;
+  /** Current ports by number (PORT_STATUS already applied when portStatus is delivered). */
+  readonly ports: ReadonlyMap<number, Port>;
+  readonly desc: DescStats | undefined;
+  readonly remoteAddress: string;
+  readonly connectedAt: number;
+}
+
+/** A packet-in with its frame decoded on first use. */
+export interface PacketInEvent {
+  readonly msg: PacketIn;
+  /** in_port from the packet-in's match (0 if the switch left it out). */
+  readonly inPort: number;
+  readonly reason: number;
+  readonly tableId: number;
+  readonly cookie: bigint;
+  /** The frame bytes (possibly truncated to miss_send_len). */
+  readonly data: Uint8Array;
+  /** The decoded frame; computed once, on first read. */
+  readonly frame: Frame;
+  /** True when the packet-in came from a table miss (or a flow no app owns). */
+  readonly miss: boolean;
+}
+
+/** The logger an app gets (a pino child logger named app:<name>). */
+export interface AppLogger {
+  trace(obj: unknown, msg?: string): void;
+  debug(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+/** What the host gives an app in init(). */
+export interface AppContext {
+  readonly name: string;
+  /** The app's id: the high 16 bits of every cookie it owns. */
+  readonly appId: number;
+  /** This app's cookie with low part 0, and the mask that selects the app part. */
+  readonly cookieBase: bigint;
+  readonly cookieMask: bigint;
+  /** A cookie in this app's range (low: up to 48 bits of the app's own). */
+  cookie(low?: number | bigint): bigint;
+  /** Whether a cookie is in this app's range. */
+  owns(cookie: bigint): boolean;
+  /** A flow delete of every flow this app owns (all tables unless one is given). */
+  deleteOwnFlows(table?: number): FlowMod;
+  /** The injected clock, in milliseconds. */
+  now(): number;
+  readonly log: AppLogger;
+  /** Per-app options from the config (appOptions.<name>), or {}. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Currently connected switches. */
+  switches(): SwitchView[];
+  switch(dpid: Dpid | bigint): SwitchView | undefined;
+  /**
+   * Send messages outside an event's return value: for command handlers, which return a
+   * result instead. Messages go through the same ordering and error routing.
+   */
+  emit(out: Outbox): void;
+}
+
+export interface App {
+  /** Unique among loaded apps; also the logger name (app:<name>) and the options key. */
+  readonly name: string;
+  /** A fixed app id (1-65535) for the cookie range; by default the host derives one from the name. */
+  readonly cookie?: number;
+  /**
+   * Receive packet-ins caused by table misses (and by flows no app owns). Packet-ins from a
+   * flow with this app's cookie always reach it.
+   */
+  readonly receiveTableMiss?: boolean;
+  init?(ctx: AppContext): void;
+  switchUp?(sw: SwitchView): Out;
+  switchDown?(sw: SwitchView, reason: string): Out;
+  portStatus?(sw: SwitchView, msg: PortStatus): Out;
+  packetIn?(sw: SwitchView, ev: PacketInEvent): Out;
+  flowRemoved?(sw: SwitchView, msg: FlowRemoved): Out;
+  /** The switch refused `sent` (a message this app emitted) with `err`. */
+  error?(sw: SwitchView, err: ErrorMsg, sent: OfMessage): Out;
+  /** Called every host tick interval with ctx.now(). */
+  tick?(now: number): Out;
+  /** A named command from the operator (REST, CLI); the result is returned to the caller. */
+  command?(name: string, args: unknown): unknown;
+}
+
+/** An app module's default export: an App, or a factory given the app's options. */
+export type AppFactory = (options: Readonly<Record<string, unknown>>) => App;
+export type AppModule = { default: App | AppFactory };
+
+export type { Action, Frame };

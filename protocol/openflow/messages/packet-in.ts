@@ -1,0 +1,71 @@
+import type { Reader } from '../../wire/reader.js';
+import { struct, u8, u16, u32, u64 } from '../../wire/struct.js';
+import { OFPT } from '../constants.js';
+import { decodeMatch, encodeMatch } from '../match.js';
+import { messageCodec } from '../registry.js';
+import { checkFastDecode } from './fast-path.js';
+
+/** ofp_packet_in up to its match; the match, 2 bytes of padding and the frame follow. */
+const head = struct('ofp_packet_in', 16, [
+  ['bufferId', u32],
+  ['totalLen', u16],
+  ['reason', u8],
+  ['tableId', u8],
+  ['cookie', u64],
+]);
+
+/**
+ * The controller's hot path: the head at fixed offsets straight from the reader's DataView.
+ * Checked against `head` at load (fast-path.ts). Small enough for V8 to inline, so the
+ * returned object does not survive into the message.
+ */
+function decodeHead(r: Reader) {
+  r.need(16, head.name);
+  const dv = r.dv;
+  const p = r.pos;
+  r.pos = p + 16;
+  return {
+    bufferId: dv.getUint32(p),
+    totalLen: dv.getUint16(p + 4),
+    reason: dv.getUint8(p + 6),
+    tableId: dv.getUint8(p + 7),
+    cookie: dv.getBigUint64(p + 8),
+  };
+}
+checkFastDecode(head, decodeHead, { bufferId: 0x01020304, totalLen: 0x0506, reason: 7, tableId: 8, cookie: 0x090a0b0c0d0e0f10n });
+
+/**
+ * OFPT_PACKET_IN. The frame is returned as a view into the received buffer, not a copy.
+ */
+export const packetIn = messageCodec({
+  ofpType: OFPT.PACKET_IN,
+  name: 'packetIn',
+  ofpName: 'OFPT_PACKET_IN',
+  // header 8 + head 16 + empty match 8 + pad 2
+  minLength: 34,
+  decode(r, xid) {
+    const h = decodeHead(r);
+    const match = decodeMatch(r);
+    r.skip(2);
+    const data = r.rest();
+    return {
+      type: 'packetIn',
+      xid,
+      bufferId: h.bufferId,
+      totalLen: h.totalLen,
+      reason: h.reason,
+      tableId: h.tableId,
+      cookie: h.cookie,
+      match,
+      data,
+    };
+  },
+  encode(w, msg) {
+    head.encode(w, msg);
+    encodeMatch(w, msg.match);
+    w.zeros(2);
+    w.bytes(msg.data);
+  },
+});
+
+export const codecs = [packetIn];

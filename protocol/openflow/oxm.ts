@@ -1,0 +1,284 @@
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+import { OfCodecError } from './error.js';
+import { OFPBAC, OFPBMC, OFPET } from './error-codes.js';
+import { OFPXMC } from './constants.js';
+import type { OxmBasic, OxmEntry, OxmFieldName, OxmOpaque } from './oxm-types.js';
+import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6Into, parseMacInto } from './oxm-values.js';
+
+/** How a field's value is read and written. Small integers so the hot path is a switch. */
+export const OxmKind = { U8: 0, U16: 1, U24: 2, U32: 3, U64: 4, MAC: 5, IPV4: 6, IPV6: 7 } as const;
+export type OxmKind = (typeof OxmKind)[keyof typeof OxmKind];
+
+export interface OxmFieldDef {
+  readonly name: OxmFieldName;
+  /** oxm_field number within OFPXMC_OPENFLOW_BASIC. */
+  readonly num: number;
+  readonly kind: OxmKind;
+  /** Value width on the wire in bytes (the TLV length is this, or twice this with a mask). */
+  readonly width: number;
+  /** Largest valid value for integer fields narrower than their width (vlan_pcp: 7). */
+  readonly max: number;
+  readonly maskable: boolean;
+}
+
+const WIDTH = [1, 2, 3, 4, 8, 6, 4, 16] as const;
+const FULL = [0xff, 0xffff, 0xffffff, 0xffffffff, 0, 0, 0, 0] as const;
+
+function def(num: number, name: OxmFieldName, kind: OxmKind, maskable: boolean, bits = 0): OxmFieldDef {
+  const max = bits > 0 ? 2 ** bits - 1 : FULL[kind];
+  return { name, num, kind, width: WIDTH[kind], max, maskable };
+}
+
+/**
+ * The 40 basic fields of OpenFlow 1.3.5 (section 7.2.3.7, "Header match fields"), indexed by
+ * field number. Fields narrower than their wire width carry their bit count.
+ */
+export const OXM_FIELDS: readonly OxmFieldDef[] = [
+  def(0, 'in_port', OxmKind.U32, false),
+  def(1, 'in_phy_port', OxmKind.U32, false),
+  def(2, 'metadata', OxmKind.U64, true),
+  def(3, 'eth_dst', OxmKind.MAC, true),
+  def(4, 'eth_src', OxmKind.MAC, true),
+  def(5, 'eth_type', OxmKind.U16, false),
+  def(6, 'vlan_vid', OxmKind.U16, true, 13),
+  def(7, 'vlan_pcp', OxmKind.U8, false, 3),
+  def(8, 'ip_dscp', OxmKind.U8, false, 6),
+  def(9, 'ip_ecn', OxmKind.U8, false, 2),
+  def(10, 'ip_proto', OxmKind.U8, false),
+  def(11, 'ipv4_src', OxmKind.IPV4, true),
+  def(12, 'ipv4_dst', OxmKind.IPV4, true),
+  def(13, 'tcp_src', OxmKind.U16, false),
+  def(14, 'tcp_dst', OxmKind.U16, false),
+  def(15, 'udp_src', OxmKind.U16, false),
+  def(16, 'udp_dst', OxmKind.U16, false),
+  def(17, 'sctp_src', OxmKind.U16, false),
+  def(18, 'sctp_dst', OxmKind.U16, false),
+  def(19, 'icmpv4_type', OxmKind.U8, false),
+  def(20, 'icmpv4_code', OxmKind.U8, false),
+  def(21, 'arp_op', OxmKind.U16, false),
+  def(22, 'arp_spa', OxmKind.IPV4, true),
+  def(23, 'arp_tpa', OxmKind.IPV4, true),
+  def(24, 'arp_sha', OxmKind.MAC, true),
+  def(25, 'arp_tha', OxmKind.MAC, true),
+  def(26, 'ipv6_src', OxmKind.IPV6, true),
+  def(27, 'ipv6_dst', OxmKind.IPV6, true),
+  def(28, 'ipv6_flabel', OxmKind.U32, true, 20),
+  def(29, 'icmpv6_type', OxmKind.U8, false),
+  def(30, 'icmpv6_code', OxmKind.U8, false),
+  def(31, 'ipv6_nd_target', OxmKind.IPV6, false),
+  def(32, 'ipv6_nd_sll', OxmKind.MAC, false),
+  def(33, 'ipv6_nd_tll', OxmKind.MAC, false),
+  def(34, 'mpls_label', OxmKind.U32, false, 20),
+  def(35, 'mpls_tc', OxmKind.U8, false, 3),
+  def(36, 'mpls_bos', OxmKind.U8, false, 1),
+  def(37, 'pbb_isid', OxmKind.U24, true),
+  def(38, 'tunnel_id', OxmKind.U64, true),
+  def(39, 'ipv6_exthdr', OxmKind.U16, true, 9),
+];
+
+const BY_NAME = new Map<string, OxmFieldDef>(OXM_FIELDS.map((d) => [d.name, d]));
+
+/** The field definition for a basic field name, or undefined for anything else. */
+export function oxmField(name: string): OxmFieldDef | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * Which error type and codes an OXM problem maps to: the same TLV is a match field in a match
+ * (OFPET_BAD_MATCH) and the argument of a set_field action (OFPET_BAD_ACTION).
+ */
+export interface OxmErrors {
+  readonly errType: number;
+  readonly badLen: number;
+  readonly badMask: number;
+  readonly badValue: number;
+  readonly badField: number;
+  /** A value with 1-bits where its mask has 0-bits. */
+  readonly badWildcards: number;
+}
+
+export const MATCH_ERRORS: OxmErrors = {
+  errType: OFPET.BAD_MATCH,
+  badLen: OFPBMC.BAD_LEN,
+  badMask: OFPBMC.BAD_MASK,
+  badValue: OFPBMC.BAD_VALUE,
+  badField: OFPBMC.BAD_FIELD,
+  badWildcards: 5, // OFPBMC_BAD_WILDCARDS
+};
+
+export const SET_FIELD_ERRORS: OxmErrors = {
+  errType: OFPET.BAD_ACTION,
+  badLen: OFPBAC.BAD_SET_LEN,
+  badMask: OFPBAC.BAD_SET_ARGUMENT,
+  badValue: OFPBAC.BAD_SET_ARGUMENT,
+  badField: OFPBAC.BAD_SET_TYPE,
+  badWildcards: OFPBAC.BAD_SET_ARGUMENT,
+};
+
+function readValue(r: Reader, kind: OxmKind): number | bigint | string {
+  switch (kind) {
+    case OxmKind.U8:
+      return r.u8();
+    case OxmKind.U16:
+      return r.u16();
+    case OxmKind.U24:
+      return r.u24();
+    case OxmKind.U32:
+      return r.u32();
+    case OxmKind.U64:
+      return r.u64();
+    case OxmKind.MAC: {
+      const s = formatMac(r.buf, r.pos);
+      r.pos += 6;
+      return s;
+    }
+    case OxmKind.IPV4:
+      return formatIpv4(r.u32());
+    case OxmKind.IPV6: {
+      const s = formatIpv6(r.buf, r.pos);
+      r.pos += 16;
+      return s;
+    }
+  }
+}
+
+/**
+ * Decode one OXM TLV at the reader's position. Basic fields become { field, value, mask? };
+ * other classes and unknown basic field numbers stay opaque so they re-encode byte for byte.
+ */
+export function decodeOxm(r: Reader, errs: OxmErrors = MATCH_ERRORS): OxmEntry {
+  if (r.end - r.pos < 4) {
+    throw new OfCodecError(errs.errType, errs.badLen, `OXM header needs 4 bytes at offset ${r.pos}, ${r.end - r.pos} left`);
+  }
+  const header = r.dv.getUint32(r.pos);
+  r.pos += 4;
+  const oxmClass = header >>> 16;
+  const num = (header >>> 9) & 0x7f;
+  const hasMask = (header & 0x100) !== 0;
+  const len = header & 0xff;
+  if (len > r.end - r.pos) {
+    throw new OfCodecError(errs.errType, errs.badLen, `OXM class 0x${oxmClass.toString(16)} field ${num} length ${len} exceeds the ${r.end - r.pos} bytes left`);
+  }
+  const d = oxmClass === OFPXMC.OPENFLOW_BASIC ? OXM_FIELDS[num] : undefined;
+  if (d === undefined) {
+    const body = r.buf.subarray(r.pos, r.pos + len);
+    r.pos += len;
+    const opaque: OxmOpaque = { field: 'opaque', oxmClass, oxmField: num, hasMask, body };
+    return opaque;
+  }
+  if (hasMask && !d.maskable) {
+    throw new OfCodecError(errs.errType, errs.badMask, `${d.name} cannot be masked`);
+  }
+  if (len !== (hasMask ? 2 * d.width : d.width)) {
+    throw new OfCodecError(errs.errType, errs.badLen, `${d.name} length ${len}, expected ${hasMask ? 2 * d.width : d.width}`);
+  }
+  const value = readValue(r, d.kind);
+  if (!hasMask) return { field: d.name, value } as OxmBasic;
+  const mask = readValue(r, d.kind);
+  return { field: d.name, value, mask } as OxmBasic;
+}
+
+function badValue(errs: OxmErrors, name: string, what: string, v: unknown): never {
+  const shown = typeof v === 'bigint' ? `${v}n` : JSON.stringify(v);
+  throw new OfCodecError(errs.errType, errs.badValue, `${name} ${what} ${shown} is not ${expected(name)}`);
+}
+
+function expected(name: string): string {
+  const d = BY_NAME.get(name)!;
+  switch (d.kind) {
+    case OxmKind.U64:
+      return 'a bigint in 0..2^64-1';
+    case OxmKind.MAC:
+      return 'a MAC address like "aa:bb:cc:dd:ee:ff"';
+    case OxmKind.IPV4:
+      return 'an IPv4 address like "10.0.0.1"';
+    case OxmKind.IPV6:
+      return 'an IPv6 address like "fe80::1"';
+    default:
+      return `an integer in 0..${d.max}`;
+  }
+}
+
+function writeValue(w: Writer, d: OxmFieldDef, v: unknown, what: string, errs: OxmErrors): void {
+  switch (d.kind) {
+    case OxmKind.U8:
+    case OxmKind.U16:
+    case OxmKind.U24:
+    case OxmKind.U32:
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > d.max) badValue(errs, d.name, what, v);
+      if (d.kind === OxmKind.U8) w.u8(v);
+      else if (d.kind === OxmKind.U16) w.u16(v);
+      else if (d.kind === OxmKind.U24) w.u24(v);
+      else w.u32(v);
+      return;
+    case OxmKind.U64:
+      if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) badValue(errs, d.name, what, v);
+      w.u64(v);
+      return;
+    case OxmKind.MAC:
+      w.ensure(6);
+      if (!parseMacInto(v, w.buf, w.pos)) badValue(errs, d.name, what, v);
+      w.pos += 6;
+      return;
+    case OxmKind.IPV4: {
+      const n = parseIpv4(v);
+      if (n < 0) badValue(errs, d.name, what, v);
+      w.u32(n);
+      return;
+    }
+    case OxmKind.IPV6:
+      w.ensure(16);
+      if (!parseIpv6Into(v, w.buf, w.pos)) badValue(errs, d.name, what, v);
+      w.pos += 16;
+      return;
+  }
+}
+
+/** The 32-bit OXM header for a basic field. */
+export function oxmHeader(d: OxmFieldDef, hasMask: boolean): number {
+  const len = hasMask ? 2 * d.width : d.width;
+  return ((OFPXMC.OPENFLOW_BASIC << 16) | (d.num << 9) | (hasMask ? 0x100 : 0) | len) >>> 0;
+}
+
+/**
+ * Encode one OXM TLV. Values from apps are checked strictly: wrong types, out-of-range numbers,
+ * malformed addresses and masks on non-maskable fields throw with the field's name.
+ */
+export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS): void {
+  if (e === null || typeof e !== 'object') {
+    throw new OfCodecError(errs.errType, errs.badField, `OXM entry must be an object, got ${e === null ? 'null' : typeof e}`);
+  }
+  if (e.field === 'opaque') {
+    const { oxmClass, oxmField, hasMask, body } = e;
+    if (!(body instanceof Uint8Array) || body.length > 255) {
+      throw new OfCodecError(errs.errType, errs.badLen, `opaque OXM body must be a Uint8Array of at most 255 bytes`);
+    }
+    if (!Number.isInteger(oxmClass) || oxmClass < 0 || oxmClass > 0xffff || !Number.isInteger(oxmField) || oxmField < 0 || oxmField > 0x7f) {
+      throw new OfCodecError(errs.errType, errs.badField, `opaque OXM class ${oxmClass} field ${oxmField} out of range`);
+    }
+    w.u32(((oxmClass << 16) | (oxmField << 9) | (hasMask ? 0x100 : 0) | body.length) >>> 0);
+    w.bytes(body);
+    return;
+  }
+  const d = BY_NAME.get(e.field);
+  if (d === undefined) {
+    throw new OfCodecError(errs.errType, errs.badField, `unknown OXM field ${JSON.stringify(e.field)}`);
+  }
+  const hasMask = e.mask !== undefined;
+  if (hasMask && !d.maskable) {
+    throw new OfCodecError(errs.errType, errs.badMask, `${d.name} cannot be masked`);
+  }
+  w.u32(oxmHeader(d, hasMask));
+  const valueAt = w.pos;
+  writeValue(w, d, e.value, 'value', errs);
+  if (!hasMask) return;
+  writeValue(w, d, e.mask, 'mask', errs);
+  // The spec (and Open vSwitch) reject a value with 1-bits the mask wildcards.
+  const b = w.buf;
+  for (let i = 0; i < d.width; i++) {
+    if ((b[valueAt + i]! & ~b[valueAt + d.width + i]!) !== 0) {
+      throw new OfCodecError(errs.errType, errs.badWildcards, `${d.name} value ${String(e.value)} has bits set outside its mask ${String(e.mask)}`);
+    }
+  }
+}

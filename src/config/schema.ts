@@ -1,0 +1,145 @@
+/**
+ * weft's configuration: its type, its defaults, and the schema every source is checked against.
+ * One schema drives validation of the file, the environment and the flags, so an error always
+ * names the key path (config.openflow.port) and the source it came from.
+ */
+import { LOG_LEVELS, LOG_SUBSYSTEMS } from '../log.js';
+import type { LogLevel } from '../log.js';
+
+export interface TlsConfig {
+  /** PEM files: our certificate, its key, and the CA a switch certificate must chain to. */
+  cert: string | null;
+  key: string | null;
+  ca: string | null;
+}
+
+export interface WeftConfig {
+  openflow: {
+    host: string;
+    port: number;
+    /** Extra listeners: "tcp:HOST:PORT" or "ssl:HOST:PORT" (TLS with openflow.tls). */
+    listen: string[];
+    tls: TlsConfig;
+    echoIntervalMs: number;
+    echoMaxMissed: number;
+    handshakeTimeoutMs: number;
+    requestTimeoutMs: number;
+    maxQueuedBytes: number;
+    missSendLen: number;
+    dpidConflict: 'replace' | 'reject';
+  };
+  rest: { host: string; port: number };
+  /** Apps in load order: built-in names (apps/<name>) or module paths. */
+  apps: string[];
+  /** Options per app, by the app's entry in `apps`. */
+  appOptions: Record<string, Record<string, unknown>>;
+  host: { tickIntervalMs: number };
+  log: { level: LogLevel; levels: Record<string, LogLevel> };
+}
+
+export const DEFAULT_APPS = ['table-miss'];
+
+export function defaultConfig(): WeftConfig {
+  return {
+    openflow: {
+      host: '0.0.0.0',
+      port: 6653,
+      listen: [],
+      tls: { cert: null, key: null, ca: null },
+      echoIntervalMs: 5_000,
+      echoMaxMissed: 3,
+      handshakeTimeoutMs: 10_000,
+      requestTimeoutMs: 10_000,
+      maxQueuedBytes: 16 * 1024 * 1024,
+      missSendLen: 0xffff,
+      dpidConflict: 'replace',
+    },
+    rest: { host: '0.0.0.0', port: 8080 },
+    apps: [...DEFAULT_APPS],
+    appOptions: {},
+    host: { tickIntervalMs: 1_000 },
+    log: { level: 'info', levels: {} },
+  };
+}
+
+// ---------------------------------------------------------------- schema
+
+export type Spec =
+  | { kind: 'int'; min: number; max: number }
+  | { kind: 'string'; nullable?: boolean; check?: (s: string) => string | undefined }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'list'; of: Spec; minItems?: number }
+  | { kind: 'object'; fields: Record<string, Spec> }
+  /** Free keys (checked by `key`) with values of one spec. */
+  | { kind: 'record'; key?: (k: string) => string | undefined; of: Spec }
+  /** Any JSON object (app options: the app checks them). */
+  | { kind: 'anyObject' };
+
+const int = (min: number, max: number): Spec => ({ kind: 'int', min, max });
+const port = int(1, 65535);
+const ms = int(1, 24 * 3600 * 1000);
+const host: Spec = { kind: 'string', check: (s) => (s.length === 0 ? 'expected a host name or address, got ""' : undefined) };
+const path: Spec = { kind: 'string', nullable: true, check: (s) => (s.length === 0 ? 'expected a file path' : undefined) };
+
+/** "tcp:HOST:PORT" / "ssl:HOST:PORT" (IPv6 hosts in brackets). */
+export interface ListenSpec {
+  proto: 'tcp' | 'ssl';
+  host: string;
+  port: number;
+}
+
+export function parseListen(s: string): ListenSpec | undefined {
+  const m = /^(tcp|ssl):(?:\[([0-9a-fA-F:.]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(s);
+  if (!m) return undefined;
+  const portNo = Number(m[4]);
+  if (portNo < 1 || portNo > 65535) return undefined;
+  return { proto: m[1] as 'tcp' | 'ssl', host: m[2] ?? m[3]!, port: portNo };
+}
+
+const listen: Spec = {
+  kind: 'string',
+  check: (s) => (parseListen(s) ? undefined : `expected tcp:HOST:PORT or ssl:HOST:PORT, got ${JSON.stringify(s)}`),
+};
+
+const appSpec: Spec = { kind: 'string', check: (s) => (s.trim().length === 0 ? 'expected an app name or module path' : undefined) };
+const level: Spec = { kind: 'enum', values: LOG_LEVELS };
+
+export const SCHEMA: Spec = {
+  kind: 'object',
+  fields: {
+    openflow: {
+      kind: 'object',
+      fields: {
+        host,
+        port,
+        listen: { kind: 'list', of: listen },
+        tls: { kind: 'object', fields: { cert: path, key: path, ca: path } },
+        echoIntervalMs: ms,
+        echoMaxMissed: int(1, 1000),
+        handshakeTimeoutMs: ms,
+        requestTimeoutMs: ms,
+        maxQueuedBytes: int(64 * 1024, 2 ** 31),
+        missSendLen: int(0, 0xffff),
+        dpidConflict: { kind: 'enum', values: ['replace', 'reject'] },
+      },
+    },
+    rest: { kind: 'object', fields: { host, port } },
+    apps: { kind: 'list', of: appSpec },
+    appOptions: { kind: 'record', of: { kind: 'anyObject' } },
+    host: { kind: 'object', fields: { tickIntervalMs: int(10, 3600 * 1000) } },
+    log: {
+      kind: 'object',
+      fields: {
+        level,
+        levels: {
+          kind: 'record',
+          key: (k) =>
+            (LOG_SUBSYSTEMS as readonly string[]).includes(k) || /^app:[A-Za-z0-9._-]+$/.test(k)
+              ? undefined
+              : `unknown subsystem (expected ${LOG_SUBSYSTEMS.join(', ')} or app:<name>)`,
+          of: level,
+        },
+      },
+    },
+  },
+};

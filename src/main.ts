@@ -1,0 +1,160 @@
+/**
+ * weft wired together: config -> logger -> apps -> app host -> OpenFlow server. startWeft() is
+ * what tests and embedders use; main() adds the command line: argv/env parsing, exit codes
+ * (0 ok, 1 runtime failure such as a port in use, 2 bad configuration) and signal handling.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
+import { ConfigError, loadConfig, parseListen, usage } from './config/index.js';
+import type { WeftConfig } from './config/index.js';
+import { AppHost } from './host/app-host.js';
+import { AppLoadError, loadApps } from './host/loader.js';
+import { createLogs } from './log.js';
+import type { Logs } from './log.js';
+import { OpenFlowServer } from './openflow/server.js';
+import type { BoundAddress } from './openflow/server.js';
+import type { ListenerConfig } from './openflow/listener.js';
+
+export interface Weft {
+  readonly config: WeftConfig;
+  readonly logs: Logs;
+  readonly host: AppHost;
+  readonly server: OpenFlowServer;
+  addresses(): BoundAddress[];
+  /** Stop listeners, close switch connections, stop app ticks. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where logs go (default stdout). */
+  logDestination?: DestinationStream;
+  /** Base directory for relative app module paths (default cwd). */
+  cwd?: string;
+  clock?: () => number;
+}
+
+/** The OpenFlow listeners a config asks for: the main TCP one, then `openflow.listen`. */
+export function listenersOf(cfg: WeftConfig): ListenerConfig[] {
+  const out: ListenerConfig[] = [{ host: cfg.openflow.host, port: cfg.openflow.port }];
+  for (const s of cfg.openflow.listen) {
+    const l = parseListen(s)!;
+    const { cert, key, ca } = cfg.openflow.tls;
+    out.push(l.proto === 'ssl' ? { host: l.host, port: l.port, tls: { cert: cert!, key: key!, ca: ca! } } : { host: l.host, port: l.port });
+  }
+  return out;
+}
+
+export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Promise<Weft> {
+  const logs = createLogs(config.log, opts.logDestination);
+  const log = logs.for('main');
+  const apps = await loadApps(config.apps, { baseDir: opts.cwd, appOptions: config.appOptions });
+  // appOptions are keyed by the entry in `apps`; the host knows apps by name.
+  const appOptions = Object.fromEntries(apps.map((a, i) => [a.name, config.appOptions[config.apps[i]!] ?? {}]));
+  const host = new AppHost({
+    apps,
+    log: logs.for('host'),
+    appLogger: (name) => logs.for(`app:${name}`),
+    clock: opts.clock,
+    tickIntervalMs: config.host.tickIntervalMs,
+    appOptions,
+  });
+  const o = config.openflow;
+  const server = new OpenFlowServer(
+    {
+      listeners: listenersOf(config),
+      echoIntervalMs: o.echoIntervalMs,
+      echoMaxMissed: o.echoMaxMissed,
+      handshakeTimeoutMs: o.handshakeTimeoutMs,
+      requestTimeoutMs: o.requestTimeoutMs,
+      maxQueuedBytes: o.maxQueuedBytes,
+      missSendLen: o.missSendLen,
+      dpidConflict: o.dpidConflict,
+    },
+    logs.unbound('openflow'),
+    host,
+  );
+  await server.start();
+  host.start();
+  log.info({ apps: host.apps().map((a) => a.name), listeners: server.addresses() }, 'weft started');
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    logs,
+    host,
+    server,
+    addresses: () => server.addresses(),
+    stop: () =>
+      (stopping ??= (async () => {
+        host.stop();
+        await server.stop();
+        log.info('weft stopped');
+      })()),
+  };
+}
+
+export function version(): string {
+  // src/main.ts and dist/src/main.js both find package.json by walking up.
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'weft') return pkg.version ?? '0.0.0';
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+export interface MainIo {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/**
+ * Run weft until SIGTERM/SIGINT. Resolves with the exit code: 0 after a clean shutdown (or
+ * --help/--version), 1 when it cannot start (a port in use...), 2 for a bad configuration.
+ */
+export async function main(io: MainIo): Promise<number> {
+  let weft: Weft;
+  try {
+    const req = loadConfig({ argv: io.argv, env: io.env });
+    if (req.kind === 'help') {
+      io.stdout(usage());
+      return 0;
+    }
+    if (req.kind === 'version') {
+      io.stdout(`weft ${version()}\n`);
+      return 0;
+    }
+    weft = await startWeft(req.config);
+  } catch (e) {
+    const err = e as Error;
+    const lines = (err.message || String(e)).split('\n');
+    io.stderr(lines.map((l) => `weft: ${l}\n`).join(''));
+    return e instanceof ConfigError || e instanceof AppLoadError ? 2 : 1;
+  }
+  return new Promise<number>((resolve) => {
+    let signalled = false;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (signalled) {
+        // A second signal while stopping: give up waiting.
+        resolve(1);
+        return;
+      }
+      signalled = true;
+      weft.logs.for('main').info({ signal: sig }, 'shutting down');
+      weft.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          io.stderr(`weft: error while stopping: ${(err as Error)?.message ?? String(err)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}

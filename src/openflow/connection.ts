@@ -1,0 +1,430 @@
+import type { Socket } from 'node:net';
+import { decode, Framer, OfCodecError, OFPCR_ROLE, OFPET, OFPHFC, OFPPR } from '../../protocol/index.js';
+import type {
+  DescStats,
+  ErrorMsg,
+  FeaturesReply,
+  MultipartReplyBody,
+  MultipartRequest,
+  OfMessage,
+  Port,
+  RoleReply,
+} from '../../protocol/index.js';
+import { dpidString, hexPreview, isAsync, negotiate, ourHello, plausibleVersion } from './handshake.js';
+import type { ConnectionOptions, OfLogger } from './options.js';
+import { RequestTracker } from './requests.js';
+import { RequestError } from './switch-connection.js';
+import type { RequestOptions, SwitchConnection, SwitchInfo } from './switch-connection.js';
+import { WriteQueue } from './write-queue.js';
+
+/**
+ * hello: waiting for the peer's HELLO; features: FEATURES_REQUEST sent; config: SET_CONFIG,
+ * PORT_DESC and DESC sent, waiting for both replies; main: announced to apps; dead: closed.
+ */
+export type ConnectionState = 'hello' | 'features' | 'config' | 'main' | 'dead';
+
+/** How the server hears about a connection's life. */
+export interface ConnectionHooks {
+  /** Handshake done: may the switch be announced? A string refuses it with that reason. */
+  admit(conn: OpenFlowConnection): string | undefined;
+  up(conn: OpenFlowConnection): void;
+  message(conn: OpenFlowConnection, msg: OfMessage): void;
+  /** Called once, when the connection closes for any reason. `wasUp`: switchUp had been emitted. */
+  down(conn: OpenFlowConnection, reason: string, wasUp: boolean): void;
+}
+
+type LogLevel = 'debug' | 'info' | 'warn';
+
+export type RoleName = 'nochange' | 'equal' | 'master' | 'slave';
+const ROLE_NUMBERS: Record<RoleName, number> = {
+  nochange: OFPCR_ROLE.NOCHANGE,
+  equal: OFPCR_ROLE.EQUAL,
+  master: OFPCR_ROLE.MASTER,
+  slave: OFPCR_ROLE.SLAVE,
+};
+
+/** A graceful close waits this long for the peer to read our last bytes before destroying. */
+const LINGER_MS = 2_000;
+/** Undecodable messages logged per connection before going quiet (the count is kept). */
+const MAX_LOGGED_DECODE_ERRORS = 10;
+
+/** One switch connection: the handshake state machine, liveness, requests and the write path. */
+export class OpenFlowConnection implements SwitchConnection {
+  state: ConnectionState = 'hello';
+  /** Messages that failed to decode after the handshake (answered with an ERROR each). */
+  decodeErrors = 0;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+
+  private readonly framer = new Framer();
+  private readonly tracker: RequestTracker;
+  private readonly out: WriteQueue;
+  private log: OfLogger;
+  private bytesIn = 0;
+  private lastRx = Date.now();
+  private echoMissed = 0;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private echoTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private features: FeaturesReply | undefined;
+  private ports: Map<number, Port> | undefined;
+  private desc: DescStats | undefined;
+  private descDone = false;
+  private _info: SwitchInfo | undefined;
+  private readonly onFrame = (frame: Uint8Array): void => this.handleFrame(frame);
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly opts: ConnectionOptions,
+    logger: OfLogger,
+    private readonly hooks: ConnectionHooks,
+    readonly tls: boolean,
+  ) {
+    this.remoteAddress = socket.remoteAddress ?? '?';
+    this.remotePort = socket.remotePort ?? 0;
+    this.log = logger.child({ peer: `${this.remoteAddress}:${this.remotePort}` });
+    this.tracker = new RequestTracker(opts.maxErrorCallbacks);
+    this.out = new WriteQueue(socket, opts.maxQueuedBytes, (queued) => {
+      // Stop buffering at once, but report the close outside the caller's send(): an app host
+      // should not see switchDown re-entrantly in the middle of its own send() call.
+      this.out.dispose();
+      queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false));
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.handleData(chunk));
+    socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.close(`socket error: ${err.code ?? err.message}`, this.state === 'main' ? 'info' : 'warn', false));
+    socket.on('close', () => {
+      if (this.lingerTimer) clearTimeout(this.lingerTimer);
+      this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false);
+    });
+    this.handshakeTimer = setTimeout(() => this.close(`handshake not completed within ${opts.handshakeTimeoutMs} ms (state ${this.state})`, 'warn', false), opts.handshakeTimeoutMs);
+    this.handshakeTimer.unref();
+    this.write(ourHello(this.tracker.allocXid()));
+  }
+
+  // ------------------------------------------------------------------ SwitchConnection
+
+  get info(): SwitchInfo {
+    if (!this._info) throw new Error('switch info is available only after the handshake');
+    return this._info;
+  }
+
+  get closed(): boolean {
+    return this.state === 'dead';
+  }
+
+  /** Bytes waiting to be written, ours and the socket's. */
+  get queuedBytes(): number {
+    return this.out.totalQueuedBytes;
+  }
+
+  send(msg: OfMessage, onError?: (err: ErrorMsg) => void): number {
+    const m = msg.xid === 0 ? { ...msg, xid: this.tracker.allocXid() } : msg;
+    if (this.state !== 'dead') this.write(m, onError);
+    return m.xid;
+  }
+
+  request<T extends OfMessage = OfMessage>(msg: OfMessage, opts?: RequestOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.startRequest(msg, false, opts?.timeoutMs, (r) => resolve(r as T), reject);
+    });
+  }
+
+  multipart(msg: MultipartRequest, opts?: RequestOptions): Promise<MultipartReplyBody[]> {
+    return new Promise((resolve, reject) => {
+      this.startRequest(msg, true, opts?.timeoutMs, (r) => resolve(r as MultipartReplyBody[]), reject);
+    });
+  }
+
+  async barrier(opts?: RequestOptions): Promise<void> {
+    await this.request({ type: 'barrierRequest', xid: 0 }, opts);
+  }
+
+  /** ROLE_REQUEST (for high availability); resolves with the switch's ROLE_REPLY. */
+  setRole(role: RoleName | number, generationId = 0n, opts?: RequestOptions): Promise<RoleReply> {
+    const n = typeof role === 'number' ? role : ROLE_NUMBERS[role];
+    if (n === undefined) return Promise.reject(new Error(`unknown controller role ${String(role)}`));
+    return this.request<RoleReply>({ type: 'roleRequest', xid: 0, role: n, generationId }, opts);
+  }
+
+  close(reason: string, level: LogLevel = 'info', graceful = true): void {
+    if (this.state === 'dead') return;
+    const wasUp = this.state === 'main';
+    this.state = 'dead';
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    if (this.echoTimer) clearTimeout(this.echoTimer);
+    if (graceful && !this.socket.destroyed) {
+      // Let the peer read what is queued (an ERROR explaining why), then FIN; destroy if it lingers.
+      this.out.flush();
+      this.out.dispose();
+      this.socket.end();
+      this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+      this.lingerTimer.unref();
+    } else {
+      this.out.dispose();
+      this.socket.destroy();
+    }
+    this.tracker.failAll(reason);
+    const what = wasUp ? 'switch disconnected' : this.features ? 'switch connection closed during handshake' : 'connection closed';
+    this.log[level]({ reason, bytesIn: this.bytesIn }, `${what}: ${reason}`);
+    this.hooks.down(this, reason, wasUp);
+  }
+
+  /** Resolves once the socket is fully closed. */
+  whenSocketClosed(): Promise<void> {
+    if (this.socket.closed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
+  /** Drop the socket at once (after close(), when the peer did not finish in time). */
+  destroy(): void {
+    if (this.state !== 'dead') this.close('connection destroyed', 'info', false);
+    this.socket.destroy();
+  }
+
+  // ------------------------------------------------------------------ write path
+
+  private write(msg: OfMessage, onError?: (err: ErrorMsg) => void): void {
+    this.out.push(msg);
+    this.tracker.noteSent(msg, onError);
+  }
+
+  private startRequest(
+    msg: OfMessage,
+    multipart: boolean,
+    timeoutMs: number | undefined,
+    done: (r: OfMessage | MultipartReplyBody[]) => void,
+    fail: (e: Error) => void,
+  ): void {
+    if (this.state === 'dead') {
+      fail(new RequestError(`${msg.type}: connection to the switch is closed`));
+      return;
+    }
+    const m = msg.xid === 0 ? { ...msg, xid: this.tracker.allocXid() } : msg;
+    this.tracker.track(m, multipart, timeoutMs ?? this.opts.requestTimeoutMs, done, fail);
+    try {
+      this.write(m);
+    } catch (e) {
+      this.tracker.cancel(m.xid);
+      fail(e as Error);
+    }
+  }
+
+  /** An OpenFlow ERROR to the peer; data is the offending message's first 64 bytes or text. */
+  private sendError(xid: number, errType: number, code: number, data: Uint8Array): void {
+    try {
+      this.write({ type: 'error', xid, errType, code, data: Uint8Array.from(data.subarray(0, 64)) });
+    } catch {
+      // Only possible while the ERROR codec is missing; closing without it is still correct.
+    }
+  }
+
+  // ------------------------------------------------------------------ read path
+
+  private handleData(chunk: Buffer): void {
+    if (this.state === 'dead') return;
+    if (this.bytesIn === 0 && !plausibleVersion(chunk[0]!)) {
+      this.bytesIn += chunk.length;
+      this.close(`not an OpenFlow peer (first bytes ${hexPreview(chunk)})`, 'warn', false);
+      return;
+    }
+    this.bytesIn += chunk.length;
+    this.lastRx = Date.now();
+    this.echoMissed = 0;
+    try {
+      this.framer.push(chunk, this.onFrame);
+    } catch (e) {
+      if (e instanceof OfCodecError) {
+        // The stream lost its framing: nothing after this point can be trusted.
+        this.close(`bad framing: ${e.message}`, 'warn', false);
+      } else {
+        // A bug in our code or in an event handler: log it loudly, but keep the controller up.
+        this.log.error({ err: e }, 'internal error while handling a switch message');
+      }
+    }
+  }
+
+  private handleFrame(frame: Uint8Array): void {
+    if (this.state === 'dead') return;
+    // Per frame, so an exception (a bug, or an app's error callback throwing) cannot cost the
+    // rest of the chunk its framing.
+    try {
+      if (this.state === 'hello') return this.handleFirstFrame(frame);
+      let msg: OfMessage;
+      try {
+        msg = decode(frame);
+      } catch (e) {
+        if (!(e instanceof OfCodecError)) throw e;
+        return this.handleUndecodable(frame, e);
+      }
+      this.dispatch(msg);
+    } catch (e) {
+      this.log.error({ err: e }, 'internal error while handling a switch message');
+    }
+  }
+
+  private handleFirstFrame(frame: Uint8Array): void {
+    const version = frame[0]!;
+    const type = frame[1]!;
+    const xid = ((frame[4]! << 24) | (frame[5]! << 16) | (frame[6]! << 8) | frame[7]!) >>> 0;
+    if (type !== 0) {
+      if (version !== 4) this.sendError(xid, OFPET.BAD_REQUEST, 0 /* OFPBRC_BAD_VERSION */, frame);
+      else this.sendError(xid, OFPET.HELLO_FAILED, OFPHFC.INCOMPATIBLE, Buffer.from(`expected OFPT_HELLO, got message type ${type}`));
+      return this.close(`message type ${type} (version ${version}) before HELLO`, 'warn', true);
+    }
+    let hello: OfMessage;
+    try {
+      hello = decode(frame);
+    } catch (e) {
+      if (!(e instanceof OfCodecError)) throw e;
+      this.sendError(xid, e.errType, e.code, frame);
+      return this.close(`undecodable HELLO: ${e.message}`, 'warn', true);
+    }
+    if (hello.type !== 'hello') return this.close('undecodable HELLO', 'warn', false);
+    const refusal = negotiate(hello);
+    if (refusal) {
+      this.sendError(xid, OFPET.HELLO_FAILED, OFPHFC.INCOMPATIBLE, Buffer.from(refusal));
+      return this.close(`version negotiation failed: ${refusal}`, 'warn', true);
+    }
+    this.state = 'features';
+    this.startRequest(
+      { type: 'featuresRequest', xid: 0 },
+      false,
+      this.opts.handshakeTimeoutMs,
+      (r) => this.onFeatures(r as FeaturesReply),
+      (e) => this.close(`FEATURES_REQUEST failed: ${e.message}`, 'warn', true),
+    );
+  }
+
+  private handleUndecodable(frame: Uint8Array, e: OfCodecError): void {
+    const xid = ((frame[4]! << 24) | (frame[5]! << 16) | (frame[6]! << 8) | frame[7]!) >>> 0;
+    this.decodeErrors++;
+    this.sendError(xid, e.errType, e.code, frame);
+    this.tracker.failXid(xid, new RequestError(`reply xid ${xid} could not be decoded: ${e.message}`));
+    if (this.decodeErrors <= MAX_LOGGED_DECODE_ERRORS) {
+      this.log.warn({ xid, bytes: hexPreview(frame, 32) }, `undecodable message from switch answered with an ERROR: ${e.message}`);
+    }
+  }
+
+  private dispatch(msg: OfMessage): void {
+    switch (msg.type) {
+      case 'echoRequest':
+        this.write({ type: 'echoReply', xid: msg.xid, data: msg.data });
+        return;
+      case 'error':
+        if (this.tracker.onError(msg)) return;
+        if (this.state === 'main') this.hooks.message(this, msg);
+        else this.log.debug({ errType: msg.errType, code: msg.code, xid: msg.xid }, 'unclaimed ERROR during handshake');
+        return;
+      case 'portStatus':
+        if (this.ports) {
+          if (msg.reason === OFPPR.DELETE) this.ports.delete(msg.desc.portNo);
+          else this.ports.set(msg.desc.portNo, msg.desc);
+        }
+        break;
+      default:
+        if (!isAsync(msg) && this.tracker.onReply(msg)) return;
+        // Our own echo requests need no bookkeeping: any received byte already proved liveness.
+        if (msg.type === 'echoReply') return;
+    }
+    if (this.state === 'main') this.hooks.message(this, msg);
+  }
+
+  // ------------------------------------------------------------------ handshake
+
+  private onFeatures(reply: FeaturesReply): void {
+    if (this.state !== 'features') return;
+    this.features = reply;
+    this.log = this.log.child({ dpid: dpidString(reply.datapathId) });
+    this.state = 'config';
+    // OFPC_FRAG_NORMAL; miss_send_len NO_BUFFER by default so packet-ins carry the whole frame.
+    this.write({ type: 'setConfig', xid: this.tracker.allocXid(), flags: 0, missSendLen: this.opts.missSendLen }, (err) =>
+      this.log.warn({ errType: err.errType, code: err.code }, 'switch refused SET_CONFIG'),
+    );
+    const hs = this.opts.handshakeTimeoutMs;
+    this.startRequest(
+      { type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'portDesc' } },
+      true,
+      hs,
+      (bodies) => {
+        this.ports = new Map();
+        for (const b of bodies as MultipartReplyBody[]) if (b.kind === 'portDesc') for (const p of b.ports) this.ports.set(p.portNo, p);
+        this.maybeUp();
+      },
+      (e) => this.close(`PORT_DESC request failed: ${e.message}`, 'warn', true),
+    );
+    this.startRequest(
+      { type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'desc' } },
+      true,
+      hs,
+      (bodies) => {
+        const d = (bodies as MultipartReplyBody[]).find((b) => b.kind === 'desc');
+        if (d && d.kind === 'desc') this.desc = { mfrDesc: d.mfrDesc, hwDesc: d.hwDesc, swDesc: d.swDesc, serialNum: d.serialNum, dpDesc: d.dpDesc };
+        this.descDone = true;
+        this.maybeUp();
+      },
+      (e) => {
+        // DESC is informative only: a switch that cannot describe itself is still usable.
+        if (this.state === 'dead') return;
+        this.log.info({ err: e.message }, 'DESC request failed; continuing without a description');
+        this.descDone = true;
+        this.maybeUp();
+      },
+    );
+  }
+
+  private maybeUp(): void {
+    if (this.state !== 'config' || !this.ports || !this.descDone || !this.features) return;
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    const features = this.features;
+    this._info = {
+      datapathId: features.datapathId,
+      dpid: dpidString(features.datapathId),
+      features,
+      ports: this.ports,
+      desc: this.desc,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      tls: this.tls,
+      connectedAt: Date.now(),
+    };
+    const refusal = this.hooks.admit(this);
+    if (refusal !== undefined) return this.close(refusal, 'warn', true);
+    this.state = 'main';
+    this.lastRx = Date.now();
+    this.scheduleEcho(this.opts.echoIntervalMs);
+    this.hooks.up(this);
+  }
+
+  // ------------------------------------------------------------------ liveness
+
+  private scheduleEcho(ms: number): void {
+    this.echoTimer = setTimeout(() => this.checkIdle(), ms);
+    this.echoTimer.unref();
+  }
+
+  private checkIdle(): void {
+    if (this.state === 'dead') return;
+    const interval = this.opts.echoIntervalMs;
+    const idle = Date.now() - this.lastRx;
+    if (idle < interval && this.echoMissed === 0) return this.scheduleEcho(interval - idle);
+    if (this.echoMissed >= this.opts.echoMaxMissed) {
+      return this.close(`no reply to ${this.echoMissed} echo requests (silent for ${idle} ms)`, 'warn', false);
+    }
+    this.echoMissed++;
+    this.write({ type: 'echoRequest', xid: this.tracker.allocXid(), data: new Uint8Array(0) });
+    this.scheduleEcho(interval);
+  }
+
+  private closedByPeerReason(): string {
+    if (this.state === 'hello') return this.bytesIn === 0 ? 'peer closed before sending anything' : `peer closed before HELLO after ${this.bytesIn} bytes`;
+    return 'connection closed by the switch';
+  }
+
+  /** A probe that connects and leaves (Mininet's controller check) is routine, not a warning. */
+  private closedByPeerLevel(): LogLevel {
+    return this.state === 'main' || this.state === 'hello' ? 'info' : 'warn';
+  }
+}

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { OfLogger } from './options.js';
+
+/** PEM text or Buffer, or a path to a PEM file (a string without "-----BEGIN"). */
+export type PemSource = string | Buffer;
+
+export interface TlsListenerConfig {
+  /** Our certificate chain. */
+  cert: PemSource;
+  key: PemSource;
+  /** The CA(s) a switch certificate must chain to: switches without one are refused. */
+  ca: PemSource | PemSource[];
+}
+
+export interface ListenerConfig {
+  host: string;
+  /** 0 picks a free port (see OpenFlowServer.addresses()). */
+  port: number;
+  tls?: TlsListenerConfig;
+}
+
+async function loadPem(cfg: ListenerConfig, what: string, src: PemSource): Promise<string | Buffer> {
+  if (typeof src !== 'string' || src.includes('-----BEGIN')) return src;
+  try {
+    return await readFile(src);
+  } catch (e) {
+    throw new Error(`${describe(cfg)}: cannot read the TLS ${what} file ${src}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function describe(cfg: ListenerConfig): string {
+  const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+  return `${cfg.tls ? 'TLS ' : ''}OpenFlow listener ${host}:${cfg.port}`;
+}
+
+/** Translate listen errors into one clear sentence naming the listener. */
+function listenError(cfg: ListenerConfig, err: NodeJS.ErrnoException): Error {
+  const what =
+    err.code === 'EADDRINUSE' ? 'address already in use'
+    : err.code === 'EACCES' ? 'permission denied (ports under 1024 need privileges)'
+    : err.code === 'EADDRNOTAVAIL' ? 'address not available on this host'
+    : err.message;
+  return new Error(`${describe(cfg)}: ${what}`, { cause: err });
+}
+
+/**
+ * Open one listener. Plain TCP hands every socket to `onSocket`; TLS hands over only sockets
+ * whose client certificate verified against the CA (requestCert + rejectUnauthorized), and logs
+ * one line per refused client (a plain TCP client, a certificate from another CA ...).
+ */
+export async function openListener(
+  cfg: ListenerConfig,
+  handshakeTimeoutMs: number,
+  log: OfLogger,
+  onSocket: (socket: net.Socket, tls: boolean) => void,
+): Promise<net.Server> {
+  let server: net.Server;
+  if (cfg.tls) {
+    const caList = Array.isArray(cfg.tls.ca) ? cfg.tls.ca : [cfg.tls.ca];
+    const [cert, key, ...ca] = await Promise.all([
+      loadPem(cfg, 'certificate', cfg.tls.cert),
+      loadPem(cfg, 'key', cfg.tls.key),
+      ...caList.map((c) => loadPem(cfg, 'CA', c)),
+    ]);
+    const tlsServer = tls.createServer({
+      cert,
+      key,
+      ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+      handshakeTimeout: handshakeTimeoutMs,
+    });
+    tlsServer.on('secureConnection', (s) => onSocket(s, true));
+    tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => {
+      log.warn({ peer: `${s.remoteAddress ?? '?'}:${s.remotePort ?? 0}`, code: err.code }, `TLS client refused: ${err.message}`);
+    });
+    server = tlsServer;
+  } else {
+    server = net.createServer((s) => onSocket(s, false));
+  }
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(listenError(cfg, err));
+    server.once('error', onError);
+    server.listen({ host: cfg.host, port: cfg.port }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (err) => log.error({ err }, `${describe(cfg)} failed`));
+  return server;
+}

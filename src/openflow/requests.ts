@@ -1,0 +1,190 @@
+import { errorCodeName, errorTypeName, OFPMPF_REPLY_MORE } from '../../protocol/index.js';
+import type { ErrorMsg, MultipartReplyBody, OfMessage } from '../../protocol/index.js';
+import { RequestError, SwitchError } from './switch-connection.js';
+
+interface Pending {
+  request: OfMessage;
+  multipart: boolean;
+  parts: MultipartReplyBody[];
+  timeoutMs: number;
+  timer: NodeJS.Timeout;
+  done(reply: OfMessage | MultipartReplyBody[]): void;
+  fail(err: Error): void;
+}
+
+/** Barrier xids remembered at most (a switch that never answers barriers must not leak). */
+const MAX_BARRIERS = 1024;
+
+/**
+ * Transaction bookkeeping of one connection: xid allocation, replies matched to requests (with
+ * timeouts and multipart reassembly), and switch ERRORs matched to whoever sent the message.
+ *
+ * send() error callbacks are kept in insertion (= send) order with the send sequence number;
+ * a barrier reply proves everything sent before the barrier was processed, so the callbacks
+ * older than it are dropped. The map is also bounded, oldest dropped first.
+ */
+export class RequestTracker {
+  private nextXid = 1;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private readonly errorCallbacks = new Map<number, { seq: number; cb: (err: ErrorMsg) => void }>();
+  private readonly barriers = new Map<number, number>();
+
+  constructor(private readonly maxErrorCallbacks: number) {}
+
+  /** A fresh xid: never 0, skipping those with a request still waiting. */
+  allocXid(): number {
+    let x = this.nextXid;
+    while (x === 0 || this.pending.has(x)) x = (x + 1) >>> 0;
+    this.nextXid = (x + 1) >>> 0 || 1;
+    return x;
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  get errorCallbackCount(): number {
+    return this.errorCallbacks.size;
+  }
+
+  /** Record a message as written (after it was queued), for error routing and barrier pruning. */
+  noteSent(msg: OfMessage, onError?: (err: ErrorMsg) => void): void {
+    const seq = ++this.seq;
+    if (onError) {
+      // Delete first so a reused xid moves to the end and the map stays in send order.
+      this.errorCallbacks.delete(msg.xid);
+      this.errorCallbacks.set(msg.xid, { seq, cb: onError });
+      if (this.errorCallbacks.size > this.maxErrorCallbacks) {
+        const oldest = this.errorCallbacks.keys().next();
+        if (!oldest.done) this.errorCallbacks.delete(oldest.value);
+      }
+    }
+    if (msg.type === 'barrierRequest') {
+      this.barriers.delete(msg.xid);
+      this.barriers.set(msg.xid, seq);
+      if (this.barriers.size > MAX_BARRIERS) {
+        const oldest = this.barriers.keys().next();
+        if (!oldest.done) this.barriers.delete(oldest.value);
+      }
+    }
+  }
+
+  /** Wait for the reply to `request` (already carrying its xid). */
+  track(
+    request: OfMessage,
+    multipart: boolean,
+    timeoutMs: number,
+    done: (reply: OfMessage | MultipartReplyBody[]) => void,
+    fail: (err: Error) => void,
+  ): void {
+    const xid = request.xid;
+    const earlier = this.pending.get(xid);
+    if (earlier) {
+      // A caller reused an xid still waiting: the earlier request can no longer be told apart.
+      this.finish(xid, earlier);
+      earlier.fail(new RequestError(`${earlier.request.type} xid ${xid}: xid reused by a later ${request.type} before the reply`));
+    }
+    const p: Pending = { request, multipart, parts: [], timeoutMs, timer: undefined as unknown as NodeJS.Timeout, done, fail };
+    p.timer = this.startTimer(xid, p);
+    this.pending.set(xid, p);
+  }
+
+  /** Forget a request that could not be written. */
+  cancel(xid: number): void {
+    const p = this.pending.get(xid);
+    if (p) clearTimeout(p.timer);
+    this.pending.delete(xid);
+  }
+
+  /** Offer a received message; true when it answered a request. */
+  onReply(msg: OfMessage): boolean {
+    if (msg.type === 'barrierReply') this.pruneAtBarrier(msg.xid);
+    const p = this.pending.get(msg.xid);
+    if (!p) return false;
+    if (p.multipart) {
+      if (msg.type !== 'multipartReply') {
+        this.finish(msg.xid, p);
+        p.fail(new RequestError(`${p.request.type} xid ${msg.xid}: expected a multipart reply, got ${msg.type}`));
+        return true;
+      }
+      p.parts.push(msg.body);
+      if (msg.flags & OFPMPF_REPLY_MORE) {
+        // A long dump may take longer than one timeout in total: each part restarts the clock.
+        clearTimeout(p.timer);
+        p.timer = this.startTimer(msg.xid, p);
+        return true;
+      }
+      this.finish(msg.xid, p);
+      p.done(p.parts);
+      return true;
+    }
+    this.finish(msg.xid, p);
+    p.done(msg);
+    return true;
+  }
+
+  /** Route a switch ERROR to the request or send() callback of its xid; false if unclaimed. */
+  onError(err: ErrorMsg): boolean {
+    const p = this.pending.get(err.xid);
+    if (p) {
+      this.finish(err.xid, p);
+      p.fail(new SwitchError(err, p.request, `switch rejected ${p.request.type} xid ${err.xid}: ${errorTypeName(err.errType)}/${errorCodeName(err.errType, err.code)}`));
+      return true;
+    }
+    const e = this.errorCallbacks.get(err.xid);
+    if (e) {
+      this.errorCallbacks.delete(err.xid);
+      e.cb(err);
+      return true;
+    }
+    return false;
+  }
+
+  /** Fail the request waiting on `xid` (e.g. its reply could not be decoded); true if one was. */
+  failXid(xid: number, err: Error): boolean {
+    const p = this.pending.get(xid);
+    if (!p) return false;
+    this.finish(xid, p);
+    p.fail(err);
+    return true;
+  }
+
+  /** The connection closed: every waiting request fails with `reason`. */
+  failAll(reason: string): void {
+    const all = [...this.pending.values()];
+    for (const p of all) clearTimeout(p.timer);
+    this.pending.clear();
+    this.errorCallbacks.clear();
+    this.barriers.clear();
+    for (const p of all) p.fail(new RequestError(`${p.request.type} xid ${p.request.xid}: connection closed (${reason})`));
+  }
+
+  private startTimer(xid: number, p: Pending): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      if (this.pending.get(xid) !== p) return;
+      this.pending.delete(xid);
+      p.fail(new RequestError(`${p.request.type} xid ${xid}: no reply within ${p.timeoutMs} ms`));
+    }, p.timeoutMs);
+    t.unref();
+    return t;
+  }
+
+  private finish(xid: number, p: Pending): void {
+    clearTimeout(p.timer);
+    this.pending.delete(xid);
+  }
+
+  private pruneAtBarrier(xid: number): void {
+    const seq = this.barriers.get(xid);
+    if (seq === undefined) return;
+    for (const [x, s] of this.barriers) {
+      if (s > seq) break;
+      this.barriers.delete(x);
+    }
+    for (const [x, e] of this.errorCallbacks) {
+      if (e.seq > seq) break;
+      this.errorCallbacks.delete(x);
+    }
+  }
+}

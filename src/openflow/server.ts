@@ -1,0 +1,164 @@
+import type net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { OfMessage } from '../../protocol/index.js';
+import { OpenFlowConnection } from './connection.js';
+import type { ConnectionHooks } from './connection.js';
+import { openListener } from './listener.js';
+import type { ListenerConfig } from './listener.js';
+import { resolveConnectionOptions } from './options.js';
+import type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.js';
+import type { ConnectionEvents } from './switch-connection.js';
+
+export interface OpenFlowServerOptions extends Partial<ConnectionOptions> {
+  listeners: ListenerConfig[];
+  /** Default 'replace': see DpidConflictPolicy. */
+  dpidConflict?: DpidConflictPolicy;
+  /** stop() waits this long for connections to close before destroying them. Default 2000. */
+  stopTimeoutMs?: number;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/**
+ * Accepts switch connections on one or more TCP/TLS listeners, runs each through the handshake,
+ * and reports switches that completed it to the app host through ConnectionEvents.
+ */
+export class OpenFlowServer {
+  private readonly opts: ConnectionOptions;
+  private readonly policy: DpidConflictPolicy;
+  private readonly stopTimeoutMs: number;
+  private readonly log: OfLogger;
+  private servers: { server: net.Server; tls: boolean }[] = [];
+  private readonly connections = new Set<OpenFlowConnection>();
+  private readonly byDpid = new Map<string, OpenFlowConnection>();
+  private readonly hooks: ConnectionHooks;
+  private started = false;
+
+  constructor(
+    private readonly options: OpenFlowServerOptions,
+    logger: OfLogger,
+    private readonly events: ConnectionEvents,
+  ) {
+    const { listeners, dpidConflict, stopTimeoutMs, ...conn } = options;
+    if (!Array.isArray(listeners) || listeners.length === 0) throw new Error('OpenFlow server: at least one listener is required');
+    if (dpidConflict !== undefined && dpidConflict !== 'replace' && dpidConflict !== 'reject') {
+      throw new Error(`OpenFlow server: dpidConflict must be "replace" or "reject", got ${JSON.stringify(dpidConflict)}`);
+    }
+    this.opts = resolveConnectionOptions(conn);
+    this.policy = dpidConflict ?? 'replace';
+    this.stopTimeoutMs = stopTimeoutMs ?? 2_000;
+    this.log = logger.child({ subsystem: 'openflow' });
+    this.hooks = {
+      admit: (c) => this.admit(c),
+      up: (c) => this.up(c),
+      message: (c, m) => this.message(c, m),
+      down: (c, reason, wasUp) => this.down(c, reason, wasUp),
+    };
+  }
+
+  /** Resolves when every listener listens; rejects (closing the others) if one cannot. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('OpenFlow server already started');
+    this.started = true;
+    try {
+      for (const cfg of this.options.listeners) {
+        const server = await openListener(cfg, this.opts.handshakeTimeoutMs, this.log, (s, tls) => this.accept(s, tls));
+        this.servers.push({ server, tls: cfg.tls !== undefined });
+        const a = server.address() as AddressInfo;
+        this.log.info({ host: a.address, port: a.port, tls: cfg.tls !== undefined }, `listening for switches on ${a.address}:${a.port}${cfg.tls ? ' (TLS)' : ''}`);
+      }
+    } catch (e) {
+      await this.closeListeners();
+      this.started = false;
+      throw e;
+    }
+  }
+
+  /** Close the listeners and every connection (switchDown for each announced switch). */
+  async stop(): Promise<void> {
+    const closing = this.closeListeners();
+    const conns = [...this.connections];
+    const gone = Promise.all(conns.map((c) => c.whenSocketClosed()));
+    for (const c of conns) c.close('controller shutting down', 'info', true);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, this.stopTimeoutMs)))]);
+    clearTimeout(timer);
+    for (const c of conns) c.destroy();
+    await closing;
+    this.started = false;
+  }
+
+  /** Where the listeners actually listen (useful with port 0). */
+  addresses(): BoundAddress[] {
+    return this.servers.map(({ server, tls }) => {
+      const a = server.address() as AddressInfo;
+      return { host: a.address, port: a.port, tls };
+    });
+  }
+
+  /** Announced switches by dpid (16 hex digits). */
+  get switches(): ReadonlyMap<string, OpenFlowConnection> {
+    return this.byDpid;
+  }
+
+  /** Every open connection, handshaking or announced. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  private async closeListeners(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    await Promise.all(servers.map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
+  }
+
+  private accept(socket: net.Socket, tls: boolean): void {
+    const conn = new OpenFlowConnection(socket, this.opts, this.log, this.hooks, tls);
+    if (!conn.closed) this.connections.add(conn);
+  }
+
+  private admit(conn: OpenFlowConnection): string | undefined {
+    const dpid = conn.info.dpid;
+    const old = this.byDpid.get(dpid);
+    if (!old || old === conn || old.closed) return undefined;
+    const from = `${conn.remoteAddress}:${conn.remotePort}`;
+    if (this.policy === 'reject') return `datapath ${dpid} is already connected from ${old.remoteAddress}:${old.remotePort}`;
+    // Closing the old connection emits its switchDown before the new switchUp.
+    old.close(`replaced by a new connection for the same datapath from ${from}`, 'info', true);
+    return undefined;
+  }
+
+  private up(conn: OpenFlowConnection): void {
+    const info = conn.info;
+    this.byDpid.set(info.dpid, conn);
+    this.log.info(
+      { dpid: info.dpid, peer: `${conn.remoteAddress}:${conn.remotePort}`, tls: conn.tls, ports: info.ports.size, tables: info.features.nTables, sw: info.desc?.swDesc },
+      `switch ${info.dpid} connected`,
+    );
+    this.call('switchUp', () => this.events.switchUp(conn));
+  }
+
+  private message(conn: OpenFlowConnection, msg: OfMessage): void {
+    this.call('message', () => this.events.message(conn, msg));
+  }
+
+  private down(conn: OpenFlowConnection, reason: string, wasUp: boolean): void {
+    this.connections.delete(conn);
+    if (!wasUp) return;
+    if (this.byDpid.get(conn.info.dpid) === conn) this.byDpid.delete(conn.info.dpid);
+    this.call('switchDown', () => this.events.switchDown(conn, reason));
+  }
+
+  /** The app host isolates apps itself; this is the last guard so a socket handler never throws. */
+  private call(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, `ConnectionEvents.${what} threw`);
+    }
+  }
+}

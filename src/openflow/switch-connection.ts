@@ -1,0 +1,75 @@
+import type { DescStats, ErrorMsg, FeaturesReply, MultipartReplyBody, MultipartRequest, OfMessage, Port } from '../../protocol/index.js';
+
+/**
+ * The contract between the connection layer (src/openflow) and the app host (src/host).
+ * A SwitchConnection exists for apps only after the handshake (HELLO, FEATURES, SET_CONFIG,
+ * PORT_DESC, DESC) has completed.
+ */
+export interface SwitchInfo {
+  readonly datapathId: bigint;
+  /** 16 lowercase hex digits. */
+  readonly dpid: string;
+  readonly features: FeaturesReply;
+  /** Current ports by number, kept up to date from PORT_STATUS. */
+  readonly ports: ReadonlyMap<number, Port>;
+  readonly desc: DescStats | undefined;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly tls: boolean;
+  /** Date.now() when the handshake completed. */
+  readonly connectedAt: number;
+}
+
+/** An OpenFlow ERROR from the switch, matched to the request that caused it. */
+export class SwitchError extends Error {
+  override readonly name = 'SwitchError';
+  constructor(
+    readonly error: ErrorMsg,
+    readonly request: OfMessage | undefined,
+    text: string,
+  ) {
+    super(text);
+  }
+  get errType(): number {
+    return this.error.errType;
+  }
+  get code(): number {
+    return this.error.code;
+  }
+}
+
+/** A request that got no reply in time, or whose connection closed first. */
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+}
+
+export interface RequestOptions {
+  /** Default from the controller config (requestTimeoutMs). */
+  timeoutMs?: number;
+}
+
+export interface SwitchConnection {
+  readonly info: SwitchInfo;
+  readonly closed: boolean;
+  /**
+   * Queue a message for the switch. A message with xid 0 gets a fresh xid. Returns the xid.
+   * `onError` is called if the switch answers this xid with an ERROR (until a later barrier
+   * reply proves it was accepted); errors nobody claims reach the 'message' event.
+   */
+  send(msg: OfMessage, onError?: (err: ErrorMsg) => void): number;
+  /** A request with one reply (features, get-config, role, barrier, queue config, async...). */
+  request<T extends OfMessage = OfMessage>(msg: OfMessage, opts?: RequestOptions): Promise<T>;
+  /** A multipart request; resolves with every reply body once the last (no REPLY_MORE) arrives. */
+  multipart(msg: MultipartRequest, opts?: RequestOptions): Promise<MultipartReplyBody[]>;
+  /** Barrier: resolves when the switch has processed everything sent before it. */
+  barrier(opts?: RequestOptions): Promise<void>;
+  close(reason: string): void;
+}
+
+/** What the connection layer reports to the app host. */
+export interface ConnectionEvents {
+  switchUp(sw: SwitchConnection): void;
+  switchDown(sw: SwitchConnection, reason: string): void;
+  /** Asynchronous and unclaimed messages: packetIn, flowRemoved, portStatus, error, experimenter... */
+  message(sw: SwitchConnection, msg: OfMessage): void;
+}

@@ -1,0 +1,79 @@
+import type { Socket } from 'node:net';
+import { encode, Writer } from '../../protocol/index.js';
+import type { OfMessage } from '../../protocol/index.js';
+
+/**
+ * The write path of one connection. Messages are encoded straight into one growing buffer and
+ * written with a single socket.write per event-loop turn (setImmediate): a socket.write per
+ * message costs microseconds, a batch costs one. The queue is bounded: when what we hold plus
+ * what the socket could not yet hand to the kernel exceeds `maxQueuedBytes`, `onOverflow` is
+ * called (the connection closes: a switch that stops reading must not grow our memory).
+ */
+export class WriteQueue {
+  private w: Writer;
+  private scheduled = false;
+  private disposed = false;
+  private readonly flushCb = (): void => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly maxQueuedBytes: number,
+    private readonly onOverflow: (queuedBytes: number) => void,
+  ) {
+    this.w = new Writer(2048);
+  }
+
+  /** Bytes encoded but not yet handed to the socket. */
+  get queuedBytes(): number {
+    return this.w.pos;
+  }
+
+  /** Bytes held by us and by the socket's own buffer. */
+  get totalQueuedBytes(): number {
+    return this.w.pos + this.socket.writableLength;
+  }
+
+  /**
+   * Encode `msg` into the batch. A message that cannot be encoded throws OfCodecError and
+   * leaves the batch as it was.
+   */
+  push(msg: OfMessage): void {
+    if (this.disposed) return;
+    const start = this.w.pos;
+    try {
+      encode(msg, this.w);
+    } catch (e) {
+      this.w.pos = start;
+      throw e;
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushCb);
+    }
+    const total = this.w.pos + this.socket.writableLength;
+    if (total > this.maxQueuedBytes) this.onOverflow(total);
+  }
+
+  /** Hand the batch to the socket now. */
+  flush(): void {
+    if (this.disposed || this.w.pos === 0) return;
+    if (this.socket.destroyed || !this.socket.writable) {
+      this.w.pos = 0;
+      return;
+    }
+    const out = this.w.finish();
+    // The socket keeps a reference to `out` until it is written: start a fresh buffer, sized
+    // like this batch so a busy connection does not regrow it every turn.
+    this.w = new Writer(Math.min(Math.max(2048, out.length), 1 << 20));
+    this.socket.write(out);
+  }
+
+  /** Drop anything queued and ignore later pushes. */
+  dispose(): void {
+    this.disposed = true;
+    this.w.pos = 0;
+  }
+}

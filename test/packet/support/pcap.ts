@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A classic libpcap file (LINKTYPE_ETHERNET, microsecond timestamps) holding `frames`. */
+export function pcapBytes(frames: readonly Uint8Array[]): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); // magic: microsecond resolution, little-endian fields
+  head.writeUInt16LE(2, 4); // version 2.4
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(65535, 16); // snaplen
+  head.writeUInt32LE(1, 20); // LINKTYPE_ETHERNET
+  const parts: Buffer[] = [head];
+  frames.forEach((f, i) => {
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(1_700_000_000 + i, 0);
+    rec.writeUInt32LE(f.length, 8);
+    rec.writeUInt32LE(f.length, 12);
+    parts.push(rec, Buffer.from(f));
+  });
+  return Buffer.concat(parts);
+}
+
+/** Run a tool over a temporary pcap of `frames`; returns its stdout (throws on failure). */
+function withPcap(frames: readonly Uint8Array[], cmd: string, args: (file: string) => string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-pcap-'));
+  try {
+    const file = join(dir, 'frames.pcap');
+    writeFileSync(file, pcapBytes(frames));
+    const res = spawnSync(cmd, args(file), { encoding: 'utf8', timeout: 10_000 });
+    if (res.error) throw res.error;
+    if (res.status !== 0) throw new Error(`${cmd} exited ${res.status}: ${res.stderr}`);
+    return res.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * tcpdump's verbose text for each frame (-e link headers, -nn numeric, -vv checksums verified,
+ * -t no timestamps), one string per packet (continuation lines joined with a space).
+ */
+export function tcpdump(frames: readonly Uint8Array[]): string[] {
+  const out = withPcap(frames, 'tcpdump', (f) => ['-r', f, '-e', '-nn', '-vv', '-t']);
+  const pkts: string[] = [];
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    if (/^\s/.test(line) && pkts.length > 0) pkts[pkts.length - 1] += ' ' + line.trim();
+    else pkts.push(line.trim());
+  }
+  return pkts;
+}
+
+/** Open vSwitch's own flow extraction of each frame (`ovs-ofctl ofp-parse-pcap`). */
+export function ovsFlows(frames: readonly Uint8Array[]): string[] {
+  return withPcap(frames, 'ovs-ofctl', (f) => ['ofp-parse-pcap', f]).split('\n').filter((l) => l !== '');
+}
