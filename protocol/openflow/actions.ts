@@ -18,14 +18,16 @@ interface FixedSpec {
   /** Whole action length on the wire, header included. */
   readonly len: number;
   readonly body: Struct<Record<string, number>>;
-  /** [field name, byte width] of the numeric fields, for range checks on encode. */
+  /** [field name, largest value] of the numeric fields, for range checks on encode. */
   readonly fields: readonly (readonly [string, number])[];
 }
 
 type BodyEntry = readonly [string, { readonly width: number }] | ReturnType<typeof pad>;
 
 function fixed(type: ActionType, code: number, ofpName: string, entries: readonly BodyEntry[]): FixedSpec {
-  const fields = entries.filter((e): e is readonly [string, { width: number }] => Array.isArray(e)).map((e) => [e[0], e[1].width] as const);
+  const fields = entries
+    .filter((e): e is readonly [string, { width: number }] => Array.isArray(e))
+    .map((e) => [e[0], 2 ** (8 * e[1].width) - 1] as const);
   const body = struct(ofpName, 4, entries as Parameters<typeof struct>[2]) as unknown as Struct<Record<string, number>>;
   return { type, code, len: 8, body, fields };
 }
@@ -41,7 +43,7 @@ const FIXED: readonly FixedSpec[] = [
     code: OFPAT.OUTPUT,
     len: 16,
     body: OUTPUT_BODY as unknown as Struct<Record<string, number>>,
-    fields: [['port', 4], ['maxLen', 2]],
+    fields: [['port', 0xffffffff], ['maxLen', 0xffff]],
   },
   fixed('copyTtlOut', OFPAT.COPY_TTL_OUT, 'ofp_action_generic', GENERIC),
   fixed('copyTtlIn', OFPAT.COPY_TTL_IN, 'ofp_action_generic', GENERIC),
@@ -145,9 +147,11 @@ export function encodeAction(w: Writer, a: Action): void {
   const spec = BY_TYPE.get(a.type);
   if (spec !== undefined) {
     const obj = a as unknown as Record<string, unknown>;
-    for (const [name, width] of spec.fields) {
+    const fields = spec.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const name = fields[i]![0];
+      const max = fields[i]![1];
       const v = obj[name];
-      const max = 2 ** (8 * width) - 1;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
         badArg(`${a.type} ${name} ${JSON.stringify(v)} is not an integer in 0..${max}`);
       }

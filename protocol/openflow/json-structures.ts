@@ -1,4 +1,4 @@
-import { errorCodeByName, OFPBAC, OFPET } from './error-codes.js';
+import { errorCodeByName, OFPBAC, OFPBMC, OFPET } from './error-codes.js';
 import { mac, oxmCodec } from './json-oxm.js';
 import { MATCH_ERRORS, SET_FIELD_ERRORS } from './oxm.js';
 import { arr, bool, bytes, type Codec, obj, opt, str, tuple, u16, u32, u64, u8, uint, union, withErr } from './json-schema.js';
@@ -25,7 +25,8 @@ function code(errType: number, name: string): number {
   return c;
 }
 
-export const match: Codec<Match> = arr(oxmCodec(MATCH_ERRORS));
+// A match that is not even a list reads as an unsupported match type.
+export const match: Codec<Match> = withErr(arr(oxmCodec(MATCH_ERRORS)), OFPET.BAD_MATCH, OFPBMC.BAD_TYPE);
 
 export const action: Codec<Action> = withErr(
   union(

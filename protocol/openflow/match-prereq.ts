@@ -60,13 +60,46 @@ const PREREQ: readonly (Prereq | undefined)[] = [
   ND_SOL, ND_ADV, MPLS, MPLS, MPLS, PBB, undefined, IPV6, // 32-39
 ];
 
-/** Index in the match of each field number seen; reused across calls (encoding is synchronous). */
-const seen = new Int32Array(PREREQ.length).fill(-1);
+/**
+ * Tracks the basic fields of one match as it is encoded: `add` each entry's field number (from
+ * encodeOxm) and its index, then `check` prerequisites. One shared instance is enough because
+ * encoding is synchronous; `reset` runs in a finally so a throw cannot leave stale slots.
+ */
+class FieldSlots {
+  /** Index in the match per field number, -1 when absent. */
+  private readonly at = new Int32Array(PREREQ.length).fill(-1);
+
+  add(num: number, index: number, name: string): void {
+    if (num < 0) return;
+    if (this.at[num]! >= 0) {
+      throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.DUP_FIELD, `${name} appears twice in the match`);
+    }
+    this.at[num] = index;
+  }
+
+  check(match: Match): void {
+    for (let num = 0; num < PREREQ.length; num++) {
+      const i = this.at[num]!;
+      const p = PREREQ[num];
+      if (i < 0 || p === undefined) continue;
+      const j = this.at[p.on]!;
+      if (j < 0 || !p.ok(match[j] as OxmBasic)) {
+        throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_PREREQ, `${match[i]!.field} requires ${p.text} in the match`);
+      }
+    }
+  }
+
+  reset(): void {
+    this.at.fill(-1);
+  }
+}
+
+export const fieldSlots = new FieldSlots();
 
 /**
  * Throw OFPBMC_DUP_FIELD when a basic field appears twice and OFPBMC_BAD_PREREQ when a field's
  * prerequisite is missing, e.g. "ipv4_src requires eth_type=0x0800 (IPv4) in the match".
- * Opaque entries and unknown names are left to the OXM encoder.
+ * Opaque entries and unknown names are skipped (the OXM encoder rejects unknown names).
  */
 export function checkPrerequisites(match: Match): void {
   try {
@@ -74,24 +107,10 @@ export function checkPrerequisites(match: Match): void {
       const e = match[i]!;
       if (e === null || typeof e !== 'object' || e.field === 'opaque') continue;
       const d = oxmField(e.field);
-      if (d === undefined) continue;
-      if (seen[d.num]! >= 0) {
-        throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.DUP_FIELD, `${d.name} appears twice in the match`);
-      }
-      seen[d.num] = i;
+      if (d !== undefined) fieldSlots.add(d.num, i, d.name);
     }
-    for (let i = 0; i < match.length; i++) {
-      const e = match[i]!;
-      if (e === null || typeof e !== 'object' || e.field === 'opaque') continue;
-      const d = oxmField(e.field);
-      const p = d === undefined ? undefined : PREREQ[d.num];
-      if (p === undefined) continue;
-      const j = seen[p.on]!;
-      if (j < 0 || !p.ok(match[j] as OxmBasic)) {
-        throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_PREREQ, `${e.field} requires ${p.text} in the match`);
-      }
-    }
+    fieldSlots.check(match);
   } finally {
-    seen.fill(-1);
+    fieldSlots.reset();
   }
 }

@@ -5,7 +5,7 @@ import { OfCodecError } from './error.js';
 import { OFPBMC, OFPET } from './error-codes.js';
 import type { OxmBasic, OxmFieldName, OxmValueTypes } from './oxm-types.js';
 import { decodeOxm, encodeOxm, OXM_FIELDS, oxmField } from './oxm.js';
-import { checkPrerequisites } from './match-prereq.js';
+import { fieldSlots } from './match-prereq.js';
 import type { Match } from './types.js';
 
 export { checkPrerequisites } from './match-prereq.js';
@@ -56,8 +56,15 @@ export function encodeMatch(w: Writer, match: Match): void {
   w.u16(OFPMT.OXM);
   w.u16(0);
   // Values first, so a malformed eth_type is reported as such rather than as a missing prereq.
-  for (let i = 0; i < match.length; i++) encodeOxm(w, match[i]!);
-  checkPrerequisites(match);
+  try {
+    for (let i = 0; i < match.length; i++) {
+      const e = match[i]!;
+      fieldSlots.add(encodeOxm(w, e), i, e.field);
+    }
+    fieldSlots.check(match);
+  } finally {
+    fieldSlots.reset();
+  }
   const length = w.pos - start;
   if (length > 0xffff) {
     throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_LEN, `match of ${length} bytes exceeds 65535`);

@@ -242,10 +242,11 @@ export function oxmHeader(d: OxmFieldDef, hasMask: boolean): number {
 }
 
 /**
- * Encode one OXM TLV. Values from apps are checked strictly: wrong types, out-of-range numbers,
- * malformed addresses and masks on non-maskable fields throw with the field's name.
+ * Encode one OXM TLV and return its basic field number (-1 for an opaque entry). Values from
+ * apps are checked strictly: wrong types, out-of-range numbers, malformed addresses, masks on
+ * non-maskable fields and values with bits outside their mask throw with the field's name.
  */
-export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS): void {
+export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS): number {
   if (e === null || typeof e !== 'object') {
     throw new OfCodecError(errs.errType, errs.badField, `OXM entry must be an object, got ${e === null ? 'null' : typeof e}`);
   }
@@ -259,7 +260,7 @@ export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS
     }
     w.u32(((oxmClass << 16) | (oxmField << 9) | (hasMask ? 0x100 : 0) | body.length) >>> 0);
     w.bytes(body);
-    return;
+    return -1;
   }
   const d = BY_NAME.get(e.field);
   if (d === undefined) {
@@ -272,7 +273,7 @@ export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS
   w.u32(oxmHeader(d, hasMask));
   const valueAt = w.pos;
   writeValue(w, d, e.value, 'value', errs);
-  if (!hasMask) return;
+  if (!hasMask) return d.num;
   writeValue(w, d, e.mask, 'mask', errs);
   // The spec (and Open vSwitch) reject a value with 1-bits the mask wildcards.
   const b = w.buf;
@@ -281,4 +282,5 @@ export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS
       throw new OfCodecError(errs.errType, errs.badWildcards, `${d.name} value ${String(e.value)} has bits set outside its mask ${String(e.mask)}`);
     }
   }
+  return d.num;
 }

@@ -60,14 +60,15 @@ export interface LoadOptions {
 /** Load one app. Errors name the spec. */
 export async function loadApp(spec: string, opts: LoadOptions = {}): Promise<App> {
   const url = moduleUrl(spec, opts.baseDir ?? process.cwd());
+  const file = url.startsWith('file:') ? fileURLToPath(url) : undefined;
+  if (file && !existsSync(file)) throw new AppLoadError(`app ${spec}: module ${file} not found`);
   let mod: { default?: unknown };
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e?.code === 'ERR_MODULE_NOT_FOUND' && (e.message.includes(url) || !isPathSpec(spec))) {
-      const what = isPathSpec(spec) ? `module ${fileURLToPath(url)} not found` : 'not a built-in app or an installed package';
-      throw new AppLoadError(`app ${spec}: ${what}`);
+    if (!file && (e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (package|module)/.test(e?.message ?? '')) && e.message.includes(`'${spec}'`)) {
+      throw new AppLoadError(`app ${spec}: not a built-in app or an installed package`);
     }
     throw new AppLoadError(`app ${spec}: failed to load: ${e?.message ?? String(err)}`);
   }

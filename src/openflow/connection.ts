@@ -93,7 +93,12 @@ export class OpenFlowConnection implements SwitchConnection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
     socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false));
-    socket.on('error', (err: NodeJS.ErrnoException) => this.close(`socket error: ${err.code ?? err.message}`, this.state === 'main' ? 'info' : 'warn', false));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      // A probe that resets the connection before HELLO is as routine as one that closes it.
+      const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+      if (reset && this.state === 'hello') return this.close(`${this.closedByPeerReason()} (${err.code})`, 'info', false);
+      this.close(`socket error: ${err.code ?? err.message}`, this.state === 'main' ? 'info' : 'warn', false);
+    });
     socket.on('close', () => {
       if (this.lingerTimer) clearTimeout(this.lingerTimer);
       this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false);

@@ -36,11 +36,11 @@ t.test('an idle switch gets echo requests; one that stops answering is closed af
 
   sw.answerEcho = false;
   const before = Date.now();
-  const reason = await h.events.waitDown(conn, 2000);
+  const reason = await h.events.waitDown(conn, 4000);
   const took = Date.now() - before;
   t.match(reason, /no reply to 2 echo requests/);
   // Silent for one interval, then 2 unanswered echoes one interval apart, then the close.
-  t.ok(took >= 150 && took < 1000, `closed ${took} ms after the switch went silent`);
+  t.ok(took >= 150 && took < 3000, `closed ${took} ms after the switch went silent`);
   await sw.closed;
   const line = h.log.lines.find((l) => l.level === 'warn' && /echo/.test(l.msg ?? ''));
   t.ok(line, 'one warn line');

@@ -2,8 +2,8 @@ import { OfCodecError } from '../../../protocol/index.js';
 
 /** The two tap assertions the helpers below need (keeps them independent of tap's types). */
 export interface Asserter {
-  ok(v: unknown, msg?: string): unknown;
-  match(v: unknown, re: RegExp, msg?: string): unknown;
+  ok(v: any, ...rest: any[]): unknown;
+  match(v: any, ...rest: any[]): unknown;
 }
 
 /** `fn` throws a plain Error (builders never throw the codec's error class) matching `re`. */

@@ -52,7 +52,32 @@ export function tcpdump(frames: readonly Uint8Array[]): string[] {
   return pkts;
 }
 
-/** Open vSwitch's own flow extraction of each frame (`ovs-ofctl ofp-parse-pcap`). */
-export function ovsFlows(frames: readonly Uint8Array[]): string[] {
-  return withPcap(frames, 'ovs-ofctl', (f) => ['ofp-parse-pcap', f]).split('\n').filter((l) => l !== '');
+/** Whether a command can be run here (the oracle tests skip without it). */
+export function hasCommand(cmd: string, arg = '--version'): boolean {
+  const res = spawnSync(cmd, [arg], { encoding: 'utf8', timeout: 10_000 });
+  return !res.error;
+}
+
+/**
+ * Open vSwitch's own packet parser (flow_extract) as an oracle: wrap `frame` in a hand-built
+ * OpenFlow 1.3 PACKET_IN (so no weft codec is involved) and return the flow line that
+ * `ovs-ofctl ofp-print` prints for its data, e.g. "udp,vlan_tci=0x0000,dl_src=...".
+ */
+export function ovsFlow(frame: Uint8Array): string {
+  const len = 8 + 16 + 8 + 2 + frame.length;
+  const b = Buffer.alloc(len);
+  b.writeUInt8(4, 0); // OpenFlow 1.3
+  b.writeUInt8(10, 1); // OFPT_PACKET_IN
+  b.writeUInt16BE(len, 2);
+  b.writeUInt32BE(1, 4); // xid
+  b.writeUInt32BE(0xffffffff, 8); // OFP_NO_BUFFER
+  b.writeUInt16BE(frame.length, 12); // total_len; reason, table_id, cookie stay 0
+  b.writeUInt16BE(1, 24); // empty OXM match: type OFPMT_OXM, length 4, 4 bytes of padding
+  b.writeUInt16BE(4, 26);
+  Buffer.from(frame).copy(b, 34); // after 2 more bytes of padding
+  const res = spawnSync('ovs-ofctl', ['ofp-print', b.toString('hex')], { encoding: 'utf8', timeout: 10_000 });
+  if (res.error) throw res.error;
+  const lines = res.stdout.split('\n');
+  if (!lines[0]?.startsWith('OFPT_PACKET_IN') || !lines[1]) throw new Error(`unexpected ovs-ofctl output: ${res.stdout}${res.stderr}`);
+  return lines[1];
 }

@@ -3,7 +3,7 @@ import { decode, OFPBMC, OFPBRC, OFPET } from '../../../protocol/index.js';
 import type { PacketIn } from '../../../protocol/index.js';
 import { ofpPrint } from '../../support/ofp-print.js';
 import { checkVector, expectCodecError, hex, toHexString, truncated, withLength } from '../../support/vectors.js';
-import { FRAME, FRAME_HEX } from './frame.js';
+import { FRAME, FRAME_HEX } from '../../support/udp-frame.js';
 
 const vector = hex(`
   04 0a 0060 0000010b

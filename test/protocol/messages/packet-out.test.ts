@@ -3,7 +3,7 @@ import { decode, encode, OFPBAC, OFPBRC, OFPET, OfCodecError } from '../../../pr
 import type { PacketOut } from '../../../protocol/index.js';
 import { ofpPrint } from '../../support/ofp-print.js';
 import { checkVector, expectCodecError, hex, truncated } from '../../support/vectors.js';
-import { FRAME, FRAME_HEX } from './frame.js';
+import { FRAME, FRAME_HEX } from '../../support/udp-frame.js';
 
 const withFrame = hex(`
   04 0d 006e 0000010c

@@ -1,7 +1,7 @@
 import { decode, OfCodecError } from '../../../protocol/index.js';
 
 interface Assert {
-  ok(v: unknown, msg?: string): void;
+  ok(v: unknown, msg: string): unknown;
 }
 
 /**

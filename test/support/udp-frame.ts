@@ -1,4 +1,4 @@
-import { hex } from '../../support/vectors.js';
+import { hex } from './vectors.js';
 
 /** A 46-byte Ethernet/IPv4/UDP frame (valid IPv4 checksum) carried by packet-in/packet-out vectors. */
 export const FRAME_HEX = `
