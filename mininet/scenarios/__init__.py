@@ -1,0 +1,1 @@
+"""One module per scenario; each defines scenario(net, args, result) and calls runner.run()."""

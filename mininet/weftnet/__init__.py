@@ -1,0 +1,1 @@
+"""Shared pieces of weft's Mininet scenarios: topologies, the switch class, the runner."""
