@@ -115,8 +115,9 @@ export class FakeDatapath implements SwitchConnection {
   // ---------------------------------------------------------------- SwitchConnection
 
   send(msg: OfMessage, onError?: (err: ErrorMsg) => void): number {
-    if (this.closed) throw new RequestError('connection closed');
     const xid = msg.xid === 0 ? this.#xid++ : msg.xid;
+    // Like the real connection: after close, send() is a silent no-op.
+    if (this.closed) return xid;
     const seen = wire({ ...msg, xid });
     this.sent.push(seen);
     const refused = this.#refusal(seen);
