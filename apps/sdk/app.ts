@@ -3,7 +3,7 @@
  * them in load order and sends what they return. Apps never touch sockets or timers, and read
  * the time only through ctx.now(), so they run the same against a real switch or a fake one.
  */
-import type { Action, ErrorMsg, FeaturesReply, FlowMod, FlowRemoved, OfMessage, PacketIn, Port, PortStatus, DescStats } from '../../protocol/index.js';
+import type { ErrorMsg, FeaturesReply, FlowMod, FlowRemoved, OfMessage, PacketIn, Port, PortStatus, DescStats } from '../../protocol/index.js';
 import type { Dpid, Out, Outbox } from './outbox.js';
 import type { Frame } from './frame.js';
 
@@ -102,4 +102,4 @@ export interface App {
 export type AppFactory = (options: Readonly<Record<string, unknown>>) => App;
 export type AppModule = { default: App | AppFactory };
 
-export type { Action, Frame };
+export type { Frame };

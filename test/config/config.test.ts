@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, defaultConfig, loadConfig, usage } from '../../src/config/index.js';
@@ -7,6 +7,7 @@ import type { WeftConfig } from '../../src/config/index.js';
 import { listenersOf } from '../../src/main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-config-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, body: unknown) => {
   const p = join(dir, name);
   writeFileSync(p, typeof body === 'string' ? body : JSON.stringify(body));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppLoadError, loadApp, loadApps } from '../../src/host/loader.js';
@@ -8,7 +8,7 @@ import { FakeDatapath } from '../support/fake-datapath.js';
 import { memoryLogger } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-apps-'));
-t.teardown(() => {});
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(
   join(dir, 'my-app.mjs'),
   `export default (options) => ({

@@ -1,0 +1,61 @@
+/**
+ * What the topology app offers other apps (l2-learning, routing, REST). Another app gets it
+ * with `ctx.app<TopologyApp>('topology')?.topology` after init. Datapath ids are the SDK's
+ * Dpid strings (16 lowercase hex digits).
+ */
+import type { Dpid } from '../sdk/index.js';
+
+/** One end of a link: a switch port. */
+export interface PortRef {
+  readonly dpid: Dpid;
+  readonly port: number;
+}
+
+/** A directed switch-to-switch link, learned from LLDP sent out of `src` and received on `dst`. */
+export interface Link {
+  readonly src: PortRef;
+  readonly dst: PortRef;
+}
+
+export interface HostInfo {
+  readonly mac: string;
+  readonly ipv4: readonly string[];
+  readonly ipv6: readonly string[];
+  /** Where the host attaches: always an edge port (never a switch-to-switch link port). */
+  readonly dpid: Dpid;
+  readonly port: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+export type TopologyEvent =
+  | { type: 'switchAdded'; dpid: Dpid }
+  | { type: 'switchRemoved'; dpid: Dpid }
+  | { type: 'portAdded' | 'portRemoved' | 'portModified'; dpid: Dpid; port: number; live: boolean }
+  | { type: 'linkAdded' | 'linkRemoved'; link: Link }
+  | { type: 'hostAdded' | 'hostRemoved'; host: HostInfo }
+  | { type: 'hostMoved'; host: HostInfo; from: PortRef };
+
+export interface TopologyService {
+  /** Increases by one on every change to switches, links or hosts. */
+  readonly version: number;
+  switches(): Dpid[];
+  links(): Link[];
+  hosts(): HostInfo[];
+  host(mac: string): HostInfo | undefined;
+  hostByIp(ip: string): HostInfo | undefined;
+  /** True unless the port carries a switch-to-switch link. */
+  isEdgePort(dpid: Dpid, port: number): boolean;
+  /**
+   * The links of a shortest path (fewest hops; ties broken deterministically) from one switch
+   * to another: [] when from === to, undefined when unreachable.
+   */
+  path(from: Dpid, to: Dpid): Link[] | undefined;
+  /**
+   * Where a broadcast received on (dpid, inPort) goes out on this switch: live edge ports and
+   * the ports of flood-tree links, never inPort. A loop-free spanning tree over the links.
+   */
+  floodPorts(dpid: Dpid, inPort: number): number[];
+  /** Called synchronously on every change, after the state is updated. Returns unsubscribe. */
+  subscribe(listener: (ev: TopologyEvent) => void): () => void;
+}
