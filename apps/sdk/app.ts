@@ -68,6 +68,11 @@ export interface AppContext {
   switches(): SwitchView[];
   switch(dpid: Dpid | bigint): SwitchView | undefined;
   /**
+   * Another loaded app, for the services it offers (e.g. `ctx.app<TopologyApp>('topology')`).
+   * Use it from init() on: every app is loaded before any init() runs.
+   */
+  app<T extends App = App>(name: string): T | undefined;
+  /**
    * Send messages outside an event's return value: for command handlers, which return a
    * result instead. Messages go through the same ordering and error routing.
    */

@@ -368,6 +368,7 @@ export class AppHost implements ConnectionEvents {
         const conn = host.#conns.get(toDpid(dpid));
         return conn && host.#views.get(conn);
       },
+      app: <T extends App>(name: string) => host.#byName.get(name)?.app as T | undefined,
       emit: (out) => {
         const entry = host.#byName.get(app.name)!;
         host.#dispatch('emit', [entry], undefined, () => out);

@@ -45,7 +45,6 @@ t.test('a bridge connects, shows up with its ports, gets the table-miss flow, an
     return TABLE_MISS.test(f) ? f : undefined;
   }, 5_000, 'table-miss flow');
   t.comment(`connected and table-miss installed after ${Date.now() - t0} ms`);
-  for (const l of weft.lines) t.comment(`${l.time - t0} ${l.msg}`);
   t.match(flows, TABLE_MISS);
   t.equal(flows.trim().split('\n').filter((l) => l.includes('actions=')).length, 1, 'exactly one flow: the table-miss');
 
