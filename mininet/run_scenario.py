@@ -8,6 +8,8 @@ import importlib
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the checkout
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 

@@ -1,5 +1,5 @@
 /** weft's OpenFlow 1.3 codec and packet-header library: the public API. */
-export { decode, encode, codecForName, codecForType } from './openflow/codec.js';
+export { decode, encode, encodeInto, codecForName, codecForType } from './openflow/codec.js';
 export { Framer } from './openflow/framer.js';
 export { OfCodecError } from './openflow/error.js';
 export * from './openflow/error-codes.js';

@@ -15,13 +15,22 @@ import type { Logs } from './log.js';
 import { OpenFlowServer } from './openflow/server.js';
 import type { BoundAddress } from './openflow/server.js';
 import type { ListenerConfig } from './openflow/listener.js';
+import { OpenFlowStats } from './openflow/stats.js';
+import { createMetrics } from './metrics.js';
+import type { WeftMetrics } from './metrics.js';
+import { createRestServer } from './rest/server.js';
+import type { RestServer } from './rest/server.js';
 
 export interface Weft {
   readonly config: WeftConfig;
   readonly logs: Logs;
   readonly host: AppHost;
   readonly server: OpenFlowServer;
+  readonly rest: RestServer;
+  readonly metrics: WeftMetrics;
   addresses(): BoundAddress[];
+  /** Where the REST API listens (useful to find the port in tests). */
+  restAddress(): { host: string; port: number };
   /** Stop listeners, close switch connections, stop app ticks. Idempotent. */
   stop(): Promise<void>;
 }
@@ -60,6 +69,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
     appOptions,
   });
   const o = config.openflow;
+  const ofStats = new OpenFlowStats();
   const server = new OpenFlowServer(
     {
       listeners: listenersOf(config),
@@ -70,22 +80,54 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
       maxQueuedBytes: o.maxQueuedBytes,
       missSendLen: o.missSendLen,
       dpidConflict: o.dpidConflict,
+      stats: ofStats,
     },
     logs.unbound('openflow'),
     host,
   );
   await server.start();
   host.start();
-  log.info({ apps: host.apps().map((a) => a.name), listeners: server.addresses() }, 'weft started');
+  // REST after the OpenFlow listeners: /ready answers 200 from its first request on.
+  const appsByName = new Map(apps.map((a) => [a.name, a]));
+  const appByName = (name: string) => appsByName.get(name);
+  const metrics = createMetrics({ openflow: ofStats, switchCount: () => server.switches.size, host, app: appByName });
+  let ready = true;
+  let rest: RestServer;
+  let restAddress: { host: string; port: number };
+  try {
+    rest = await createRestServer(
+      {
+        switches: () => server.switches,
+        host,
+        app: appByName,
+        ready: () => ready && server.addresses().length > 0,
+        metrics,
+        log: logs.for('rest'),
+        version: version(),
+      },
+      config.rest,
+    );
+    restAddress = await rest.listen();
+  } catch (e) {
+    host.stop();
+    await server.stop();
+    throw e;
+  }
+  log.info({ apps: host.apps().map((a) => a.name), listeners: server.addresses(), rest: restAddress }, 'weft started');
   let stopping: Promise<void> | undefined;
   return {
     config,
     logs,
     host,
     server,
+    rest,
+    metrics,
     addresses: () => server.addresses(),
+    restAddress: () => restAddress,
     stop: () =>
       (stopping ??= (async () => {
+        ready = false;
+        await rest.close();
         host.stop();
         await server.stop();
         log.info('weft stopped');

@@ -6,6 +6,7 @@
 import type { ErrorMsg, FeaturesReply, FlowMod, FlowRemoved, OfMessage, PacketIn, Port, PortStatus, DescStats } from '../../protocol/index.js';
 import type { Dpid, Out, Outbox } from './outbox.js';
 import type { Frame } from './frame.js';
+import type { AppRoutes } from './routes.js';
 
 /** A read-only view of a connected switch. */
 export interface SwitchView {
@@ -101,6 +102,16 @@ export interface App {
   tick?(now: number): Out;
   /** A named command from the operator (REST, CLI); the result is returned to the caller. */
   command?(name: string, args: unknown): unknown;
+  /**
+   * REST routes of this app, mounted under /api/v1/apps/<name> (see routes.ts and docs/APPS.md).
+   * Called once when the REST server starts, after init().
+   */
+  routes?(r: AppRoutes): void;
+  /**
+   * Numbers worth graphing (MACs learned, hosts, links...), read at every /metrics scrape and
+   * exported as weft_app_stat{app, stat}. Keep it cheap: sizes of structures the app has.
+   */
+  stats?(): Record<string, number>;
 }
 
 /** An app module's default export: an App, or a factory given the app's options. */

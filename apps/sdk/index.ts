@@ -1,6 +1,8 @@
 /** The weft app SDK: the App contract, the Outbox, cookie ranges and pure flow builders. */
 export type { App, AppContext, AppFactory, AppLogger, AppModule, PacketInEvent, SwitchView } from './app.js';
 export { Outbox, toDpid } from './outbox.js';
+export { HttpError } from './routes.js';
+export type { AppRoutes, RouteHandler, RouteOptions, RouteRequest } from './routes.js';
 export type { Dpid, Out, SwitchBatch } from './outbox.js';
 export { APP_COOKIE_MASK, APP_LOW_MASK, cookieAppId, makeCookie } from './cookies.js';
 export { decodeFrame } from './frame.js';

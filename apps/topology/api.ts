@@ -3,7 +3,7 @@
  * with `ctx.app<TopologyApp>('topology')?.topology` after init. Datapath ids are the SDK's
  * Dpid strings (16 lowercase hex digits).
  */
-import type { Dpid } from '../sdk/index.js';
+import type { App, Dpid } from '../sdk/index.js';
 
 /** One end of a link: a switch port. */
 export interface PortRef {
@@ -34,7 +34,9 @@ export type TopologyEvent =
   | { type: 'portAdded' | 'portRemoved' | 'portModified'; dpid: Dpid; port: number; live: boolean }
   | { type: 'linkAdded' | 'linkRemoved'; link: Link }
   | { type: 'hostAdded' | 'hostRemoved'; host: HostInfo }
-  | { type: 'hostMoved'; host: HostInfo; from: PortRef };
+  | { type: 'hostMoved'; host: HostInfo; from: PortRef }
+  /** A known host's addresses changed (an IPv4/IPv6 address learned, or taken by another host). */
+  | { type: 'hostUpdated'; host: HostInfo };
 
 export interface TopologyService {
   /** Increases by one on every change to switches, links or hosts. */
@@ -54,8 +56,40 @@ export interface TopologyService {
   /**
    * Where a broadcast received on (dpid, inPort) goes out on this switch: live edge ports and
    * the ports of flood-tree links, never inPort. A loop-free spanning tree over the links.
+   * While a switch or port is new, a linkless port counts as edge only once a host was seen on
+   * it or it has settled (docs/TOPOLOGY.md); [] when inPort is a link port off the tree or a
+   * port not yet known to be an edge (the packet came round a loop or an undiscovered link).
    */
   floodPorts(dpid: Dpid, inPort: number): number[];
   /** Called synchronously on every change, after the state is updated. Returns unsubscribe. */
   subscribe(listener: (ev: TopologyEvent) => void): () => void;
+}
+
+/**
+ * What the topology app's service offers beyond TopologyService (kept apart so test fakes of
+ * TopologyService need not implement it).
+ */
+export interface TopologyServiceExt extends TopologyService {
+  /** The link leaving (dpid, port), if that port carries one. */
+  linkAt(dpid: Dpid, port: number): Link | undefined;
+  /** Counters for metrics and REST. */
+  counters(): TopologyCounters;
+}
+
+export interface TopologyCounters {
+  lldpSent: number;
+  lldpReceived: number;
+  /** LLDP refused, by reason: foreign (not our format), unsigned, bad-signature, stale, replayed, unknown-port. */
+  lldpRefused: Record<string, number>;
+  linksExpired: number;
+  hostsExpired: number;
+  /** Hosts dropped because maxHosts was reached. */
+  hostsEvicted: number;
+  /** Host sightings ignored: on a port that carries a link, or a copy seen on a port not yet settled. */
+  hostsIgnored: number;
+}
+
+/** The topology app as other apps see it: `ctx.app<TopologyApp>('topology')?.topology`. */
+export interface TopologyApp extends App {
+  readonly topology: TopologyServiceExt;
 }

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -50,7 +51,12 @@ def parse_args(argv, name):
     m = re.match(r'^(.+):(\d+)$', args.controller)
     if not m:
         p.error('--controller must be HOST:PORT')
-    args.controller_ip, args.controller_port = m.group(1), int(m.group(2))
+    # Open vSwitch wants an address in its target: resolve names (e.g. the compose service 'weft').
+    try:
+        args.controller_ip = socket.gethostbyname(m.group(1))
+    except OSError as e:
+        p.error('--controller: cannot resolve %s: %s' % (m.group(1), e))
+    args.controller_port = int(m.group(2))
     try:
         args.topo_spec = parse_spec(args.topo)
     except ValueError as e:

@@ -104,7 +104,7 @@ def parse_spec(text):
         raise ValueError('topology %r: %s takes %d size(s)' % (text, kind, ARITY[kind]))
     # Ring and torus below 3 would create duplicate links between the same two switches.
     if any(n < m for n, m in zip(nums, MINIMUM[kind])):
-        raise ValueError('topology %r: sizes must be at least %s' % (text, MINIMUM[kind]))
+        raise ValueError('topology %r: sizes must be at least %s' % (text, ','.join(map(str, MINIMUM[kind]))))
     return kind, nums
 
 

@@ -40,16 +40,17 @@ export function decode(buf: Uint8Array): OfMessage {
 }
 
 function decodeUnchecked(buf: Uint8Array): OfMessage {
-  if (buf.length < OFP_HEADER_LEN) {
-    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `message of ${buf.length} bytes is shorter than the 8-byte header`);
+  const n = buf.length;
+  if (n < OFP_HEADER_LEN) {
+    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `message of ${n} bytes is shorter than the 8-byte header`);
   }
-  const r = new Reader(buf);
-  const version = r.u8();
-  const type = r.u8();
-  const length = r.u16();
-  const xid = r.u32();
-  if (length !== buf.length) {
-    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `header length ${length} but ${buf.length} bytes given`);
+  // The header straight from the bytes: the Reader is made only for the body.
+  const version = buf[0]!;
+  const type = buf[1]!;
+  const length = (buf[2]! << 8) | buf[3]!;
+  const xid = ((buf[4]! << 24) | (buf[5]! << 16) | (buf[6]! << 8) | buf[7]!) >>> 0;
+  if (length !== n) {
+    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `header length ${length} but ${n} bytes given`);
   }
   // HELLO of any version decodes, so a connection can negotiate (or refuse) the version.
   if (version !== OFP_VERSION && type !== OFPT.HELLO) {
@@ -60,6 +61,7 @@ function decodeUnchecked(buf: Uint8Array): OfMessage {
   if (length < codec.minLength) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${codec.ofpName} of ${length} bytes is shorter than its minimum ${codec.minLength}`);
   }
+  const r = new Reader(buf, OFP_HEADER_LEN, n);
   const msg = codec.decode(r, xid);
   if (r.pos !== r.end) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${codec.ofpName}: ${r.end - r.pos} bytes left over after decoding`);
@@ -68,18 +70,42 @@ function decodeUnchecked(buf: Uint8Array): OfMessage {
   return msg;
 }
 
-/** Encode a message to a new Buffer; lengths and padding are computed here. */
+/**
+ * Encode a message to a Buffer; lengths and padding are computed here. With a writer, the
+ * message is appended at `w.pos` and the result is a view of those bytes in the writer's buffer
+ * (valid until the writer is reused); without one, a new Writer is made per call. A connection
+ * that batches writes should use encodeInto, which makes no view at all.
+ */
 export function encode(msg: OfMessage, w = new Writer(512)): Buffer {
+  const start = w.pos;
+  encodeInto(msg, w);
+  return w.buf.subarray(start, w.pos);
+}
+
+/**
+ * Append one encoded message to `w` (at `w.pos`) and return its length in bytes; the message is
+ * `w.buf[w.pos - length, w.pos)`. Allocates nothing but the writer's growth, so a connection can
+ * encode every message of a batch into one reusable Writer and write `w.finish()` once. On
+ * OfCodecError `w.pos` is restored, so the batch is as it was.
+ */
+export function encodeInto(msg: OfMessage, w: Writer): number {
   const codec = byName.get(msg.type);
   if (!codec) throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_TYPE, `cannot encode unknown message type ${JSON.stringify(msg.type)}`);
   const start = w.pos;
-  w.u8(msg.type === 'hello' ? (msg.version ?? OFP_VERSION) : OFP_VERSION);
-  w.u8(codec.ofpType);
-  w.u16(0);
-  w.u32(msg.xid >>> 0);
-  codec.encode(w, msg);
-  const len = w.pos - start;
-  if (len > 0xffff) throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${codec.ofpName} of ${len} bytes exceeds 65535`);
-  w.patchU16(start + 2, len);
-  return w.finish().subarray(start);
+  try {
+    w.ensure(OFP_HEADER_LEN);
+    const b = w.buf;
+    b[start] = msg.type === 'hello' ? (msg.version ?? OFP_VERSION) : OFP_VERSION;
+    b[start + 1] = codec.ofpType;
+    w.dv.setUint32(start + 4, msg.xid >>> 0);
+    w.pos = start + OFP_HEADER_LEN;
+    codec.encode(w, msg);
+    const len = w.pos - start;
+    if (len > 0xffff) throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${codec.ofpName} of ${len} bytes exceeds 65535`);
+    w.patchU16(start + 2, len);
+    return len;
+  } catch (e) {
+    w.pos = start;
+    throw e;
+  }
 }

@@ -4,7 +4,7 @@ import { OFPMT } from './constants.js';
 import { OfCodecError } from './error.js';
 import { OFPBMC, OFPET } from './error-codes.js';
 import type { OxmBasic, OxmFieldName, OxmValueTypes } from './oxm-types.js';
-import { decodeOxm, encodeOxm, OXM_FIELDS, oxmField } from './oxm.js';
+import { decodeOxmTo, encodeOxm, MATCH_ERRORS, OXM_FIELDS, oxmField } from './oxm.js';
 import { fieldSlots } from './match-prereq.js';
 import type { Match } from './types.js';
 
@@ -18,8 +18,10 @@ export function decodeMatch(r: Reader): Match {
   if (r.end - r.pos < 4) {
     throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_LEN, `match header needs 4 bytes, ${r.end - r.pos} left`);
   }
-  const type = r.dv.getUint16(r.pos);
-  const length = r.dv.getUint16(r.pos + 2);
+  const b = r.buf;
+  const p = r.pos;
+  const type = (b[p]! << 8) | b[p + 1]!;
+  const length = (b[p + 2]! << 8) | b[p + 3]!;
   if (type !== OFPMT.OXM) {
     throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_TYPE, `match type ${type} is not OFPMT_OXM (1)`);
   }
@@ -27,18 +29,12 @@ export function decodeMatch(r: Reader): Match {
   if (length < 4 || padded > r.end - r.pos) {
     throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_LEN, `match length ${length} (${padded} padded) does not fit the ${r.end - r.pos} bytes left`);
   }
-  const end = r.pos + length;
-  const next = r.pos + padded;
-  r.pos += 4;
+  const end = p + length;
+  const next = p + padded;
+  r.pos = p + 4;
   const match: Match = [];
-  // Decode the OXMs within [pos, end) on the caller's reader, then restore its window.
-  const outerEnd = r.end;
-  r.end = end;
-  try {
-    while (r.pos < end) match.push(decodeOxm(r));
-  } finally {
-    r.end = outerEnd;
-  }
+  // The OXMs are bounded by the match's own end, not the reader's window.
+  while (r.pos < end) match.push(decodeOxmTo(r, end, MATCH_ERRORS));
   r.pos = next;
   return match;
 }

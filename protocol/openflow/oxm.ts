@@ -1,4 +1,4 @@
-import type { Reader } from '../wire/reader.js';
+import { u32At, u64At, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { OfCodecError } from './error.js';
 import { OFPBAC, OFPBMC, OFPET } from './error-codes.js';
@@ -116,30 +116,25 @@ export const SET_FIELD_ERRORS: OxmErrors = {
   badWildcards: OFPBAC.BAD_SET_ARGUMENT,
 };
 
-function readValue(r: Reader, kind: OxmKind): number | bigint | string {
+/** A value of `kind` at b[p]; the caller has checked that its width is within bounds. */
+function readValueAt(b: Uint8Array, p: number, kind: OxmKind): number | bigint | string {
   switch (kind) {
     case OxmKind.U8:
-      return r.u8();
+      return b[p]!;
     case OxmKind.U16:
-      return r.u16();
+      return (b[p]! << 8) | b[p + 1]!;
     case OxmKind.U24:
-      return r.u24();
+      return (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
     case OxmKind.U32:
-      return r.u32();
+      return u32At(b, p);
     case OxmKind.U64:
-      return r.u64();
-    case OxmKind.MAC: {
-      const s = formatMac(r.buf, r.pos);
-      r.pos += 6;
-      return s;
-    }
+      return u64At(b, p);
+    case OxmKind.MAC:
+      return formatMac(b, p);
     case OxmKind.IPV4:
-      return formatIpv4(r.u32());
-    case OxmKind.IPV6: {
-      const s = formatIpv6(r.buf, r.pos);
-      r.pos += 16;
-      return s;
-    }
+      return formatIpv4(u32At(b, p));
+    case OxmKind.IPV6:
+      return formatIpv6(b, p);
   }
 }
 
@@ -148,34 +143,48 @@ function readValue(r: Reader, kind: OxmKind): number | bigint | string {
  * other classes and unknown basic field numbers stay opaque so they re-encode byte for byte.
  */
 export function decodeOxm(r: Reader, errs: OxmErrors = MATCH_ERRORS): OxmEntry {
-  if (r.end - r.pos < 4) {
-    throw new OfCodecError(errs.errType, errs.badLen, `OXM header needs 4 bytes at offset ${r.pos}, ${r.end - r.pos} left`);
+  return decodeOxmTo(r, r.end, errs);
+}
+
+/**
+ * decodeOxm bounded by `end` (<= r.end) instead of the reader's window, so a match can decode
+ * its OXMs without narrowing and restoring the reader. Reads index the bytes directly: this is
+ * on the packet-in path.
+ */
+export function decodeOxmTo(r: Reader, end: number, errs: OxmErrors): OxmEntry {
+  const p = r.pos;
+  if (end - p < 4) {
+    throw new OfCodecError(errs.errType, errs.badLen, `OXM header needs 4 bytes at offset ${p}, ${end - p} left`);
   }
-  const header = r.dv.getUint32(r.pos);
-  r.pos += 4;
+  const b = r.buf;
+  const header = u32At(b, p);
+  const q = p + 4;
   const oxmClass = header >>> 16;
   const num = (header >>> 9) & 0x7f;
   const hasMask = (header & 0x100) !== 0;
   const len = header & 0xff;
-  if (len > r.end - r.pos) {
-    throw new OfCodecError(errs.errType, errs.badLen, `OXM class 0x${oxmClass.toString(16)} field ${num} length ${len} exceeds the ${r.end - r.pos} bytes left`);
+  if (len > end - q) {
+    r.pos = q;
+    throw new OfCodecError(errs.errType, errs.badLen, `OXM class 0x${oxmClass.toString(16)} field ${num} length ${len} exceeds the ${end - q} bytes left`);
   }
   const d = oxmClass === OFPXMC.OPENFLOW_BASIC ? OXM_FIELDS[num] : undefined;
   if (d === undefined) {
-    const body = r.buf.subarray(r.pos, r.pos + len);
-    r.pos += len;
-    const opaque: OxmOpaque = { field: 'opaque', oxmClass, oxmField: num, hasMask, body };
+    r.pos = q + len;
+    const opaque: OxmOpaque = { field: 'opaque', oxmClass, oxmField: num, hasMask, body: b.subarray(q, q + len) };
     return opaque;
   }
   if (hasMask && !d.maskable) {
+    r.pos = q;
     throw new OfCodecError(errs.errType, errs.badMask, `${d.name} cannot be masked`);
   }
   if (len !== (hasMask ? 2 * d.width : d.width)) {
+    r.pos = q;
     throw new OfCodecError(errs.errType, errs.badLen, `${d.name} length ${len}, expected ${hasMask ? 2 * d.width : d.width}`);
   }
-  const value = readValue(r, d.kind);
+  r.pos = q + len;
+  const value = readValueAt(b, q, d.kind);
   if (!hasMask) return { field: d.name, value } as OxmBasic;
-  const mask = readValue(r, d.kind);
+  const mask = readValueAt(b, q + d.width, d.kind);
   return { field: d.name, value, mask } as OxmBasic;
 }
 

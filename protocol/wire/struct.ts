@@ -1,28 +1,75 @@
-import { macToString, type Reader } from './reader.js';
-import type { Writer } from './writer.js';
+import { OfCodecError } from '../openflow/error.js';
+import { OFPBRC, OFPET } from '../openflow/error-codes.js';
+import { macToString, u32At, u64At, type Reader } from './reader.js';
+import { parseMac, type Writer } from './writer.js';
 
 /** One fixed-width field kind: its width and how to read and write it. */
 interface FieldKind<T> {
   readonly width: number;
   read(r: Reader): T;
   write(w: Writer, v: T): void;
-  /** A JavaScript expression reading the field at offset `p + off` of DataView `dv` (compiled decode). */
+  /** A JavaScript expression reading the field at `b[p + off]` (compiled decode). */
   expr(off: number): string;
+  /**
+   * Statements of the compiled encoder: `check` throws unless `v` (a local holding the value)
+   * fits the field, `put` writes it at `b[p + off]` / `dv` (position p) once every field passed.
+   */
+  check(v: string, field: string): string;
+  put(v: string, off: number): string;
 }
 
-export const u8: FieldKind<number> = { width: 1, read: (r) => r.u8(), write: (w, v) => w.u8(v), expr: (o) => `dv.getUint8(p + ${o})` };
-export const u16: FieldKind<number> = { width: 2, read: (r) => r.u16(), write: (w, v) => w.u16(v), expr: (o) => `dv.getUint16(p + ${o})` };
-export const u24: FieldKind<number> = {
-  width: 3,
-  read: (r) => r.u24(),
-  write: (w, v) => w.u24(v),
-  expr: (o) => `((dv.getUint8(p + ${o}) << 16) | dv.getUint16(p + ${o + 1}))`,
+/** An integer field of `width` bytes: range-checked with integer compares only. */
+function intKind(width: 1 | 2 | 3 | 4, read: (r: Reader) => number, write: (w: Writer, v: number) => void): FieldKind<number> {
+  const max = 2 ** (8 * width) - 1;
+  // `(v & max) !== v` is false exactly for the integers 0..max (NaN, fractions, strings and
+  // undefined fail it); `>>> 0` does the same for 32 bits, where `&` would go signed.
+  const test = width === 4 ? (v: string) => `(${v} >>> 0) !== ${v}` : (v: string) => `(${v} & ${max}) !== ${v}`;
+  const expr = [
+    (o: number) => `b[p + ${o}]`,
+    (o: number) => `((b[p + ${o}] << 8) | b[p + ${o + 1}])`,
+    (o: number) => `((b[p + ${o}] << 16) | (b[p + ${o + 1}] << 8) | b[p + ${o + 2}])`,
+    (o: number) => `u32At(b, p + ${o})`,
+  ][width - 1]!;
+  const put = [
+    (v: string, o: number) => `b[p + ${o}] = ${v};`,
+    (v: string, o: number) => `dv.setUint16(p + ${o}, ${v});`,
+    (v: string, o: number) => `b[p + ${o}] = ${v} >>> 16; dv.setUint16(p + ${o + 1}, ${v} & 0xffff);`,
+    (v: string, o: number) => `dv.setUint32(p + ${o}, ${v});`,
+  ][width - 1]!;
+  return { width, read, write, expr, check: (v, f) => `if (${test(v)}) badInt(${JSON.stringify(f)}, ${v}, ${max});`, put };
+}
+
+export const u8: FieldKind<number> = intKind(1, (r) => r.u8(), (w, v) => w.u8(v));
+export const u16: FieldKind<number> = intKind(2, (r) => r.u16(), (w, v) => w.u16(v));
+export const u24: FieldKind<number> = intKind(3, (r) => r.u24(), (w, v) => w.u24(v));
+export const u32: FieldKind<number> = intKind(4, (r) => r.u32(), (w, v) => w.u32(v));
+export const u64: FieldKind<bigint> = {
+  width: 8,
+  read: (r) => r.u64(),
+  write: (w, v) => w.u64(v),
+  expr: (o) => `u64At(b, p + ${o})`,
+  // Compares only: BigInt.asUintN would allocate a bigint per field.
+  check: (v, f) => `if (typeof ${v} !== 'bigint' || ${v} < 0n || ${v} > 0xffffffffffffffffn) badU64(${JSON.stringify(f)}, ${v});`,
+  put: (v, o) => `dv.setBigUint64(p + ${o}, ${v});`,
 };
-export const u32: FieldKind<number> = { width: 4, read: (r) => r.u32(), write: (w, v) => w.u32(v), expr: (o) => `dv.getUint32(p + ${o})` };
-export const u64: FieldKind<bigint> = { width: 8, read: (r) => r.u64(), write: (w, v) => w.u64(v), expr: (o) => `dv.getBigUint64(p + ${o})` };
-export const mac: FieldKind<string> = { width: 6, read: (r) => r.mac(), write: (w, v) => w.mac(v), expr: (o) => `macAt(r.buf, p + ${o})` };
+export const mac: FieldKind<string> = {
+  width: 6,
+  read: (r) => r.mac(),
+  write: (w, v) => w.mac(v),
+  expr: (o) => `macAt(b, p + ${o})`,
+  // parseMac throws OfCodecError naming the value, as Writer.mac does.
+  check: (v) => `const ${v}_b = parseMac(${v});`,
+  put: (v, o) => `b.set(${v}_b, p + ${o});`,
+};
 export function str(n: number): FieldKind<string> {
-  return { width: n, read: (r) => r.str(n), write: (w, v) => w.str(v, n), expr: (o) => `strAt(r.buf, p + ${o}, ${n})` };
+  return {
+    width: n,
+    read: (r) => r.str(n),
+    write: (w, v) => w.str(v, n),
+    expr: (o) => `strAt(b, p + ${o}, ${n})`,
+    check: (v) => `if (typeof ${v} !== 'string' || ${v}.length > ${n}) badStr(${v}, ${n});`,
+    put: (v, o) => `putStr(b, p + ${o}, ${v}, ${n});`,
+  };
 }
 
 function strAt(b: Uint8Array, off: number, n: number): string {
@@ -33,6 +80,29 @@ function strAt(b: Uint8Array, off: number, n: number): string {
     s += String.fromCharCode(c);
   }
   return s;
+}
+
+function putStr(b: Uint8Array, off: number, s: string, n: number): void {
+  for (let i = 0; i < s.length; i++) b[off + i] = s.charCodeAt(i) & 0xff;
+  b.fill(0, off + s.length, off + n);
+}
+
+function show(v: unknown): string {
+  return typeof v === 'bigint' ? `${v}n` : v === undefined ? 'undefined' : JSON.stringify(v);
+}
+
+/** Out-of-range values are an encoding error, never a silent wrap (a u16 of 70000 is not 4464). */
+function badInt(field: string, v: unknown, max: number): never {
+  throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${field} ${show(v)} is not an integer in 0..${max}`);
+}
+
+function badU64(field: string, v: unknown): never {
+  throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${field} ${show(v)} is not a bigint in 0..2^64-1`);
+}
+
+function badStr(v: unknown, n: number): never {
+  if (typeof v !== 'string') throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `string field ${show(v)} is not a string`);
+  throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `string "${v.slice(0, 20)}..." is longer than its ${n}-byte field`);
 }
 
 const PAD = Symbol('pad');
@@ -54,6 +124,7 @@ export interface Struct<T> {
   readonly name: string;
   readonly size: number;
   decode(r: Reader): T;
+  /** Range-checks every field first (OfCodecError BAD_REQUEST/BAD_LEN naming the struct and field); writes nothing on error. */
   encode(w: Writer, v: T): void;
 }
 
@@ -67,22 +138,24 @@ export function struct<const E extends readonly Entry[]>(name: string, size: num
   for (const e of entries) total += PAD in e ? e[PAD] : e[1].width;
   if (total !== size) throw new Error(`struct ${name}: fields add up to ${total} bytes, declared ${size}`);
   const list = entries as readonly Entry[];
-  const decodeFields = compileDecode(name, size, list);
+  for (const e of list) {
+    if (!(PAD in e) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0])) throw new Error(`struct ${name}: bad field name ${e[0]}`);
+  }
   return {
     name,
     size,
-    decode(r: Reader) {
-      r.need(size, name);
-      return decodeFields(r) as StructValue<E>;
-    },
-    encode(w: Writer, v: StructValue<E>) {
-      const obj = v as Record<string, unknown>;
-      for (const e of list) {
-        if (PAD in e) w.zeros(e[PAD]);
-        else e[1].write(w, obj[e[0]]);
-      }
-    },
+    decode: compileDecode(name, size, list) as (r: Reader) => StructValue<E>,
+    encode: compileEncode(name, size, list),
   };
+}
+
+const HELPERS = { macAt: macToString, strAt, u32At, u64At, parseMac, putStr, badInt, badU64, badStr };
+
+/** Wrap generated source in a function with the helpers in scope. */
+function build(fnName: string, params: string, body: string): (...args: any[]) => any {
+  const names = Object.keys(HELPERS);
+  const fn = new Function(...names, `return function ${fnName}(${params}) { ${body} };`);
+  return fn(...names.map((n) => HELPERS[n as keyof typeof HELPERS]));
 }
 
 /**
@@ -99,10 +172,42 @@ function compileDecode(name: string, size: number, list: readonly Entry[]): (r: 
       off += e[PAD];
       continue;
     }
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0])) throw new Error(`struct ${name}: bad field name ${e[0]}`);
     props.push(`${e[0]}: ${e[1].expr(off)}`);
     off += e[1].width;
   }
-  const body = `const dv = r.dv; const p = r.pos; const o = { ${props.join(', ')} }; r.pos = p + ${size}; return o;`;
-  return new Function('macAt', 'strAt', `return function decode_${name.replace(/\W/g, '_')}(r) { ${body} };`)(macToString, strAt);
+  const body =
+    `const p = r.pos; if (p + ${size} > r.end) r.need(${size}, ${JSON.stringify(name)}); const b = r.buf; ` +
+    `const o = { ${props.join(', ')} }; r.pos = p + ${size}; return o;`;
+  return build(`decode_${name.replace(/\W/g, '_')}`, 'r', body);
+}
+
+/**
+ * Compile the encoder the same way: read every field into a local, check them all (so a bad
+ * value writes nothing), then store at fixed offsets. Pads are zeroed explicitly because the
+ * writer's buffer is reused and not cleared.
+ */
+function compileEncode(name: string, size: number, list: readonly Entry[]): (w: Writer, v: any) => void {
+  let off = 0;
+  const reads: string[] = [];
+  const checks: string[] = [];
+  const puts: string[] = [];
+  let i = 0;
+  for (const e of list) {
+    if (PAD in e) {
+      const n = e[PAD];
+      if (n <= 8) for (let k = 0; k < n; k++) puts.push(`b[p + ${off + k}] = 0;`);
+      else puts.push(`b.fill(0, p + ${off}, p + ${off + n});`);
+      off += n;
+      continue;
+    }
+    const v = `f${i++}`;
+    reads.push(`const ${v} = v.${e[0]};`);
+    checks.push(e[1].check(v, `${name} ${e[0]}`));
+    puts.push(e[1].put(v, off));
+    off += e[1].width;
+  }
+  const body =
+    `${reads.join(' ')} ${checks.join(' ')} ` +
+    `w.ensure(${size}); const b = w.buf; const dv = w.dv; const p = w.pos; ${puts.join(' ')} w.pos = p + ${size};`;
+  return build(`encode_${name.replace(/\W/g, '_')}`, 'w, v', body);
 }

@@ -142,7 +142,7 @@ function crossCheck(cfg: WeftConfig): void {
       else if (!existsSync(file)) problems.push({ path: `config.openflow.tls.${k}`, message: `file ${file} does not exist` });
     }
   }
-  if (cfg.apps.length === 0) problems.push({ path: 'config.apps', message: 'no apps to load (the default is table-miss)' });
+  if (cfg.apps.length === 0) problems.push({ path: 'config.apps', message: 'no apps to load (the default is table-miss, topology)' });
   const dup = cfg.apps.find((a, i) => cfg.apps.indexOf(a) !== i);
   if (dup) problems.push({ path: 'config.apps', message: `${dup} is listed twice` });
   if (problems.length) fail(problems);

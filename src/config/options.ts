@@ -24,6 +24,8 @@ export const OPTIONS: readonly OptionDef[] = [
   { flag: '--echo-interval', env: 'WEFT_ECHO_INTERVAL_MS', path: 'openflow.echoIntervalMs', arg: 'MS', help: 'idle time before we send an echo request' },
   { flag: '--rest-host', env: 'WEFT_REST_HOST', path: 'rest.host', arg: 'ADDR', help: 'address of the REST API' },
   { flag: '--rest-port', env: 'WEFT_REST_PORT', path: 'rest.port', arg: 'PORT', help: 'port of the REST API' },
+  { flag: '--rest-token', env: 'WEFT_REST_TOKEN', path: 'rest.token', arg: 'TOKEN', help: 'bearer token required for REST writes' },
+  { flag: '--rest-cors', env: 'WEFT_REST_CORS', path: 'rest.corsOrigins', arg: 'ORIGIN,...', help: 'origins allowed by CORS ("*" for any)' },
   { flag: '--apps', env: 'WEFT_APPS', path: 'apps', arg: 'a,b,...', help: 'apps to load in order: built-in names or module paths' },
   { flag: '--tick-interval', env: 'WEFT_TICK_INTERVAL_MS', path: 'host.tickIntervalMs', arg: 'MS', help: 'interval of app tick() calls' },
   { flag: '--log-level', env: 'WEFT_LOG_LEVEL', path: 'log.level', arg: 'LEVEL', help: 'fatal, error, warn, info, debug, trace or silent' },

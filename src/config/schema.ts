@@ -28,7 +28,18 @@ export interface WeftConfig {
     missSendLen: number;
     dpidConflict: 'replace' | 'reject';
   };
-  rest: { host: string; port: number };
+  rest: {
+    host: string;
+    port: number;
+    /** Bearer token every write (POST/PUT/PATCH/DELETE) must carry; null: no auth. */
+    token: string | null;
+    /** Origins allowed by CORS ("*" for any); [] turns CORS off. */
+    corsOrigins: string[];
+    /** Largest request body in bytes, except the bulk flow route. */
+    bodyLimit: number;
+    /** Largest body of POST /switches/:dpid/flows/bulk. */
+    bulkBodyLimit: number;
+  };
   /** Apps in load order: built-in names (apps/<name>) or module paths. */
   apps: string[];
   /** Options per app, by the app's entry in `apps`. */
@@ -37,7 +48,8 @@ export interface WeftConfig {
   log: { level: LogLevel; levels: Record<string, LogLevel> };
 }
 
-export const DEFAULT_APPS = ['table-miss'];
+/** Built-in apps loaded when the config names none; table-miss first (the others rely on its flow). */
+export const DEFAULT_APPS = ['table-miss', 'topology'];
 
 export function defaultConfig(): WeftConfig {
   return {
@@ -54,7 +66,8 @@ export function defaultConfig(): WeftConfig {
       missSendLen: 0xffff,
       dpidConflict: 'replace',
     },
-    rest: { host: '0.0.0.0', port: 8080 },
+    // Loopback by default: without a token anyone who reaches the port can change flows.
+    rest: { host: '127.0.0.1', port: 8080, token: null, corsOrigins: [], bodyLimit: 1024 * 1024, bulkBodyLimit: 256 * 1024 * 1024 },
     apps: [...DEFAULT_APPS],
     appOptions: {},
     host: { tickIntervalMs: 1_000 },
@@ -123,7 +136,20 @@ export const SCHEMA: Spec = {
         dpidConflict: { kind: 'enum', values: ['replace', 'reject'] },
       },
     },
-    rest: { kind: 'object', fields: { host, port } },
+    rest: {
+      kind: 'object',
+      fields: {
+        host,
+        port,
+        token: { kind: 'string', nullable: true, check: (s) => (s.length < 8 ? 'expected a token of at least 8 characters' : undefined) },
+        corsOrigins: {
+          kind: 'list',
+          of: { kind: 'string', check: (s) => (s === '*' || /^https?:\/\/[^/\s]+$/.test(s) ? undefined : `expected "*" or an origin like http://host:port, got ${JSON.stringify(s)}`) },
+        },
+        bodyLimit: int(1024, 2 ** 30),
+        bulkBodyLimit: int(1024, 2 ** 31),
+      },
+    },
     apps: { kind: 'list', of: appSpec },
     appOptions: { kind: 'record', of: { kind: 'anyObject' } },
     host: { kind: 'object', fields: { tickIntervalMs: int(10, 3600 * 1000) } },

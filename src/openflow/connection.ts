@@ -15,6 +15,7 @@ import type { ConnectionOptions, OfLogger } from './options.js';
 import { RequestTracker } from './requests.js';
 import { RequestError } from './switch-connection.js';
 import type { RequestOptions, SwitchConnection, SwitchInfo } from './switch-connection.js';
+import type { OpenFlowStats } from './stats.js';
 import { WriteQueue } from './write-queue.js';
 
 /**
@@ -71,6 +72,9 @@ export class OpenFlowConnection implements SwitchConnection {
   private desc: DescStats | undefined;
   private descDone = false;
   private _info: SwitchInfo | undefined;
+  /** Our last echo request (xid, performance.now()), for the round-trip metric. */
+  private echoXid = -1;
+  private echoSentAt = 0;
   private readonly onFrame = (frame: Uint8Array): void => this.handleFrame(frame);
 
   constructor(
@@ -79,6 +83,7 @@ export class OpenFlowConnection implements SwitchConnection {
     logger: OfLogger,
     private readonly hooks: ConnectionHooks,
     readonly tls: boolean,
+    private readonly stats?: OpenFlowStats,
   ) {
     this.remoteAddress = socket.remoteAddress ?? '?';
     this.remotePort = socket.remotePort ?? 0;
@@ -89,7 +94,7 @@ export class OpenFlowConnection implements SwitchConnection {
       // should not see switchDown re-entrantly in the middle of its own send() call.
       this.out.dispose();
       queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false));
-    });
+    }, stats?.tx);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
     socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false));
@@ -252,6 +257,7 @@ export class OpenFlowConnection implements SwitchConnection {
 
   private handleFrame(frame: Uint8Array): void {
     if (this.state === 'dead') return;
+    if (this.stats) this.stats.rx[frame[1]!]!++;
     // Per frame, so an exception (a bug, or an app's error callback throwing) cannot cost the
     // rest of the chunk its framing.
     try {
@@ -318,6 +324,7 @@ export class OpenFlowConnection implements SwitchConnection {
         this.write({ type: 'echoReply', xid: msg.xid, data: msg.data });
         return;
       case 'error':
+        this.stats?.error(msg.errType, msg.code);
         if (this.tracker.onError(msg)) return;
         if (this.state === 'main') this.hooks.message(this, msg);
         else this.log.debug({ errType: msg.errType, code: msg.code, xid: msg.xid }, 'unclaimed ERROR during handshake');
@@ -331,7 +338,10 @@ export class OpenFlowConnection implements SwitchConnection {
       default:
         if (!isAsync(msg) && this.tracker.onReply(msg)) return;
         // Our own echo requests need no bookkeeping: any received byte already proved liveness.
-        if (msg.type === 'echoReply') return;
+        if (msg.type === 'echoReply') {
+          if (msg.xid === this.echoXid && this.stats?.onEchoRtt) this.stats.onEchoRtt((performance.now() - this.echoSentAt) / 1000);
+          return;
+        }
     }
     if (this.state === 'main') this.hooks.message(this, msg);
   }
@@ -419,7 +429,9 @@ export class OpenFlowConnection implements SwitchConnection {
       return this.close(`no reply to ${this.echoMissed} echo requests (silent for ${idle} ms)`, 'warn', false);
     }
     this.echoMissed++;
-    this.write({ type: 'echoRequest', xid: this.tracker.allocXid(), data: new Uint8Array(0) });
+    this.echoXid = this.tracker.allocXid();
+    this.echoSentAt = performance.now();
+    this.write({ type: 'echoRequest', xid: this.echoXid, data: new Uint8Array(0) });
     this.scheduleEcho(interval);
   }
 

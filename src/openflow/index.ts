@@ -8,3 +8,4 @@ export { DEFAULT_CONNECTION_OPTIONS, resolveConnectionOptions } from './options.
 export type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.js';
 export { SwitchError, RequestError } from './switch-connection.js';
 export type { SwitchConnection, SwitchInfo, ConnectionEvents, RequestOptions } from './switch-connection.js';
+export { OpenFlowStats } from './stats.js';

@@ -7,6 +7,7 @@ import { openListener } from './listener.js';
 import type { ListenerConfig } from './listener.js';
 import { resolveConnectionOptions } from './options.js';
 import type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.js';
+import type { OpenFlowStats } from './stats.js';
 import type { ConnectionEvents } from './switch-connection.js';
 
 export interface OpenFlowServerOptions extends Partial<ConnectionOptions> {
@@ -15,6 +16,8 @@ export interface OpenFlowServerOptions extends Partial<ConnectionOptions> {
   dpidConflict?: DpidConflictPolicy;
   /** stop() waits this long for connections to close before destroying them. Default 2000. */
   stopTimeoutMs?: number;
+  /** Counters for /metrics (messages by type, errors, echo round trip); none by default. */
+  stats?: OpenFlowStats;
 }
 
 export interface BoundAddress {
@@ -37,13 +40,15 @@ export class OpenFlowServer {
   private readonly byDpid = new Map<string, OpenFlowConnection>();
   private readonly hooks: ConnectionHooks;
   private started = false;
+  private readonly stats: OpenFlowStats | undefined;
 
   constructor(
     private readonly options: OpenFlowServerOptions,
     logger: OfLogger,
     private readonly events: ConnectionEvents,
   ) {
-    const { listeners, dpidConflict, stopTimeoutMs, ...conn } = options;
+    const { listeners, dpidConflict, stopTimeoutMs, stats, ...conn } = options;
+    this.stats = stats;
     if (!Array.isArray(listeners) || listeners.length === 0) throw new Error('OpenFlow server: at least one listener is required');
     if (dpidConflict !== undefined && dpidConflict !== 'replace' && dpidConflict !== 'reject') {
       throw new Error(`OpenFlow server: dpidConflict must be "replace" or "reject", got ${JSON.stringify(dpidConflict)}`);
@@ -117,7 +122,7 @@ export class OpenFlowServer {
   }
 
   private accept(socket: net.Socket, tls: boolean): void {
-    const conn = new OpenFlowConnection(socket, this.opts, this.log, this.hooks, tls);
+    const conn = new OpenFlowConnection(socket, this.opts, this.log, this.hooks, tls, this.stats);
     if (!conn.closed) this.connections.add(conn);
   }
 

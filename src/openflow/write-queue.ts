@@ -22,6 +22,8 @@ export class WriteQueue {
     private readonly socket: Socket,
     private readonly maxQueuedBytes: number,
     private readonly onOverflow: (queuedBytes: number) => void,
+    /** Optional per-ofp_type counts of messages pushed (OpenFlowStats.tx). */
+    private readonly counts?: Float64Array,
   ) {
     this.w = new Writer(2048);
   }
@@ -49,6 +51,7 @@ export class WriteQueue {
       this.w.pos = start;
       throw e;
     }
+    if (this.counts) this.counts[this.w.buf[start + 1]!]!++;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushCb);

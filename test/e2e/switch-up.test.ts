@@ -8,7 +8,7 @@ import t from 'tap';
 import { startOvs } from '../support/ovs.js';
 import { startWeftProcess } from '../support/weft-process.js';
 import type { LogLine, WeftProcess } from '../support/weft-process.js';
-import { dpidFor, dumpFlows, isConnected, ofctlPorts, PORT_REPORT_APP, requireRoot, TABLE_MISS, waitFor } from './e2e.js';
+import { dpidFor, dumpFlows, isConnected, ofctlPorts, PORT_REPORT_APP, requireRoot, TABLE_MISS, waitFor } from '../support/e2e.js';
 
 requireRoot();
 

@@ -137,7 +137,8 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
     child.kill('SIGTERM');
   }, timeoutMs);
   const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 15_000);
-  const killOnExit = () => child.kill('SIGKILL');
+  // SIGTERM, not SIGKILL: the scenario then still runs net.stop() (it exits on its own deadline).
+  const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (c, s) => resolve({ code: c, signal: s }));

@@ -3,12 +3,12 @@
  * bounded polling, and what OVS says about a bridge's controller connection and flows.
  */
 import { fileURLToPath } from 'node:url';
-import type { OvsInstance } from '../support/ovs.js';
+import type { OvsInstance } from './ovs.js';
 
 /** weft's table-miss flow as `ovs-ofctl -O OpenFlow13 dump-flows` prints it. */
 export const TABLE_MISS = /\bpriority=0 actions=CONTROLLER:65535\b/;
 
-export const PORT_REPORT_APP = fileURLToPath(new URL('./fixtures/port-report.mjs', import.meta.url));
+export const PORT_REPORT_APP = fileURLToPath(new URL('../e2e/fixtures/port-report.mjs', import.meta.url));
 
 /** Fail (never skip) when the e2e tests cannot run here. Open vSwitch itself is checked by startOvs(). */
 export function requireRoot(): void {
@@ -19,15 +19,17 @@ export function requireRoot(): void {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type Truthy<T> = Exclude<T, undefined | null | false | 0 | ''>;
+
 /** Poll `probe` until it returns a truthy value; throw naming `what` (and the last value) after timeoutMs. */
-export async function waitFor<T>(probe: () => Promise<T> | T, timeoutMs: number, what: string, intervalMs = 150): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T> | T, timeoutMs: number, what: string, intervalMs = 150): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastErr: unknown;
   for (;;) {
     try {
       last = await probe();
-      if (last) return last;
+      if (last) return last as Truthy<T>;
     } catch (e) {
       lastErr = e;
     }
@@ -44,14 +46,6 @@ export async function isConnected(ovs: OvsInstance, bridge: string): Promise<boo
 
 export async function dumpFlows(ovs: OvsInstance, bridge: string): Promise<string> {
   return ovs.ofctl('-O', 'OpenFlow13', 'dump-flows', bridge);
-}
-
-/** The controller record's status column as key -> value (state, sec_since_connect ...). */
-export async function controllerStatus(ovs: OvsInstance, bridge: string): Promise<Record<string, string>> {
-  const raw = (await ovs.vsctl('get', 'controller', bridge, 'status')).trim();
-  const out: Record<string, string> = {};
-  for (const m of raw.matchAll(/([a-z_]+)="?([^",}]*)"?/g)) out[m[1]!] = m[2]!;
-  return out;
 }
 
 /** Port number -> name from `ovs-ofctl show` (LOCAL is 0xfffffffe). */

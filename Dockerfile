@@ -1,0 +1,26 @@
+# weft: the OpenFlow 1.3 controller. Build stage compiles TypeScript; the runtime image holds
+# dist/ and production dependencies only. Configure with WEFT_* variables or flags (see
+# docs/CONFIG.md); `docker run --rm weft:dev node dist/src/cli.js --help` lists them.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY protocol ./protocol
+COPY apps ./apps
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Unprivileged: both ports are above 1024.
+USER node
+# 6653: OpenFlow (switches connect here); 8080: REST API.
+EXPOSE 6653 8080
+# weft stops cleanly on SIGTERM (docker stop), exit code 0.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/cli.js"]

@@ -1,0 +1,138 @@
+/**
+ * l2-learning: MAC learning and forwarding. With the topology app loaded (before this one),
+ * hosts are learned on edge ports only, a known destination gets flows along the whole
+ * shortest path, and everything else is flooded on the loop-free flood tree. Without it, each
+ * switch learns and floods on its own, like the classic learning switch. See docs/L2.md.
+ */
+import type { App, AppContext, AppFactory, Dpid, PacketInEvent, SwitchView } from '../sdk/index.js';
+import { Outbox, toDpid } from '../sdk/index.js';
+import type { PortStatus } from '../../protocol/index.js';
+import { OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
+import type { TopologyService } from '../topology/api.js';
+import { handlePacketIn } from './forward.js';
+import { invalidatePort, invalidateSwitch, onTopologyEvent } from './invalidate.js';
+import { MacTables } from './mac-table.js';
+import type { MacEntry } from './mac-table.js';
+import { parseOptions } from './options.js';
+import { RouteTracker } from './routes.js';
+import { takePending, zeroCounters } from './state.js';
+import type { L2State, L2Stats } from './state.js';
+
+export type { L2Stats } from './state.js';
+export type { L2Options } from './options.js';
+
+/** Cookie low parts: which kind of flow (visible in dump-flows). */
+export const PAIR_COOKIE = 1;
+export const TRANSIT_COOKIE = 2;
+/** Expired MACs are purged at most this often (they are invisible to lookups anyway). */
+const PURGE_INTERVAL_MS = 10_000;
+
+export interface L2LearningApp extends App {
+  /** Counters and sizes, for REST and metrics. */
+  stats(): L2Stats;
+  /** 'topology': paths and flood tree from the topology app; 'standalone': per-switch learning, OFPP_FLOOD. */
+  readonly mode: 'topology' | 'standalone';
+  /** The learned MACs of one switch (unexpired). */
+  macTable(dpid: Dpid): { mac: string; port: number; firstSeen: number; lastSeen: number }[];
+}
+
+export const createL2LearningApp = (options: Readonly<Record<string, unknown>> = {}): L2LearningApp => {
+  const opts = parseOptions(options);
+  let s!: L2State;
+  let lastPurge = -Infinity;
+
+  /** Merge the pending queue (topology changes) into what a handler returns. */
+  const withPending = (fill: (out: Outbox) => void): Outbox | undefined => {
+    const out = takePending(s);
+    fill(out);
+    return out.size > 0 ? out : undefined;
+  };
+
+  const app: L2LearningApp = {
+    name: 'l2-learning',
+    receiveTableMiss: true,
+
+    init(ctx: AppContext) {
+      const topo = ctx.app<App & { topology?: TopologyService }>('topology')?.topology;
+      s = {
+        ctx,
+        opts,
+        flows: {
+          table: opts.table,
+          priority: opts.priority,
+          idleTimeoutSec: opts.idleTimeoutSec,
+          pairCookie: ctx.cookie(PAIR_COOKIE),
+          transitCookie: ctx.cookie(TRANSIT_COOKIE),
+          cookieBase: ctx.cookieBase,
+          cookieMask: ctx.cookieMask,
+        },
+        macs: new MacTables({ maxMacsPerSwitch: opts.maxMacsPerSwitch, maxMacsPerPort: opts.maxMacsPerPort, ttlMs: opts.macTtlMs }, () => ctx.now()),
+        routes: new RouteTracker(opts.maxTrackedDestinations),
+        counters: zeroCounters(),
+        topo,
+        pending: new Outbox(),
+      };
+      // The listener runs inside the topology app's handlers: queue, do not send, so the
+      // deletes share our next batch's barrier with any adds (docs/L2.md).
+      topo?.subscribe((ev) => onTopologyEvent(s, ev));
+      ctx.log.info({ mode: topo ? 'topology' : 'standalone', ...opts }, topo ? 'forwarding on shortest paths' : 'no topology app: per-switch learning with OFPP_FLOOD (loops are unsafe)');
+    },
+
+    switchUp(sw: SwitchView) {
+      // A reconnecting switch may hold flows of a previous run or of an older topology.
+      s.macs.dropSwitch(sw.dpid);
+      return withPending((out) => out.to(sw.dpid, s.ctx.deleteOwnFlows(s.opts.table)));
+    },
+
+    switchDown(sw: SwitchView) {
+      return withPending((out) => invalidateSwitch(s, out, sw.dpid));
+    },
+
+    portStatus(sw: SwitchView, msg: PortStatus) {
+      return withPending((out) => {
+        // With topology, its port and link events (already queued) say what changed.
+        if (s.topo) return;
+        const p = msg.desc;
+        const down = msg.reason === OFPPR.DELETE || (p.config & OFPPC.PORT_DOWN) !== 0 || (p.state & OFPPS.LINK_DOWN) !== 0;
+        if (down) invalidatePort(s, out, sw.dpid, p.portNo, true);
+      });
+    },
+
+    packetIn(sw: SwitchView, ev: PacketInEvent) {
+      return withPending((out) => handlePacketIn(s, sw, ev, out));
+    },
+
+    tick(now: number) {
+      if (now - lastPurge >= PURGE_INTERVAL_MS) {
+        lastPurge = now;
+        s.macs.purgeStale();
+      }
+      return withPending(() => {});
+    },
+
+    command(name: string, args: unknown) {
+      if (name === 'stats') return app.stats();
+      if (name === 'macs') return app.macTable(String((args as { dpid?: unknown } | undefined)?.dpid));
+      throw new Error(`l2-learning: unknown command ${name} (known: stats, macs)`);
+    },
+
+    stats(): L2Stats {
+      return { ...s.counters, macs: s.macs.size, trackedDestinations: s.routes.size, trackingEvictions: s.routes.evicted };
+    },
+
+    get mode() {
+      return s?.topo ? 'topology' : 'standalone';
+    },
+
+    macTable(dpid: Dpid) {
+      const rows: { mac: string; port: number; firstSeen: number; lastSeen: number }[] = [];
+      const table = s.macs.peek(toDpid(dpid));
+      for (const [mac, e] of table?.entries() ?? ([] as [string, MacEntry][])) rows.push({ mac, ...e });
+      return rows.sort((a, b) => a.mac.localeCompare(b.mac));
+    },
+  };
+  return app;
+};
+
+const factory: AppFactory = createL2LearningApp;
+export default factory;

@@ -1,0 +1,97 @@
+/**
+ * Removing flows that became wrong: a host moved or left, a port or link went down, a port
+ * turned out to carry a link. Everything here only queues messages in an Outbox; the caller
+ * returns it (or it waits in state.pending for the app's next batch).
+ */
+import type { Dpid, Outbox } from '../sdk/index.js';
+import type { Link, TopologyEvent } from '../topology/api.js';
+import { deleteFrom, deleteOutPort, deleteTo } from './flows.js';
+import { queueDeletes } from './state.js';
+import type { L2State } from './state.js';
+
+function connected(s: L2State): Dpid[] {
+  return s.ctx.switches().map((sw) => sw.dpid);
+}
+
+/**
+ * Forget where a MAC is and delete our flows towards it on every connected switch (a moved
+ * host's old path may cross any of them), and its per-pair flows at the switch it entered on.
+ */
+export function invalidateMac(s: L2State, out: Outbox, mac: string, oldSwitch?: Dpid): void {
+  for (const dpid of connected(s)) queueDeletes(s, out, dpid, deleteTo(s.flows, mac));
+  if (oldSwitch !== undefined && s.ctx.switch(oldSwitch)) queueDeletes(s, out, oldSwitch, deleteFrom(s.flows, mac));
+  s.routes.forget(mac);
+}
+
+/**
+ * A port stopped forwarding: delete our flows that output to it, and, for every destination
+ * whose tracked path used it, that destination's flows on every switch of the path (so the
+ * next packet computes a new path from its ingress instead of detouring from the break).
+ * With `hosts`, MACs learned on the port are forgotten and their flows removed too.
+ */
+export function invalidatePort(s: L2State, out: Outbox, dpid: Dpid, port: number, hosts: boolean): void {
+  if (s.ctx.switch(dpid)) queueDeletes(s, out, dpid, deleteOutPort(s.flows, port));
+  for (const dst of s.routes.usersOf(dpid, port)) {
+    for (const d of s.routes.switchesOf(dst)) if (s.ctx.switch(d)) queueDeletes(s, out, d, deleteTo(s.flows, dst));
+    s.routes.forget(dst);
+  }
+  if (hosts) for (const mac of s.macs.forgetPort(dpid, port)) invalidateMac(s, out, mac, dpid);
+}
+
+/** A switch is gone: its hosts are unreachable and paths through it are broken. */
+export function invalidateSwitch(s: L2State, out: Outbox, dpid: Dpid): void {
+  for (const dst of s.routes.usersOf(dpid)) {
+    for (const d of s.routes.switchesOf(dst)) if (d !== dpid && s.ctx.switch(d)) queueDeletes(s, out, d, deleteTo(s.flows, dst));
+    s.routes.forget(dst);
+  }
+  const attached = [...(s.macs.peek(dpid)?.entries() ?? [])].map(([mac]) => mac);
+  s.macs.dropSwitch(dpid);
+  // Without topology every switch learns every MAC on its own: nothing elsewhere to undo.
+  if (s.topo) for (const mac of attached) invalidateMac(s, out, mac);
+}
+
+/**
+ * A link showed up on ports we may have taken for edge ports (LLDP arrives after the first
+ * frames): MACs learned there were wrong locations. Flows already installed stay: paths
+ * installed later are shortest on a graph with more links, and mixing them is loop-free
+ * (docs/L2.md, "Why per-destination flows do not loop").
+ */
+function linkAdded(s: L2State, out: Outbox, link: Link): void {
+  for (const end of [link.src, link.dst]) for (const mac of s.macs.forgetPort(end.dpid, end.port)) invalidateMac(s, out, mac, end.dpid);
+}
+
+/** React to a topology change by queueing the deletes it calls for. */
+export function onTopologyEvent(s: L2State, ev: TopologyEvent): void {
+  const out = s.pending;
+  switch (ev.type) {
+    case 'linkAdded':
+      return linkAdded(s, out, ev.link);
+    case 'linkRemoved':
+      invalidatePort(s, out, ev.link.src.dpid, ev.link.src.port, false);
+      invalidatePort(s, out, ev.link.dst.dpid, ev.link.dst.port, false);
+      return;
+    case 'portRemoved':
+      return invalidatePort(s, out, ev.dpid, ev.port, true);
+    case 'portModified':
+      if (!ev.live) invalidatePort(s, out, ev.dpid, ev.port, true);
+      return;
+    case 'hostMoved': {
+      s.counters.moves++;
+      const mac = ev.host.mac;
+      s.macs.forget(mac);
+      invalidateMac(s, out, mac, ev.from.dpid);
+      return;
+    }
+    case 'hostRemoved':
+      // Hosts also age out of the topology while their traffic runs in our flows (no
+      // packet-ins): leave those flows to their idle timeout. Only a host found to sit on a
+      // link port was a wrong location whose flows must go.
+      if (s.topo && !s.topo.isEdgePort(ev.host.dpid, ev.host.port)) {
+        s.macs.forget(ev.host.mac);
+        invalidateMac(s, out, ev.host.mac, ev.host.dpid);
+      }
+      return;
+    default:
+      return;
+  }
+}

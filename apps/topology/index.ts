@@ -1,0 +1,137 @@
+/**
+ * topology: link discovery with signed LLDP, host tracking from packet-ins, and the switch
+ * graph (shortest paths, a loop-free flood tree). Other apps read it through the service on
+ * the app object: `ctx.app<TopologyApp>('topology')?.topology`. Load it after table-miss and
+ * before the apps that forward: it must see a packet-in before they flood it (docs/TOPOLOGY.md).
+ */
+import type { OfMessage } from '../../protocol/index.js';
+import { ETH_TYPE, LLDP_MULTICAST_MAC } from '../../protocol/packet/index.js';
+import type { AppContext, AppFactory, Dpid, SwitchView } from '../sdk/index.js';
+import { flowAdd, output, Outbox, packetOut, toController } from '../sdk/index.js';
+import type { TopologyApp } from './api.js';
+import { LldpSigner } from './lldp.js';
+import { parseOptions } from './options.js';
+import { isPhysical, Topology } from './topology.js';
+import type { SwitchState } from './topology.js';
+
+export type { HostInfo, Link, PortRef, TopologyApp, TopologyCounters, TopologyEvent, TopologyService, TopologyServiceExt } from './api.js';
+export { Topology } from './topology.js';
+export { parseOptions } from './options.js';
+export type { TopologyOptions } from './options.js';
+
+export interface TopologyAppExtras {
+  /** The LLDP signing key (default: 32 random bytes per app instance). Tests only. */
+  secret?: Uint8Array;
+}
+
+export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {}, extras: TopologyAppExtras = {}): TopologyApp & { topology: Topology } => {
+  let ctx: AppContext | undefined;
+  const factoryOptions = options;
+  const topology = new Topology(parseOptions(factoryOptions), () => ctx?.now() ?? Date.now());
+  const signer = new LldpSigner(extras.secret);
+
+  const lldpOut = (sw: SwitchState, ports: readonly number[], now: number): OfMessage[] => {
+    const ttl = Math.ceil(topology.options.linkTimeoutMs / 1000);
+    const out: OfMessage[] = [];
+    for (const no of ports) {
+      const p = sw.ports.get(no);
+      if (!p || !p.live || !isPhysical(no)) continue;
+      out.push(packetOut({ data: signer.frame(sw.dpid, no, p.hwAddr, now, ttl), actions: [output(no)] }));
+    }
+    topology.count('lldpSent', out.length);
+    return out;
+  };
+
+  const allPorts = (sw: SwitchState) => [...sw.ports.keys()].sort((a, b) => a - b);
+
+  const app: TopologyApp & { topology: Topology } = {
+    name: 'topology',
+    receiveTableMiss: true,
+    topology,
+
+    init(c) {
+      ctx = c;
+      topology.configure(parseOptions({ ...factoryOptions, ...c.options }), c.log);
+    },
+
+    switchUp(sw: SwitchView) {
+      const now = ctx!.now();
+      topology.switchUp(sw.dpid, sw.ports.values(), now);
+      const state = topology.switchState(sw.dpid)!;
+      const lldpFlow = flowAdd({
+        priority: topology.options.lldpPriority,
+        match: { eth_type: ETH_TYPE.LLDP, eth_dst: LLDP_MULTICAST_MAC },
+        actions: [toController()],
+        cookie: ctx!.cookie(1),
+      });
+      // Forget flows an earlier run installed (another priority, say), then ours; the host
+      // sends the packet-outs after the flow.
+      return [ctx!.deleteOwnFlows(), lldpFlow, ...lldpOut(state, allPorts(state), now)];
+    },
+
+    switchDown(sw: SwitchView) {
+      topology.switchDown(sw.dpid);
+      signer.forget(sw.dpid);
+    },
+
+    portStatus(sw, msg) {
+      const now = ctx!.now();
+      const cameUp = topology.portStatus(sw.dpid, msg.reason, msg.desc, now);
+      const state = topology.switchState(sw.dpid);
+      // A port that just came up is probed at once rather than at the next round.
+      return cameUp && state ? lldpOut(state, [msg.desc.portNo], now) : [];
+    },
+
+    packetIn(sw, ev) {
+      const now = ctx!.now();
+      const frame = ev.frame;
+      if (frame.eth.ethType === ETH_TYPE.LLDP) {
+        if (!frame.lldp) return topology.refused('malformed');
+        topology.count('lldpReceived');
+        const v = signer.verify(frame.lldp, now, topology.options.lldpIntervalMs);
+        if (!v.ok) return topology.refused(v.reason);
+        const reverseKnown = topology.linkSeen({ dpid: v.dpid, port: v.port }, { dpid: sw.dpid, port: ev.inPort }, now);
+        if (reverseKnown === undefined) return topology.refused('unknown-port');
+        // Answer at once on the receiving port so the other direction is learned in one round
+        // trip instead of one interval: a new link is both ways known before it must settle.
+        const state = topology.switchState(sw.dpid);
+        return !reverseKnown && state ? lldpOut(state, [ev.inPort], now) : [];
+      }
+      if (ev.data.length >= 14) topology.hostSeen(sw.dpid, ev.inPort, frame, now);
+      return [];
+    },
+
+    stats() {
+      const c = topology.counters();
+      const refused = Object.values(c.lldpRefused).reduce((a, b) => a + b, 0);
+      return {
+        switches: topology.switchCount,
+        links: topology.linkCount,
+        hosts: topology.hostCount,
+        version: topology.version,
+        lldpSent: c.lldpSent,
+        lldpReceived: c.lldpReceived,
+        lldpRefused: refused,
+        linksExpired: c.linksExpired,
+        hostsExpired: c.hostsExpired,
+        hostsEvicted: c.hostsEvicted,
+        hostsIgnored: c.hostsIgnored,
+      };
+    },
+
+    tick(now) {
+      const out = new Outbox();
+      for (const sw of topology.allSwitches()) {
+        if (now - sw.lastLldpAt < topology.options.lldpIntervalMs) continue;
+        sw.lastLldpAt = now;
+        const msgs = lldpOut(sw, allPorts(sw), now);
+        if (msgs.length > 0) out.to(sw.dpid as Dpid, ...msgs);
+      }
+      topology.expire(now);
+      return out;
+    },
+  };
+  return app;
+};
+
+export default createTopologyApp;

@@ -1,0 +1,388 @@
+/**
+ * The topology state and the TopologyService other apps read: switches and their ports, links,
+ * hosts, the graph derived from them, and the events that announce every change. The app
+ * (index.ts) feeds it switch, port, LLDP and packet-in facts; this class decides what they mean.
+ * Every mutation updates the whole state first and then notifies listeners, one event at a
+ * time, so a listener always sees a consistent topology.
+ */
+import { OFPP, OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
+import type { Port } from '../../protocol/index.js';
+import { normalizeIpv6 } from '../../protocol/packet/index.js';
+import type { AppLogger, Dpid, Frame } from '../sdk/index.js';
+import type { HostInfo, Link, PortRef, TopologyCounters, TopologyEvent, TopologyServiceExt } from './api.js';
+import { Graph, sortLinks } from './graph.js';
+import { HostTable, hostInfo } from './hosts.js';
+import type { HostRecord } from './hosts.js';
+import { addressesOf, hostMacOf } from './learn.js';
+import { LinkTable } from './links.js';
+import type { LinkRecord } from './links.js';
+import type { TopologyOptions } from './options.js';
+
+export interface PortState {
+  readonly no: number;
+  hwAddr: string;
+  live: boolean;
+  /** When the port (or its switch) last came up, or last lost its link: the settle clock. */
+  upAt: number;
+  /** A host was seen on it while it had no link: an edge port for sure. */
+  confirmed: boolean;
+}
+
+export interface SwitchState {
+  readonly dpid: Dpid;
+  readonly ports: Map<number, PortState>;
+  lastLldpAt: number;
+}
+
+export const isPhysical = (port: number) => port >= 1 && port <= OFPP.MAX;
+const isLive = (p: Port) => (p.state & OFPPS.LINK_DOWN) === 0 && (p.config & OFPPC.PORT_DOWN) === 0;
+
+export class Topology implements TopologyServiceExt {
+  #opts: TopologyOptions;
+  readonly #clock: () => number;
+  #log: AppLogger | undefined;
+  readonly #switches = new Map<Dpid, SwitchState>();
+  readonly #links = new LinkTable();
+  #hosts: HostTable;
+  readonly #listeners = new Set<(ev: TopologyEvent) => void>();
+  readonly #pending: TopologyEvent[] = [];
+  #flushing = false;
+  #version = 0;
+  #graph: Graph | undefined;
+  readonly #counters: TopologyCounters = { lldpSent: 0, lldpReceived: 0, lldpRefused: {}, linksExpired: 0, hostsExpired: 0, hostsEvicted: 0, hostsIgnored: 0 };
+
+  constructor(opts: TopologyOptions, clock: () => number) {
+    this.#opts = opts;
+    this.#clock = clock;
+    this.#hosts = this.#newHostTable();
+  }
+
+  /** Options and logger from the app's init (before any switch: the host table is empty). */
+  configure(opts: TopologyOptions, log: AppLogger): void {
+    this.#opts = opts;
+    this.#log = log;
+    if (this.#hosts.size === 0) this.#hosts = this.#newHostTable();
+  }
+
+  get options(): TopologyOptions {
+    return this.#opts;
+  }
+
+  // ---------------------------------------------------------------- TopologyService
+
+  get version(): number {
+    return this.#version;
+  }
+
+  switches(): Dpid[] {
+    return [...this.#switches.keys()].sort();
+  }
+
+  links(): Link[] {
+    return sortLinks(this.#links.all().map((r) => r.link));
+  }
+
+  hosts(): HostInfo[] {
+    return this.#hosts
+      .all()
+      .map(hostInfo)
+      .sort((a, b) => (a.mac < b.mac ? -1 : 1));
+  }
+
+  host(mac: string): HostInfo | undefined {
+    const h = this.#hosts.get(mac.toLowerCase());
+    return h && hostInfo(h);
+  }
+
+  hostByIp(ip: string): HostInfo | undefined {
+    const h = this.#hosts.byIp(ip.includes(':') ? canonicalIpv6(ip) : ip);
+    return h && hostInfo(h);
+  }
+
+  isEdgePort(dpid: Dpid, port: number): boolean {
+    return !this.#links.onPort(dpid, port);
+  }
+
+  linkAt(dpid: Dpid, port: number): Link | undefined {
+    return this.#links.from(dpid, port)?.link;
+  }
+
+  path(from: Dpid, to: Dpid): Link[] | undefined {
+    return this.#theGraph().path(from, to);
+  }
+
+  floodPorts(dpid: Dpid, inPort: number): number[] {
+    const sw = this.#switches.get(dpid);
+    if (!sw) return [];
+    const now = this.#clock();
+    const graph = this.#theGraph();
+    if (isPhysical(inPort)) {
+      // What comes in on a blocked or not-yet-trusted port went round a loop (or an
+      // undiscovered link): flooding it again is how storms start.
+      const p = sw.ports.get(inPort);
+      if (!p || !this.#floodable(sw, p, graph, now)) return [];
+    }
+    const out: number[] = [];
+    for (const p of sw.ports.values()) {
+      if (p.no !== inPort && isPhysical(p.no) && p.live && this.#floodable(sw, p, graph, now)) out.push(p.no);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  subscribe(listener: (ev: TopologyEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  counters(): TopologyCounters {
+    return { ...this.#counters, lldpRefused: { ...this.#counters.lldpRefused } };
+  }
+
+  get switchCount(): number {
+    return this.#switches.size;
+  }
+
+  get linkCount(): number {
+    return this.#links.size;
+  }
+
+  get hostCount(): number {
+    return this.#hosts.size;
+  }
+
+  /** Flood-tree ports as "dpid/port" (for tests and inspection). */
+  treePorts(): string[] {
+    return this.#theGraph().treePorts();
+  }
+
+  // ---------------------------------------------------------------- facts from the app
+
+  switchState(dpid: Dpid): SwitchState | undefined {
+    return this.#switches.get(dpid);
+  }
+
+  allSwitches(): SwitchState[] {
+    return [...this.#switches.values()];
+  }
+
+  count(what: 'lldpSent' | 'lldpReceived', n = 1): void {
+    this.#counters[what] += n;
+  }
+
+  refused(reason: string): void {
+    this.#counters.lldpRefused[reason] = (this.#counters.lldpRefused[reason] ?? 0) + 1;
+  }
+
+  switchUp(dpid: Dpid, ports: Iterable<Port>, now: number): void {
+    if (this.#switches.has(dpid)) this.switchDown(dpid);
+    const sw: SwitchState = { dpid, ports: new Map(), lastLldpAt: now };
+    for (const p of ports) sw.ports.set(p.portNo, { no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false });
+    this.#switches.set(dpid, sw);
+    this.#graph = undefined;
+    this.#emit({ type: 'switchAdded', dpid });
+    this.#flush();
+  }
+
+  switchDown(dpid: Dpid): void {
+    if (!this.#switches.has(dpid)) return;
+    const now = this.#clock();
+    this.#removeLinks(this.#links.touching(dpid), now);
+    for (const h of this.#hosts.onSwitch(dpid)) this.#removeHost(h);
+    this.#switches.delete(dpid);
+    this.#graph = undefined;
+    this.#emit({ type: 'switchRemoved', dpid });
+    this.#flush();
+  }
+
+  /** Returns true when the port just came up (send LLDP on it now). */
+  portStatus(dpid: Dpid, reason: number, desc: Port, now: number): boolean {
+    const sw = this.#switches.get(dpid);
+    if (!sw) return false;
+    const no = desc.portNo;
+    const prev = sw.ports.get(no);
+    if (reason === OFPPR.DELETE) {
+      if (!prev) return false;
+      sw.ports.delete(no);
+      this.#emit({ type: 'portRemoved', dpid, port: no, live: false });
+      this.#portGone(dpid, no, now);
+      this.#flush();
+      return false;
+    }
+    const live = isLive(desc);
+    const cameUp = live && !prev?.live;
+    if (!prev) sw.ports.set(no, { no, hwAddr: desc.hwAddr, live, upAt: now, confirmed: false });
+    else {
+      prev.hwAddr = desc.hwAddr;
+      prev.live = live;
+      if (cameUp) [prev.upAt, prev.confirmed] = [now, false];
+    }
+    this.#emit({ type: prev ? 'portModified' : 'portAdded', dpid, port: no, live });
+    if (!live) this.#portGone(dpid, no, now);
+    this.#flush();
+    return cameUp && isPhysical(no);
+  }
+
+  /**
+   * A verified LLDP frame sent out of `src` arrived on `dst`. Returns whether the reverse
+   * direction is known too, or undefined when either port is unknown (nothing learned).
+   */
+  linkSeen(src: PortRef, dst: PortRef, now: number): boolean | undefined {
+    const sp = this.#switches.get(src.dpid)?.ports.get(src.port);
+    const dp = this.#switches.get(dst.dpid)?.ports.get(dst.port);
+    if (!sp || !dp || (src.dpid === dst.dpid && src.port === dst.port)) return undefined;
+    const rec = this.#links.from(src.dpid, src.port);
+    if (rec && rec.link.dst.dpid === dst.dpid && rec.link.dst.port === dst.port) {
+      rec.lastSeen = now;
+    } else {
+      this.#removeLinks(this.#links.conflicts(src, dst), now);
+      const link: Link = Object.freeze({ src: Object.freeze({ ...src }), dst: Object.freeze({ ...dst }) });
+      this.#links.add(link, now);
+      this.#graph = undefined;
+      this.#emit({ type: 'linkAdded', link });
+      // Hosts "seen" on either port were copies that crossed the link before we knew of it.
+      for (const p of [sp, dp]) p.confirmed = false;
+      for (const h of [...this.#hosts.onPort(src.dpid, src.port), ...this.#hosts.onPort(dst.dpid, dst.port)]) this.#removeHost(h);
+      this.#flush();
+    }
+    const back = this.#links.from(dst.dpid, dst.port);
+    return back !== undefined && back.link.dst.dpid === src.dpid && back.link.dst.port === src.port;
+  }
+
+  /** A frame from a packet-in on (dpid, inPort): learn or refresh the host that sent it. */
+  hostSeen(dpid: Dpid, inPort: number, frame: Frame, now: number): void {
+    const mac = hostMacOf(frame);
+    if (!mac || !isPhysical(inPort)) return;
+    const sw = this.#switches.get(dpid);
+    const port = sw?.ports.get(inPort);
+    if (!sw || !port) return;
+    if (this.#links.onPort(dpid, inPort)) {
+      this.#counters.hostsIgnored++;
+      return;
+    }
+    let h = this.#hosts.get(mac);
+    if (!h) {
+      h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now };
+      this.#hosts.add(h);
+      port.confirmed = true;
+      this.#learnAddresses(h, frame, false);
+      this.#emit({ type: 'hostAdded', host: hostInfo(h) });
+    } else if (h.dpid === dpid && h.port === inPort) {
+      this.#hosts.touch(h, now);
+      port.confirmed = true;
+      this.#learnAddresses(h, frame, true);
+    } else {
+      // Known elsewhere, seen on a port not yet trusted as an edge: most likely a copy of its
+      // frame that came over a link LLDP has not found yet. A real move shows again later.
+      if (!port.confirmed && !this.#settled(port, now)) {
+        this.#counters.hostsIgnored++;
+        return;
+      }
+      const from: PortRef = { dpid: h.dpid, port: h.port };
+      this.#hosts.move(h, dpid, inPort);
+      this.#hosts.touch(h, now);
+      port.confirmed = true;
+      this.#learnAddresses(h, frame, false);
+      this.#emit({ type: 'hostMoved', host: hostInfo(h), from });
+    }
+    this.#flush();
+  }
+
+  /** Drop links not refreshed within the link timeout and hosts idle past the idle timeout. */
+  expire(now: number): void {
+    const stale = this.#links.staleSince(now - this.#opts.linkTimeoutMs);
+    this.#counters.linksExpired += stale.length;
+    this.#removeLinks(stale, now);
+    const idle = this.#hosts.idleSince(now - this.#opts.hostIdleMs);
+    this.#counters.hostsExpired += idle.length;
+    for (const h of idle) this.#removeHost(h);
+    this.#flush();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #newHostTable(): HostTable {
+    return new HostTable(this.#opts.maxHosts, this.#opts.maxIpsPerHost, (h) => {
+      this.#counters.hostsEvicted++;
+      this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
+    });
+  }
+
+  #theGraph(): Graph {
+    return (this.#graph ??= new Graph(this.#switches.keys(), this.#links.all().map((r) => r.link)));
+  }
+
+  #settled(p: PortState, now: number): boolean {
+    return now - p.upAt >= this.#opts.settleMs;
+  }
+
+  /** Tree ports always; linkless ports once known to be edges (a host seen, or settled). */
+  #floodable(sw: SwitchState, p: PortState, graph: Graph, now: number): boolean {
+    if (this.#links.onPort(sw.dpid, p.no)) return graph.isTreePort(sw.dpid, p.no);
+    return p.confirmed || this.#settled(p, now);
+  }
+
+  #learnAddresses(h: HostRecord, frame: Frame, announce: boolean): void {
+    const changed = new Set<HostRecord>();
+    for (const [ip, family] of addressesOf(frame, h.mac)) for (const c of this.#hosts.addIp(h, ip, family)) changed.add(c);
+    for (const c of changed) if (announce || c !== h) this.#emit({ type: 'hostUpdated', host: hostInfo(c) });
+  }
+
+  /** A port went down or away: its links and hosts go at once. */
+  #portGone(dpid: Dpid, port: number, now: number): void {
+    this.#removeLinks(this.#links.linksOnPort(dpid, port), now);
+    for (const h of this.#hosts.onPort(dpid, port)) this.#removeHost(h);
+  }
+
+  #removeLinks(recs: readonly LinkRecord[], now: number): void {
+    for (const r of recs) {
+      this.#links.remove(r);
+      this.#graph = undefined;
+      this.#emit({ type: 'linkRemoved', link: r.link });
+    }
+    // A port that lost its link must settle again before it is flooded as an edge: the link
+    // may only have missed a few LLDP rounds and still be there.
+    for (const r of recs) {
+      for (const end of [r.link.src, r.link.dst]) {
+        const p = this.#switches.get(end.dpid)?.ports.get(end.port);
+        if (p && !this.#links.onPort(end.dpid, end.port)) [p.upAt, p.confirmed] = [now, false];
+      }
+    }
+  }
+
+  #removeHost(h: HostRecord): void {
+    this.#hosts.remove(h);
+    this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
+  }
+
+  #emit(ev: TopologyEvent): void {
+    this.#pending.push(ev);
+  }
+
+  /** Deliver queued events in order, after the state change that caused them is complete. */
+  #flush(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      for (let ev = this.#pending.shift(); ev; ev = this.#pending.shift()) {
+        this.#version++;
+        for (const l of [...this.#listeners]) {
+          try {
+            l(ev);
+          } catch (err) {
+            this.#log?.error({ event: ev.type, err: err instanceof Error ? err.message : String(err) }, 'topology listener failed');
+          }
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+}
+
+function canonicalIpv6(ip: string): string {
+  try {
+    return normalizeIpv6(ip);
+  } catch {
+    return ip;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Every Prometheus metric of weft, in one place, on a registry of its own (one per weft
+ * instance, so tests can run several). Hot-path numbers are NOT prom-client calls: the
+ * connection layer bumps plain arrays (OpenFlowStats) and the app host keeps plain counters;
+ * the collect() callbacks below copy them into the metrics when /metrics is scraped.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { errorCodeName, errorTypeName, OFPT } from '../protocol/index.js';
+import type { App } from '../apps/sdk/index.js';
+import type { TopologyService } from '../apps/topology/api.js';
+import type { HostCounters } from './host/app-host.js';
+import { OpenFlowStats } from './openflow/stats.js';
+
+export interface MetricsSources {
+  /** The counters the OpenFlow server was given (a fresh one if omitted). */
+  openflow?: OpenFlowStats;
+  switchCount(): number;
+  host: { counters(): HostCounters; apps(): { name: string }[] };
+  app(name: string): App | undefined;
+  /** Process metrics (CPU, memory, event loop lag, GC); default true. */
+  processMetrics?: boolean;
+}
+
+export interface WeftMetrics {
+  readonly registry: Registry;
+  readonly openflow: OpenFlowStats;
+  /** REST request durations; observed by the REST server's onResponse hook. */
+  readonly restDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly echoRtt: Histogram;
+  /** The Prometheus text exposition. */
+  text(): Promise<string>;
+  readonly contentType: string;
+}
+
+const TYPE_NAMES: string[] = [];
+for (const [name, n] of Object.entries(OFPT)) TYPE_NAMES[n] = name;
+const typeName = (n: number) => TYPE_NAMES[n] ?? `TYPE_${n}`;
+
+/** The topology app's service, if the app is loaded (duck-typed: apps/topology is optional). */
+export function topologyOf(app: (name: string) => App | undefined): TopologyService | undefined {
+  const t = (app('topology') as { topology?: TopologyService } | undefined)?.topology;
+  return t && typeof t.links === 'function' ? t : undefined;
+}
+
+export function createMetrics(src: MetricsSources): WeftMetrics {
+  const registry = new Registry();
+  const stats = src.openflow ?? new OpenFlowStats();
+  const registers = [registry];
+
+  new Gauge({
+    name: 'weft_switches_connected',
+    help: 'Switches that completed the OpenFlow handshake and are connected',
+    registers,
+    collect() {
+      this.set(src.switchCount());
+    },
+  });
+
+  new Counter({
+    name: 'weft_openflow_messages_total',
+    help: 'OpenFlow messages received (direction="in") and sent (direction="out"), by ofp_type',
+    labelNames: ['direction', 'type'],
+    registers,
+    collect() {
+      this.reset();
+      for (let t = 0; t < 256; t++) {
+        if (stats.rx[t]) this.inc({ direction: 'in', type: typeName(t) }, stats.rx[t]);
+        if (stats.tx[t]) this.inc({ direction: 'out', type: typeName(t) }, stats.tx[t]);
+      }
+    },
+  });
+
+  new Counter({
+    name: 'weft_packet_ins_total',
+    help: 'PACKET_IN messages received from switches',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats.rx[OFPT.PACKET_IN]!);
+    },
+  });
+
+  new Counter({
+    name: 'weft_flow_mods_total',
+    help: 'FLOW_MOD messages sent to switches',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats.tx[OFPT.FLOW_MOD]!);
+    },
+  });
+
+  new Counter({
+    name: 'weft_switch_errors_total',
+    help: 'OpenFlow ERROR messages received from switches, by error type and code name',
+    labelNames: ['type', 'code'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [k, n] of stats.errors) {
+        const errType = Math.floor(k / 65536);
+        this.inc({ type: errorTypeName(errType), code: errorCodeName(errType, k % 65536) }, n);
+      }
+    },
+  });
+
+  const echoRtt = new Histogram({
+    name: 'weft_echo_rtt_seconds',
+    help: 'Round-trip time of the echo requests weft sends to idle switches',
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers,
+  });
+  stats.onEchoRtt = (s) => echoRtt.observe(s);
+
+  const restDuration = new Histogram({
+    name: 'weft_rest_request_duration_seconds',
+    help: 'REST API request durations, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers,
+  });
+
+  // App host counters, per app and overall.
+  const perApp = (name: string, help: string, pick: (c: HostCounters['apps'][string]) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['app'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [app, c] of Object.entries(src.host.counters().apps)) this.inc({ app }, pick(c));
+      },
+    });
+  perApp('weft_app_events_total', 'Events delivered to each app (handler calls)', (c) => c.events);
+  perApp('weft_app_messages_sent_total', 'OpenFlow messages each app emitted that were sent', (c) => c.messagesSent);
+  perApp('weft_app_messages_dropped_total', 'Messages each app emitted for a switch that was not connected', (c) => c.messagesDropped);
+  perApp('weft_app_switch_errors_total', 'Switch ERRORs caused by each app\'s messages', (c) => c.switchErrors);
+  new Counter({
+    name: 'weft_app_failures_total',
+    help: 'App handler calls that threw or returned something unusable, by app and handler',
+    labelNames: ['app', 'handler'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [app, c] of Object.entries(src.host.counters().apps)) {
+        for (const [handler, n] of Object.entries(c.failures)) this.inc({ app, handler }, n);
+      }
+    },
+  });
+  new Counter({
+    name: 'weft_host_packet_ins_total',
+    help: 'Packet-ins by how the app host dispatched them: owned (by cookie), miss (to table-miss subscribers), unclaimed',
+    labelNames: ['dispatch'],
+    registers,
+    collect() {
+      this.reset();
+      const c = src.host.counters();
+      this.inc({ dispatch: 'owned' }, c.packetInsOwned);
+      this.inc({ dispatch: 'miss' }, c.packetInsMiss);
+      this.inc({ dispatch: 'unclaimed' }, c.packetInsUnclaimed);
+    },
+  });
+  new Counter({
+    name: 'weft_host_errors_unclaimed_total',
+    help: 'Switch ERRORs not caused by any app message',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(src.host.counters().errorsUnclaimed);
+    },
+  });
+
+  // Numbers apps report through App.stats(), and the topology's size when it is loaded.
+  new Gauge({
+    name: 'weft_app_stat',
+    help: 'Numbers apps report (MACs learned, sessions ...), by app and stat name',
+    labelNames: ['app', 'stat'],
+    registers,
+    collect() {
+      this.reset();
+      for (const { name } of src.host.apps()) {
+        const app = src.app(name);
+        if (!app?.stats) continue;
+        let values: Record<string, number>;
+        try {
+          values = app.stats();
+        } catch {
+          continue;
+        }
+        for (const [stat, v] of Object.entries(values ?? {})) if (typeof v === 'number' && Number.isFinite(v)) this.set({ app: name, stat }, v);
+      }
+    },
+  });
+  const topo = (name: string, help: string, pick: (t: TopologyService) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const t = topologyOf(src.app);
+        if (t) this.set(pick(t));
+        else this.reset();
+      },
+    });
+  topo('weft_topology_switches', 'Switches in the topology (topology app)', (t) => t.switches().length);
+  topo('weft_topology_links', 'Directed switch-to-switch links discovered (topology app)', (t) => t.links().length);
+  topo('weft_topology_hosts', 'Hosts learned (topology app)', (t) => t.hosts().length);
+
+  if (src.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'weft_' });
+
+  return {
+    registry,
+    openflow: stats,
+    restDuration,
+    echoRtt,
+    text: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * Cheap counters the connection layer keeps for /metrics: messages in and out by ofp_type
+ * number (plain array increments, so the packet-in path pays a few nanoseconds), switch ERRORs
+ * by type and code, and an optional callback for the round-trip time of our echo requests.
+ * src/metrics.ts reads these in its collect() callbacks; nothing here knows about prom-client.
+ */
+export class OpenFlowStats {
+  /** Messages received, indexed by ofp_type (header byte 1). */
+  readonly rx = new Float64Array(256);
+  /** Messages queued for sending, indexed by ofp_type. */
+  readonly tx = new Float64Array(256);
+  /** ERRORs received from switches, keyed errType * 65536 + code. */
+  readonly errors = new Map<number, number>();
+  /** Called with the round trip of each of our echo requests, in seconds. */
+  onEchoRtt: ((seconds: number) => void) | undefined;
+
+  error(errType: number, code: number): void {
+    const k = errType * 65536 + code;
+    this.errors.set(k, (this.errors.get(k) ?? 0) + 1);
+  }
+}

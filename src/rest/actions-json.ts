@@ -1,0 +1,190 @@
+/**
+ * Friendly actions and instructions of the native API. Same type names as the codec
+ * (output, group, setField, pushVlan, applyActions, gotoTable ...), with friendlier fields:
+ * ports by number or reserved name ("CONTROLLER"), setField flattened to { field, value },
+ * sensible defaults (output maxLen: whole frame to the controller, 0 elsewhere; pushVlan 0x8100).
+ */
+import { OFPCML_NO_BUFFER, OFPP } from '../../protocol/index.js';
+import type { Action, Instruction, OxmBasic } from '../../protocol/index.js';
+import { oxmField } from '../../protocol/openflow/oxm.js';
+import { HttpError } from './errors.js';
+import { entryOf, formatEntry } from './match-json.js';
+import { formatPort, hex64, parsePort, parseU64, parseUint } from './values.js';
+
+const bad = (field: string, msg: string): never => {
+  throw new HttpError(400, 'bad_request', `${field}: ${msg}`, field);
+};
+
+type J = Record<string, unknown>;
+
+function need(o: J, key: string, path: string): unknown {
+  if (o[key] === undefined) bad(`${path}.${key}`, 'missing');
+  return o[key];
+}
+
+const ETHERTYPE_DEFAULTS: Record<string, number> = { pushVlan: 0x8100, pushMpls: 0x8847, popMpls: 0x0800, pushPbb: 0x88e7 };
+
+export const ACTION_TYPES = [
+  'output', 'group', 'setQueue', 'setField', 'pushVlan', 'popVlan', 'pushMpls', 'popMpls', 'pushPbb', 'popPbb',
+  'setMplsTtl', 'decMplsTtl', 'setNwTtl', 'decNwTtl', 'copyTtlOut', 'copyTtlIn',
+] as const;
+
+export function actionFromFriendly(a: unknown, path: string): Action {
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) return bad(path, 'expected an action object');
+  const o = a as J;
+  const t = o.type;
+  switch (t) {
+    case 'output': {
+      const port = parsePort(need(o, 'port', path), `${path}.port`);
+      const maxLen = o.maxLen === undefined ? (port === OFPP.CONTROLLER ? OFPCML_NO_BUFFER : 0) : parseUint(o.maxLen, 0xffff, `${path}.maxLen`);
+      return { type: 'output', port, maxLen };
+    }
+    case 'group':
+      return { type: 'group', groupId: parseUint(need(o, 'groupId', path), 0xffffffff, `${path}.groupId`) };
+    case 'setQueue':
+      return { type: 'setQueue', queueId: parseUint(need(o, 'queueId', path), 0xffffffff, `${path}.queueId`) };
+    case 'setField': {
+      const name = need(o, 'field', path);
+      const def = typeof name === 'string' ? oxmField(name) : undefined;
+      if (!def) return bad(`${path}.field`, `unknown OXM field ${JSON.stringify(name)}`);
+      const v = need(o, 'value', path);
+      if (typeof v === 'string' && v.includes('/')) bad(`${path}.value`, 'set_field takes no mask');
+      return { type: 'setField', field: entryOf(def, v, `${path}.value`) };
+    }
+    case 'pushVlan':
+    case 'pushMpls':
+    case 'popMpls':
+    case 'pushPbb':
+      return { type: t, ethertype: o.ethertype === undefined ? ETHERTYPE_DEFAULTS[t]! : parseUint(o.ethertype, 0xffff, `${path}.ethertype`) };
+    case 'setMplsTtl':
+      return { type: t, mplsTtl: parseUint(need(o, 'mplsTtl', path), 0xff, `${path}.mplsTtl`) };
+    case 'setNwTtl':
+      return { type: t, nwTtl: parseUint(need(o, 'nwTtl', path), 0xff, `${path}.nwTtl`) };
+    case 'popVlan':
+    case 'popPbb':
+    case 'decMplsTtl':
+    case 'decNwTtl':
+    case 'copyTtlOut':
+    case 'copyTtlIn':
+      return { type: t };
+    default:
+      return bad(`${path}.type`, `unknown action type ${JSON.stringify(t)} (one of ${ACTION_TYPES.join(', ')})`);
+  }
+}
+
+export function actionsFromFriendly(list: unknown, path: string): Action[] {
+  if (!Array.isArray(list)) return bad(path, 'expected a list of actions');
+  const out = new Array<Action>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = actionFromFriendly(list[i], `${path}[${i}]`);
+  return out;
+}
+
+export function actionToFriendly(a: Action): Record<string, unknown> {
+  switch (a.type) {
+    case 'output':
+      return { type: 'output', port: formatPort(a.port), maxLen: a.maxLen };
+    case 'setField':
+      return a.field.field === 'opaque'
+        ? { type: 'setField', field: 'opaque', value: Buffer.from(a.field.body).toString('hex') }
+        : { type: 'setField', field: a.field.field, value: formatEntry(a.field as OxmBasic) };
+    case 'experimenter':
+      return { type: 'experimenter', experimenter: a.experimenter, data: Buffer.from(a.data).toString('hex') };
+    case 'unknown':
+      return { type: 'unknown', actionType: a.actionType, body: Buffer.from(a.body).toString('hex') };
+    default:
+      return { ...a };
+  }
+}
+
+export const INSTRUCTION_TYPES = ['applyActions', 'writeActions', 'clearActions', 'gotoTable', 'meter', 'writeMetadata'] as const;
+
+export function instructionFromFriendly(x: unknown, path: string): Instruction {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return bad(path, 'expected an instruction object');
+  const o = x as J;
+  switch (o.type) {
+    case 'applyActions':
+    case 'writeActions':
+      return { type: o.type, actions: actionsFromFriendly(need(o, 'actions', path), `${path}.actions`) };
+    case 'clearActions':
+      return { type: 'clearActions' };
+    case 'gotoTable':
+      return { type: 'gotoTable', tableId: parseUint(need(o, 'tableId', path), 0xfe, `${path}.tableId`) };
+    case 'meter':
+      return { type: 'meter', meterId: parseUint(need(o, 'meterId', path), 0xffffffff, `${path}.meterId`) };
+    case 'writeMetadata':
+      return {
+        type: 'writeMetadata',
+        metadata: parseU64(need(o, 'metadata', path), `${path}.metadata`),
+        metadataMask: o.metadataMask === undefined ? (1n << 64n) - 1n : parseU64(o.metadataMask, `${path}.metadataMask`),
+      };
+    default:
+      return bad(`${path}.type`, `unknown instruction type ${JSON.stringify(o.type)} (one of ${INSTRUCTION_TYPES.join(', ')})`);
+  }
+}
+
+export function instructionsFromFriendly(list: unknown, path: string): Instruction[] {
+  if (!Array.isArray(list)) return bad(path, 'expected a list of instructions');
+  return list.map((x, i) => instructionFromFriendly(x, `${path}[${i}]`));
+}
+
+export function instructionToFriendly(i: Instruction): Record<string, unknown> {
+  switch (i.type) {
+    case 'applyActions':
+    case 'writeActions':
+      return { type: i.type, actions: i.actions.map(actionToFriendly) };
+    case 'writeMetadata':
+      return { type: 'writeMetadata', metadata: hex64(i.metadata), metadataMask: hex64(i.metadataMask) };
+    case 'experimenter':
+      return { type: 'experimenter', experimenter: i.experimenter, data: Buffer.from(i.data).toString('hex') };
+    case 'unknown':
+      return { type: 'unknown', instructionType: i.instructionType, body: Buffer.from(i.body).toString('hex') };
+    default:
+      return { ...i };
+  }
+}
+
+const portOrName = { type: ['integer', 'string'], description: 'port number or IN_PORT, TABLE, NORMAL, FLOOD, ALL, CONTROLLER, LOCAL, ANY' };
+const intOrHex = { type: ['integer', 'string'] };
+
+export const ACTION_SCHEMA = {
+  $id: 'Action',
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: [...ACTION_TYPES, 'experimenter', 'unknown'] },
+    port: portOrName,
+    maxLen: { type: 'integer' },
+    groupId: intOrHex,
+    queueId: intOrHex,
+    field: { type: 'string' },
+    value: intOrHex,
+    ethertype: intOrHex,
+    mplsTtl: { type: 'integer' },
+    nwTtl: { type: 'integer' },
+    experimenter: { type: 'integer' },
+    actionType: { type: 'integer' },
+    data: { type: 'string' },
+    body: { type: 'string' },
+  },
+  examples: [{ type: 'output', port: 2 }, { type: 'setField', field: 'eth_dst', value: '02:00:00:00:00:02' }, { type: 'group', groupId: 7 }],
+} as const;
+
+export const INSTRUCTION_SCHEMA = {
+  $id: 'Instruction',
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: [...INSTRUCTION_TYPES, 'experimenter', 'unknown'] },
+    actions: { type: 'array', items: { $ref: 'Action#' } },
+    tableId: { type: 'integer' },
+    meterId: intOrHex,
+    metadata: intOrHex,
+    metadataMask: intOrHex,
+    experimenter: { type: 'integer' },
+    instructionType: { type: 'integer' },
+    data: { type: 'string' },
+    body: { type: 'string' },
+  },
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * What the REST layer needs from the rest of weft, as a narrow interface: startWeft passes the
+ * real OpenFlow server and app host, tests may pass fakes. Nothing here owns a socket.
+ */
+import type { App } from '../../apps/sdk/index.js';
+import type { HostCounters } from '../host/app-host.js';
+import type { SwitchConnection } from '../openflow/switch-connection.js';
+import type { WeftMetrics } from '../metrics.js';
+
+export interface RestLogger {
+  child(bindings: Record<string, unknown>): RestLogger;
+  debug(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface RestHost {
+  apps(): { name: string; appId: number; cookieBase: bigint }[];
+  counters(): HostCounters;
+  command(appName: string, name: string, args: unknown): unknown;
+}
+
+export interface RestConfig {
+  host: string;
+  port: number;
+  token: string | null;
+  corsOrigins: string[];
+  bodyLimit: number;
+  bulkBodyLimit: number;
+}
+
+export interface RestDeps {
+  /** Announced switches by dpid (16 hex digits): OpenFlowServer.switches. */
+  switches(): ReadonlyMap<string, SwitchConnection>;
+  host: RestHost;
+  /** A loaded app by name (for its routes, stats and services such as topology). */
+  app(name: string): App | undefined;
+  /** True while the OpenFlow listeners are up (for /ready). */
+  ready(): boolean;
+  metrics: WeftMetrics;
+  log: RestLogger;
+  /** weft's version, for the OpenAPI document. */
+  version: string;
+}

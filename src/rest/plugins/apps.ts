@@ -1,0 +1,116 @@
+/**
+ * GET /apps (loaded apps with their counters and stats), POST /apps/:name/commands/:command,
+ * and every app's own routes (App.routes) mounted under /apps/<name>.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App, AppRoutes, RouteHandler, RouteOptions } from '../../../apps/sdk/index.js';
+import type { RestDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { responses } from '../schemas.js';
+
+const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+const APP_SCHEMA = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    appId: { type: 'integer' },
+    cookieBase: { type: 'string' },
+    counters: { type: 'object', additionalProperties: true },
+    stats: { type: 'object', additionalProperties: { type: 'number' } },
+    commands: { type: 'boolean' },
+    routes: { type: 'boolean' },
+  },
+};
+
+function appRoutes(app: FastifyInstance, owner: App, log: RestDeps['log']): AppRoutes {
+  const add = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, handler: RouteHandler, opts: RouteOptions = {}) => {
+    const status = opts.status ?? 200;
+    app.route({
+      method,
+      url: path.startsWith('/') ? path : `/${path}`,
+      schema: {
+        tags: ['apps'],
+        summary: opts.summary ?? `${owner.name}: ${method} ${path}`,
+        ...(opts.body ? { body: opts.body } : {}),
+        response: responses(opts.response ? { [status]: opts.response } : {}),
+      },
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        const data = await handler({
+          params: req.params as Record<string, string>,
+          query: req.query as Record<string, string | string[]>,
+          body: req.body,
+        });
+        if (data === undefined) return reply.code(204).send();
+        reply.code(status);
+        if (opts.response) return data;
+        // No response schema: plain JSON, with bigints as decimal strings.
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, bigintSafe));
+      },
+    });
+    log.debug({ app: owner.name, method, path }, 'app route mounted');
+  };
+  return {
+    get: (p, h, o) => add('GET', p, h, o),
+    post: (p, h, o) => add('POST', p, h, o),
+    put: (p, h, o) => add('PUT', p, h, o),
+    patch: (p, h, o) => add('PATCH', p, h, o),
+    delete: (p, h, o) => add('DELETE', p, h, o),
+  };
+}
+
+export async function appsPlugin(app: FastifyInstance, { deps }: { deps: RestDeps }): Promise<void> {
+  app.get('/apps', {
+    schema: { tags: ['apps'], summary: 'Loaded apps in load order, with their counters and stats', response: responses({ 200: { type: 'array', items: APP_SCHEMA } }) },
+    handler: async () => {
+      const counters = deps.host.counters().apps;
+      return deps.host.apps().map((a) => {
+        const loaded = deps.app(a.name);
+        let stats: Record<string, number> = {};
+        try {
+          stats = loaded?.stats?.() ?? {};
+        } catch (err) {
+          deps.log.warn({ app: a.name, err: (err as Error)?.message }, 'app stats() threw');
+        }
+        return {
+          name: a.name,
+          appId: a.appId,
+          cookieBase: `0x${a.cookieBase.toString(16)}`,
+          counters: counters[a.name] ?? {},
+          stats,
+          commands: typeof loaded?.command === 'function',
+          routes: typeof loaded?.routes === 'function',
+        };
+      });
+    },
+  });
+
+  app.post<{ Params: { name: string; command: string }; Body: { args?: unknown } | undefined }>('/apps/:name/commands/:command', {
+    schema: {
+      tags: ['apps'],
+      summary: 'Run an app command (App.command); answers its result',
+      params: { type: 'object', required: ['name', 'command'], properties: { name: { type: 'string' }, command: { type: 'string' } } },
+      body: { anyOf: [{ type: 'object', additionalProperties: false, properties: { args: {} } }, { type: 'null' }] },
+      response: responses({ 200: { type: 'object', properties: { result: {} } } }),
+    },
+    handler: async (req) => {
+      const target = deps.app(req.params.name);
+      if (!target) throw new HttpError(404, 'not_found', `no app named ${req.params.name}`);
+      if (!target.command) throw new HttpError(404, 'not_found', `app ${req.params.name} takes no commands`);
+      const result = await deps.host.command(req.params.name, req.params.command, req.body?.args);
+      return { result: JSON.parse(JSON.stringify(result ?? null, bigintSafe)) as unknown };
+    },
+  });
+
+  for (const { name } of deps.host.apps()) {
+    const loaded = deps.app(name);
+    if (!loaded?.routes) continue;
+    await app.register(async (scope) => {
+      try {
+        loaded.routes!(appRoutes(scope, loaded, deps.log));
+      } catch (err) {
+        deps.log.error({ app: name, err: (err as Error)?.message }, `app ${name}: routes() failed; its routes are not mounted`);
+      }
+    }, { prefix: `/apps/${name}` });
+  }
+}

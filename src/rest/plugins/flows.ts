@@ -1,0 +1,153 @@
+/**
+ * Flows of one switch: GET (flow stats, with filters), POST (add), PUT/PATCH (modify; strict
+ * with "strict": true), DELETE (by body or query filter). Every write is confirmed by a barrier.
+ */
+import type { FastifyInstance } from 'fastify';
+import { OFPG_ANY, OFPP, OFPTT_ALL } from '../../../protocol/index.js';
+import type { RestDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { flowModFromFriendly, flowModToFriendly, flowStatsToFriendly } from '../flow-json.js';
+import type { FlowCommand } from '../flow-json.js';
+import { matchFromFriendly } from '../match-json.js';
+import { multipartStats } from '../multipart.js';
+import { DPID_PARAMS, responses } from '../schemas.js';
+import { lookupSwitch } from '../switch-lookup.js';
+import { parsePort, parseU64, parseUint } from '../values.js';
+import { confirmedWrite } from '../write.js';
+
+interface FlowQuery {
+  table?: string;
+  cookie?: string;
+  cookieMask?: string;
+  outPort?: string;
+  outGroup?: string;
+  match?: string;
+  priority?: string;
+  strict?: string;
+}
+
+const FILTER_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    table: { type: 'string', description: 'table id (default: all)' },
+    cookie: { type: 'string', description: 'number or 0x-hex' },
+    cookieMask: { type: 'string', description: 'default: all ones when cookie is given' },
+    outPort: { type: 'string', description: 'only flows that output to this port (number or name)' },
+    outGroup: { type: 'string', description: 'only flows that output to this group' },
+    match: { type: 'string', description: 'a match object as JSON, e.g. {"in_port":1}' },
+    priority: { type: 'string', description: 'DELETE with strict only' },
+    strict: { type: 'string', enum: ['true', 'false'], description: 'DELETE only' },
+  },
+} as const;
+
+function parseMatchQuery(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'match: expected a JSON object, e.g. {"in_port":1}', 'match');
+  }
+}
+
+const ALL_ONES = (1n << 64n) - 1n;
+
+/** Query filters as a friendly flow body (for DELETE without a body). */
+function queryAsFlow(q: FlowQuery): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (q.table !== undefined) o.table = parseUint(q.table, OFPTT_ALL, 'table');
+  if (q.cookie !== undefined) {
+    o.cookie = q.cookie;
+    o.cookieMask = q.cookieMask ?? `0x${ALL_ONES.toString(16)}`;
+  }
+  if (q.outPort !== undefined) o.outPort = q.outPort;
+  if (q.outGroup !== undefined) o.outGroup = parseUint(q.outGroup, 0xffffffff, 'outGroup');
+  if (q.match !== undefined) o.match = parseMatchQuery(q.match);
+  if (q.priority !== undefined) o.priority = parseUint(q.priority, 0xffff, 'priority');
+  if (q.strict !== undefined) o.strict = q.strict === 'true';
+  return o;
+}
+
+export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDeps }): Promise<void> {
+  app.get<{ Params: { dpid: string }; Querystring: FlowQuery }>('/switches/:dpid/flows', {
+    schema: {
+      tags: ['flows'],
+      summary: 'Flows of a switch (a FLOW multipart request), filtered by table, cookie, out port/group and match',
+      params: DPID_PARAMS,
+      querystring: FILTER_QUERY,
+      response: responses({ 200: { type: 'array', items: { $ref: 'FlowOut#' } } }),
+    },
+    handler: async (req) => {
+      const conn = lookupSwitch(deps, req.params.dpid);
+      const q = req.query;
+      const cookie = q.cookie === undefined ? 0n : parseU64(q.cookie, 'cookie');
+      const cookieMask = q.cookieMask !== undefined ? parseU64(q.cookieMask, 'cookieMask') : q.cookie !== undefined ? ALL_ONES : 0n;
+      const stats = await multipartStats(
+        conn,
+        {
+          kind: 'flow',
+          tableId: q.table === undefined ? OFPTT_ALL : parseUint(q.table, OFPTT_ALL, 'table'),
+          outPort: q.outPort === undefined ? OFPP.ANY : parsePort(q.outPort, 'outPort'),
+          outGroup: q.outGroup === undefined ? OFPG_ANY : parseUint(q.outGroup, 0xffffffff, 'outGroup'),
+          cookie,
+          cookieMask,
+          match: matchFromFriendly(parseMatchQuery(q.match), 'match'),
+        },
+        'flow',
+      );
+      return stats.map(flowStatsToFriendly);
+    },
+  });
+
+  const write = (command: FlowCommand) => async (req: { params: { dpid: string }; body: unknown }) => {
+    const conn = lookupSwitch(deps, req.params.dpid);
+    const fm = flowModFromFriendly(req.body ?? {}, command);
+    await confirmedWrite(conn, [fm], `flow ${command}`);
+    return fm;
+  };
+
+  app.post<{ Params: { dpid: string }; Body: unknown }>('/switches/:dpid/flows', {
+    schema: {
+      tags: ['flows'],
+      summary: 'Add a flow (FLOW_MOD ADD, confirmed by a barrier); answers the flow as installed',
+      params: DPID_PARAMS,
+      body: { $ref: 'Flow#' },
+      response: responses({ 201: { $ref: 'FlowOut#' } }),
+    },
+    handler: async (req, reply) => {
+      const fm = await write('add')(req);
+      reply.code(201);
+      return flowModToFriendly(fm);
+    },
+  });
+
+  for (const method of ['put', 'patch'] as const) {
+    app[method]<{ Params: { dpid: string }; Body: unknown }>('/switches/:dpid/flows', {
+      schema: {
+        tags: ['flows'],
+        summary: 'Modify flows (FLOW_MOD MODIFY, or MODIFY_STRICT with "strict": true): replaces their instructions',
+        params: DPID_PARAMS,
+        body: { $ref: 'Flow#' },
+        response: responses({ 200: { $ref: 'FlowOut#' } }),
+      },
+      handler: async (req) => flowModToFriendly(await write('modify')(req)),
+    });
+  }
+
+  app.delete<{ Params: { dpid: string }; Body: unknown; Querystring: FlowQuery }>('/switches/:dpid/flows', {
+    schema: {
+      tags: ['flows'],
+      summary: 'Delete flows matching a filter (body, or query parameters); no filter deletes every flow',
+      params: DPID_PARAMS,
+      querystring: FILTER_QUERY,
+      body: { anyOf: [{ $ref: 'Flow#' }, { type: 'null' }] },
+      response: responses({ 204: { type: 'null' } }),
+    },
+    handler: async (req, reply) => {
+      const hasBody = req.body !== undefined && req.body !== null;
+      if (hasBody && Object.keys(req.query).length > 0) throw new HttpError(400, 'bad_request', 'give the filter either as a body or as query parameters, not both');
+      await write('delete')({ params: req.params, body: hasBody ? req.body : queryAsFlow(req.query) });
+      reply.code(204);
+    },
+  });
+}

@@ -1,0 +1,24 @@
+/** Registers the docs and every resource plugin, in order (docs first: it collects the routes). */
+import type { FastifyInstance } from 'fastify';
+import type { RestConfig, RestDeps } from '../deps.js';
+import { appsPlugin } from './apps.js';
+import { registerDocs } from './docs.js';
+import { flowsBulkPlugin } from './flows-bulk.js';
+import { flowsPlugin } from './flows.js';
+import { groupsPlugin } from './groups.js';
+import { metersPlugin } from './meters.js';
+import { observabilityPlugin } from './observability.js';
+import { portsPlugin } from './ports.js';
+import { switchesPlugin } from './switches.js';
+import { topologyPlugin } from './topology.js';
+
+const API_PREFIX = '/api/v1';
+
+export async function registerRoutes(app: FastifyInstance, deps: RestDeps, config: RestConfig): Promise<void> {
+  await registerDocs(app, deps.version);
+  await app.register(observabilityPlugin, { deps });
+  for (const plugin of [switchesPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin]) {
+    await app.register(plugin, { prefix: API_PREFIX, deps });
+  }
+  await app.register(flowsBulkPlugin, { prefix: API_PREFIX, deps, bodyLimit: config.bulkBodyLimit });
+}

@@ -1,0 +1,43 @@
+/**
+ * The compose `ovs` service's entrypoint (mininet/docker-entrypoint.sh), run for real against a
+ * private Open vSwitch (OVS_CTL=true skips starting the system one; DATAPATH_TYPE=dummy avoids
+ * the host-wide ovs-netdev tap) and a real weft: the controller target given by host NAME is
+ * resolved, the bridge connects, and weft installs its table-miss flow.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import t from 'tap';
+import { startOvs } from '../support/ovs.js';
+import { ROOT, startWeftProcess } from '../support/weft-process.js';
+import { dumpFlows, isConnected, requireRoot, TABLE_MISS, waitFor } from '../support/e2e.js';
+
+requireRoot();
+
+t.test('the ovs service entrypoint connects its bridge to weft', async (t) => {
+  const ovs = await startOvs();
+  t.teardown(() => ovs.stop());
+  const weft = await startWeftProcess();
+  t.teardown(() => weft.stop());
+  const br = ovs.uniqueName('wd');
+  t.teardown(() => ovs.vsctl('--if-exists', 'del-br', br));
+
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(
+      join(ROOT, 'mininet', 'docker-entrypoint.sh'),
+      ['echo', 'command ran'],
+      {
+        env: { ...ovs.env, OVS_CTL: 'true', DATAPATH_TYPE: 'dummy', BRIDGE: br, CONTROLLER_TARGET: `tcp:localhost:${weft.openflowPort}` },
+        timeout: 20_000,
+      },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+    );
+  });
+  t.match(out, new RegExp(`ovs: ${br} -> tcp:127\\.0\\.0\\.1:${weft.openflowPort}`), 'the host name was resolved to an address');
+  t.match(out, /command ran/, 'then the command runs (exec "$@")');
+  t.match((await ovs.vsctl('get', 'bridge', br, 'protocols')).trim(), /^\["?OpenFlow13"?\]$/, 'OpenFlow 1.3 only');
+  t.equal((await ovs.vsctl('get', 'bridge', br, 'fail_mode')).trim(), 'secure');
+  await waitFor(() => isConnected(ovs, br), 10_000, `${br} is_connected`);
+  await waitFor(async () => TABLE_MISS.test(await dumpFlows(ovs, br)), 5_000, 'table-miss flow');
+  t.pass('connected, with the table-miss flow');
+  t.equal(await weft.stop(), 0);
+});

@@ -1,0 +1,157 @@
+/**
+ * The REST test rig: weft started in-process (startWeft) on free ports, plus a scripted fake
+ * switch over a real TCP socket, and a tiny fetch wrapper. Every request is real HTTP.
+ */
+import { Writable } from 'node:stream';
+import { errorCodeByName, OFPET } from '../../protocol/index.js';
+import type { FlowStats, GroupDesc, GroupStats, MeterConfig, MeterStats, MultipartReplyBody, OfMessage, PortStats, TableStats } from '../../protocol/index.js';
+import { defaultConfig } from '../../src/config/index.js';
+import type { WeftConfig } from '../../src/config/index.js';
+import { startWeft } from '../../src/main.js';
+import type { Weft } from '../../src/main.js';
+import { FakeSwitch, makePort } from '../support/fake-switch.js';
+import { freePort } from '../support/weft-process.js';
+
+/** What the scripted switch answers; tests change these fields between requests. */
+export interface SwitchScript {
+  flows: FlowStats[];
+  tables: TableStats[];
+  portStats: PortStats[];
+  groups: GroupDesc[];
+  groupStats: GroupStats[];
+  meters: MeterConfig[];
+  meterStats: MeterStats[];
+  /** Return "OFPET_X/OFPXXC_Y" to answer a write with that ERROR. */
+  reject?: (msg: OfMessage) => string | undefined;
+}
+
+export interface Rig {
+  weft: Weft;
+  base: string;
+  sw: FakeSwitch;
+  dpid: string;
+  script: SwitchScript;
+  /** Messages of one type the fake switch received so far. */
+  got<K extends OfMessage['type']>(type: K): Extract<OfMessage, { type: K }>[];
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  token?: string;
+  cors?: string[];
+  apps?: string[];
+  bodyLimit?: number;
+  datapathId?: bigint;
+  /** Do not connect a fake switch. */
+  noSwitch?: boolean;
+}
+
+const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+
+export function errorOf(spec: string): { errType: number; code: number } {
+  const [t, c] = spec.split('/');
+  const errType = OFPET[t!.replace(/^OFPET_/, '') as keyof typeof OFPET];
+  const code = errorCodeByName(errType, c!);
+  if (errType === undefined || code === undefined) throw new Error(`bad error spec ${spec}`);
+  return { errType, code };
+}
+
+function answer(msg: OfMessage, script: SwitchScript): OfMessage[] | undefined {
+  const rej = script.reject?.(msg);
+  if (rej) return [{ type: 'error', xid: msg.xid, ...errorOf(rej), data: new Uint8Array(8) }];
+  if (msg.type !== 'multipartRequest') return undefined;
+  const reply = (body: MultipartReplyBody): OfMessage[] => [{ type: 'multipartReply', xid: msg.xid, flags: 0, body }];
+  const b = msg.body;
+  switch (b.kind) {
+    case 'flow':
+      return reply({ kind: 'flow', stats: script.flows });
+    case 'table':
+      return reply({ kind: 'table', stats: script.tables });
+    case 'portStats':
+      return reply({ kind: 'portStats', stats: script.portStats });
+    case 'groupDesc':
+      return reply({ kind: 'groupDesc', stats: script.groups });
+    case 'group':
+      return reply({ kind: 'group', stats: script.groupStats });
+    case 'meterConfig':
+      return reply({ kind: 'meterConfig', stats: script.meters.filter((m) => b.meterId === 0xffffffff || m.meterId === b.meterId) });
+    case 'meter':
+      return reply({ kind: 'meter', stats: script.meterStats.filter((m) => b.meterId === 0xffffffff || m.meterId === b.meterId) });
+    default:
+      return undefined;
+  }
+}
+
+export async function startRig(opts: RigOptions = {}): Promise<Rig> {
+  const base = defaultConfig();
+  const config: WeftConfig = {
+    ...base,
+    openflow: { ...base.openflow, host: '127.0.0.1', port: await freePort() },
+    rest: {
+      ...base.rest,
+      port: await freePort(),
+      token: opts.token ?? null,
+      corsOrigins: opts.cors ?? [],
+      bodyLimit: opts.bodyLimit ?? base.rest.bodyLimit,
+    },
+    apps: opts.apps ?? ['table-miss'],
+    log: { level: 'silent', levels: {} },
+  };
+  const weft = await startWeft(config, { logDestination: quiet });
+  const script: SwitchScript = { flows: [], tables: [], portStats: [], groups: [], groupStats: [], meters: [], meterStats: [] };
+  const datapathId = opts.datapathId ?? 0x00005eed0000002an;
+  let sw: FakeSwitch | undefined;
+  if (!opts.noSwitch) {
+    sw = await FakeSwitch.connect({
+      port: config.openflow.port,
+      datapathId,
+      ports: [makePort(1, 'eth1'), makePort(2, 'eth2'), makePort(7, 'uplink7', { state: 1 })],
+      handler: (m) => answer(m, script),
+    });
+    const dpid = datapathId.toString(16).padStart(16, '0');
+    const deadline = Date.now() + 5000;
+    while (!weft.server.switches.has(dpid)) {
+      if (Date.now() > deadline) throw new Error('fake switch did not come up');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  const addr = weft.restAddress();
+  return {
+    weft,
+    base: `http://127.0.0.1:${addr.port}`,
+    sw: sw!,
+    dpid: datapathId.toString(16).padStart(16, '0'),
+    script,
+    got: (type) => (sw ? (sw.received.filter((m) => m.type === type) as never) : []),
+    async close() {
+      sw?.destroy();
+      await weft.stop();
+    },
+  };
+}
+
+export interface Res {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export async function http(rig: { base: string }, method: string, path: string, init: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Res> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  let body: string | undefined;
+  if (init.raw !== undefined) body = init.raw;
+  else if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${rig.base}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
