@@ -77,11 +77,19 @@ function learnEdge(s: L2State, dpid: Dpid, port: number, mac: string, out: Outbo
   return counted(s, r.kind);
 }
 
-/** Where a destination attaches: the topology's host table first, then ours. */
+/**
+ * Where a destination attaches: the topology's host table or ours, whichever saw it last (the
+ * topology ignores sightings on ports it has not settled yet, a host moving to a new port say;
+ * we refuse some it accepts, past our caps). Both come from the same packet-ins, the
+ * topology's handler first: at the same time and a different place, it ignored the sighting
+ * we took, so ours is the newer news.
+ */
 function locate(s: L2State, mac: string): { dpid: Dpid; port: number } | undefined {
   const h = s.topo!.host(mac);
-  if (h && s.topo!.isEdgePort(h.dpid, h.port)) return { dpid: h.dpid, port: h.port };
-  return s.macs.locate(mac);
+  const topo = h && s.topo!.isEdgePort(h.dpid, h.port) ? h : undefined;
+  const mine = s.macs.locate(mac);
+  if (topo && (!mine || topo.lastSeen > mine.lastSeen || (topo.dpid === mine.dpid && topo.port === mine.port))) return { dpid: topo.dpid, port: topo.port };
+  return mine;
 }
 
 function flood(s: L2State, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {

@@ -38,12 +38,13 @@ export function invalidatePort(s: L2State, out: Outbox, dpid: Dpid, port: number
   if (hosts) for (const mac of s.macs.forgetPort(dpid, port)) invalidateMac(s, out, mac, dpid);
 }
 
-/** A switch is gone: its hosts are unreachable and paths through it are broken. */
+/**
+ * A switch is gone: the hosts attached to it are unreachable. Paths through it are the
+ * topology's business: it reports the switch's links removed, and each is handled as a link
+ * down (before this runs: the topology app's handler comes first). Paths that merely started
+ * there are fine elsewhere and stay.
+ */
 export function invalidateSwitch(s: L2State, out: Outbox, dpid: Dpid): void {
-  for (const dst of s.routes.usersOf(dpid)) {
-    for (const d of s.routes.switchesOf(dst)) if (d !== dpid && s.ctx.switch(d)) queueDeletes(s, out, d, deleteTo(s.flows, dst));
-    s.routes.forget(dst);
-  }
   const attached = [...(s.macs.peek(dpid)?.entries() ?? [])].map(([mac]) => mac);
   s.macs.dropSwitch(dpid);
   // Without topology every switch learns every MAC on its own: nothing elsewhere to undo.

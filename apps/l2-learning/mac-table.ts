@@ -172,11 +172,11 @@ export class MacTables {
   }
 
   /** Where a MAC was last learned (any switch), if it has not expired. */
-  locate(mac: string): { dpid: Dpid; port: number } | undefined {
+  locate(mac: string): { dpid: Dpid; port: number; lastSeen: number } | undefined {
     const dpid = this.#where.get(mac);
     if (dpid === undefined) return undefined;
     const e = this.#tables.get(dpid)?.get(mac);
-    return e && { dpid, port: e.port };
+    return e && { dpid, port: e.port, lastSeen: e.lastSeen };
   }
 
   /** The switch a MAC is indexed on (expired or not). */

@@ -17,25 +17,28 @@ interface FixedSpec {
   readonly code: number;
   /** Whole action length on the wire, header included. */
   readonly len: number;
+  /** Its encoder range-checks every field (OFPBAC_BAD_ARGUMENT, "output port -1 is not ..."). */
   readonly body: Struct<Record<string, number>>;
-  /** [field name, largest value] of the numeric fields, for range checks on encode. */
-  readonly fields: readonly (readonly [string, number])[];
+  /** type << 16 | len: the 4-byte action header as one u32. */
+  readonly header: number;
+}
+
+/** Range errors of action bodies: OFPET_BAD_ACTION/OFPBAC_BAD_ARGUMENT named after the action type. */
+function bodyErrors(type: ActionType) {
+  return { errType: OFPET.BAD_ACTION, errCode: OFPBAC.BAD_ARGUMENT, label: type };
 }
 
 type BodyEntry = readonly [string, { readonly width: number }] | ReturnType<typeof pad>;
 
 function fixed(type: ActionType, code: number, ofpName: string, entries: readonly BodyEntry[]): FixedSpec {
-  const fields = entries
-    .filter((e): e is readonly [string, { width: number }] => Array.isArray(e))
-    .map((e) => [e[0], 2 ** (8 * e[1].width) - 1] as const);
-  const body = struct(ofpName, 4, entries as Parameters<typeof struct>[2]) as unknown as Struct<Record<string, number>>;
-  return { type, code, len: 8, body, fields };
+  const body = struct(ofpName, 4, entries as Parameters<typeof struct>[2], bodyErrors(type)) as unknown as Struct<Record<string, number>>;
+  return { type, code, len: 8, body, header: ((code << 16) | 8) >>> 0 };
 }
 
 const GENERIC = [pad(4)] as const;
 const PUSH = [['ethertype', u16], pad(2)] as const;
 
-const OUTPUT_BODY = struct('ofp_action_output', 12, [['port', u32], ['maxLen', u16], pad(6)]);
+const OUTPUT_BODY = struct('ofp_action_output', 12, [['port', u32], ['maxLen', u16], pad(6)], bodyErrors('output'));
 
 const FIXED: readonly FixedSpec[] = [
   {
@@ -43,7 +46,7 @@ const FIXED: readonly FixedSpec[] = [
     code: OFPAT.OUTPUT,
     len: 16,
     body: OUTPUT_BODY as unknown as Struct<Record<string, number>>,
-    fields: [['port', 0xffffffff], ['maxLen', 0xffff]],
+    header: ((OFPAT.OUTPUT << 16) | 16) >>> 0,
   },
   fixed('copyTtlOut', OFPAT.COPY_TTL_OUT, 'ofp_action_generic', GENERIC),
   fixed('copyTtlIn', OFPAT.COPY_TTL_IN, 'ofp_action_generic', GENERIC),
@@ -146,19 +149,17 @@ export function encodeAction(w: Writer, a: Action): void {
   }
   const spec = BY_TYPE.get(a.type);
   if (spec !== undefined) {
-    const obj = a as unknown as Record<string, unknown>;
-    const fields = spec.fields;
-    for (let i = 0; i < fields.length; i++) {
-      const name = fields[i]![0];
-      const max = fields[i]![1];
-      const v = obj[name];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-        badArg(`${a.type} ${name} ${JSON.stringify(v)} is not an integer in 0..${max}`);
-      }
+    // The body's encoder checks every field before writing; the header goes in once it passed.
+    const p = w.pos;
+    w.ensure(spec.len);
+    w.pos = p + 4;
+    try {
+      spec.body.encode(w, a as unknown as Record<string, number>);
+    } catch (e) {
+      w.pos = p;
+      throw e;
     }
-    w.u16(spec.code);
-    w.u16(spec.len);
-    spec.body.encode(w, obj as Record<string, number>);
+    w.dv.setUint32(p, spec.header);
     return;
   }
   const start = w.pos;

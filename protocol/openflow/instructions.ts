@@ -135,13 +135,19 @@ export function encodeInstruction(w: Writer, ins: Instruction): void {
       writeMetadataBody.encode(w, ins);
       return;
     case 'writeActions':
-    case 'applyActions':
-      w.u16(ins.type === 'writeActions' ? OFPIT.WRITE_ACTIONS : OFPIT.APPLY_ACTIONS);
-      w.u16(0);
-      w.zeros(4);
+    case 'applyActions': {
+      // type, len (patched below) and 4 bytes of padding in two stores.
+      w.ensure(ACTIONS_HEADER_LEN);
+      w.dv.setUint32(start, (ins.type === 'writeActions' ? OFPIT.WRITE_ACTIONS : OFPIT.APPLY_ACTIONS) << 16);
+      w.dv.setUint32(start + 4, 0);
+      w.pos = start + ACTIONS_HEADER_LEN;
       encodeActions(w, ins.actions);
-      finish(w, start, ins.type);
+      // Actions are multiples of 8, so no padding is due; only the length.
+      const len = w.pos - start;
+      if (len > 0xffff) badLen(`${ins.type} instruction of ${len} bytes exceeds 65535`);
+      w.patchU16(start + 2, len);
       return;
+    }
     case 'clearActions':
       w.u16(OFPIT.CLEAR_ACTIONS);
       w.u16(8);

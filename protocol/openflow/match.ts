@@ -5,7 +5,7 @@ import { OfCodecError } from './error.js';
 import { OFPBMC, OFPET } from './error-codes.js';
 import type { OxmBasic, OxmFieldName, OxmValueTypes } from './oxm-types.js';
 import { decodeOxmTo, encodeOxm, MATCH_ERRORS, OXM_FIELDS, oxmField } from './oxm.js';
-import { fieldSlots } from './match-prereq.js';
+import { checkPrerequisites } from './match-prereq.js';
 import type { Match } from './types.js';
 
 export { checkPrerequisites } from './match-prereq.js';
@@ -39,6 +39,24 @@ export function decodeMatch(r: Reader): Match {
   return match;
 }
 
+function dupField(name: string): never {
+  throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.DUP_FIELD, `${name} appears twice in the match`);
+}
+
+/**
+ * Which field numbers have a prerequisite, derived at load from checkPrerequisites (the one
+ * description of the rules): a field alone fails it exactly when it has one. encodeMatch runs
+ * the full check only when such a field is present.
+ */
+const HAS_PREREQ: readonly boolean[] = OXM_FIELDS.map((d) => {
+  try {
+    checkPrerequisites([{ field: d.name, value: 0 } as OxmBasic]);
+    return false;
+  } catch {
+    return true;
+  }
+});
+
 /**
  * Encode an ofp_match including its header and padding to 8 bytes. Basic fields are checked:
  * values and masks, no field twice, and every field's prerequisites present (OFPBMC_BAD_PREREQ
@@ -52,15 +70,27 @@ export function encodeMatch(w: Writer, match: Match): void {
   w.u16(OFPMT.OXM);
   w.u16(0);
   // Values first, so a malformed eth_type is reported as such rather than as a missing prereq.
-  try {
-    for (let i = 0; i < match.length; i++) {
-      const e = match[i]!;
-      fieldSlots.add(encodeOxm(w, e), i, e.field);
+  // Duplicates are caught with a bit per field number (no shared state to reset); the
+  // prerequisite walk runs only when a field that has one is present.
+  let seenLo = 0;
+  let seenHi = 0;
+  let needsPrereq = false;
+  for (let i = 0; i < match.length; i++) {
+    const e = match[i]!;
+    const num = encodeOxm(w, e);
+    if (num < 0) continue;
+    if (num < 32) {
+      const bit = 1 << num;
+      if ((seenLo & bit) !== 0) dupField(e.field);
+      seenLo |= bit;
+    } else {
+      const bit = 1 << (num - 32);
+      if ((seenHi & bit) !== 0) dupField(e.field);
+      seenHi |= bit;
     }
-    fieldSlots.check(match);
-  } finally {
-    fieldSlots.reset();
+    if (HAS_PREREQ[num]) needsPrereq = true;
   }
+  if (needsPrereq) checkPrerequisites(match);
   const length = w.pos - start;
   if (length > 0xffff) {
     throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_LEN, `match of ${length} bytes exceeds 65535`);

@@ -78,6 +78,9 @@ export const OXM_FIELDS: readonly OxmFieldDef[] = [
 ];
 
 const BY_NAME = new Map<string, OxmFieldDef>(OXM_FIELDS.map((d) => [d.name, d]));
+/** oxmHeader per field number, unmasked and masked, so encoding computes no header. */
+const HEADER = OXM_FIELDS.map((d) => oxmHeader(d, false));
+const HEADER_MASKED = OXM_FIELDS.map((d) => oxmHeader(d, true));
 
 /** The field definition for a basic field name, or undefined for anything else. */
 export function oxmField(name: string): OxmFieldDef | undefined {
@@ -209,38 +212,40 @@ function expected(name: string): string {
   }
 }
 
-function writeValue(w: Writer, d: OxmFieldDef, v: unknown, what: string, errs: OxmErrors): void {
+/**
+ * Write value `v` of field `d` at b[p] (the caller has ensured the room); false when `v` is
+ * not a valid value of the field. Integers go through the writer's DataView.
+ */
+function writeValueAt(w: Writer, p: number, d: OxmFieldDef, v: unknown): boolean {
   switch (d.kind) {
     case OxmKind.U8:
     case OxmKind.U16:
     case OxmKind.U24:
-    case OxmKind.U32:
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > d.max) badValue(errs, d.name, what, v);
-      if (d.kind === OxmKind.U8) w.u8(v);
-      else if (d.kind === OxmKind.U16) w.u16(v);
-      else if (d.kind === OxmKind.U24) w.u24(v);
-      else w.u32(v);
-      return;
+    case OxmKind.U32: {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > d.max) return false;
+      const b = w.buf;
+      if (d.kind === OxmKind.U8) b[p] = v;
+      else if (d.kind === OxmKind.U16) w.dv.setUint16(p, v);
+      else if (d.kind === OxmKind.U24) {
+        b[p] = v >>> 16;
+        w.dv.setUint16(p + 1, v & 0xffff);
+      } else w.dv.setUint32(p, v);
+      return true;
+    }
     case OxmKind.U64:
-      if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) badValue(errs, d.name, what, v);
-      w.u64(v);
-      return;
+      if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) return false;
+      w.dv.setBigUint64(p, v);
+      return true;
     case OxmKind.MAC:
-      w.ensure(6);
-      if (!parseMacInto(v, w.buf, w.pos)) badValue(errs, d.name, what, v);
-      w.pos += 6;
-      return;
+      return parseMacInto(v, w.buf, p);
     case OxmKind.IPV4: {
       const n = parseIpv4(v);
-      if (n < 0) badValue(errs, d.name, what, v);
-      w.u32(n);
-      return;
+      if (n < 0) return false;
+      w.dv.setUint32(p, n);
+      return true;
     }
     case OxmKind.IPV6:
-      w.ensure(16);
-      if (!parseIpv6Into(v, w.buf, w.pos)) badValue(errs, d.name, what, v);
-      w.pos += 16;
-      return;
+      return parseIpv6Into(v, w.buf, p);
   }
 }
 
@@ -275,21 +280,29 @@ export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS
   if (d === undefined) {
     throw new OfCodecError(errs.errType, errs.badField, `unknown OXM field ${JSON.stringify(e.field)}`);
   }
-  const hasMask = e.mask !== undefined;
+  const mask = e.mask;
+  const hasMask = mask !== undefined;
   if (hasMask && !d.maskable) {
     throw new OfCodecError(errs.errType, errs.badMask, `${d.name} cannot be masked`);
   }
-  w.u32(oxmHeader(d, hasMask));
-  const valueAt = w.pos;
-  writeValue(w, d, e.value, 'value', errs);
-  if (!hasMask) return d.num;
-  writeValue(w, d, e.mask, 'mask', errs);
-  // The spec (and Open vSwitch) reject a value with 1-bits the mask wildcards.
-  const b = w.buf;
-  for (let i = 0; i < d.width; i++) {
-    if ((b[valueAt + i]! & ~b[valueAt + d.width + i]!) !== 0) {
-      throw new OfCodecError(errs.errType, errs.badWildcards, `${d.name} value ${String(e.value)} has bits set outside its mask ${String(e.mask)}`);
+  // Header, value and mask are written in place and `pos` moves only once all are valid.
+  const width = d.width;
+  const tlvLen = hasMask ? 4 + 2 * width : 4 + width;
+  w.ensure(tlvLen);
+  const p = w.pos;
+  w.dv.setUint32(p, hasMask ? HEADER_MASKED[d.num]! : HEADER[d.num]!);
+  if (!writeValueAt(w, p + 4, d, e.value)) badValue(errs, d.name, 'value', e.value);
+  if (hasMask) {
+    if (!writeValueAt(w, p + 4 + width, d, mask)) badValue(errs, d.name, 'mask', mask);
+    // The spec (and Open vSwitch) reject a value with 1-bits the mask wildcards.
+    const b = w.buf;
+    for (let i = p + 4; i < p + 4 + width; i++) {
+      if ((b[i]! & ~b[i + width]!) !== 0) {
+        throw new OfCodecError(errs.errType, errs.badWildcards, `${d.name} value ${String(e.value)} has bits set outside its mask ${String(mask)}`);
+      }
     }
   }
+  w.pos = p + tlvLen;
   return d.num;
 }
+

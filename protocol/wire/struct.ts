@@ -14,15 +14,16 @@ interface FieldKind<T> {
    * Statements of the compiled encoder: `check` throws unless `v` (a local holding the value)
    * fits the field, `put` writes it at `b[p + off]` / `dv` (position p) once every field passed.
    */
-  check(v: string, field: string): string;
+  check(v: string, field: string, err: string): string;
   put(v: string, off: number): string;
 }
 
 /** An integer field of `width` bytes: range-checked with integer compares only. */
 function intKind(width: 1 | 2 | 3 | 4, read: (r: Reader) => number, write: (w: Writer, v: number) => void): FieldKind<number> {
   const max = 2 ** (8 * width) - 1;
-  // `(v & max) !== v` is false exactly for the integers 0..max (NaN, fractions, strings and
-  // undefined fail it); `>>> 0` does the same for 32 bits, where `&` would go signed.
+  // For a number, `(v & max) !== v` is false exactly for the integers 0..max (NaN and fractions
+  // fail it); `>>> 0` does the same for 32 bits, where `&` would go signed. The typeof test
+  // comes first so a bigint or string is rejected rather than coerced or thrown on.
   const test = width === 4 ? (v: string) => `(${v} >>> 0) !== ${v}` : (v: string) => `(${v} & ${max}) !== ${v}`;
   const expr = [
     (o: number) => `b[p + ${o}]`,
@@ -36,7 +37,7 @@ function intKind(width: 1 | 2 | 3 | 4, read: (r: Reader) => number, write: (w: W
     (v: string, o: number) => `b[p + ${o}] = ${v} >>> 16; dv.setUint16(p + ${o + 1}, ${v} & 0xffff);`,
     (v: string, o: number) => `dv.setUint32(p + ${o}, ${v});`,
   ][width - 1]!;
-  return { width, read, write, expr, check: (v, f) => `if (${test(v)}) badInt(${JSON.stringify(f)}, ${v}, ${max});`, put };
+  return { width, read, write, expr, check: (v, f, err) => `if (typeof ${v} !== 'number' || ${test(v)}) badInt(${err}, ${JSON.stringify(f)}, ${v}, ${max});`, put };
 }
 
 export const u8: FieldKind<number> = intKind(1, (r) => r.u8(), (w, v) => w.u8(v));
@@ -49,7 +50,7 @@ export const u64: FieldKind<bigint> = {
   write: (w, v) => w.u64(v),
   expr: (o) => `u64At(b, p + ${o})`,
   // Compares only: BigInt.asUintN would allocate a bigint per field.
-  check: (v, f) => `if (typeof ${v} !== 'bigint' || ${v} < 0n || ${v} > 0xffffffffffffffffn) badU64(${JSON.stringify(f)}, ${v});`,
+  check: (v, f, err) => `if (typeof ${v} !== 'bigint' || ${v} < 0n || ${v} > 0xffffffffffffffffn) badU64(${err}, ${JSON.stringify(f)}, ${v});`,
   put: (v, o) => `dv.setBigUint64(p + ${o}, ${v});`,
 };
 export const mac: FieldKind<string> = {
@@ -92,12 +93,12 @@ function show(v: unknown): string {
 }
 
 /** Out-of-range values are an encoding error, never a silent wrap (a u16 of 70000 is not 4464). */
-function badInt(field: string, v: unknown, max: number): never {
-  throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${field} ${show(v)} is not an integer in 0..${max}`);
+function badInt(err: StructErrors, field: string, v: unknown, max: number): never {
+  throw new OfCodecError(err.errType, err.errCode, `${field} ${show(v)} is not an integer in 0..${max}`);
 }
 
-function badU64(field: string, v: unknown): never {
-  throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${field} ${show(v)} is not a bigint in 0..2^64-1`);
+function badU64(err: StructErrors, field: string, v: unknown): never {
+  throw new OfCodecError(err.errType, err.errCode, `${field} ${show(v)} is not a bigint in 0..2^64-1`);
 }
 
 function badStr(v: unknown, n: number): never {
@@ -120,6 +121,20 @@ export type StructValue<E extends readonly Entry[]> = UnionToIntersection<ValueO
   ? { [K in keyof O]: O[K] }
   : never;
 
+/** How a struct's encoder reports a value out of range. */
+export interface StructOptions {
+  /** Error type and code; OFPET_BAD_REQUEST/OFPBRC_BAD_LEN (the codec's generic encode error) unless given. */
+  readonly errType?: number;
+  readonly errCode?: number;
+  /** What the message names before the field, e.g. "output" for "output port -1 is not ..."; the struct name unless given. */
+  readonly label?: string;
+}
+
+interface StructErrors {
+  readonly errType: number;
+  readonly errCode: number;
+}
+
 export interface Struct<T> {
   readonly name: string;
   readonly size: number;
@@ -133,7 +148,7 @@ export interface Struct<T> {
  * checked against the declared size when the module loads, so a table that does not add up
  * fails at import, not on the wire.
  */
-export function struct<const E extends readonly Entry[]>(name: string, size: number, entries: E): Struct<StructValue<E>> {
+export function struct<const E extends readonly Entry[]>(name: string, size: number, entries: E, options: StructOptions = {}): Struct<StructValue<E>> {
   let total = 0;
   for (const e of entries) total += PAD in e ? e[PAD] : e[1].width;
   if (total !== size) throw new Error(`struct ${name}: fields add up to ${total} bytes, declared ${size}`);
@@ -145,17 +160,18 @@ export function struct<const E extends readonly Entry[]>(name: string, size: num
     name,
     size,
     decode: compileDecode(name, size, list) as (r: Reader) => StructValue<E>,
-    encode: compileEncode(name, size, list),
+    encode: compileEncode(name, size, list, options),
   };
 }
 
 const HELPERS = { macAt: macToString, strAt, u32At, u64At, parseMac, putStr, badInt, badU64, badStr };
 
 /** Wrap generated source in a function with the helpers in scope. */
-function build(fnName: string, params: string, body: string): (...args: any[]) => any {
-  const names = Object.keys(HELPERS);
+function build(fnName: string, params: string, body: string, scope: Record<string, unknown> = {}): (...args: any[]) => any {
+  const all: Record<string, unknown> = { ...HELPERS, ...scope };
+  const names = Object.keys(all);
   const fn = new Function(...names, `return function ${fnName}(${params}) { ${body} };`);
-  return fn(...names.map((n) => HELPERS[n as keyof typeof HELPERS]));
+  return fn(...names.map((n) => all[n]));
 }
 
 /**
@@ -186,7 +202,9 @@ function compileDecode(name: string, size: number, list: readonly Entry[]): (r: 
  * value writes nothing), then store at fixed offsets. Pads are zeroed explicitly because the
  * writer's buffer is reused and not cleared.
  */
-function compileEncode(name: string, size: number, list: readonly Entry[]): (w: Writer, v: any) => void {
+function compileEncode(name: string, size: number, list: readonly Entry[], options: StructOptions): (w: Writer, v: any) => void {
+  const err: StructErrors = { errType: options.errType ?? OFPET.BAD_REQUEST, errCode: options.errCode ?? OFPBRC.BAD_LEN };
+  const label = options.label ?? name;
   let off = 0;
   const reads: string[] = [];
   const checks: string[] = [];
@@ -202,12 +220,12 @@ function compileEncode(name: string, size: number, list: readonly Entry[]): (w: 
     }
     const v = `f${i++}`;
     reads.push(`const ${v} = v.${e[0]};`);
-    checks.push(e[1].check(v, `${name} ${e[0]}`));
+    checks.push(e[1].check(v, `${label} ${e[0]}`, 'err'));
     puts.push(e[1].put(v, off));
     off += e[1].width;
   }
   const body =
     `${reads.join(' ')} ${checks.join(' ')} ` +
     `w.ensure(${size}); const b = w.buf; const dv = w.dv; const p = w.pos; ${puts.join(' ')} w.pos = p + ${size};`;
-  return build(`encode_${name.replace(/\W/g, '_')}`, 'w, v', body);
+  return build(`encode_${name.replace(/\W/g, '_')}`, 'w, v', body, { err });
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { BY_ENV, BY_FLAG } from './options.js';
 import type { OptionDef } from './options.js';
-import { defaultConfig, parseListen, SCHEMA } from './schema.js';
+import { defaultConfig, DEFAULT_APPS, parseListen, SCHEMA } from './schema.js';
 import type { WeftConfig } from './schema.js';
 import { coerce, merge, setPath, specAt, validate } from './validate.js';
 import type { Problem } from './validate.js';
@@ -142,7 +142,7 @@ function crossCheck(cfg: WeftConfig): void {
       else if (!existsSync(file)) problems.push({ path: `config.openflow.tls.${k}`, message: `file ${file} does not exist` });
     }
   }
-  if (cfg.apps.length === 0) problems.push({ path: 'config.apps', message: 'no apps to load (the default is table-miss, topology)' });
+  if (cfg.apps.length === 0) problems.push({ path: 'config.apps', message: `no apps to load (the default is ${DEFAULT_APPS.join(', ')})` });
   const dup = cfg.apps.find((a, i) => cfg.apps.indexOf(a) !== i);
   if (dup) problems.push({ path: 'config.apps', message: `${dup} is listed twice` });
   if (problems.length) fail(problems);

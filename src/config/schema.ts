@@ -49,7 +49,7 @@ export interface WeftConfig {
 }
 
 /** Built-in apps loaded when the config names none; table-miss first (the others rely on its flow). */
-export const DEFAULT_APPS = ['table-miss', 'topology'];
+export const DEFAULT_APPS = ['table-miss', 'topology', 'l2-learning'];
 
 export function defaultConfig(): WeftConfig {
   return {

@@ -7,7 +7,7 @@
 import { OFPCML_NO_BUFFER, OFPP } from '../../protocol/index.js';
 import type { Action, Instruction, OxmBasic } from '../../protocol/index.js';
 import { oxmField } from '../../protocol/openflow/oxm.js';
-import { HttpError } from './errors.js';
+import { HttpError, prefixField } from './errors.js';
 import { entryOf, formatEntry } from './match-json.js';
 import { formatPort, hex64, parsePort, parseU64, parseUint } from './values.js';
 
@@ -17,8 +17,8 @@ const bad = (field: string, msg: string): never => {
 
 type J = Record<string, unknown>;
 
-function need(o: J, key: string, path: string): unknown {
-  if (o[key] === undefined) bad(`${path}.${key}`, 'missing');
+function need(o: J, key: string): unknown {
+  if (o[key] === undefined) bad(key, 'missing');
   return o[key];
 }
 
@@ -29,37 +29,38 @@ export const ACTION_TYPES = [
   'setMplsTtl', 'decMplsTtl', 'setNwTtl', 'decNwTtl', 'copyTtlOut', 'copyTtlIn',
 ] as const;
 
-export function actionFromFriendly(a: unknown, path: string): Action {
-  if (typeof a !== 'object' || a === null || Array.isArray(a)) return bad(path, 'expected an action object');
+/** One action; fields in errors are relative to the action (the list prefixes them). */
+export function actionFromFriendly(a: unknown): Action {
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) return bad('', 'expected an action object');
   const o = a as J;
   const t = o.type;
   switch (t) {
     case 'output': {
-      const port = parsePort(need(o, 'port', path), `${path}.port`);
-      const maxLen = o.maxLen === undefined ? (port === OFPP.CONTROLLER ? OFPCML_NO_BUFFER : 0) : parseUint(o.maxLen, 0xffff, `${path}.maxLen`);
+      const port = parsePort(need(o, 'port'), 'port');
+      const maxLen = o.maxLen === undefined ? (port === OFPP.CONTROLLER ? OFPCML_NO_BUFFER : 0) : parseUint(o.maxLen, 0xffff, 'maxLen');
       return { type: 'output', port, maxLen };
     }
     case 'group':
-      return { type: 'group', groupId: parseUint(need(o, 'groupId', path), 0xffffffff, `${path}.groupId`) };
+      return { type: 'group', groupId: parseUint(need(o, 'groupId'), 0xffffffff, 'groupId') };
     case 'setQueue':
-      return { type: 'setQueue', queueId: parseUint(need(o, 'queueId', path), 0xffffffff, `${path}.queueId`) };
+      return { type: 'setQueue', queueId: parseUint(need(o, 'queueId'), 0xffffffff, 'queueId') };
     case 'setField': {
-      const name = need(o, 'field', path);
+      const name = need(o, 'field');
       const def = typeof name === 'string' ? oxmField(name) : undefined;
-      if (!def) return bad(`${path}.field`, `unknown OXM field ${JSON.stringify(name)}`);
-      const v = need(o, 'value', path);
-      if (typeof v === 'string' && v.includes('/')) bad(`${path}.value`, 'set_field takes no mask');
-      return { type: 'setField', field: entryOf(def, v, `${path}.value`) };
+      if (!def) return bad('field', `unknown OXM field ${JSON.stringify(name)}`);
+      const v = need(o, 'value');
+      if (typeof v === 'string' && v.includes('/')) bad('value', 'set_field takes no mask');
+      return { type: 'setField', field: entryOf(def, v, 'value') };
     }
     case 'pushVlan':
     case 'pushMpls':
     case 'popMpls':
     case 'pushPbb':
-      return { type: t, ethertype: o.ethertype === undefined ? ETHERTYPE_DEFAULTS[t]! : parseUint(o.ethertype, 0xffff, `${path}.ethertype`) };
+      return { type: t, ethertype: o.ethertype === undefined ? ETHERTYPE_DEFAULTS[t]! : parseUint(o.ethertype, 0xffff, 'ethertype') };
     case 'setMplsTtl':
-      return { type: t, mplsTtl: parseUint(need(o, 'mplsTtl', path), 0xff, `${path}.mplsTtl`) };
+      return { type: t, mplsTtl: parseUint(need(o, 'mplsTtl'), 0xff, 'mplsTtl') };
     case 'setNwTtl':
-      return { type: t, nwTtl: parseUint(need(o, 'nwTtl', path), 0xff, `${path}.nwTtl`) };
+      return { type: t, nwTtl: parseUint(need(o, 'nwTtl'), 0xff, 'nwTtl') };
     case 'popVlan':
     case 'popPbb':
     case 'decMplsTtl':
@@ -68,14 +69,19 @@ export function actionFromFriendly(a: unknown, path: string): Action {
     case 'copyTtlIn':
       return { type: t };
     default:
-      return bad(`${path}.type`, `unknown action type ${JSON.stringify(t)} (one of ${ACTION_TYPES.join(', ')})`);
+      return bad('type', `unknown action type ${JSON.stringify(t)} (one of ${ACTION_TYPES.join(', ')})`);
   }
 }
 
 export function actionsFromFriendly(list: unknown, path: string): Action[] {
   if (!Array.isArray(list)) return bad(path, 'expected a list of actions');
   const out = new Array<Action>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = actionFromFriendly(list[i], `${path}[${i}]`);
+  let i = 0;
+  try {
+    for (; i < list.length; i++) out[i] = actionFromFriendly(list[i]);
+  } catch (e) {
+    prefixField(e, `${path}[${i}]`);
+  }
   return out;
 }
 
@@ -98,33 +104,39 @@ export function actionToFriendly(a: Action): Record<string, unknown> {
 
 export const INSTRUCTION_TYPES = ['applyActions', 'writeActions', 'clearActions', 'gotoTable', 'meter', 'writeMetadata'] as const;
 
-export function instructionFromFriendly(x: unknown, path: string): Instruction {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return bad(path, 'expected an instruction object');
+export function instructionFromFriendly(x: unknown): Instruction {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return bad('', 'expected an instruction object');
   const o = x as J;
   switch (o.type) {
     case 'applyActions':
     case 'writeActions':
-      return { type: o.type, actions: actionsFromFriendly(need(o, 'actions', path), `${path}.actions`) };
+      return { type: o.type, actions: actionsFromFriendly(need(o, 'actions'), 'actions') };
     case 'clearActions':
       return { type: 'clearActions' };
     case 'gotoTable':
-      return { type: 'gotoTable', tableId: parseUint(need(o, 'tableId', path), 0xfe, `${path}.tableId`) };
+      return { type: 'gotoTable', tableId: parseUint(need(o, 'tableId'), 0xfe, 'tableId') };
     case 'meter':
-      return { type: 'meter', meterId: parseUint(need(o, 'meterId', path), 0xffffffff, `${path}.meterId`) };
+      return { type: 'meter', meterId: parseUint(need(o, 'meterId'), 0xffffffff, 'meterId') };
     case 'writeMetadata':
       return {
         type: 'writeMetadata',
-        metadata: parseU64(need(o, 'metadata', path), `${path}.metadata`),
-        metadataMask: o.metadataMask === undefined ? (1n << 64n) - 1n : parseU64(o.metadataMask, `${path}.metadataMask`),
+        metadata: parseU64(need(o, 'metadata'), 'metadata'),
+        metadataMask: o.metadataMask === undefined ? (1n << 64n) - 1n : parseU64(o.metadataMask, 'metadataMask'),
       };
     default:
-      return bad(`${path}.type`, `unknown instruction type ${JSON.stringify(o.type)} (one of ${INSTRUCTION_TYPES.join(', ')})`);
+      return bad('type', `unknown instruction type ${JSON.stringify(o.type)} (one of ${INSTRUCTION_TYPES.join(', ')})`);
   }
 }
 
 export function instructionsFromFriendly(list: unknown, path: string): Instruction[] {
   if (!Array.isArray(list)) return bad(path, 'expected a list of instructions');
-  return list.map((x, i) => instructionFromFriendly(x, `${path}[${i}]`));
+  return list.map((x, i) => {
+    try {
+      return instructionFromFriendly(x);
+    } catch (e) {
+      return prefixField(e, `${path}[${i}]`);
+    }
+  });
 }
 
 export function instructionToFriendly(i: Instruction): Record<string, unknown> {

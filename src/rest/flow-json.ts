@@ -9,7 +9,7 @@
 import { OFP_NO_BUFFER, OFPFC, OFPFF, OFPG_ANY, OFPP, OFPTT_ALL } from '../../protocol/index.js';
 import type { FlowMod, FlowStats, Instruction } from '../../protocol/index.js';
 import { actionsFromFriendly, actionToFriendly, instructionsFromFriendly, instructionToFriendly } from './actions-json.js';
-import { HttpError } from './errors.js';
+import { HttpError, prefixField } from './errors.js';
 import { matchFromFriendly, matchToFriendly } from './match-json.js';
 import { formatFlags, hex64, parseFlags, parsePort, parseU64, parseUint } from './values.js';
 
@@ -26,7 +26,8 @@ export const DEFAULT_PRIORITY = 0x8000;
 
 const WRITE_KEYS = new Set(['table', 'priority', 'cookie', 'cookieMask', 'idleTimeout', 'hardTimeout', 'flags', 'match', 'actions', 'instructions', 'bufferId', 'outPort', 'outGroup', 'strict']);
 
-const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
+// Field names are relative to the flow; flowModFromFriendly prefixes them on failure only.
+const join = (_path: string, key: string) => key;
 
 export type FlowCommand = 'add' | 'modify' | 'delete';
 
@@ -35,8 +36,18 @@ export type FlowCommand = 'add' | 'modify' | 'delete';
  * delete: DELETE / DELETE_STRICT (table defaults to all). `path` prefixes field names in errors.
  */
 export function flowModFromFriendly(body: unknown, command: FlowCommand, path = ''): FlowMod {
+  if (path === '') return convert(body, command);
+  try {
+    return convert(body, command);
+  } catch (e) {
+    return prefixField(e, path);
+  }
+}
+
+function convert(body: unknown, command: FlowCommand): FlowMod {
+  const path = '';
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'bad_request', `${path || 'body'}: expected a flow object`, path || undefined);
+    throw new HttpError(400, 'bad_request', 'body: expected a flow object', '');
   }
   const o = body as Record<string, unknown>;
   for (const k in o) if (!WRITE_KEYS.has(k)) throw new HttpError(400, 'bad_request', `${join(path, k)}: unknown field`, join(path, k));

@@ -11,7 +11,7 @@ import type { OxmFieldDef } from '../../protocol/openflow/oxm.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6Into, parseMacInto } from '../../protocol/openflow/oxm-values.js';
 import { OFPVID_PRESENT, OfCodecError } from '../../protocol/index.js';
 import type { Match, OxmBasic, OxmEntry } from '../../protocol/index.js';
-import { HttpError, openflowNames } from './errors.js';
+import { HttpError, openflowNames, prefixField } from './errors.js';
 import { formatPort, hex64, parsePort, parseU64, parseUint } from './values.js';
 
 export type FriendlyMatch = Record<string, number | string>;
@@ -102,11 +102,14 @@ export function matchFromFriendly(obj: unknown, path = 'match'): Match {
   if (obj === undefined || obj === null) return [];
   if (typeof obj !== 'object' || Array.isArray(obj)) bad(path, 'expected an object keyed by OXM field name');
   const out: Match = [];
-  for (const name in obj as Record<string, unknown>) {
-    const def = oxmField(name);
-    const field = `${path}.${name}`;
-    if (!def) bad(field, 'unknown match field (OXM names such as in_port, eth_dst, ipv4_src, tcp_dst)');
-    out.push(entryOf(def!, (obj as Record<string, unknown>)[name], field));
+  try {
+    for (const name in obj as Record<string, unknown>) {
+      const def = oxmField(name);
+      if (!def) bad(name, 'unknown match field (OXM names such as in_port, eth_dst, ipv4_src, tcp_dst)');
+      out.push(entryOf(def!, (obj as Record<string, unknown>)[name], name));
+    }
+  } catch (e) {
+    prefixField(e, path);
   }
   if (out.length > 1) out.sort((a, b) => OXM_FIELD_NUMBERS[(a as OxmBasic).field] - OXM_FIELD_NUMBERS[(b as OxmBasic).field]);
   try {

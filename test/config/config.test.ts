@@ -39,7 +39,7 @@ t.test('defaults', async (t) => {
   t.same(c, defaultConfig());
   t.equal(c.openflow.port, 6653);
   t.equal(c.rest.port, 8080);
-  t.same(c.apps, ['table-miss', 'topology']);
+  t.same(c.apps, ['table-miss', 'topology', 'l2-learning']);
   t.same(listenersOf(c), [{ host: '0.0.0.0', port: 6653 }]);
 });
 
@@ -118,7 +118,7 @@ t.test('checks across keys', async (t) => {
   t.equal(error(['--listen', 'tcp:0.0.0.0:6653']), 'config.openflow.listen[0]: 0.0.0.0:6653 is already used by config.openflow.port');
   t.equal(error(['--rest-port', '6653']), 'config.rest.port: 6653 is also an OpenFlow listener port (config.openflow.port)');
   t.equal(error(['--apps', 'table-miss,table-miss']), 'config.apps: table-miss is listed twice');
-  t.equal(error(['--apps', ',']), 'config.apps: no apps to load (the default is table-miss, topology)');
+  t.equal(error(['--apps', ',']), 'config.apps: no apps to load (the default is table-miss, topology, l2-learning)');
 });
 
 t.test('help and version requests', async (t) => {

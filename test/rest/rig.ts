@@ -42,6 +42,7 @@ export interface RigOptions {
   apps?: string[];
   bodyLimit?: number;
   datapathId?: bigint;
+  echoIntervalMs?: number;
   /** Do not connect a fake switch. */
   noSwitch?: boolean;
 }
@@ -86,7 +87,8 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const base = defaultConfig();
   const config: WeftConfig = {
     ...base,
-    openflow: { ...base.openflow, host: '127.0.0.1', port: await freePort() },
+    // Short request timeout so the 504 test is quick.
+    openflow: { ...base.openflow, host: '127.0.0.1', port: await freePort(), requestTimeoutMs: 800, echoIntervalMs: opts.echoIntervalMs ?? base.openflow.echoIntervalMs },
     rest: {
       ...base.rest,
       port: await freePort(),

@@ -65,8 +65,10 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
       const command = req.body.command ?? 'add';
       const t0 = performance.now();
       const mods = new Array<FlowMod>(flows.length);
+      const T = [performance.now()];
       for (let i = 0; i < flows.length; i++) mods[i] = flowModFromFriendly(flows[i], command, `flows[${i}]`);
 
+      T.push(performance.now());
       const errors: BulkFlowError[] = [];
       let rejected = 0;
       let firstSwitchError: Parameters<typeof switchErrorToHttp>[0] | undefined;
@@ -91,7 +93,9 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
         // Let the write queue hand this chunk to the socket before encoding the next.
         else await new Promise((r) => setImmediate(r));
       }
+      T.push(performance.now());
       await Promise.all(barriers);
+      T.push(performance.now()); console.error('PHASES', T.map((x) => (x - T[0]!).toFixed(0)).join(' '));
       const durationMs = performance.now() - t0;
       if (rejected > 0) {
         errors.sort((a, b) => a.index - b.index);

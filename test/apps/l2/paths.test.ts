@@ -192,3 +192,23 @@ t.test('a link appearing on a port where MACs were learned forgets them', async 
   net.host.tick(net.clock.now());
   t.same(l2.macTable(dpidOf(2)), [], 'forgotten');
 });
+
+t.test('switch down: flows towards its hosts are deleted elsewhere; switch up flushes ours', async (t) => {
+  const { net, l2 } = build(LINEAR);
+  net.send('h1', BCAST);
+  net.send('h2', mac(1)); // path s3 -> s2 -> s1 towards h1
+  net.send('h1', mac(2)); // path s1 -> s2 -> s3 towards h2
+  net.send('h3', mac(1)); // s2 -> s1 towards h1
+  t.same([1, 2, 3].map((n) => ours(net, n).length), [2, 3, 2]);
+  net.sw(3).close('test');
+  t.same(ours(net, 1).map(matchOf), [{ in_port: 2, eth_dst: mac(1) }], 's1: the flow towards h2 (on s3) is gone');
+  t.same(
+    ours(net, 2).map(matchOf),
+    [{ in_port: 2, eth_dst: mac(1) }, { in_port: 3, eth_dst: mac(1), eth_src: mac(3) }],
+    's2: the flow towards h2 is gone, flows towards h1 stay',
+  );
+  t.same(l2.macTable(dpidOf(3)), []);
+  net.sw(3).connect(net.host);
+  t.same(ours(net, 3), [], 'our flows left in s3 deleted at switch up');
+  t.ok(net.sw(3).flows().some((f) => f.priority === 0), 'the table-miss flow was reinstalled after the delete');
+});

@@ -3,6 +3,7 @@
  * shared fake network: pingall-like exchanges, twice; the second round runs in the flows.
  */
 import t from 'tap';
+import type { Test } from 'tap';
 import type { App } from '../../../apps/sdk/index.js';
 import { createTableMissApp } from '../../../apps/table-miss/index.js';
 import { createTopologyApp } from '../../../apps/topology/index.js';
@@ -12,6 +13,8 @@ import { arpReplyFrame, arpRequestFrame, buildEthernet } from '../../../protocol
 import { FakeNetwork } from '../../support/fake-network.js';
 import type { Endpoint, RunStats } from '../../support/fake-network.js';
 import { makeHost } from '../../host/helpers.js';
+import { loadApps } from '../../../src/host/loader.js';
+import { DEFAULT_APPS } from '../../../src/config/index.js';
 
 interface Spec {
   switches: Record<number, number>;
@@ -85,7 +88,7 @@ function data(s: Net, a: string, b: string): RunStats {
 }
 
 /** Every ordered pair: ARP (first round only) and a frame each way. Returns packet-ins and bad deliveries. */
-function pingall(t: Tap.Test, s: Net, round: number): number {
+function pingall(t: Test, s: Net, round: number): number {
   const names = [...s.net.hosts.keys()];
   let packetIns = 0;
   for (const a of names) {
@@ -137,4 +140,32 @@ t.test('3x3 torus with the topology app: pingall twice', async (t) => {
   t.ok(first > 0, `round 1: ${first} packet-ins`);
   t.equal(pingall(t, s, 2), 0, 'round 2: no packet-in');
   t.equal(s.l2.stats().moves, 0);
+});
+
+t.test('the default app list loads l2-learning after topology, in topology mode', async (t) => {
+  const apps = await loadApps(DEFAULT_APPS, { appOptions: { 'l2-learning': { idleTimeoutSec: 45 } } });
+  t.same(apps.map((a) => a.name), ['table-miss', 'topology', 'l2-learning']);
+  makeHost(apps);
+  const l2 = apps[2] as L2LearningApp;
+  t.equal(l2.mode, 'topology');
+  t.equal(l2.stats().macs, 0);
+  await t.rejects(loadApps(['l2-learning'], { appOptions: { 'l2-learning': { idleTimeout: 45 } } }), /idleTimeout is unknown/);
+});
+
+t.test('a host moving to another switch with the topology app: traffic follows it', async (t) => {
+  const s = setup(ring(4));
+  s.advance(8_000);
+  pingall(t, s, 1);
+  s.net.addPort(2n, 4);
+  s.net.moveHost('h1', [2n, 4]);
+  const out = data(s, 'h1', 'h3');
+  t.same(out.delivered, { h3: 1 });
+  const back = data(s, 'h3', 'h1');
+  t.same(back.delivered, { h1: 1 }, 'delivered at the new place, once');
+  t.ok(s.l2.stats().moves >= 1, 'the move was noticed');
+  t.equal(sum(data(s, 'h3', 'h1').packetIns) + sum(data(s, 'h1', 'h3').packetIns), 0, 'then in the flows');
+  for (const other of ['h2', 'h4']) {
+    t.same(data(s, other, 'h1').delivered, { h1: 1 }, `${other} -> h1 at the new place`);
+  }
+  t.equal(s.net.stormed, false);
 });

@@ -75,3 +75,12 @@ t.test('stats for /metrics', async (t) => {
   t.ok(s.topoApp.stats!().lldpSent >= 6);
   t.equal(dp(3), '0000000000000003');
 });
+
+t.test('loads as the built-in app "topology" with its service', async (t) => {
+  const { loadApp } = await import('../../../src/host/loader.js');
+  const app = (await loadApp('topology', { appOptions: { topology: { lldpIntervalMs: 1_000 } } })) as import('../../../apps/topology/index.js').TopologyApp;
+  t.equal(app.name, 'topology');
+  t.equal(app.receiveTableMiss, true);
+  t.equal(app.topology.version, 0);
+  t.same(app.topology.switches(), []);
+});

@@ -40,12 +40,15 @@ t.test('a host is learned on its edge port with its addresses', async (t) => {
 
 t.test('a neighbour advertisement teaches its target; an address moving to another MAC leaves the old host', async (t) => {
   const s = setup(line(2));
-  const na = buildEthernet(
-    { dst: '33:33:00:00:00:01', src: H1, ethType: 0x86dd },
-    buildIpv6({ src: 'fe80::1', dst: 'ff02::1', nextHeader: 58, hopLimit: 255 }, buildNeighborAdvertisement({ src: 'fe80::1', dst: 'ff02::1', target: '2001:db8::1', targetLinkAddr: H1, solicited: false, override: true })),
-  );
-  s.net.send('h1', na);
+  const na = (target: string, targetMac: string) =>
+    buildEthernet(
+      { dst: '33:33:00:00:00:01', src: H1, ethType: 0x86dd },
+      buildIpv6({ src: 'fe80::1', dst: 'ff02::1', nextHeader: 58, hopLimit: 255 }, buildNeighborAdvertisement({ src: 'fe80::1', dst: 'ff02::1', target, targetMac, override: true })),
+    );
+  s.net.send('h1', na('2001:db8::1', H1));
   t.same(s.topo.host(H1)?.ipv6, ['2001:db8::1', 'fe80::1']);
+  s.net.send('h1', na('2001:db8::99', '0a:00:00:00:00:99'));
+  t.equal(s.topo.hostByIp('2001:db8::99'), undefined, 'a proxy answer for another MAC is not this host');
   s.net.send('h2', udpFrom('0a:00:00:00:00:02', '10.0.0.1', '10.0.0.9'));
   s.net.send('h1', udpFrom(H1, '10.0.0.1', '10.0.0.9'));
   s.events.length = 0;

@@ -1,0 +1,239 @@
+"""
+The steps of the L2 scenarios, each adding named checks and notes to the result:
+discovery (links and hosts as weft's REST API reports them), pingall rounds, the second round
+served by installed flows, no broadcast storm on loops, a link taken down and up again, and
+iperf3 across the network. Scenarios (pingall, link_down, iperf) compose them in one Mininet
+session so that each topology is built once.
+"""
+import json
+import time
+
+from .checks import wait_connected
+from .l2 import counters, delta, packet_ins, ping_once, pingall, rest_get, switch_links, wait_discovery, weft_links
+
+# A broadcast storm makes these numbers thousands per second; an idle network with LLDP every
+# 5 s and a few ARP broadcasts stays in the single digits.
+STORM_MISS_PER_S = 20
+STORM_RX_PER_S = 300
+
+
+def port_no(intf):
+    return intf.node.ports[intf]
+
+
+def attachment(host):
+    """The switch interface a host is plugged into."""
+    intf = host.defaultIntf()
+    link = intf.link
+    return link.intf2 if link.intf1 is intf else link.intf1
+
+
+def expected_links(net):
+    """Directed links {(dpidA, portA, dpidB, portB)} the Mininet topology has."""
+    out = set()
+    for l in switch_links(net):
+        a, b = l.intf1, l.intf2
+        out.add((a.node.dpid, port_no(a), b.node.dpid, port_no(b)))
+        out.add((b.node.dpid, port_no(b), a.node.dpid, port_no(a)))
+    return out
+
+
+def step_connect(net, args, result):
+    late = wait_connected(net, args.connect_timeout)
+    result.check('switches connected', not late, {'notConnected': late} if late else None)
+    return not late
+
+
+def step_discovery(net, args, result, started):
+    links = wait_discovery(net, args, result, started)
+    if links is None:
+        return
+    got = {(l['src']['dpid'], l['src']['port'], l['dst']['dpid'], l['dst']['port']) for l in links}
+    want = expected_links(net)
+    result.check('links match the topology', got == want, None if got == want else {'missing': sorted(want - got), 'extra': sorted(got - want)})
+
+
+def step_hosts(net, args, result):
+    """After pingall every host is known at its edge port with its IPv4 address."""
+    hosts = rest_get(args, '/api/v1/topology/hosts')
+    if hosts is None:
+        return
+    by_mac = {h['mac']: h for h in hosts}
+    wrong = []
+    for h in net.hosts:
+        sw_intf = attachment(h)
+        want = {'dpid': sw_intf.node.dpid, 'port': port_no(sw_intf), 'ip': h.IP()}
+        got = by_mac.get(h.MAC())
+        if not got or got['dpid'] != want['dpid'] or got['port'] != want['port'] or h.IP() not in got['ipv4']:
+            wrong.append({'host': h.name, 'mac': h.MAC(), 'want': want, 'got': got})
+    result.check('hosts learned at their edge ports', not wrong and len(hosts) == len(net.hosts), {'wrong': wrong[:5], 'count': len(hosts)} if wrong or len(hosts) != len(net.hosts) else None)
+
+
+def step_pingall_rounds(net, args, result, rounds=2):
+    """Round 1 learns; later rounds must be forwarded by the flows round 1 installed."""
+    ok = True
+    for n in range(1, rounds + 1):
+        before = counters(net)
+        pins = packet_ins(args)
+        r = pingall(net)
+        after = counters(net)
+        pins2 = packet_ins(args)
+        d = delta(before, after)
+        if pins is not None and pins2 is not None:
+            d['weftPacketIns'] = pins2 - pins
+        r['counters'] = d
+        r['l2Flows'] = after['l2Flows']
+        r['l2Cookies'] = after['l2Cookies']
+        result.note('pingall%d' % n, r)
+        ok = result.check('pingall round %d: 0%% loss' % n, r['lost'] == 0, None if r['lost'] == 0 else {'lost': r['lost'], 'failed': r['failed']}) and ok
+        if n == 1:
+            result.check('round 1 installed l2 flows', after['l2Flows'] > 0, {'l2Flows': after['l2Flows']})
+        if n >= 2:
+            # Each ping is a request and a reply, each crossing at least one switch by an l2 flow;
+            # a miss now and then (IPv6 noise from the hosts' kernels) is tolerated.
+            bound = max(4, r['sent'] // 20)
+            served = d['l2'] >= 2 * r['sent'] and d['miss'] <= bound
+            result.check('round %d served by installed flows' % n, served, {'l2Packets': d['l2'], 'missPackets': d['miss'], 'missBound': bound, 'pings': r['sent']})
+    return ok
+
+
+def step_storm(net, args, result, window_s):
+    """Sample table-miss packets and datapath rx over a window with a few broadcasts in it."""
+    h1 = net.hosts[0]
+    before = counters(net)
+    pins = packet_ins(args)
+    # ARP for an address nobody has: three broadcasts, one a second (the kernel's retries).
+    # On a loop that is not cut, each would circle (and be copied) until the window ends.
+    h1.sendCmd('ping -c1 -W3 10.0.0.250')
+    time.sleep(window_s)
+    h1.waitOutput()
+    after = counters(net)
+    pins2 = packet_ins(args)
+    d = delta(before, after)
+    secs = max(d['seconds'], 0.001)
+    rates = {'missPerS': round(d['miss'] / secs, 1), 'rxPerS': round(d['rx'] / secs, 1), 'window': d}
+    if pins is not None and pins2 is not None:
+        rates['weftPacketInsPerS'] = round((pins2 - pins) / secs, 1)
+    result.note('storm', rates)
+    result.check('no storm: packet-ins bounded', rates['missPerS'] <= STORM_MISS_PER_S, {'missPerS': rates['missPerS'], 'bound': STORM_MISS_PER_S})
+    result.check('no storm: datapath packets bounded', rates['rxPerS'] <= STORM_RX_PER_S, {'rxPerS': rates['rxPerS'], 'bound': STORM_RX_PER_S})
+
+
+def _wait_links(args, want, timeout_s):
+    """Seconds until weft reports `want` directed links (None without REST or on timeout)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout_s:
+        links = weft_links(args)
+        if links is None:
+            return None
+        if len(links) == want:
+            return round(time.monotonic() - t0, 2)
+        time.sleep(0.1)
+    return None
+
+
+def _pingall_until_clean(net, deadline):
+    attempts = []
+    while True:
+        r = pingall(net, wait_s=1)
+        attempts.append(r)
+        if r['lost'] == 0 or time.monotonic() > deadline:
+            return attempts
+
+
+def step_link_down(net, args, result, timeout_s=30):
+    """Take the s1-s2 link down, reconverge, then bring it back."""
+    a, b = '%ss1' % args.prefix, '%ss2' % args.prefix
+    if not any({l.intf1.node.name, l.intf2.node.name} == {a, b} for l in switch_links(net)):
+        result.fail('link down', 'no %s-%s link in %s' % (a, b, args.topo))
+        return
+    h1 = next(h for h in net.hosts if attachment(h).node.name == a)
+    h2 = next(h for h in net.hosts if attachment(h).node.name == b)
+    want = 2 * len(switch_links(net))
+    t0 = time.monotonic()
+    net.configLinkStatus(a, b, 'down')
+    notice = _wait_links(args, want - 2, 10)
+    first_ping = None
+    while time.monotonic() - t0 < timeout_s:
+        if ping_once(h1, h2):
+            first_ping = round(time.monotonic() - t0, 2)
+            break
+    attempts = _pingall_until_clean(net, t0 + timeout_s)
+    clean = attempts[-1]['lost'] == 0
+    down = {
+        'link': [a, b],
+        'weftNoticedS': notice,
+        'firstPingS': first_ping,
+        'pingallCleanS': round(time.monotonic() - t0, 2) if clean else None,
+        'pingallAttempts': [{'lost': x['lost'], 'ms': x['ms']} for x in attempts],
+    }
+    result.note('linkDown', down)
+    if notice is not None or args.options.get('rest'):
+        result.check('link down: weft removed the link', notice is not None, down)
+    result.check('link down: %s -> %s ping recovers' % (h1.name, h2.name), first_ping is not None, down)
+    result.check('link down: pingall 0% loss after reconvergence', clean, attempts[-1] if not clean else None)
+
+    t1 = time.monotonic()
+    net.configLinkStatus(a, b, 'up')
+    back = _wait_links(args, want, 20)
+    attempts = _pingall_until_clean(net, t1 + timeout_s)
+    clean = attempts[-1]['lost'] == 0
+    up = {
+        'weftRediscoveredS': back,
+        'pingallCleanS': round(time.monotonic() - t1, 2) if clean else None,
+        'pingallAttempts': [{'lost': x['lost'], 'ms': x['ms']} for x in attempts],
+    }
+    result.note('linkUp', up)
+    if args.options.get('rest'):
+        result.check('link up: weft rediscovered the link', back is not None, up)
+    result.check('link up: pingall 0% loss', clean, attempts[-1] if not clean else None)
+
+
+def step_iperf(net, args, result, seconds):
+    """iperf3 TCP from the first host to the last one; the controller must not see the traffic."""
+    src, dst = net.hosts[0], net.hosts[-1]
+    server = dst.popen(['iperf3', '-s', '-1', '-p', '5201'])
+    try:
+        # The server needs a moment to listen; the client retries the connection briefly.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and '5201' not in dst.cmd('ss -ltn'):
+            time.sleep(0.1)
+        before = counters(net)
+        pins = packet_ins(args)
+        out = src.cmd('timeout %d iperf3 -J -c %s -p 5201 -t %d' % (seconds + 15, dst.IP(), seconds))
+        after = counters(net)
+        pins2 = packet_ins(args)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        try:
+            server.wait(timeout=5)
+        except Exception:  # noqa: BLE001
+            server.kill()
+    try:
+        report = json.loads(out[out.index('{'):])
+        end = report['end']
+        bps = end['sum_received']['bits_per_second']
+        retrans = end['sum_sent'].get('retransmits')
+        sent_bytes = end['sum_sent']['bytes']
+    except (ValueError, KeyError) as e:
+        result.fail('iperf3 ran', '%s: %s' % (e, out[-500:]))
+        return
+    d = delta(before, after)
+    r = {
+        'from': src.name,
+        'to': dst.name,
+        'seconds': seconds,
+        'mbitPerS': round(bps / 1e6, 1),
+        'bytes': sent_bytes,
+        'retransmits': retrans,
+        'counters': d,
+    }
+    if pins is not None and pins2 is not None:
+        r['weftPacketIns'] = pins2 - pins
+    result.note('iperf', r)
+    result.check('iperf3 ran', bps > 0, r)
+    # l2 flow packets count every segment once per switch crossed: thousands at least. The
+    # table-miss flow must stay near zero (a few ARP/ND frames at most).
+    result.check('iperf3 in the datapath: no per-packet packet-ins', d['l2'] > 1000 and d['miss'] <= 10 and d['miss'] * 100 < d['l2'], {'l2Packets': d['l2'], 'missPackets': d['miss']})
+
