@@ -7,6 +7,9 @@ import { OFPBAC, OFPET } from './error-codes.js';
 import type { OxmFieldName, OxmValueTypes } from './oxm-types.js';
 import { decodeOxm, encodeOxm, SET_FIELD_ERRORS } from './oxm.js';
 import type { Action, ActionType } from './types.js';
+import { NX_VENDOR_ID } from './nicira/constants.js';
+import { decodeNxAction, encodeNxAction, NX_ACTION_TYPES } from './nicira/actions.js';
+import type { NxAction } from './nicira/types.js';
 
 /**
  * Actions with a fixed layout: one field table per body (what follows the 4-byte type/len
@@ -112,6 +115,15 @@ export function decodeAction(r: Reader): Action {
   }
   if (code === OFPAT.EXPERIMENTER) {
     const experimenter = r.u32();
+    if (experimenter === NX_VENDOR_ID) {
+      // Typed Nicira action when its bytes are canonical; otherwise the generic form below.
+      const nx = decodeNxAction(r, end, decodeActions);
+      if (nx !== undefined) {
+        r.pos = end;
+        return nx;
+      }
+      r.pos = start + 8;
+    }
     const data = r.bytes(end - r.pos);
     return { type: 'experimenter', experimenter, data };
   }
@@ -160,6 +172,10 @@ export function encodeAction(w: Writer, a: Action): void {
       throw e;
     }
     w.dv.setUint32(p, spec.header);
+    return;
+  }
+  if (NX_ACTION_TYPES.has(a.type)) {
+    encodeNxAction(w, a as NxAction, encodeActions);
     return;
   }
   const start = w.pos;

@@ -1,6 +1,7 @@
 import { toHex } from '../wire/reader.js';
 import { OFPG_ALL, OFPG_ANY, OFPM_ALL, OFPM_CONTROLLER, OFPM_SLOWPATH, OFPP, OFPPF, OFPTT_ALL, OFP_NO_BUFFER } from './constants.js';
 import type { Action, Bucket, Instruction, Match, MeterBand, OxmEntry, Port } from './types.js';
+import { formatCtState, formatNxAction } from './nicira/format.js';
 
 /**
  * One-line text of the structures messages share (match, actions, instructions, ports), in the
@@ -99,6 +100,7 @@ export function oxmParts(e: OxmEntry): [string, string] {
     if (!e.hasMask || e.body.length % 2 !== 0) return [name, h];
     return [name, `${h.slice(0, h.length / 2)}/${h.slice(h.length / 2)}`];
   }
+  if (e.field === 'ct_state') return ['ct_state', formatCtState(e.value, e.mask)];
   const value = oxmValue(e.field, e.value, false);
   return [e.field, e.mask === undefined ? value : `${value}/${oxmValue(e.field, e.mask, true)}`];
 }
@@ -153,6 +155,11 @@ function formatAction(a: Action): string {
       return `experimenter(${hexPad(a.experimenter, 8)},data=${bytesHex(a.data)})`;
     case 'unknown':
       return `unknown_action(type=${a.actionType},body=${bytesHex(a.body)})`;
+    case 'nxCt':
+    case 'nxNat':
+    case 'nxResubmit':
+    case 'nxCtClear':
+      return formatNxAction(a, (list) => list.map(formatAction).join(','));
     default:
       return `action(${quote(String((a as { type: unknown }).type))})`;
   }

@@ -25,13 +25,28 @@ import {
 
 const scratch = new Uint8Array(16);
 export const mac = checkedString('a MAC address', (s) => parseMacInto(s, scratch, 0));
-const ipv4 = checkedString('an IPv4 address', (s) => parseIpv4(s) >= 0);
-const ipv6 = checkedString('an IPv6 address', (s) => parseIpv6Into(s, scratch, 0));
+export const ipv4 = checkedString('an IPv4 address', (s) => parseIpv4(s) >= 0);
+export const ipv6 = checkedString('an IPv6 address', (s) => parseIpv6Into(s, scratch, 0));
+
+/** A 128-bit value (ct_label): a decimal string, or a "0x..." hex string, in JSON. */
+const u128: Codec<bigint> = {
+  to: (v) => v.toString(),
+  from(j, path, ctx) {
+    if (typeof j === 'number' && Number.isSafeInteger(j) && j >= 0) return BigInt(j);
+    if (typeof j === 'string' && (/^[0-9]{1,39}$/.test(j) || /^0x[0-9a-fA-F]{1,32}$/.test(j))) {
+      const v = BigInt(j);
+      if (v >> 128n === 0n) return v;
+    }
+    fail(ctx, path, 'expected an unsigned 128-bit integer as a decimal or 0x-hex string');
+  },
+};
 
 function valueCodec(kind: OxmKind, max: number): Codec<unknown> {
   switch (kind) {
     case OxmKind.U64:
       return u64 as Codec<unknown>;
+    case OxmKind.U128:
+      return u128 as Codec<unknown>;
     case OxmKind.MAC:
       return mac as Codec<unknown>;
     case OxmKind.IPV4:

@@ -1,5 +1,5 @@
 import { errorCodeByName, OFPBAC, OFPBMC, OFPET } from './error-codes.js';
-import { mac, oxmCodec } from './json-oxm.js';
+import { ipv4, ipv6, mac, oxmCodec } from './json-oxm.js';
 import { MATCH_ERRORS, SET_FIELD_ERRORS } from './oxm.js';
 import { arr, bool, bytes, type Codec, obj, opt, str, tuple, u16, u32, u64, u8, uint, union, withErr } from './json-schema.js';
 import type {
@@ -28,6 +28,12 @@ function code(errType: number, name: string): number {
 // A match that is not even a list reads as an unsupported match type.
 export const match: Codec<Match> = withErr(arr(oxmCodec(MATCH_ERRORS)), OFPET.BAD_MATCH, OFPBMC.BAD_TYPE);
 
+/** The action list schema, looked up when used: ct() nests an action list inside an action. */
+const lazyActions: Codec<Action[]> = {
+  to: (v) => actions.to(v),
+  from: (j, path, ctx) => actions.from(j, path, ctx),
+};
+
 export const action: Codec<Action> = withErr(
   union(
     'type',
@@ -50,6 +56,19 @@ export const action: Codec<Action> = withErr(
       popPbb: {},
       experimenter: { experimenter: u32, data: bytes },
       unknown: { actionType: u16, body: bytes },
+      // Open vSwitch Nicira extensions (nicira/types.ts); ct's nested list is this same schema.
+      nxCt: { flags: u16, zoneSrc: opt(u32), zone: u16, recircTable: u8, alg: u16, actions: lazyActions },
+      nxNat: {
+        flags: u16,
+        ipv4Min: opt(ipv4),
+        ipv4Max: opt(ipv4),
+        ipv6Min: opt(ipv6),
+        ipv6Max: opt(ipv6),
+        protoMin: opt(u16),
+        protoMax: opt(u16),
+      },
+      nxResubmit: { inPort: u16, table: u8 },
+      nxCtClear: {},
     },
     { tagErr: { errType: OFPET.BAD_ACTION, code: OFPBAC.BAD_TYPE } },
   ),

@@ -107,7 +107,8 @@ export function checkPrerequisites(match: Match): void {
       const e = match[i]!;
       if (e === null || typeof e !== 'object' || e.field === 'opaque') continue;
       const d = oxmField(e.field);
-      if (d !== undefined) fieldSlots.add(d.num, i, d.name);
+      // Only basic fields have prerequisites (and slots); ct_* (NXM_1) fields have none.
+      if (d !== undefined && d.num < PREREQ.length) fieldSlots.add(d.num, i, d.name);
     }
     fieldSlots.check(match);
   } finally {

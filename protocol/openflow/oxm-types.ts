@@ -1,5 +1,5 @@
 /**
- * The 40 OpenFlow 1.3 basic OXM fields (class OFPXMC_OPENFLOW_BASIC = 0x8000), named as the
+ * The 40 OpenFlow 1.3 basic OXM fields, then Open vSwitch's conntrack fields (class OFPXMC_OPENFLOW_BASIC = 0x8000), named as the
  * spec and Ryu name them, with the value type an app uses for each.
  * Numbers for fields up to 32 bits, bigint for 64-bit fields, canonical strings for MAC,
  * IPv4 and IPv6 addresses. vlan_vid includes the OFPVID_PRESENT bit (0x1000) as on the wire.
@@ -45,6 +45,13 @@ export interface OxmValueTypes {
   pbb_isid: number;
   tunnel_id: bigint;
   ipv6_exthdr: number;
+  // Open vSwitch connection tracking fields (class NXM_1 = 0x0001, not OpenFlow basic), matched
+  // after ct(table=...): ct_state bits (CT_STATE in nicira/constants.ts: +trk = 0x20, +new = 0x01
+  // ...), the zone, the 32-bit mark and the 128-bit label.
+  ct_state: number;
+  ct_zone: number;
+  ct_mark: number;
+  ct_label: bigint;
 }
 
 export type OxmFieldName = keyof OxmValueTypes;

@@ -7,12 +7,14 @@ import type { OxmBasic, OxmEntry, OxmFieldName, OxmOpaque } from './oxm-types.js
 import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6Into, parseMacInto } from './oxm-values.js';
 
 /** How a field's value is read and written. Small integers so the hot path is a switch. */
-export const OxmKind = { U8: 0, U16: 1, U24: 2, U32: 3, U64: 4, MAC: 5, IPV4: 6, IPV6: 7 } as const;
+export const OxmKind = { U8: 0, U16: 1, U24: 2, U32: 3, U64: 4, MAC: 5, IPV4: 6, IPV6: 7, U128: 8 } as const;
 export type OxmKind = (typeof OxmKind)[keyof typeof OxmKind];
 
 export interface OxmFieldDef {
   readonly name: OxmFieldName;
-  /** oxm_field number within OFPXMC_OPENFLOW_BASIC. */
+  /** OXM class: OFPXMC_OPENFLOW_BASIC (0x8000), or NXM_1 (0x0001) for Open vSwitch's ct_* fields. */
+  readonly oxmClass: number;
+  /** oxm_field number within its class (basic 0-39, NXM_1 ct_* 105-108: no overlap). */
   readonly num: number;
   readonly kind: OxmKind;
   /** Value width on the wire in bytes (the TLV length is this, or twice this with a mask). */
@@ -22,12 +24,12 @@ export interface OxmFieldDef {
   readonly maskable: boolean;
 }
 
-const WIDTH = [1, 2, 3, 4, 8, 6, 4, 16] as const;
-const FULL = [0xff, 0xffff, 0xffffff, 0xffffffff, 0, 0, 0, 0] as const;
+const WIDTH = [1, 2, 3, 4, 8, 6, 4, 16, 16] as const;
+const FULL = [0xff, 0xffff, 0xffffff, 0xffffffff, 0, 0, 0, 0, 0] as const;
 
-function def(num: number, name: OxmFieldName, kind: OxmKind, maskable: boolean, bits = 0): OxmFieldDef {
+function def(num: number, name: OxmFieldName, kind: OxmKind, maskable: boolean, bits = 0, oxmClass: number = OFPXMC.OPENFLOW_BASIC): OxmFieldDef {
   const max = bits > 0 ? 2 ** bits - 1 : FULL[kind];
-  return { name, num, kind, width: WIDTH[kind], max, maskable };
+  return { name, oxmClass, num, kind, width: WIDTH[kind], max, maskable };
 }
 
 /**
@@ -77,12 +79,32 @@ export const OXM_FIELDS: readonly OxmFieldDef[] = [
   def(39, 'ipv6_exthdr', OxmKind.U16, true, 9),
 ];
 
-const BY_NAME = new Map<string, OxmFieldDef>(OXM_FIELDS.map((d) => [d.name, d]));
+/**
+ * Open vSwitch's connection tracking fields in class NXM_1 (0x0001), as OVS encodes them in an
+ * OpenFlow 1.3 match (nicira-ext.h: NXM_NX_CT_STATE 105, CT_ZONE 106, CT_MARK 107, CT_LABEL 108).
+ * They have no prerequisites here; OVS itself wants a ct() recirculation before they match.
+ * Their numbers do not overlap the basic ones, so per-number tables (HEADER) can hold both.
+ */
+const NXM1 = 0x0001;
+export const NX_OXM_FIELDS: readonly OxmFieldDef[] = [
+  def(105, 'ct_state', OxmKind.U32, true, 0, NXM1),
+  def(106, 'ct_zone', OxmKind.U16, false, 0, NXM1),
+  def(107, 'ct_mark', OxmKind.U32, true, 0, NXM1),
+  def(108, 'ct_label', OxmKind.U128, true, 0, NXM1),
+];
+const NX_BY_NUM: (OxmFieldDef | undefined)[] = [];
+for (const d of NX_OXM_FIELDS) NX_BY_NUM[d.num] = d;
+
+const BY_NAME = new Map<string, OxmFieldDef>([...OXM_FIELDS, ...NX_OXM_FIELDS].map((d) => [d.name, d]));
 /** oxmHeader per field number, unmasked and masked, so encoding computes no header. */
 const HEADER = OXM_FIELDS.map((d) => oxmHeader(d, false));
 const HEADER_MASKED = OXM_FIELDS.map((d) => oxmHeader(d, true));
+for (const d of NX_OXM_FIELDS) {
+  HEADER[d.num] = oxmHeader(d, false);
+  HEADER_MASKED[d.num] = oxmHeader(d, true);
+}
 
-/** The field definition for a basic field name, or undefined for anything else. */
+/** The field definition for a named field (basic or NXM_1 ct_*), or undefined for anything else. */
 export function oxmField(name: string): OxmFieldDef | undefined {
   return BY_NAME.get(name);
 }
@@ -138,6 +160,8 @@ function readValueAt(b: Uint8Array, p: number, kind: OxmKind): number | bigint |
       return formatIpv4(u32At(b, p));
     case OxmKind.IPV6:
       return formatIpv6(b, p);
+    case OxmKind.U128:
+      return (u64At(b, p) << 64n) | u64At(b, p + 8);
   }
 }
 
@@ -170,7 +194,7 @@ export function decodeOxmTo(r: Reader, end: number, errs: OxmErrors): OxmEntry {
     r.pos = q;
     throw new OfCodecError(errs.errType, errs.badLen, `OXM class 0x${oxmClass.toString(16)} field ${num} length ${len} exceeds the ${end - q} bytes left`);
   }
-  const d = oxmClass === OFPXMC.OPENFLOW_BASIC ? OXM_FIELDS[num] : undefined;
+  const d = oxmClass === OFPXMC.OPENFLOW_BASIC ? OXM_FIELDS[num] : oxmClass === NXM1 ? NX_BY_NUM[num] : undefined;
   if (d === undefined) {
     r.pos = q + len;
     const opaque: OxmOpaque = { field: 'opaque', oxmClass, oxmField: num, hasMask, body: b.subarray(q, q + len) };
@@ -201,6 +225,8 @@ function expected(name: string): string {
   switch (d.kind) {
     case OxmKind.U64:
       return 'a bigint in 0..2^64-1';
+    case OxmKind.U128:
+      return 'a bigint in 0..2^128-1';
     case OxmKind.MAC:
       return 'a MAC address like "aa:bb:cc:dd:ee:ff"';
     case OxmKind.IPV4:
@@ -233,7 +259,7 @@ function writeValueAt(w: Writer, p: number, d: OxmFieldDef, v: unknown): boolean
       return true;
     }
     case OxmKind.U64:
-      if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) return false;
+      if (typeof v !== 'bigint' || BigInt.asUintN(64, v) !== v) return false;
       w.dv.setBigUint64(p, v);
       return true;
     case OxmKind.MAC:
@@ -246,13 +272,18 @@ function writeValueAt(w: Writer, p: number, d: OxmFieldDef, v: unknown): boolean
     }
     case OxmKind.IPV6:
       return parseIpv6Into(v, w.buf, p);
+    case OxmKind.U128:
+      if (typeof v !== 'bigint' || v < 0n || v >> 128n !== 0n) return false;
+      w.dv.setBigUint64(p, v >> 64n);
+      w.dv.setBigUint64(p + 8, v & 0xffffffffffffffffn);
+      return true;
   }
 }
 
-/** The 32-bit OXM header for a basic field. */
+/** The 32-bit OXM header for a field. */
 export function oxmHeader(d: OxmFieldDef, hasMask: boolean): number {
   const len = hasMask ? 2 * d.width : d.width;
-  return ((OFPXMC.OPENFLOW_BASIC << 16) | (d.num << 9) | (hasMask ? 0x100 : 0) | len) >>> 0;
+  return ((d.oxmClass << 16) | (d.num << 9) | (hasMask ? 0x100 : 0) | len) >>> 0;
 }
 
 /**
@@ -261,45 +292,60 @@ export function oxmHeader(d: OxmFieldDef, hasMask: boolean): number {
  * non-maskable fields and values with bits outside their mask throw with the field's name.
  */
 export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS): number {
-  if (e === null || typeof e !== 'object') {
-    throw new OfCodecError(errs.errType, errs.badField, `OXM entry must be an object, got ${e === null ? 'null' : typeof e}`);
-  }
-  if (e.field === 'opaque') {
-    const { oxmClass, oxmField, hasMask, body } = e;
-    if (!(body instanceof Uint8Array) || body.length > 255) {
-      throw new OfCodecError(errs.errType, errs.badLen, `opaque OXM body must be a Uint8Array of at most 255 bytes`);
-    }
-    if (!Number.isInteger(oxmClass) || oxmClass < 0 || oxmClass > 0xffff || !Number.isInteger(oxmField) || oxmField < 0 || oxmField > 0x7f) {
-      throw new OfCodecError(errs.errType, errs.badField, `opaque OXM class ${oxmClass} field ${oxmField} out of range`);
-    }
-    w.u32(((oxmClass << 16) | (oxmField << 9) | (hasMask ? 0x100 : 0) | body.length) >>> 0);
-    w.bytes(body);
-    return -1;
-  }
-  const d = BY_NAME.get(e.field);
-  if (d === undefined) {
-    throw new OfCodecError(errs.errType, errs.badField, `unknown OXM field ${JSON.stringify(e.field)}`);
-  }
-  const mask = e.mask;
-  const hasMask = mask !== undefined;
-  if (hasMask && !d.maskable) {
-    throw new OfCodecError(errs.errType, errs.badMask, `${d.name} cannot be masked`);
-  }
-  // Header, value and mask are written in place and `pos` moves only once all are valid.
-  const width = d.width;
-  const tlvLen = hasMask ? 4 + 2 * width : 4 + width;
+  // Kept small (cold cases and error text out of line) so V8 inlines it into encodeMatch.
+  if (e === null || typeof e !== 'object') notAnEntry(errs, e);
+  const field = e.field;
+  if (field === 'opaque') return encodeOpaque(w, e, errs);
+  const d = BY_NAME.get(field);
+  if (d === undefined) unknownField(errs, field);
+  if (e.mask !== undefined) return encodeMasked(w, e, d, errs);
+  // Header and value are written in place; `pos` moves only once the value is valid.
+  const tlvLen = 4 + d.width;
   w.ensure(tlvLen);
   const p = w.pos;
-  w.dv.setUint32(p, hasMask ? HEADER_MASKED[d.num]! : HEADER[d.num]!);
+  w.dv.setUint32(p, HEADER[d.num]!);
   if (!writeValueAt(w, p + 4, d, e.value)) badValue(errs, d.name, 'value', e.value);
-  if (hasMask) {
-    if (!writeValueAt(w, p + 4 + width, d, mask)) badValue(errs, d.name, 'mask', mask);
-    // The spec (and Open vSwitch) reject a value with 1-bits the mask wildcards.
-    const b = w.buf;
-    for (let i = p + 4; i < p + 4 + width; i++) {
-      if ((b[i]! & ~b[i + width]!) !== 0) {
-        throw new OfCodecError(errs.errType, errs.badWildcards, `${d.name} value ${String(e.value)} has bits set outside its mask ${String(mask)}`);
-      }
+  w.pos = p + tlvLen;
+  return d.num;
+}
+
+function notAnEntry(errs: OxmErrors, e: unknown): never {
+  throw new OfCodecError(errs.errType, errs.badField, `OXM entry must be an object, got ${e === null ? 'null' : typeof e}`);
+}
+
+function unknownField(errs: OxmErrors, field: unknown): never {
+  throw new OfCodecError(errs.errType, errs.badField, `unknown OXM field ${JSON.stringify(field)}`);
+}
+
+function encodeOpaque(w: Writer, e: OxmOpaque, errs: OxmErrors): number {
+  const { oxmClass, oxmField, hasMask, body } = e;
+  if (!(body instanceof Uint8Array) || body.length > 255) {
+    throw new OfCodecError(errs.errType, errs.badLen, `opaque OXM body must be a Uint8Array of at most 255 bytes`);
+  }
+  if (!Number.isInteger(oxmClass) || oxmClass < 0 || oxmClass > 0xffff || !Number.isInteger(oxmField) || oxmField < 0 || oxmField > 0x7f) {
+    throw new OfCodecError(errs.errType, errs.badField, `opaque OXM class ${oxmClass} field ${oxmField} out of range`);
+  }
+  w.u32(((oxmClass << 16) | (oxmField << 9) | (hasMask ? 0x100 : 0) | body.length) >>> 0);
+  w.bytes(body);
+  return -1;
+}
+
+function encodeMasked(w: Writer, e: OxmBasic, d: OxmFieldDef, errs: OxmErrors): number {
+  if (!d.maskable) {
+    throw new OfCodecError(errs.errType, errs.badMask, `${d.name} cannot be masked`);
+  }
+  const width = d.width;
+  const tlvLen = 4 + 2 * width;
+  w.ensure(tlvLen);
+  const p = w.pos;
+  w.dv.setUint32(p, HEADER_MASKED[d.num]!);
+  if (!writeValueAt(w, p + 4, d, e.value)) badValue(errs, d.name, 'value', e.value);
+  if (!writeValueAt(w, p + 4 + width, d, e.mask)) badValue(errs, d.name, 'mask', e.mask);
+  // The spec (and Open vSwitch) reject a value with 1-bits the mask wildcards.
+  const b = w.buf;
+  for (let i = p + 4; i < p + 4 + width; i++) {
+    if ((b[i]! & ~b[i + width]!) !== 0) {
+      throw new OfCodecError(errs.errType, errs.badWildcards, `${d.name} value ${String(e.value)} has bits set outside its mask ${String(e.mask)}`);
     }
   }
   w.pos = p + tlvLen;

@@ -1,5 +1,7 @@
+import type { NxAction } from './nicira/types.js';
 import type { Match, OxmEntry } from './oxm-types.js';
 export type { Match, OxmEntry, OxmBasic, OxmOpaque, OxmFieldName, OxmValueTypes } from './oxm-types.js';
+export type { NxAction, NxCtAction, NxNatAction, NxResubmitAction, NxCtClearAction } from './nicira/types.js';
 
 // ---------------------------------------------------------------- actions and instructions
 
@@ -23,7 +25,9 @@ export type Action =
   /** data: everything after the 8-byte experimenter action header (vendor body incl. padding). */
   | { type: 'experimenter'; experimenter: number; data: Uint8Array }
   /** An action type this codec does not know, from a switch: kept whole after its 4-byte header. */
-  | { type: 'unknown'; actionType: number; body: Uint8Array };
+  | { type: 'unknown'; actionType: number; body: Uint8Array }
+  // Open vSwitch Nicira extensions (conntrack, NAT, resubmit): experimenter actions in typed form.
+  | NxAction;
 
 export type ActionType = Action['type'];
 

@@ -47,7 +47,7 @@ export function flowModFromFriendly(body: unknown, command: FlowCommand, path = 
 function convert(body: unknown, command: FlowCommand): FlowMod {
   const path = '';
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'bad_request', 'body: expected a flow object', '');
+    throw new HttpError(400, 'bad_request', 'expected a flow object', '');
   }
   const o = body as Record<string, unknown>;
   for (const k in o) if (!WRITE_KEYS.has(k)) throw new HttpError(400, 'bad_request', `${join(path, k)}: unknown field`, join(path, k));

@@ -46,7 +46,7 @@ t.test('defaults', async (t) => {
 t.test('precedence: defaults < file < environment < flags', async (t) => {
   const cfg = file('p.json', { openflow: { port: 7001, host: '127.0.0.2', echoIntervalMs: 2500 }, rest: { port: 7101 }, log: { level: 'warn', levels: { host: 'debug' } } });
   const fromFile = run(['--config', cfg]);
-  t.match(fromFile, { openflow: { port: 7001, host: '127.0.0.2', echoIntervalMs: 2500, echoMaxMissed: 3 }, rest: { port: 7101, host: '0.0.0.0' } });
+  t.match(fromFile, { openflow: { port: 7001, host: '127.0.0.2', echoIntervalMs: 2500, echoMaxMissed: 3 }, rest: { port: 7101, host: '127.0.0.1' } });
   const env = { WEFT_OPENFLOW_PORT: '7002', WEFT_REST_PORT: '7102', WEFT_LOG_LEVELS: 'openflow=trace' };
   const fromEnv = run(['--config', cfg], env);
   t.match(fromEnv, { openflow: { port: 7002, host: '127.0.0.2' }, rest: { port: 7102 }, log: { level: 'warn', levels: { host: 'debug', openflow: 'trace' } } });

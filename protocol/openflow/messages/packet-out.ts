@@ -20,10 +20,10 @@ const ACTIONS_LEN_AT = 8;
  */
 function encodeHead(w: Writer, m: Head): void {
   const { bufferId, inPort, actionsLen } = m;
-  if (bufferId >>> 0 !== bufferId) {
+  if (typeof bufferId !== 'number' || bufferId >>> 0 !== bufferId) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BUFFER_UNKNOWN, `packet out buffer id ${JSON.stringify(bufferId)} is not a 32-bit unsigned integer`);
   }
-  if (inPort >>> 0 !== inPort) {
+  if (typeof inPort !== 'number' || inPort >>> 0 !== inPort) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_PORT, `packet out in port ${JSON.stringify(inPort)} is not a 32-bit unsigned integer`);
   }
   w.ensure(16);

@@ -85,7 +85,6 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
         prefixField(e, `flows[${i}]`);
       }
 
-      const tConv = performance.now(); let tSend = 0;
       // One shared error callback; the xid each flow got maps an ERROR back to its index.
       const xids = new Uint32Array(n);
       const switchErrors: ErrorMsg[] = [];
@@ -95,7 +94,6 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
       for (let start = 0; start < n; start += CHUNK) {
         if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
         const end = Math.min(start + CHUNK, n);
-        const ts = performance.now();
         for (let k = start; k < end; k++) {
           try {
             xids[k] = conn.send(mods[k]!, onError);
@@ -103,14 +101,12 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
             encodeErrors.push({ index: k, message: (e as Error).message });
           }
         }
-        tSend += performance.now() - ts;
         barriers.push(conn.barrier());
         if (barriers.length > WINDOW) await barriers.shift();
         // Let the write queue hand this chunk to the socket before encoding the next.
         else await new Promise((r) => setImmediate(r));
       }
       await Promise.all(barriers);
-      console.error('PHASES conv', (tConv - t0).toFixed(0), 'sendcpu', tSend.toFixed(0), 'total', (performance.now() - t0).toFixed(0));
       const durationMs = performance.now() - t0;
       const rejected = switchErrors.length + encodeErrors.length;
       if (rejected > 0) {

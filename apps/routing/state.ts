@@ -1,0 +1,77 @@
+/** The routing app's shared state and counters, passed to the handler modules. */
+import type { AppContext } from '../sdk/index.js';
+import { Outbox } from '../sdk/index.js';
+import type { TopologyService } from '../topology/api.js';
+import type { FlowParams } from './flows.js';
+import type { Neighbors } from './neighbors.js';
+import type { RoutingOptions } from './options.js';
+import type { Rib } from './rib.js';
+
+export interface RoutingCounters {
+  arpReplies: number;
+  arpRequests: number;
+  echoReplies: number;
+  /** First packets of a flow sent by the controller (rewritten) after installing flows. */
+  routed: number;
+  flowsInstalled: number;
+  held: number;
+  resolved: number;
+  resolutionsFailed: number;
+  timeExceeded: number;
+  netUnreachable: number;
+  hostUnreachable: number;
+  portUnreachable: number;
+  /** ICMP errors not sent because of the rate limit. */
+  icmpSuppressed: number;
+  /** Packets to the router that were not routable (broadcast, fragments of errors...) and dropped. */
+  dropped: number;
+  flushes: number;
+}
+
+export const zeroCounters = (): RoutingCounters => ({
+  arpReplies: 0,
+  arpRequests: 0,
+  echoReplies: 0,
+  routed: 0,
+  flowsInstalled: 0,
+  held: 0,
+  resolved: 0,
+  resolutionsFailed: 0,
+  timeExceeded: 0,
+  netUnreachable: 0,
+  hostUnreachable: 0,
+  portUnreachable: 0,
+  icmpSuppressed: 0,
+  dropped: 0,
+  flushes: 0,
+});
+
+export interface RoutingState {
+  readonly ctx: AppContext;
+  readonly opts: RoutingOptions;
+  readonly rib: Rib;
+  readonly nbrs: Neighbors;
+  readonly topo: TopologyService;
+  readonly flows: FlowParams;
+  readonly counters: RoutingCounters;
+  /** Deletes (and anything else) caused outside our own handlers, sent with our next batch. */
+  pending: Outbox;
+  /** Token bucket of the ICMP error rate limit. */
+  icmpTokens: number;
+  icmpRefillAt: number;
+  /** Static routes: when their next hop was last asked (retry and probe pacing). */
+  readonly askedAt: Map<string, number>;
+}
+
+/** Append every batch of `from` to `to`. */
+export function merge(to: Outbox, from: Outbox): Outbox {
+  for (const b of from.batches()) to.to(b.dpid, ...b.messages);
+  return to;
+}
+
+/** Take the pending messages (a fresh Outbox replaces them). */
+export function takePending(s: RoutingState): Outbox {
+  const out = s.pending;
+  s.pending = new Outbox();
+  return out;
+}

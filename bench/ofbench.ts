@@ -1,0 +1,117 @@
+/**
+ * ofbench (../shared/bench, a cbench for OpenFlow 1.3): find it, build it, run it, parse the
+ * one JSON line `-j` prints. The directory comes from WEFT_OFBENCH_DIR or defaults to
+ * ../shared/bench next to the repository. When that directory cannot be written (a read-only
+ * checkout), the C file is compiled into a temp directory instead.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../', import.meta.url));
+
+export function ofbenchDir(): string {
+  return resolve(process.env.WEFT_OFBENCH_DIR ?? join(REPO, '..', 'shared', 'bench'));
+}
+
+/** Build ofbench (make, or cc into a temp dir) and return the binary's path. */
+export function buildOfbench(dir = ofbenchDir()): string {
+  const src = join(dir, 'ofbench.c');
+  if (!existsSync(src)) throw new Error(`ofbench.c not found in ${dir} (set WEFT_OFBENCH_DIR)`);
+  let writable = true;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  if (writable) {
+    execFileSync('make', ['-s', '-C', dir, 'ofbench'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+    return join(dir, 'ofbench');
+  }
+  const outDir = join(tmpdir(), 'weft-ofbench');
+  mkdirSync(outDir, { recursive: true });
+  const bin = join(outDir, 'ofbench');
+  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
+    execFileSync('cc', ['-O2', '-std=c11', '-o', bin, src], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+  }
+  return bin;
+}
+
+export interface OfbenchOptions {
+  port: number;
+  switches: number;
+  throughput: boolean;
+  /** -N: unbuffered PACKET_INs (FLOW_MOD + PACKET_OUT per answer). */
+  unbuffered?: boolean;
+  /** -l: periods including the warmup. */
+  periods?: number;
+  /** -m: ms per period. */
+  periodMs?: number;
+  macs?: number;
+  /** -D: first datapath id. */
+  firstDpid?: number;
+  /** Extra raw arguments. */
+  extra?: string[];
+}
+
+/** The `-j` summary line. */
+export interface OfbenchResult {
+  mode: 'throughput' | 'latency';
+  switches: number;
+  macs: number;
+  window: number;
+  buffered: boolean;
+  periods: number;
+  period_ms: number;
+  avg_rps: number;
+  min_rps: number;
+  max_rps: number;
+  stdev_rps: number;
+  flow_mods: number;
+  packet_outs: number;
+  packet_ins: number;
+  avg_rtt_us: number;
+  errors: number;
+  stalls: number;
+  tool_cpu_pct: number;
+  complete: boolean;
+}
+
+export interface OfbenchRun {
+  args: string[];
+  exitCode: number;
+  result: OfbenchResult | undefined;
+  output: string;
+}
+
+export function ofbenchArgs(o: OfbenchOptions): string[] {
+  const a = ['-c', '127.0.0.1', '-p', String(o.port), '-s', String(o.switches), '-j'];
+  if (o.throughput) a.push('-t');
+  if (o.unbuffered) a.push('-N');
+  if (o.periods !== undefined) a.push('-l', String(o.periods));
+  if (o.periodMs !== undefined) a.push('-m', String(o.periodMs));
+  if (o.macs !== undefined) a.push('-M', String(o.macs));
+  if (o.firstDpid !== undefined) a.push('-D', String(o.firstDpid));
+  if (o.extra) a.push(...o.extra);
+  return a;
+}
+
+export function runOfbench(bin: string, o: OfbenchOptions, timeoutMs = 120_000): Promise<OfbenchRun> {
+  const args = ofbenchArgs(o);
+  return new Promise((resolve) => {
+    execFile(bin, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const output = `${stdout}${stderr}`;
+      const line = stdout.split('\n').reverse().find((l) => l.startsWith('{'));
+      let result: OfbenchResult | undefined;
+      try {
+        result = line ? (JSON.parse(line) as OfbenchResult) : undefined;
+      } catch {
+        result = undefined;
+      }
+      const exitCode = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ args, exitCode, result, output });
+    });
+  });
+}

@@ -1,0 +1,250 @@
+/**
+ * `npm run bench`: the controller benchmark suite. Builds ofbench (../shared/bench, or
+ * WEFT_OFBENCH_DIR) and weft (dist/), then measures, each time with a fresh weft running its
+ * default apps (table-miss, topology, l2-learning) at log level warn:
+ *   - ofbench throughput and latency modes, 1 and 16 switches, buffered and unbuffered (-N);
+ *     during the 16-switch throughput runs a side connection times ECHO round trips and GET
+ *     /health (bench/load-probe.ts);
+ *   - bench/codec.ts (codec microbenchmarks);
+ *   - 100k flows through the REST bulk endpoint into a private Open vSwitch bridge;
+ *   - 1000 emulated switches connecting at once: time until all are up, memory per switch.
+ * Prints a table and writes the "Controller benchmarks" part of docs/BENCHMARKS.md.
+ *
+ * Options: --only ofbench,codec,flows,scale  --periods N (ofbench -l, default 10)
+ *          --macs N (ofbench -M, default 1000)  --flows N  --switches N (scale run)
+ *          --no-write (do not touch docs/)  --docs PATH
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { flowsIntoOvs } from './flows-ovs.js';
+import { startLoadProbe } from './load-probe.js';
+import type { LoadProbe } from './load-probe.js';
+import { CpuMeter, load1, machineInfo } from './machine.js';
+import { buildOfbench, ofbenchDir, REPO, runOfbench } from './ofbench.js';
+import type { OfbenchOptions } from './ofbench.js';
+import { consoleTable, fmtInt, fmtMs, fmtPct, machineText, markdownTable, writeDocs } from './report.js';
+import type { Row } from './report.js';
+import { scaleRun } from './scale.js';
+import { ensureBuilt, startBenchWeft } from './weft.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    periods: { type: 'string', default: '10' },
+    macs: { type: 'string', default: '1000' },
+    flows: { type: 'string', default: '100000' },
+    switches: { type: 'string', default: '1000' },
+    'no-write': { type: 'boolean', default: false },
+    docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
+  },
+});
+const sections = new Set((opt.only ?? 'ofbench,codec,flows,scale').split(','));
+const periods = Number(opt.periods);
+const macs = Number(opt.macs);
+const rows: Row[] = [];
+const notes: string[] = [];
+const commands: string[] = [];
+const log = (s: string) => process.stderr.write(`# ${s}\n`);
+
+interface Case {
+  label: string;
+  o: Omit<OfbenchOptions, 'port'>;
+  target?: { min: number; text: string };
+  probe?: boolean;
+}
+
+const cases: Case[] = [
+  { label: 'throughput, 16 switches', o: { switches: 16, throughput: true }, target: { min: 500_000, text: '>= 500,000/s (stretch 1M)' }, probe: true },
+  { label: 'throughput, 16 switches, -N', o: { switches: 16, throughput: true, unbuffered: true }, probe: true },
+  { label: 'throughput, 1 switch', o: { switches: 1, throughput: true } },
+  { label: 'throughput, 1 switch, -N', o: { switches: 1, throughput: true, unbuffered: true } },
+  { label: 'latency, 16 switches', o: { switches: 16, throughput: false }, target: { min: 100_000, text: '>= 100,000/s' } },
+  { label: 'latency, 16 switches, -N', o: { switches: 16, throughput: false, unbuffered: true } },
+  { label: 'latency, 1 switch', o: { switches: 1, throughput: false }, target: { min: 25_000, text: '>= 25,000/s' } },
+  { label: 'latency, 1 switch, -N', o: { switches: 1, throughput: false, unbuffered: true } },
+  // ofbench's default of 100k MACs per switch runs into l2-learning's caps (10k MACs per
+  // switch, 1k per port): past them it floods instead of installing flows (docs/L2.md).
+  { label: 'throughput, 16 switches, -M 100000', o: { switches: 16, throughput: true, macs: 100_000 } },
+];
+
+async function ofbenchSection(bin: string): Promise<void> {
+  for (const c of cases) {
+    const o: OfbenchOptions = { macs, periods, ...c.o, port: 0 };
+    const load = load1();
+    log(`ofbench ${c.label} (load ${load.toFixed(1)})`);
+    const weft = await startBenchWeft();
+    let probe: LoadProbe | undefined;
+    try {
+      o.port = weft.openflowPort;
+      if (c.probe) probe = await startLoadProbe(weft.openflowPort, weft.restPort);
+      const meter = new CpuMeter(weft.pid);
+      meter.start();
+      const running = runOfbench(bin, o);
+      // Sample from the end of ofbench's handshake on (it settles for up to a second).
+      const probeStart = probe && setTimeout(() => probe!.start(), 1000);
+      const run = await running;
+      clearTimeout(probeStart);
+      const cpu = meter.stop();
+      const probed = probe?.stop();
+      commands.push(`ofbench ${run.args.join(' ').replace(String(weft.openflowPort), 'PORT')}`);
+      const r = run.result;
+      if (!r || run.exitCode !== 0) {
+        rows.push({ what: `ofbench ${c.label}`, result: `failed (exit ${run.exitCode})`, detail: run.output.trim().split('\n').slice(-2).join(' / ').slice(0, 200), target: c.target?.text, met: c.target ? false : undefined, load });
+        continue;
+      }
+      const warns = weft.warnings();
+      const detail = [
+        `fm ${fmtInt(r.flow_mods)} po ${fmtInt(r.packet_outs)} pi ${fmtInt(r.packet_ins)}`,
+        `min/max ${fmtInt(r.min_rps)}/${fmtInt(r.max_rps)}`,
+        `rtt ${r.avg_rtt_us >= 1000 ? fmtMs(r.avg_rtt_us / 1000) : `${r.avg_rtt_us.toFixed(0)} µs`}`,
+        `weft cpu ${fmtPct(cpu.proc)}, ofbench ${Math.round(r.tool_cpu_pct)}%, machine ${fmtPct(cpu.machine)} of 1 core`,
+        r.errors || r.stalls ? `errors ${r.errors} stalls ${r.stalls}` : '',
+        warns.length ? `weft warnings ${warns.length}: ${warns[0]}` : '',
+      ].filter(Boolean).join('; ');
+      rows.push({ what: `ofbench ${c.label}`, result: `${fmtInt(r.avg_rps)} responses/s`, detail, target: c.target?.text, met: c.target ? r.avg_rps >= c.target.min : undefined, load });
+      if (probed) {
+        const e = probed.echo;
+        const h = probed.health;
+        rows.push({ what: `echo RTT during ${c.label}`, result: `p99 ${fmtMs(e.p99)}`, detail: `${e.n} echoes, p50 ${fmtMs(e.p50)}, max ${fmtMs(e.max)}, unanswered ${e.lost}`, target: 'p99 < 50 ms', met: e.n > 0 && e.p99 < 50 && e.lost <= 1, load });
+        rows.push({ what: `GET /health during ${c.label}`, result: `p99 ${fmtMs(h.p99)}`, detail: `${h.n} requests, p50 ${fmtMs(h.p50)}, max ${fmtMs(h.max)}, failed ${h.lost}`, target: 'p99 < 100 ms', met: h.n > 0 && h.p99 < 100 && h.lost === 0, load });
+      }
+    } finally {
+      probe?.close();
+      await weft.close();
+    }
+  }
+}
+
+function codecSection(): Promise<void> {
+  const load = load1();
+  log(`bench/codec.ts (load ${load.toFixed(1)})`);
+  commands.push('npx tsx bench/codec.ts');
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'codec.ts')], { cwd: REPO, timeout: 300_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        rows.push({ what: 'codec microbenchmarks', result: 'failed', detail: `${stderr}`.trim().split('\n').slice(-1)[0] ?? '', load });
+      } else {
+        const table = stdout.split('\n').filter((l) => l.startsWith('|'));
+        const missed = table.filter((l) => /MISSED/.test(l)).length;
+        rows.push({ what: 'codec microbenchmarks (bench/codec.ts)', result: `${table.length - 2} benchmarks`, detail: missed ? `${missed} missed their target` : 'all targets met (table below)', met: missed === 0, load });
+        notes.push(`### bench/codec.ts in this run\n\n${table.join('\n')}`);
+        process.stdout.write(`${stdout}\n`);
+      }
+      resolve();
+    });
+  });
+}
+
+async function flowsSection(): Promise<void> {
+  const n = Number(opt.flows);
+  const load = load1();
+  log(`${n} flows through REST into Open vSwitch (load ${load.toFixed(1)})`);
+  commands.push(`POST /api/v1/switches/DPID/flows/bulk with ${n} flows (bench/flows-ovs.ts), then ovs-ofctl -O OpenFlow13 dump-flows BR table=7`);
+  const weft = await startBenchWeft();
+  try {
+    const r = await flowsIntoOvs(weft, n);
+    const ok = r.status === 200 && r.dumpCount === n;
+    rows.push({
+      what: `${fmtInt(n)} flows via REST bulk into one OVS bridge`,
+      result: r.error ? 'failed' : `${fmtInt(r.flowsPerSecond)} flows/s`,
+      detail: [
+        `wall ${fmtMs(r.wallMs)} (upload ${(r.bodyBytes / 1e6).toFixed(1)} MB, convert, stream, barrier)`,
+        `endpoint's own rate ${fmtInt(r.serverFlowsPerSecond ?? NaN)}/s`,
+        `dump-flows counts ${fmtInt(r.dumpCount)}`,
+        r.error ?? '',
+      ].filter(Boolean).join('; '),
+      target: '>= 100,000/s, all flows in dump-flows',
+      met: ok && r.flowsPerSecond >= 100_000,
+      load,
+    });
+  } catch (e) {
+    rows.push({ what: `${fmtInt(n)} flows via REST bulk into one OVS bridge`, result: 'failed', detail: (e as Error).message.split('\n')[0]!.slice(0, 200), target: '>= 100,000/s', met: false, load });
+  } finally {
+    await weft.close();
+  }
+}
+
+async function scaleSection(bin: string): Promise<void> {
+  const n = Number(opt.switches);
+  let load = load1();
+  log(`${n} emulated switches (load ${load.toFixed(1)})`);
+  commands.push(`${n} emulated switches (bench/emu-switch.ts) connect at once (bench/scale.ts)`);
+  let weft = await startBenchWeft();
+  try {
+    const r = await scaleRun(weft, n);
+    const upOk = r.restCount === n && r.closedEarly === 0;
+    rows.push({ what: `${fmtInt(n)} switches connect at once`, result: `all up in ${fmtMs(r.allUpMs)}`, detail: `features requested by ${fmtMs(r.featuresMs)}; REST lists ${r.restCount}; closed early ${r.closedEarly}; errors ${r.errors}; echo p99 with all connected ${fmtMs(r.echoP99Ms)}`, target: '< 5 s', met: upOk && r.allUpMs < 5000, load });
+    rows.push({ what: `memory per switch (${fmtInt(n)} switches)`, result: `${(r.bytesPerSwitch / 1024).toFixed(1)} KiB`, detail: `weft RSS ${(r.rssBeforeBytes / 2 ** 20).toFixed(0)} MiB -> ${(r.rssAfterBytes / 2 ** 20).toFixed(0)} MiB`, target: '< 200 KiB', met: r.bytesPerSwitch < 200 * 1024, load });
+  } catch (e) {
+    rows.push({ what: `${fmtInt(n)} switches connect at once`, result: 'failed', detail: (e as Error).message.slice(0, 200), target: '< 5 s', met: false, load });
+  } finally {
+    await weft.close();
+  }
+  // The same number of switches with traffic: ofbench's own emulation, a short run.
+  load = load1();
+  log(`ofbench ${n} switches, throughput (load ${load.toFixed(1)})`);
+  weft = await startBenchWeft();
+  try {
+    const meter = new CpuMeter(weft.pid);
+    meter.start();
+    const run = await runOfbench(bin, { port: weft.openflowPort, switches: n, throughput: true, periods: 4, macs: 100, extra: ['-q', '100', '-H', '30000'] });
+    const cpu = meter.stop();
+    commands.push(`ofbench ${run.args.join(' ').replace(String(weft.openflowPort), 'PORT')}`);
+    const r = run.result;
+    rows.push({
+      what: `ofbench throughput, ${fmtInt(n)} switches`,
+      result: r && run.exitCode === 0 ? `${fmtInt(r.avg_rps)} responses/s` : `failed (exit ${run.exitCode})`,
+      detail: r ? `fm ${fmtInt(r.flow_mods)} po ${fmtInt(r.packet_outs)}; errors ${r.errors} stalls ${r.stalls}; weft cpu ${fmtPct(cpu.proc)}` : run.output.trim().split('\n').slice(-1)[0]!.slice(0, 200),
+      load,
+    });
+  } finally {
+    await weft.close();
+  }
+}
+
+const machine = machineInfo();
+const started = new Date();
+log(`machine: ${machineText(machine)}; load ${load1().toFixed(1)}`);
+await ensureBuilt();
+const bin = buildOfbench();
+log(`ofbench: ${bin}`);
+if (sections.has('ofbench')) await ofbenchSection(bin);
+if (sections.has('codec')) await codecSection();
+if (sections.has('flows')) await flowsSection();
+if (sections.has('scale')) await scaleSection(bin);
+
+process.stdout.write(`\n${consoleTable(rows)}\n`);
+
+const section = `## Controller benchmarks
+
+Generated by \`npm run bench\` (bench/run.ts) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.
+
+- Machine: ${machineText(machine)}.
+- Load: the 1-minute load average when each measurement started is in the table. On a
+  2-core machine, a load above 2 means other jobs were competing with weft and ofbench for the
+  cores, and the numbers are then lower bounds.
+- weft: \`node dist/src/cli.js --log-level warn\`, default apps (table-miss, topology,
+  l2-learning), a fresh process for each measurement.
+- ofbench (${ofbenchDir()}): ${periods} periods of 1 s, the first left out; \`-M ${macs}\` hosts
+  per switch (within l2-learning's default caps of 1,000 MACs per port and 10,000 per switch, so
+  every PACKET_IN after the first few is answered with a flow, as cbench intends). The
+  \`-M 100000\` row shows what happens past the caps: l2-learning refuses to learn and floods.
+- Reference points measured with the same tool on this machine kind (../shared/bench/README.md):
+  os-ken simple_switch_13 about 8,000 responses/s, ovs-testcontroller (C) about 110,000-125,000.
+
+${markdownTable(rows)}
+
+Commands (PORT is a free port weft listens on):
+
+\`\`\`
+${commands.join('\n')}
+\`\`\`
+
+${notes.join('\n\n')}
+`;
+if (!opt['no-write']) {
+  writeDocs(opt.docs, section);
+  log(`wrote ${opt.docs}`);
+}
+process.exit(0);

@@ -1,0 +1,67 @@
+/**
+ * The scale run: N emulated switches connect at once. Measured: the time from the first
+ * connect() to every switch's first FLOW_MOD (weft announced it to its apps, and the
+ * table-miss app answered), the REST switch count, and weft's resident memory per switch
+ * ((VmRSS after - VmRSS before) / N, after a settle period).
+ */
+import { EmuSwitch } from './emu-switch.js';
+import { rssBytes } from './machine.js';
+import type { BenchWeft } from './weft.js';
+
+export interface ScaleResult {
+  switches: number;
+  /** ms from the first connect() to the last switch's FEATURES_REPLY being asked for. */
+  featuresMs: number;
+  /** ms from the first connect() to the last switch's first FLOW_MOD. */
+  allUpMs: number;
+  /** Switches REST lists once all are up. */
+  restCount: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  bytesPerSwitch: number;
+  closedEarly: number;
+  errors: number;
+  /** Echo round trips (ms) measured on every switch after the settle period. */
+  echoP99Ms: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function scaleRun(weft: BenchWeft, n: number, opts: { settleMs?: number; timeoutMs?: number; firstDpid?: bigint } = {}): Promise<ScaleResult> {
+  const settleMs = opts.settleMs ?? 3000;
+  // Let the freshly started process finish its startup allocations before the baseline.
+  await sleep(1500);
+  const rssBeforeBytes = rssBytes(weft.pid);
+  const first = opts.firstDpid ?? 0x5c000000n;
+  const t0 = performance.now();
+  const sws: EmuSwitch[] = [];
+  for (let i = 0; i < n; i++) sws.push(new EmuSwitch({ port: weft.openflowPort, dpid: first + BigInt(i), index: i }));
+  try {
+    await Promise.all(sws.map((s) => s.up(opts.timeoutMs ?? 60_000)));
+    const featuresMs = Math.max(...sws.map((s) => s.tFeatures)) - t0;
+    const allUpMs = Math.max(...sws.map((s) => s.tFirstFlowMod)) - t0;
+    await sleep(settleMs);
+    const rssAfterBytes = rssBytes(weft.pid);
+    const list = await weft.get('/api/v1/switches');
+    const restCount = list.status === 200 ? (JSON.parse(list.text) as unknown[]).length : -1;
+    // Every switch asks once; the replies come through one event loop that holds them all.
+    for (const s of sws) s.echo();
+    const deadline = performance.now() + 10_000;
+    while (sws.some((s) => s.echoOutstanding > 0) && performance.now() < deadline) await sleep(20);
+    const rtts = sws.flatMap((s) => s.echoRtts).sort((a, b) => a - b);
+    return {
+      switches: n,
+      featuresMs,
+      allUpMs,
+      restCount,
+      rssBeforeBytes,
+      rssAfterBytes,
+      bytesPerSwitch: (rssAfterBytes - rssBeforeBytes) / n,
+      closedEarly: sws.filter((s) => s.closed).length,
+      errors: sws.reduce((a, s) => a + s.errors, 0),
+      echoP99Ms: rtts.length === n ? rtts[Math.ceil(0.99 * n) - 1]! : NaN,
+    };
+  } finally {
+    for (const s of sws) s.close();
+  }
+}

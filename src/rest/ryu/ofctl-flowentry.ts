@@ -1,0 +1,75 @@
+/**
+ * POST /stats/flowentry/{add,modify,modify_strict,delete,delete_strict} and
+ * DELETE /stats/flowentry/clear/<dpid>, with ofctl's field names and defaults: table 0,
+ * priority 0, no buffer, out_port/out_group ANY (a delete without table_id only touches table 0,
+ * as in Ryu; clear deletes every table). The FLOW_MOD is confirmed by a barrier.
+ */
+import type { FastifyInstance } from 'fastify';
+import { OFPFC, OFPG_ANY, OFPP, OFPTT_ALL } from '../../../protocol/index.js';
+import type { FlowMod } from '../../../protocol/index.js';
+import type { RestDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { params, RYU_BODY, RYU_WRITE, ryuSwitch, ryuWrite } from './ryu-common.js';
+import type { RyuBody } from './ryu-common.js';
+import { instructionsFromRyu } from './ryu-actions.js';
+import { matchFromRyu } from './ryu-json.js';
+import { bufferFromUser, GROUPS, PORTS, ryuU64, ryuUint, TABLES } from './ryu-values.js';
+
+const COMMANDS: Readonly<Record<string, number>> = {
+  add: OFPFC.ADD,
+  modify: OFPFC.MODIFY,
+  modify_strict: OFPFC.MODIFY_STRICT,
+  delete: OFPFC.DELETE,
+  delete_strict: OFPFC.DELETE_STRICT,
+};
+
+/** ofctl_v1_3.mod_flow_entry: a Ryu flow dict -> FLOW_MOD. */
+export function flowModFromRyu(b: RyuBody, command: number): FlowMod {
+  const int = (key: string, max: number, dflt: number) => (b[key] === undefined ? dflt : ryuUint(b[key], max, key));
+  return {
+    type: 'flowMod',
+    xid: 0,
+    cookie: b.cookie === undefined ? 0n : ryuU64(b.cookie, 'cookie'),
+    cookieMask: b.cookie_mask === undefined ? 0n : ryuU64(b.cookie_mask, 'cookie_mask'),
+    tableId: b.table_id === undefined ? 0 : TABLES.fromUser(b.table_id, 'table_id'),
+    command,
+    idleTimeout: int('idle_timeout', 0xffff, 0),
+    hardTimeout: int('hard_timeout', 0xffff, 0),
+    priority: int('priority', 0xffff, 0),
+    bufferId: b.buffer_id === undefined ? 0xffffffff : bufferFromUser(b.buffer_id, 'buffer_id'),
+    outPort: b.out_port === undefined ? OFPP.ANY : PORTS.fromUser(b.out_port, 'out_port'),
+    outGroup: b.out_group === undefined ? OFPG_ANY : GROUPS.fromUser(b.out_group, 'out_group'),
+    flags: int('flags', 0xffff, 0),
+    match: matchFromRyu(b.match),
+    instructions: instructionsFromRyu(b.actions),
+  };
+}
+
+export async function ofctlFlowEntryPlugin(app: FastifyInstance, { deps }: { deps: RestDeps }): Promise<void> {
+  const tags = ['ryu ofctl_rest'];
+
+  app.post<{ Params: { cmd: string }; Body: RyuBody | undefined }>('/stats/flowentry/:cmd', {
+    schema: {
+      tags,
+      summary: 'Add, modify or delete flow entries (FLOW_MOD, confirmed by a barrier); cmd: add, modify, modify_strict, delete, delete_strict',
+      params: params('cmd'),
+      body: RYU_BODY('dpid (required), cookie, cookie_mask, table_id, idle_timeout, hard_timeout, priority, buffer_id, flags, out_port, out_group, match, actions'),
+      response: RYU_WRITE,
+    },
+    handler: async (req, reply) => {
+      const b = req.body ?? {};
+      const conn = ryuSwitch(deps, b.dpid);
+      const command = COMMANDS[req.params.cmd];
+      if (command === undefined) throw new HttpError(404, 'not_found', `no such command: ${req.params.cmd} (add, modify, modify_strict, delete, delete_strict)`);
+      return ryuWrite(reply, conn, [flowModFromRyu(b, command)], `flow ${req.params.cmd}`);
+    },
+  });
+
+  app.delete<{ Params: { dpid: string } }>('/stats/flowentry/clear/:dpid', {
+    schema: { tags, summary: 'Delete every flow entry of the switch (FLOW_MOD DELETE, all tables)', params: params('dpid'), response: RYU_WRITE },
+    handler: async (req, reply) => {
+      const conn = ryuSwitch(deps, req.params.dpid);
+      return ryuWrite(reply, conn, [flowModFromRyu({ table_id: OFPTT_ALL }, OFPFC.DELETE)], 'flow clear');
+    },
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * What every Ryu-compatible route shares: the body parser (JSON or a Python dict literal, with
+ * any content type, because Ryu's users post with `curl -d` and python-requests `data=`), the
+ * switch lookup by integer dpid (400 for a malformed id, 404 for an unknown switch, as Ryu),
+ * exact JSON output ({"<dpid>": [...]}, bigints as integer literals) and the writes, confirmed
+ * by a barrier so a switch's ERROR comes back as a 4xx (Ryu sends and answers 200 blindly).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { OfMessage } from '../../../protocol/index.js';
+import type { SwitchConnection } from '../../openflow/switch-connection.js';
+import type { RestDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { confirmedWrite } from '../write.js';
+import { dpidKey, parseRyuBody, ryuDpid, ryuJson } from './ryu-values.js';
+
+export type RyuBody = Record<string, unknown>;
+
+/** Accept any content type and parse it as Ryu does (call inside the Ryu plugin's scope only). */
+export function ryuBodyParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      const parsed = parseRyuBody(body as string);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'bad_request', 'body: expected an object');
+      done(null, parsed);
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+}
+
+/** The connected switch for a Ryu dpid (path parameter or body field). */
+export function ryuSwitch(deps: Pick<RestDeps, 'switches'>, raw: unknown, field = 'dpid'): SwitchConnection {
+  if (raw === undefined || raw === null || raw === '') throw new HttpError(400, 'bad_request', `${field}: missing`, field);
+  const dpid = ryuDpid(raw, field);
+  const conn = deps.switches().get(dpid);
+  if (!conn || conn.closed) throw new HttpError(404, 'not_found', `switch ${dpidKey(dpid)} (${dpid}) is not connected`);
+  return conn;
+}
+
+/** Send a value as Ryu's JSON (bigints exact). */
+export function sendRyu(reply: FastifyReply, value: unknown): FastifyReply {
+  return reply.type('application/json').send(ryuJson(value));
+}
+
+/** {"<decimal dpid>": value}, Ryu's wrap_dpid_dict. */
+export const byDpid = (conn: SwitchConnection, value: unknown): Record<string, unknown> => ({ [dpidKey(conn.info.dpid)]: value });
+
+/** A write confirmed by a barrier; Ryu answers 200 with an empty body. */
+export async function ryuWrite(reply: FastifyReply, conn: SwitchConnection, msgs: OfMessage[], what: string): Promise<FastifyReply> {
+  await confirmedWrite(conn, msgs, what);
+  return reply.code(200).send('');
+}
+
+/** "ALL" in an optional path segment means "no filter" (Ryu's convention). */
+export const allOr = (v: string | undefined): string | undefined => (v === undefined || v === 'ALL' ? undefined : v);
+
+const ANY_JSON = {};
+const DPID_MAP = { type: 'object', description: 'keyed by the datapath id in decimal, as Ryu', additionalProperties: ANY_JSON } as const;
+
+/** Response schemas for the OpenAPI document (bodies are serialized by sendRyu). */
+export const RYU_STATS = { 200: DPID_MAP, '4xx': { $ref: 'Error#' }, '5xx': { $ref: 'Error#' } } as const;
+export const RYU_WRITE = { 200: { type: 'string', description: 'empty body, as Ryu' }, '4xx': { $ref: 'Error#' }, '5xx': { $ref: 'Error#' } } as const;
+
+export const DPID_PARAM = { type: 'string', description: 'datapath id as an integer: decimal (1) or 0x-hex (0x1)', examples: ['1'] } as const;
+export const params = (...names: string[]) => ({
+  type: 'object',
+  required: names,
+  properties: Object.fromEntries(names.map((n) => [n, n === 'dpid' ? DPID_PARAM : { type: 'string' }])),
+});
+export const RYU_BODY = (description: string) => ({ type: 'object', description, additionalProperties: true });

@@ -1,0 +1,89 @@
+/**
+ * Captures the bytes ovs-ofctl encodes for Nicira conntrack/NAT flows into
+ * test/fixtures/openflow/nx-*.json. Run: npx tsx tools/capture-nicira.ts
+ * Like tools/capture/to-switch.ts we pretend to be a switch on a loopback port; ovs-ofctl's
+ * table-features request is answered with the last part of a real OVS reply (the fixture
+ * table-features-reply-last.json), which is enough for it to go on and send the flow-mod.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { FixtureSet } from './capture/fixture-file.js';
+import { hello, MiniFramer, mpReply, OFPMP, OFPT, ofMsg, ofpPort } from './capture/of-bytes.js';
+
+const tfLast = Buffer.from(
+  (JSON.parse(readFileSync(new URL('../test/fixtures/openflow/table-features-reply-last.json', import.meta.url), 'utf8')) as { hex: string }).hex,
+  'hex',
+);
+
+function answer(m: Buffer): Buffer | undefined {
+  const xid = m.readUInt32BE(4);
+  switch (m[1]) {
+    case OFPT.HELLO:
+      return hello(xid);
+    case OFPT.ECHO_REQUEST:
+      return ofMsg(OFPT.ECHO_REPLY, xid, m.subarray(8));
+    case OFPT.BARRIER_REQUEST:
+      return ofMsg(OFPT.BARRIER_REPLY, xid);
+    case OFPT.FEATURES_REQUEST:
+      return ofMsg(OFPT.FEATURES_REPLY, xid, Buffer.from('0000000000000001' + '00000000' + 'fe' + '00' + '0000' + '0000004f' + '00000000', 'hex'));
+    case OFPT.MULTIPART_REQUEST: {
+      const mpType = m.readUInt16BE(8);
+      if (mpType === OFPMP.PORT_DESC) {
+        return mpReply(mpType, xid, Buffer.concat([ofpPort(1, '02:00:00:00:01:01', 'p1'), ofpPort(2, '02:00:00:00:02:02', 'p2')]));
+      }
+      if (mpType === OFPMP.TABLE_FEATURES) {
+        const copy = Buffer.from(tfLast);
+        copy.writeUInt32BE(xid, 4);
+        return copy;
+      }
+      return mpReply(mpType, xid);
+    }
+    default:
+      return undefined;
+  }
+}
+
+const FLOWS: Record<string, string> = {
+  'nx-ct-commit-nat-src': 'table=3,priority=300,cookie=0x7a,ip,ct_state=+trk+new,ct_zone=5,in_port=1,actions=ct(commit,zone=5,nat(src=203.0.113.100:1024-65535)),output:2',
+  'nx-ct-recirc-nat': 'table=1,priority=210,cookie=0x7b,tcp,ct_state=-trk,actions=ct(table=4,zone=NXM_NX_REG3[0..15],nat)',
+  'nx-ct-dst-nat-range': 'table=4,priority=220,cookie=0x7c,tcp,ct_state=+new+trk-est,ct_mark=0x2a/0xff,ct_label=0x1/0xff,actions=ct(commit,force,zone=9,alg=ftp,exec(set_field:0x11->ct_mark),nat(dst=192.168.1.2-192.168.1.9:80-88,random)),resubmit(,6),ct_clear',
+  'nx-ct-nat-ipv6-hash': 'table=2,priority=230,cookie=0x7d,ipv6,ct_state=+est+rpl,actions=ct(commit,zone=12,nat(src=[2001:db8::5]-[2001:db8::8],persistent,hash)),resubmit(7,8)',
+};
+
+const fx = new FixtureSet();
+const server = createServer();
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const target = `tcp:127.0.0.1:${(server.address() as { port: number }).port}`;
+try {
+  for (const [name, flow] of Object.entries(FLOWS)) {
+    const got: Buffer[] = [];
+    const onConn = (sock: Socket) => {
+      const framer = new MiniFramer();
+      sock.on('error', () => {});
+      sock.on('data', (chunk) => {
+        for (const m of framer.push(chunk)) {
+          got.push(m);
+          const a = answer(m);
+          if (a) sock.write(a);
+        }
+      });
+    };
+    server.on('connection', onConn);
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      execFile('ovs-ofctl', ['-O', 'OpenFlow13', 'add-flow', target, flow], { timeout: 4000 }, (_e, _o, err) => {
+        stderr = err;
+        resolve();
+      });
+    });
+    server.off('connection', onConn);
+    const m = got.find((x) => x[1] === OFPT.FLOW_MOD);
+    if (m) fx.add(name, m, `controller->switch, bytes ovs-ofctl sent to a fake switch: ovs-ofctl -O OpenFlow13 add-flow tcp:127.0.0.1:PORT '${flow}'`);
+    else fx.miss(name, `${stderr.trim()} (sent types ${got.map((x) => x[1]).join(',')})`);
+  }
+} finally {
+  server.close();
+}
+if (process.argv.includes('--write')) fx.write();
+for (const f of fx.fixtures.values()) console.log(f.name, f.hex, '\n', f.ofpPrint);
