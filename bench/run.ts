@@ -188,7 +188,7 @@ async function scaleSection(bin: string): Promise<void> {
   try {
     const meter = new CpuMeter(weft.pid);
     meter.start();
-    const run = await runOfbench(bin, { port: weft.openflowPort, switches: n, throughput: true, periods: 4, macs: 100, extra: ['-q', '100', '-H', '30000'] });
+    const run = await runOfbench(bin, { port: weft.openflowPort, switches: n, throughput: true, periods: 4, macs: 100, extra: ['-q', '10', '-H', '30000'] });
     const cpu = meter.stop();
     commands.push(`ofbench ${run.args.join(' ').replace(String(weft.openflowPort), 'PORT')}`);
     const r = run.result;

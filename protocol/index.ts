@@ -10,3 +10,4 @@ export * from './openflow/json.js';
 export { Reader, macToString, toHex } from './wire/reader.js';
 export { Writer, parseMac, fromHex } from './wire/writer.js';
 export * as packet from './packet/index.js';
+export * as nicira from './openflow/nicira/index.js';

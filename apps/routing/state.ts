@@ -1,6 +1,6 @@
 /** The routing app's shared state and counters, passed to the handler modules. */
 import type { AppContext } from '../sdk/index.js';
-import { Outbox } from '../sdk/index.js';
+import type { Outbox } from '../sdk/index.js';
 import type { TopologyService } from '../topology/api.js';
 import type { FlowParams } from './flows.js';
 import type { Neighbors } from './neighbors.js';
@@ -56,6 +56,8 @@ export interface RoutingState {
   readonly counters: RoutingCounters;
   /** Deletes (and anything else) caused outside our own handlers, sent with our next batch. */
   pending: Outbox;
+  /** A link, port or switch went: flush every forwarding flow with the next batch. */
+  flushPending: boolean;
   /** Token bucket of the ICMP error rate limit. */
   icmpTokens: number;
   icmpRefillAt: number;
@@ -69,9 +71,3 @@ export function merge(to: Outbox, from: Outbox): Outbox {
   return to;
 }
 
-/** Take the pending messages (a fresh Outbox replaces them). */
-export function takePending(s: RoutingState): Outbox {
-  const out = s.pending;
-  s.pending = new Outbox();
-  return out;
-}

@@ -124,8 +124,10 @@ t.test('a switch connects and gets the table-miss flow; SIGTERM stops weft with 
   const r = weft(['--openflow-host', '127.0.0.1', '--openflow-port', String(port), '--rest-port', String(await freePort()), '--log-levels', 'host=debug']);
   await waitFor(() => r.stdout().includes('weft started'), 'weft to start');
   const sw = scriptedSwitch(port, 0xc0ffeen);
-  await waitFor(() => sw.got.some((m) => m.type === 'flowMod'), 'the table-miss flow');
-  const fm = sw.got.find((m) => m.type === 'flowMod')!;
+  // Other default apps delete their own flows first; find the table-miss add itself.
+  const isMiss = (m: (typeof sw.got)[number]) => m.type === 'flowMod' && m.command === 0 && m.priority === 0;
+  await waitFor(() => sw.got.some(isMiss), 'the table-miss flow');
+  const fm = sw.got.find(isMiss)!;
   t.match(fm, { type: 'flowMod', command: 0, priority: 0, match: [], tableId: 0 });
   t.ok(r.stdout().includes('"msg":"switch up"'), 'the host logged the switch');
   r.kill('SIGTERM');

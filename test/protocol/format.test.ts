@@ -35,6 +35,10 @@ const ACTION_TOKENS: Record<Action['type'], string> = {
   popPbb: 'pop_pbb',
   experimenter: 'experimenter(0x',
   unknown: 'unknown_action(type=',
+  nxCt: 'ct(',
+  nxNat: 'nat(',
+  nxResubmit: 'resubmit(',
+  nxCtClear: 'ct_clear',
 };
 const INSTRUCTION_TOKENS: Record<Exclude<Instruction['type'], 'applyActions'>, string> = {
   gotoTable: 'goto_table:',

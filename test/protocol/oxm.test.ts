@@ -49,6 +49,11 @@ const VALUES: OxmValueTypes = {
   pbb_isid: 0xabcdef,
   tunnel_id: 0xfeedfacecafebeefn,
   ipv6_exthdr: 0x1ff,
+  // Open vSwitch ct_* fields (NXM_1), tested in nicira.test.ts.
+  ct_state: 0x21,
+  ct_zone: 44,
+  ct_mark: 0x5a5a,
+  ct_label: 0x1234n << 112n,
 };
 
 /** Field widths from the spec's table of basic fields, written out independently of oxm.ts. */

@@ -22,6 +22,7 @@ const ACTIONS: Record<Action['type'], true> = {
   output: true, copyTtlOut: true, copyTtlIn: true, setMplsTtl: true, decMplsTtl: true, pushVlan: true,
   popVlan: true, pushMpls: true, popMpls: true, setQueue: true, group: true, setNwTtl: true, decNwTtl: true,
   setField: true, pushPbb: true, popPbb: true, experimenter: true, unknown: true,
+  nxCt: true, nxNat: true, nxResubmit: true, nxCtClear: true,
 };
 const INSTRUCTIONS: Record<Instruction['type'], true> = {
   gotoTable: true, writeMetadata: true, writeActions: true, applyActions: true, clearActions: true,
@@ -35,6 +36,7 @@ const FIELDS: Record<OxmFieldName, true> = {
   arp_sha: true, arp_tha: true, ipv6_src: true, ipv6_dst: true, ipv6_flabel: true, icmpv6_type: true,
   icmpv6_code: true, ipv6_nd_target: true, ipv6_nd_sll: true, ipv6_nd_tll: true, mpls_label: true,
   mpls_tc: true, mpls_bos: true, pbb_isid: true, tunnel_id: true, ipv6_exthdr: true,
+  ct_state: true, ct_zone: true, ct_mark: true, ct_label: true,
 };
 
 /** Every OXM entry, action and instruction reachable from a message, found by shape. */

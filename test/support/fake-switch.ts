@@ -47,8 +47,8 @@ export function makePort(portNo: number, name: string, overrides: Partial<Port> 
     advertised: 0x0820,
     supported: 0x2820,
     peer: 0x0020,
-    currSpeed: 10_000_000 + portNo,
-    maxSpeed: 20_000_000 + portNo,
+    currSpeed: (10_000_000 + portNo) >>> 0,
+    maxSpeed: (20_000_000 + portNo) >>> 0,
     ...overrides,
   };
 }

@@ -176,6 +176,32 @@ export const sampleMessages: OfMessage[] = [
   { type: 'setAsync', xid: 26, packetInMask: [0x3, 0x1], portStatusMask: [0x5, 0x4], flowRemovedMask: [0xe, 0x2] },
   { type: 'meterMod', xid: 27, command: 0, flags: 0b1101, meterId: 9, bands: [{ type: 'drop', rate: 20_000, burstSize: 2000 }] },
   { type: 'meterMod', xid: 28, command: 1, flags: 0b1010, meterId: 10, bands: [{ type: 'dscpRemark', rate: 300, burstSize: 30, precLevel: 2 }] },
+  // Open vSwitch conntrack and NAT: Nicira actions (protocol/openflow/nicira) and the ct_* fields.
+  {
+    type: 'flowMod', xid: 61, cookie: 0x3dn, cookieMask: 0n, tableId: 5, command: 0, idleTimeout: 30, hardTimeout: 0, priority: 410,
+    bufferId: p.NO_BUFFER, outPort: p.ANY, outGroup: p.ANY, flags: 0,
+    match: [
+      { field: 'eth_type', value: 0x0800 },
+      { field: 'ip_proto', value: 17 },
+      { field: 'ct_state', value: 0x21, mask: 0x2b },
+      { field: 'ct_zone', value: 44 },
+      { field: 'ct_mark', value: 0x5000, mask: 0xf000 },
+      { field: 'ct_label', value: 0x1234n << 112n, mask: 0xffffn << 112n },
+    ],
+    instructions: [{
+      type: 'applyActions',
+      actions: [
+        {
+          type: 'nxCt', flags: 1, zone: 44, recircTable: 0xff, alg: 0, actions: [
+            { type: 'setField', field: { field: 'ct_label', value: 0xabcdefn } },
+            { type: 'nxNat', flags: 5, ipv4Min: '203.0.113.100', ipv4Max: '203.0.113.103', protoMin: 2000, protoMax: 2999 },
+          ],
+        },
+        { type: 'nxResubmit', inPort: 3, table: 9 },
+        { type: 'nxCtClear' },
+      ],
+    }],
+  },
 ];
 
 const flowMod = (xid: number, match: Match, actions: Action[]): OfMessage => ({

@@ -1,0 +1,148 @@
+/**
+ * routing: IPv4 routing between subnets in the switches' flow tables. The controller is the
+ * gateway of every configured subnet (answers ARP and ping for the gateway addresses with a
+ * virtual MAC), resolves hosts and static-route next hops with ARP, and installs, per
+ * destination, a FIB flow at the ingress switch (TTL - 1, MACs rewritten) and transit flows
+ * along the shortest path. It needs the topology app (paths, flood ports, host places) and
+ * leaves same-subnet traffic to l2-learning. Not in the default app list: see docs/ROUTING.md.
+ */
+import type { OfMessage } from '../../protocol/index.js';
+import type { App, AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/index.js';
+import { HttpError, Outbox } from '../sdk/index.js';
+import type { TopologyApp } from '../topology/api.js';
+import { listNeighbors, listRoutes, mountRoutes, runCommand } from './admin.js';
+import { baseFlows } from './flows.js';
+import { handlePacketIn } from './forward.js';
+import { onTopologyEvent, takePending } from './invalidate.js';
+import { Neighbors } from './neighbors.js';
+import { parseOptions } from './options.js';
+import type { RoutingOptions } from './options.js';
+import { Rib } from './rib.js';
+import { zeroCounters } from './state.js';
+import type { RoutingCounters, RoutingState } from './state.js';
+import { onTick } from './tick.js';
+
+export type { RoutingOptions, InterfaceSpec, RouteSpec } from './options.js';
+export type { RoutingCounters } from './state.js';
+export { KIND } from './flows.js';
+
+export interface RoutingApp extends App {
+  readonly counters: () => RoutingCounters;
+  readonly routesTable: () => ReturnType<typeof listRoutes>;
+  readonly neighbors: () => ReturnType<typeof listNeighbors>;
+}
+
+/**
+ * OpenFlow 1.3 switches (Open vSwitch included) do not send INVALID_TTL packet-ins unless the
+ * controller asks for them with SET_ASYNC. The rest is Open vSwitch's default for a master:
+ * packet-ins for table miss and action, every port status, every flow-removed reason.
+ */
+const ASYNC: OfMessage = { type: 'setAsync', xid: 0, packetInMask: [0b111, 0], portStatusMask: [0b111, 0b111], flowRemovedMask: [0b1111, 0] };
+
+export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}): RoutingApp => {
+  let s!: RoutingState;
+  let opts: RoutingOptions;
+
+  const app: RoutingApp = {
+    name: 'routing',
+
+    init(ctx: AppContext) {
+      opts = parseOptions({ ...options, ...ctx.options });
+      const topo = ctx.app<TopologyApp>('topology')?.topology;
+      if (!topo) throw new Error('routing needs the topology app, loaded before it (apps: table-miss, topology, l2-learning, routing)');
+      if (!ctx.app('l2-learning')) ctx.log.warn({}, 'l2-learning is not loaded: traffic within a subnet will not be forwarded');
+      const rib = new Rib(() => ctx.now());
+      s = {
+        ctx,
+        opts,
+        rib,
+        topo,
+        nbrs: new Neighbors(
+          {
+            ttlMs: opts.neighborTtlMs,
+            failedTtlMs: opts.failedTtlMs,
+            maxNeighbors: opts.maxNeighbors,
+            maxQueuePerDest: opts.maxQueuePerDest,
+            maxQueued: opts.maxQueued,
+            maxResolving: opts.maxResolving,
+            arpTimeoutMs: opts.arpTimeoutMs,
+            arpRetries: opts.arpRetries,
+          },
+          () => ctx.now(),
+        ),
+        flows: { table: opts.table, priority: opts.priority, transitPriority: opts.transitPriority, idleTimeoutSec: opts.idleTimeoutSec, cookie: (k) => ctx.cookie(k) },
+        counters: zeroCounters(),
+        pending: new Outbox(),
+        flushPending: false,
+        icmpTokens: opts.icmpRatePerSec,
+        icmpRefillAt: ctx.now(),
+        askedAt: new Map(),
+      };
+      const configError = (key: string, i: number, err: unknown) =>
+        new RangeError(`routing option ${key}[${i}]: ${err instanceof HttpError ? err.message : String(err)}`);
+      opts.interfaces.forEach((spec, i) => {
+        try {
+          rib.addInterface(spec);
+        } catch (err) {
+          throw configError('interfaces', i, err);
+        }
+      });
+      opts.routes.forEach((spec, i) => {
+        try {
+          rib.addRoute(spec);
+        } catch (err) {
+          throw configError('routes', i, err);
+        }
+      });
+      topo.subscribe((ev) => onTopologyEvent(s, ev));
+      ctx.log.info({ interfaces: rib.interfaces().map((i) => `${i.address} ${i.mac}`), routes: rib.routes().map((r) => `${r.prefix} via ${r.nextHop}`), table: opts.table }, 'routing');
+    },
+
+    switchUp(sw: SwitchView) {
+      const out = takePending(s);
+      if (sw.nTables <= opts.table) s.ctx.log.error({ dpid: sw.dpid, nTables: sw.nTables, table: opts.table }, 'switch has too few tables for the routing table');
+      // Forget what an earlier run installed (the host sends deletes, a barrier, then adds).
+      return out.to(sw.dpid, ASYNC, s.ctx.deleteOwnFlows(), ...baseFlows(s.flows, s.rib.interfaces()));
+    },
+
+    switchDown() {
+      return takePending(s);
+    },
+
+    portStatus() {
+      return takePending(s);
+    },
+
+    packetIn(sw, ev) {
+      const out = takePending(s);
+      handlePacketIn(s, sw.dpid, ev, out);
+      return out;
+    },
+
+    tick(now) {
+      const out = takePending(s);
+      onTick(s, now, out);
+      return out;
+    },
+
+    command(name, args) {
+      return runCommand(s, name, args);
+    },
+
+    routes(r: AppRoutes) {
+      mountRoutes(s, r);
+    },
+
+    stats() {
+      return { ...s.counters, interfaces: s.rib.interfaces().length, routes: s.rib.routes().length, neighbors: s.nbrs.size, resolving: s.nbrs.resolvingCount, held: s.nbrs.heldCount, heldDropped: s.nbrs.heldDropped };
+    },
+
+    counters: () => ({ ...s.counters }),
+    routesTable: () => listRoutes(s),
+    neighbors: () => listNeighbors(s),
+  };
+  return app;
+};
+
+const factory: AppFactory = createRoutingApp;
+export default factory;

@@ -1,0 +1,85 @@
+/**
+ * Keeping flows true to the network. Targeted deletes where the cause names a host (a
+ * neighbour changed MAC or place: its /32 FIB flows and the transit flows to its MAC, and every
+ * static route's flows if it is a next hop); a flush of every forwarding flow (FIB hosts,
+ * routes, transit; all switches) where it names a link, port or switch, since any path may have
+ * used it. Flushed traffic comes back to the controller and gets fresh shortest paths.
+ *
+ * Topology events arrive inside the topology app's handlers: deletes are queued in
+ * `s.pending` and leave with our next batch (our handler for the same event, or the next
+ * tick), so the host's delete-barrier-add ordering keeps them ahead of any new flow.
+ */
+import { Outbox } from '../sdk/index.js';
+import type { TopologyEvent } from '../topology/api.js';
+import { deleteHost, deleteKind, deleteTransit, KIND } from './flows.js';
+import type { Neighbor } from './neighbors.js';
+import type { RoutingState } from './state.js';
+
+const dpids = (s: RoutingState) => s.ctx.switches().map((sw) => sw.dpid);
+
+export function flushKind(s: RoutingState, out: Outbox, ...kinds: number[]): void {
+  for (const d of dpids(s)) out.to(d, ...kinds.map((k) => deleteKind(s.flows, k)));
+}
+
+/** Every forwarding flow everywhere (not the trap and FIB base flows). */
+export function flushForwarding(s: RoutingState, out: Outbox): void {
+  s.counters.flushes++;
+  flushKind(s, out, KIND.host, KIND.route, KIND.transit);
+}
+
+/** Flows that lead to these neighbours as they were. */
+export function invalidateNeighbors(s: RoutingState, out: Outbox, gone: readonly Neighbor[]): void {
+  if (gone.length === 0) return;
+  const nextHop = gone.some((n) => s.rib.routes().some((r) => r.nextHop === n.ip));
+  const macs = [...new Set(gone.map((n) => n.mac))];
+  for (const d of dpids(s)) {
+    out.to(d, ...gone.map((n) => deleteHost(s.flows, n.ip)), ...macs.map((m) => deleteTransit(s.flows, m)));
+    if (nextHop) out.to(d, deleteKind(s.flows, KIND.route));
+  }
+}
+
+export function onTopologyEvent(s: RoutingState, ev: TopologyEvent): void {
+  const out = s.pending;
+  switch (ev.type) {
+    case 'hostMoved': {
+      // Our entries for the MAC, at the old place: their flows go; the entries follow the host.
+      const before = s.nbrs.all().filter((n) => n.mac === ev.host.mac && (n.dpid !== ev.host.dpid || n.port !== ev.host.port));
+      s.nbrs.moveMac(ev.host.mac, ev.host.dpid, ev.host.port);
+      invalidateNeighbors(s, out, before);
+      break;
+    }
+    case 'linkAdded': {
+      // A port we thought was a host's carries a link: what we learned there was a copy.
+      const gone = [...s.nbrs.forgetAt(ev.link.src.dpid, ev.link.src.port), ...s.nbrs.forgetAt(ev.link.dst.dpid, ev.link.dst.port)];
+      invalidateNeighbors(s, out, gone);
+      break;
+    }
+    case 'linkRemoved':
+      s.flushPending = true;
+      break;
+    case 'portRemoved':
+    case 'portModified':
+      if (ev.type === 'portModified' && ev.live) break;
+      s.nbrs.forgetAt(ev.dpid, ev.port);
+      s.flushPending = true;
+      break;
+    case 'switchRemoved':
+      s.nbrs.forgetAt(ev.dpid);
+      s.flushPending = true;
+      break;
+    default:
+      break;
+  }
+}
+
+/** What topology events queued, to send with the batch being built (one flush at most). */
+export function takePending(s: RoutingState): Outbox {
+  const out = s.pending;
+  s.pending = new Outbox();
+  if (s.flushPending) {
+    s.flushPending = false;
+    // Flushes go first in the batch's delete phase like any delete; one is enough.
+    flushForwarding(s, out);
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * The router's clock work, run on the host tick: ARP attempts that timed out are repeated or
+ * given up (held packets then get ICMP host unreachable and routes via that next hop become
+ * unresolved), unresolved next hops are asked again every `routeRetryMs`, and resolved ones
+ * that have been quiet for `routeProbeMs` are probed.
+ */
+import { ICMP_TYPE, ICMP_UNREACH } from '../../protocol/packet/index.js';
+import type { Outbox } from '../sdk/index.js';
+import { KIND } from './flows.js';
+import { floodArp, sendIcmpError } from './forward.js';
+import { flushKind } from './invalidate.js';
+import type { StaticRoute } from './rib.js';
+import type { RoutingState } from './state.js';
+
+export function onTick(s: RoutingState, now: number, out: Outbox): void {
+  const { retry, failed } = s.nbrs.due(now);
+  for (const r of retry) floodArp(s, out, r.iface, r.ip);
+  let flush = false;
+  for (const r of failed) {
+    s.counters.resolutionsFailed++;
+    for (const p of r.held) sendIcmpError(s, out, p, ICMP_TYPE.DEST_UNREACHABLE, ICMP_UNREACH.HOST, 'hostUnreachable');
+    for (const route of s.rib.routes()) {
+      if (route.nextHop === r.ip && s.rib.setState(route, 'unresolved')) {
+        s.ctx.log.warn({ prefix: route.prefix, nextHop: route.nextHop }, 'next hop does not answer ARP: route unresolved');
+        flush = true;
+      }
+    }
+  }
+  if (flush) flushKind(s, out, KIND.route);
+  for (const route of s.rib.routes()) if (due(s, route, now)) askNextHop(s, out, route, now);
+}
+
+function due(s: RoutingState, route: StaticRoute, now: number): boolean {
+  if (s.nbrs.resolution(route.nextHop)) return false;
+  const asked = s.askedAt.get(route.prefix) ?? -Infinity;
+  if (route.state === 'resolving') return asked === -Infinity;
+  if (route.state === 'unresolved') return now - Math.max(asked, route.since) >= s.opts.routeRetryMs;
+  const n = s.nbrs.get(route.nextHop);
+  return (!n || now - n.seen >= s.opts.routeProbeMs) && now - asked >= s.opts.routeProbeMs;
+}
+
+/** Send ARP for a route's next hop (no packet held: the answer only updates the route). */
+export function askNextHop(s: RoutingState, out: Outbox, route: StaticRoute, now: number): void {
+  const iface = s.rib.connected(route.nextHopNum);
+  if (!iface) return;
+  s.askedAt.set(route.prefix, now);
+  if (!s.nbrs.start(route.nextHop, iface, now)) return;
+  floodArp(s, out, iface, route.nextHop);
+}
