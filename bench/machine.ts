@@ -84,10 +84,10 @@ export class CpuMeter {
     this.#p0 = cpuSeconds(this.pid);
     this.#m0 = machineBusySeconds();
   }
-  /** { proc, machine } as fractions of one core over the interval. */
-  stop(): { proc: number; machine: number } {
-    const dt = (performance.now() - this.#t0) / 1000;
-    return { proc: (cpuSeconds(this.pid) - this.#p0) / dt, machine: (machineBusySeconds() - this.#m0) / dt };
+  /** proc and machine as fractions of one core over the interval, which lasted `seconds`. */
+  stop(): { proc: number; machine: number; seconds: number } {
+    const seconds = (performance.now() - this.#t0) / 1000;
+    return { proc: (cpuSeconds(this.pid) - this.#p0) / seconds, machine: (machineBusySeconds() - this.#m0) / seconds, seconds };
   }
 }
 

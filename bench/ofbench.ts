@@ -4,7 +4,7 @@
  * ../shared/bench next to the repository. When that directory cannot be written (a read-only
  * checkout), the C file is compiled into a temp directory instead.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -98,11 +98,30 @@ export function ofbenchArgs(o: OfbenchOptions): string[] {
   return a;
 }
 
-export function runOfbench(bin: string, o: OfbenchOptions, timeoutMs = 120_000): Promise<OfbenchRun> {
+/**
+ * Run ofbench to completion. `onLine` sees each line of its output as it comes (the harness
+ * starts measuring weft's CPU at the end of the warmup period, "period 1: ...").
+ */
+export function runOfbench(bin: string, o: OfbenchOptions, timeoutMs = 120_000, onLine?: (line: string) => void): Promise<OfbenchRun> {
   const args = ofbenchArgs(o);
   return new Promise((resolve) => {
-    execFile(bin, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const output = `${stdout}${stderr}`;
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      partial += d;
+      let nl: number;
+      while ((nl = partial.indexOf('\n')) >= 0) {
+        onLine?.(partial.slice(0, nl));
+        partial = partial.slice(nl + 1);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const line = stdout.split('\n').reverse().find((l) => l.startsWith('{'));
       let result: OfbenchResult | undefined;
       try {
@@ -110,8 +129,7 @@ export function runOfbench(bin: string, o: OfbenchOptions, timeoutMs = 120_000):
       } catch {
         result = undefined;
       }
-      const exitCode = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ args, exitCode, result, output });
+      resolve({ args, exitCode: code ?? (signal ? -1 : 0), result, output: `${stdout}${stderr}` });
     });
   });
 }

@@ -78,14 +78,17 @@ async function ofbenchSection(bin: string): Promise<void> {
     try {
       o.port = weft.openflowPort;
       if (c.probe) probe = await startLoadProbe(weft.openflowPort, weft.restPort);
+      // weft's CPU time is measured over ofbench's measured periods only: they start when the
+      // warmup period ends and ofbench prints "period 1: ...". The probe runs over the same.
       const meter = new CpuMeter(weft.pid);
-      meter.start();
-      const running = runOfbench(bin, o);
-      // Sample from the end of ofbench's handshake on (it settles for up to a second).
-      const probeStart = probe && setTimeout(() => probe!.start(), 1000);
-      const run = await running;
-      clearTimeout(probeStart);
-      const cpu = meter.stop();
+      let measuring = false;
+      const run = await runOfbench(bin, o, 120_000, (line) => {
+        if (measuring || !line.startsWith('period 1:')) return;
+        measuring = true;
+        meter.start();
+        probe?.start();
+      });
+      const cpu = measuring ? meter.stop() : { proc: NaN, machine: NaN, seconds: NaN };
       const probed = probe?.stop();
       commands.push(`ofbench ${run.args.join(' ').replace(String(weft.openflowPort), 'PORT')}`);
       const r = run.result;
@@ -98,7 +101,7 @@ async function ofbenchSection(bin: string): Promise<void> {
         `fm ${fmtInt(r.flow_mods)} po ${fmtInt(r.packet_outs)} pi ${fmtInt(r.packet_ins)}`,
         `min/max ${fmtInt(r.min_rps)}/${fmtInt(r.max_rps)}`,
         `rtt ${r.avg_rtt_us >= 1000 ? fmtMs(r.avg_rtt_us / 1000) : `${r.avg_rtt_us.toFixed(0)} µs`}`,
-        `weft cpu ${fmtPct(cpu.proc)}, ofbench ${Math.round(r.tool_cpu_pct)}%, machine ${fmtPct(cpu.machine)} of 1 core`,
+        `weft cpu ${fmtPct(cpu.proc)} of a core (${fmtInt((r.flow_mods + r.packet_outs) / (cpu.proc * cpu.seconds))} responses per weft cpu-second), ofbench ${Math.round(r.tool_cpu_pct)}%, machine ${fmtPct(cpu.machine / machine.cores)} busy`,
         r.errors || r.stalls ? `errors ${r.errors} stalls ${r.stalls}` : '',
         warns.length ? `weft warnings ${warns.length}: ${warns[0]}` : '',
       ].filter(Boolean).join('; ');

@@ -16,7 +16,9 @@ import { OpenFlowServer } from './openflow/server.js';
 import type { BoundAddress } from './openflow/server.js';
 import type { ListenerConfig } from './openflow/listener.js';
 import { OpenFlowStats } from './openflow/stats.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, topologyOf } from './metrics.js';
+import { EventBus } from './rest/events/bus.js';
+import { flowErrorEvent, tapConnectionEvents } from './rest/events/sources.js';
 import type { WeftMetrics } from './metrics.js';
 import { createRestServer } from './rest/server.js';
 import type { RestServer } from './rest/server.js';
@@ -70,6 +72,9 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
   });
   const o = config.openflow;
   const ofStats = new OpenFlowStats();
+  // Live events (/api/v1/events): switch up/down and ERRORs here, topology events below.
+  const events = new EventBus(opts.clock);
+  ofStats.onSwitchError = (dpid, err) => events.publish(flowErrorEvent(dpid, err));
   const server = new OpenFlowServer(
     {
       listeners: listenersOf(config),
@@ -83,13 +88,15 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
       stats: ofStats,
     },
     logs.unbound('openflow'),
-    host,
+    tapConnectionEvents(host, events),
   );
   await server.start();
   host.start();
   // REST after the OpenFlow listeners: /ready answers 200 from its first request on.
   const appsByName = new Map(apps.map((a) => [a.name, a]));
   const appByName = (name: string) => appsByName.get(name);
+  const topology = topologyOf(appByName);
+  if (topology) events.attachTopology(topology);
   const metrics = createMetrics({ openflow: ofStats, switchCount: () => server.switches.size, host, app: appByName });
   let ready = true;
   let rest: RestServer;
@@ -104,6 +111,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
         metrics,
         log: logs.for('rest'),
         version: version(),
+        events,
       },
       config.rest,
     );

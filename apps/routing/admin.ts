@@ -6,8 +6,8 @@
  */
 import type { AppRoutes } from '../sdk/index.js';
 import { HttpError, Outbox } from '../sdk/index.js';
-import { baseFlows, KIND } from './flows.js';
-import { flushKind } from './invalidate.js';
+import { baseFlows, routeGuards } from './flows.js';
+import { flushRoutes } from './invalidate.js';
 import type { InterfaceSpec, RouteSpec } from './options.js';
 import type { RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingState } from './state.js';
@@ -31,7 +31,7 @@ export function listRoutes(s: RoutingState) {
 /** Interfaces changed: every switch gets the new base flows; every own flow is replaced. */
 function reinstall(s: RoutingState): Outbox {
   const out = new Outbox();
-  const flows = baseFlows(s.flows, s.rib.interfaces());
+  const flows = [...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes())];
   for (const sw of s.ctx.switches()) out.to(sw.dpid, s.ctx.deleteOwnFlows(), ...flows);
   return out;
 }
@@ -53,10 +53,10 @@ export function deleteInterface(s: RoutingState, address: string) {
 export function addRoute(s: RoutingState, spec: RouteSpec) {
   const route = s.rib.addRoute(spec);
   const out = new Outbox();
-  // Flows of a shorter prefix may catch this one's traffic on switches that already route it.
-  flushKind(s, out, KIND.route);
   if (s.nbrs.get(route.nextHop)) s.rib.setState(route, 'resolved');
   else askNextHop(s, out, route, s.ctx.now());
+  // The new route's guard on every switch (flows of a shorter prefix may be catching its traffic).
+  flushRoutes(s, out);
   s.ctx.log.info({ prefix: route.prefix, nextHop: route.nextHop, state: route.state }, 'route added');
   s.ctx.emit(out);
   return routeView(s, route);
@@ -66,7 +66,7 @@ export function deleteRoute(s: RoutingState, prefix: string) {
   const route = s.rib.removeRoute(prefix);
   s.askedAt.delete(route.prefix);
   const out = new Outbox();
-  flushKind(s, out, KIND.route);
+  flushRoutes(s, out);
   s.ctx.log.info({ prefix: route.prefix, nextHop: route.nextHop }, 'route deleted');
   s.ctx.emit(out);
   return routeView(s, route);

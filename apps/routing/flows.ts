@@ -7,7 +7,8 @@
 import type { FlowMod } from '../../protocol/index.js';
 import { ETH_TYPE, numberToIpv4 } from '../../protocol/packet/index.js';
 import { decNwTtl, flowAdd, flowDelete, gotoTable, output, setField, toController } from '../sdk/index.js';
-import type { RouterInterface } from './rib.js';
+import type { MatchFields } from '../sdk/index.js';
+import type { RouterInterface, StaticRoute } from './rib.js';
 
 /** Cookie low parts: what kind of flow (visible in dump-flows, used for targeted deletes). */
 export const KIND = {
@@ -33,8 +34,28 @@ export interface FlowParams {
   cookie: (kind: number) => bigint;
 }
 
-/** Priority of a routing-table flow for a prefix length: longer prefixes win. */
-export const fibPriority = (prefixLength: number) => 100 + prefixLength;
+/**
+ * Priority of a routing-table flow for a prefix length: longer prefixes win. Each prefix has two
+ * levels: its "to the controller" guard (even) and, just above, its forwarding flow (odd). A
+ * forwarding flow installed on one switch and later idled out leaves the guard behind, so a
+ * shorter prefix's flow can never catch a longer prefix's traffic.
+ */
+export const fibPriority = (prefixLength: number, forward = false) => 100 + 2 * prefixLength + (forward ? 1 : 0);
+
+/** The routing-table match of a prefix. */
+export function prefixMatch(networkNum: number, prefixLength: number): MatchFields {
+  if (prefixLength === 0) return { eth_type: ETH_TYPE.IPV4 };
+  if (prefixLength === 32) return { eth_type: ETH_TYPE.IPV4, ipv4_dst: numberToIpv4(networkNum) };
+  const mask = (0xffffffff << (32 - prefixLength)) >>> 0;
+  return { eth_type: ETH_TYPE.IPV4, ipv4_dst: { value: numberToIpv4(networkNum), mask: numberToIpv4(mask) } };
+}
+
+/** Static routes in use get a guard on every switch (see fibPriority); unresolved ones none. */
+export function routeGuards(p: FlowParams, routes: readonly StaticRoute[]): FlowMod[] {
+  return routes
+    .filter((r) => r.state !== 'unresolved')
+    .map((r) => flowAdd({ table: p.table, priority: fibPriority(r.prefixLength), cookie: p.cookie(KIND.route), match: prefixMatch(r.networkNum, r.prefixLength), actions: [toController()] }));
+}
 
 /** What every switch gets at switch up (and again when the interfaces change). */
 export function baseFlows(p: FlowParams, ifaces: readonly RouterInterface[]): FlowMod[] {
@@ -53,9 +74,9 @@ export function baseFlows(p: FlowParams, ifaces: readonly RouterInterface[]): Fl
   for (const i of ifaces) {
     out.push(
       flowAdd({ priority: p.priority + 1, cookie: trap, match: { eth_type: ETH_TYPE.ARP, arp_tpa: i.ip }, actions: [toController()] }),
-      flowAdd({ table: p.table, priority: fibPriority(32), cookie: fib, match: { eth_type: ETH_TYPE.IPV4, ipv4_dst: i.ip }, actions: [toController()] }),
+      flowAdd({ table: p.table, priority: fibPriority(32), cookie: fib, match: prefixMatch(i.ipNum, 32), actions: [toController()] }),
       // Hosts not resolved yet: to the controller, above any shorter static route.
-      flowAdd({ table: p.table, priority: fibPriority(i.prefixLength), cookie: fib, match: { eth_type: ETH_TYPE.IPV4, ipv4_dst: { value: numberToIpv4(i.networkNum), mask: numberToIpv4(i.mask) } }, actions: [toController()] }),
+      flowAdd({ table: p.table, priority: fibPriority(i.prefixLength), cookie: fib, match: prefixMatch(i.networkNum, i.prefixLength), actions: [toController()] }),
     );
   }
   return out;
@@ -73,14 +94,12 @@ export interface Hop {
 
 /** The ingress switch's FIB entry: decrement TTL (first, so an expired packet reaches us intact), rewrite, output. */
 export function fibFlow(p: FlowParams, kind: number, networkNum: number, prefixLength: number, hop: Hop): FlowMod {
-  const mask = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
-  const ipv4_dst = prefixLength === 32 ? numberToIpv4(networkNum) : { value: numberToIpv4(networkNum), mask: numberToIpv4(mask) };
   return flowAdd({
     table: p.table,
-    priority: fibPriority(prefixLength),
+    priority: fibPriority(prefixLength, true),
     cookie: p.cookie(kind),
     idle: p.idleTimeoutSec,
-    match: prefixLength === 0 ? { eth_type: ETH_TYPE.IPV4 } : { eth_type: ETH_TYPE.IPV4, ipv4_dst },
+    match: prefixMatch(networkNum, prefixLength),
     actions: [decNwTtl(), setField('eth_src', hop.srcMac), setField('eth_dst', hop.dstMac), output(hop.outPort)],
   });
 }

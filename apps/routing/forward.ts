@@ -14,7 +14,7 @@ import { fibFlow, KIND, transitFlow } from './flows.js';
 import type { HeldPacket, Neighbor } from './neighbors.js';
 import type { Lookup, RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingCounters, RoutingState } from './state.js';
-import { flushKind, invalidateNeighbors } from './invalidate.js';
+import { flushRoutes, invalidateNeighbors } from './invalidate.js';
 
 export function handlePacketIn(s: RoutingState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
   const f = ev.frame;
@@ -57,7 +57,7 @@ export function learn(s: RoutingState, out: Outbox, ip: string, ipNum: number, m
   let changed = false;
   for (const r of routes) changed = s.rib.setState(r, 'resolved') || changed;
   // A route that becomes usable may be shadowed by a shorter prefix's flows installed meanwhile.
-  if (changed) flushKind(s, out, KIND.route);
+  if (changed) flushRoutes(s, out);
   if (!done) return;
   s.counters.resolved++;
   for (const held of done.held) routePacket(s, out, held);

@@ -11,7 +11,7 @@ import type { App, AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/
 import { HttpError, Outbox } from '../sdk/index.js';
 import type { TopologyApp } from '../topology/api.js';
 import { listNeighbors, listRoutes, mountRoutes, runCommand } from './admin.js';
-import { baseFlows } from './flows.js';
+import { baseFlows, routeGuards } from './flows.js';
 import { handlePacketIn } from './forward.js';
 import { onTopologyEvent, takePending } from './invalidate.js';
 import { Neighbors } from './neighbors.js';
@@ -102,7 +102,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
       const out = takePending(s);
       if (sw.nTables <= opts.table) s.ctx.log.error({ dpid: sw.dpid, nTables: sw.nTables, table: opts.table }, 'switch has too few tables for the routing table');
       // Forget what an earlier run installed (the host sends deletes, a barrier, then adds).
-      return out.to(sw.dpid, ASYNC, s.ctx.deleteOwnFlows(), ...baseFlows(s.flows, s.rib.interfaces()));
+      return out.to(sw.dpid, ASYNC, s.ctx.deleteOwnFlows(), ...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes()));
     },
 
     switchDown() {

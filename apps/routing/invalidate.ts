@@ -11,7 +11,7 @@
  */
 import { Outbox } from '../sdk/index.js';
 import type { TopologyEvent } from '../topology/api.js';
-import { deleteHost, deleteKind, deleteTransit, KIND } from './flows.js';
+import { deleteHost, deleteKind, deleteTransit, KIND, routeGuards } from './flows.js';
 import type { Neighbor } from './neighbors.js';
 import type { RoutingState } from './state.js';
 
@@ -21,10 +21,17 @@ export function flushKind(s: RoutingState, out: Outbox, ...kinds: number[]): voi
   for (const d of dpids(s)) out.to(d, ...kinds.map((k) => deleteKind(s.flows, k)));
 }
 
-/** Every forwarding flow everywhere (not the trap and FIB base flows). */
+/** Every static route's flows everywhere, replaced by the guards of the routes in use. */
+export function flushRoutes(s: RoutingState, out: Outbox): void {
+  const guards = routeGuards(s.flows, s.rib.routes());
+  for (const d of dpids(s)) out.to(d, deleteKind(s.flows, KIND.route), ...guards);
+}
+
+/** Every forwarding flow everywhere (not the trap and FIB base flows; route guards come back). */
 export function flushForwarding(s: RoutingState, out: Outbox): void {
   s.counters.flushes++;
-  flushKind(s, out, KIND.host, KIND.route, KIND.transit);
+  flushKind(s, out, KIND.host, KIND.transit);
+  flushRoutes(s, out);
 }
 
 /** Flows that lead to these neighbours as they were. */
@@ -32,10 +39,8 @@ export function invalidateNeighbors(s: RoutingState, out: Outbox, gone: readonly
   if (gone.length === 0) return;
   const nextHop = gone.some((n) => s.rib.routes().some((r) => r.nextHop === n.ip));
   const macs = [...new Set(gone.map((n) => n.mac))];
-  for (const d of dpids(s)) {
-    out.to(d, ...gone.map((n) => deleteHost(s.flows, n.ip)), ...macs.map((m) => deleteTransit(s.flows, m)));
-    if (nextHop) out.to(d, deleteKind(s.flows, KIND.route));
-  }
+  for (const d of dpids(s)) out.to(d, ...gone.map((n) => deleteHost(s.flows, n.ip)), ...macs.map((m) => deleteTransit(s.flows, m)));
+  if (nextHop) flushRoutes(s, out);
 }
 
 export function onTopologyEvent(s: RoutingState, ev: TopologyEvent): void {

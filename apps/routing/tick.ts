@@ -6,9 +6,8 @@
  */
 import { ICMP_TYPE, ICMP_UNREACH } from '../../protocol/packet/index.js';
 import type { Outbox } from '../sdk/index.js';
-import { KIND } from './flows.js';
 import { floodArp, sendIcmpError } from './forward.js';
-import { flushKind } from './invalidate.js';
+import { flushRoutes } from './invalidate.js';
 import type { StaticRoute } from './rib.js';
 import type { RoutingState } from './state.js';
 
@@ -26,7 +25,7 @@ export function onTick(s: RoutingState, now: number, out: Outbox): void {
       }
     }
   }
-  if (flush) flushKind(s, out, KIND.route);
+  if (flush) flushRoutes(s, out);
   for (const route of s.rib.routes()) if (due(s, route, now)) askNextHop(s, out, route, now);
 }
 

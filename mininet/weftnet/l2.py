@@ -168,3 +168,23 @@ def wait_discovery(net, args, result, started, timeout_s=30):
 
 def dpid_names(net):
     return {s.dpid: s.name for s in net.switches}
+
+
+# ethtool's SIOCETHTOOL ioctl, so that the scenarios need no ethtool binary.
+_TX_OFF = (
+    "import array,fcntl,socket,struct,sys;"
+    "v=array.array('I',[0x17,0]);"  # ETHTOOL_STXCSUM, data 0
+    "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
+    "fcntl.ioctl(s,0x8946,struct.pack('16sP',sys.argv[1].encode(),v.buffer_info()[0]));"  # SIOCETHTOOL
+    "print('ok')"
+)
+
+
+def tx_checksum_off(host):
+    """
+    `ethtool -K IF tx off` on the host's interface. Linux hands veth frames over with the TCP
+    checksum still to be filled in (and TSO super-frames); the userspace datapath forwards them
+    as they are, so the receiver drops every TCP segment. Pings are unaffected (no offload).
+    """
+    out = host.cmd("/usr/bin/python3 -c \"%s\" %s" % (_TX_OFF, host.defaultIntf().name))
+    return out.strip().endswith('ok')

@@ -10,7 +10,7 @@ import re
 import time
 
 from .checks import wait_connected
-from .l2 import counters, delta, packet_ins, ping_once, pingall, rest_get, switch_links, wait_discovery, weft_links
+from .l2 import counters, delta, packet_ins, ping_once, pingall, rest_get, switch_links, tx_checksum_off, wait_discovery, weft_links
 
 # A broadcast storm makes these numbers thousands per second; an idle network with LLDP every
 # 5 s and a few ARP broadcasts stays in the single digits.
@@ -268,6 +268,8 @@ def step_link_down(net, args, result, timeout_s=30):
 def step_iperf(net, args, result, seconds):
     """iperf3 TCP from the first host to the last one; the controller must not see the traffic."""
     src, dst = net.hosts[0], net.hosts[-1]
+    offload = [tx_checksum_off(h) for h in (src, dst)]
+    result.check('iperf3: tx checksum offload off on both hosts', all(offload), offload)
     server = dst.popen(['iperf3', '-s', '-1', '-p', '5201'])
     try:
         # The server needs a moment to listen; the client retries the connection briefly.

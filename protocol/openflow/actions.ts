@@ -26,9 +26,12 @@ interface FixedSpec {
   readonly header: number;
 }
 
-/** Range errors of action bodies: OFPET_BAD_ACTION/OFPBAC_BAD_ARGUMENT named after the action type. */
+/**
+ * Body options: range errors are OFPET_BAD_ACTION/OFPBAC_BAD_ARGUMENT named after the action
+ * type, and the decoded body is the whole action (its `type` first).
+ */
 function bodyErrors(type: ActionType) {
-  return { errType: OFPET.BAD_ACTION, errCode: OFPBAC.BAD_ARGUMENT, label: type };
+  return { errType: OFPET.BAD_ACTION, errCode: OFPBAC.BAD_ARGUMENT, label: type, tag: ['type', type] as const };
 }
 
 type BodyEntry = readonly [string, { readonly width: number }] | ReturnType<typeof pad>;
@@ -96,7 +99,7 @@ export function decodeAction(r: Reader): Action {
   const spec = BY_CODE[code];
   if (spec !== undefined) {
     if (len !== spec.len) badLen(`${spec.type} action length ${len}, expected ${spec.len}`);
-    const a = { type: spec.type, ...spec.body.decode(r) } as Action;
+    const a = spec.body.decode(r) as unknown as Action;
     r.pos = end;
     return a;
   }

@@ -79,7 +79,7 @@ export function duration(sec: number, nsec: number): string {
 }
 
 /** Fields whose values read better in hex (ethertypes, vlan ids with OFPVID_PRESENT, labels). */
-const HEX_FIELDS = new Set(['eth_type', 'vlan_vid', 'ipv6_flabel', 'pbb_isid', 'ipv6_exthdr']);
+const HEX_FIELDS = new Set(['eth_type', 'vlan_vid', 'ipv6_flabel', 'pbb_isid', 'ipv6_exthdr', 'ct_mark']);
 const OXM_CLASS_NAMES: Record<number, string> = { 0: 'NXM_0', 1: 'NXM_1', 0x8000: 'OPENFLOW_BASIC', 0xffff: 'EXPERIMENTER' };
 
 function oxmValue(field: string, v: unknown, isMask: boolean): string {

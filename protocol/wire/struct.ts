@@ -128,6 +128,11 @@ export interface StructOptions {
   readonly errCode?: number;
   /** What the message names before the field, e.g. "output" for "output port -1 is not ..."; the struct name unless given. */
   readonly label?: string;
+  /**
+   * A constant first property of every decoded object, e.g. ['type', 'output'] for an action
+   * body, so the caller need not copy the object to add its tag. Not written on encode.
+   */
+  readonly tag?: readonly [string, string];
 }
 
 interface StructErrors {
@@ -159,7 +164,7 @@ export function struct<const E extends readonly Entry[]>(name: string, size: num
   return {
     name,
     size,
-    decode: compileDecode(name, size, list) as (r: Reader) => StructValue<E>,
+    decode: compileDecode(name, size, list, options.tag) as (r: Reader) => StructValue<E>,
     encode: compileEncode(name, size, list, options),
   };
 }
@@ -180,9 +185,13 @@ function build(fnName: string, params: string, body: string, scope: Record<strin
  * (measured ~100 ns against ~700 ns for an ofp_flow_stats header). The source is generated only
  * from the table's own names and widths, which are constants of this code base.
  */
-function compileDecode(name: string, size: number, list: readonly Entry[]): (r: Reader) => unknown {
+function compileDecode(name: string, size: number, list: readonly Entry[], tag?: readonly [string, string]): (r: Reader) => unknown {
   let off = 0;
   const props: string[] = [];
+  if (tag !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tag[0])) throw new Error(`struct ${name}: bad tag name ${tag[0]}`);
+    props.push(`${tag[0]}: ${JSON.stringify(tag[1])}`);
+  }
   for (const e of list) {
     if (PAD in e) {
       off += e[PAD];

@@ -325,6 +325,7 @@ export class OpenFlowConnection implements SwitchConnection {
         return;
       case 'error':
         this.stats?.error(msg.errType, msg.code);
+        if (this.state === 'main') this.stats?.onSwitchError?.(this.info.dpid, msg);
         if (this.tracker.onError(msg)) return;
         if (this.state === 'main') this.hooks.message(this, msg);
         else this.log.debug({ errType: msg.errType, code: msg.code, xid: msg.xid }, 'unclaimed ERROR during handshake');

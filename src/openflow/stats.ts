@@ -4,6 +4,8 @@
  * by type and code, and an optional callback for the round-trip time of our echo requests.
  * src/metrics.ts reads these in its collect() callbacks; nothing here knows about prom-client.
  */
+import type { ErrorMsg } from '../../protocol/index.js';
+
 export class OpenFlowStats {
   /** Messages received, indexed by ofp_type (header byte 1). */
   readonly rx = new Float64Array(256);
@@ -11,6 +13,8 @@ export class OpenFlowStats {
   readonly tx = new Float64Array(256);
   /** ERRORs received from switches, keyed errType * 65536 + code. */
   readonly errors = new Map<number, number>();
+  /** Called with every ERROR a switch sends after its handshake (the live event stream listens). */
+  onSwitchError: ((dpid: string, err: ErrorMsg) => void) | undefined;
   /** Called with the round trip of each of our echo requests, in seconds. */
   onEchoRtt: ((seconds: number) => void) | undefined;
 

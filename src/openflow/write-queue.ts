@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { encode, Writer } from '../../protocol/index.js';
+import { encodeInto, Writer } from '../../protocol/index.js';
 import type { OfMessage } from '../../protocol/index.js';
 
 /**
@@ -45,12 +45,8 @@ export class WriteQueue {
   push(msg: OfMessage): void {
     if (this.disposed) return;
     const start = this.w.pos;
-    try {
-      encode(msg, this.w);
-    } catch (e) {
-      this.w.pos = start;
-      throw e;
-    }
+    // Appends in place without making a Buffer view per message; on error the batch is unchanged.
+    encodeInto(msg, this.w);
     if (this.counts) this.counts[this.w.buf[start + 1]!]!++;
     if (!this.scheduled) {
       this.scheduled = true;

@@ -6,6 +6,7 @@ import type { App } from '../../apps/sdk/index.js';
 import type { HostCounters } from '../host/app-host.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import type { WeftMetrics } from '../metrics.js';
+import type { EventBus } from './events/bus.js';
 
 export interface RestLogger {
   child(bindings: Record<string, unknown>): RestLogger;
@@ -42,4 +43,6 @@ export interface RestDeps {
   log: RestLogger;
   /** weft's version, for the OpenAPI document. */
   version: string;
+  /** Live events for /api/v1/events (none: the stream stays silent). */
+  events?: EventBus;
 }

@@ -9,6 +9,8 @@ import cors from '@fastify/cors';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { registerRoutes } from './plugins/index.js';
+import { ryuPlugin } from './ryu/index.js';
+import { eventsPlugin } from './events/plugin.js';
 import type { RestConfig, RestDeps } from './deps.js';
 import { ERROR_SCHEMA, errorBody, HttpError, toHttpError } from './errors.js';
 import { authHook } from './auth.js';
@@ -66,6 +68,8 @@ export async function buildRestApp(deps: RestDeps, config: RestConfig): Promise<
   });
 
   await registerRoutes(app, deps, config);
+  await app.register(ryuPlugin, { deps });
+  await app.register(eventsPlugin, { prefix: API_PREFIX, deps });
   return app;
 }
 

@@ -129,6 +129,8 @@ t.test('a switch connects and gets the table-miss flow; SIGTERM stops weft with 
   await waitFor(() => sw.got.some(isMiss), 'the table-miss flow');
   const fm = sw.got.find(isMiss)!;
   t.match(fm, { type: 'flowMod', command: 0, priority: 0, match: [], tableId: 0 });
+  // The log line may be flushed after the flow reached the switch: wait for it, bounded.
+  await waitFor(() => r.stdout().includes('"msg":"switch up"'), 'the host logging the switch');
   t.ok(r.stdout().includes('"msg":"switch up"'), 'the host logged the switch');
   r.kill('SIGTERM');
   t.equal(await r.code, 0);

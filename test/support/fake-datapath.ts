@@ -14,6 +14,7 @@ import { RequestError } from '../../src/openflow/switch-connection.js';
 import { FlowTables } from './flow-table.js';
 import type { FlowEntry, ModError, PacketFields, Removal } from './flow-table.js';
 import { runActions, trace } from './pipeline.js';
+import { ipv4TtlOf } from './rewrite.js';
 import type { TraceOptions, TraceResult } from './pipeline.js';
 
 export type { FlowEntry, PacketFields } from './flow-table.js';
@@ -205,16 +206,17 @@ export class FakeDatapath implements SwitchConnection {
    */
   inject(fields: PacketFields & { in_port: number }, opts: { data?: Uint8Array } = {}): TraceResult {
     const data = opts.data ?? frameFor(fields);
-    const res = this.trace(fields, { bytes: data.length, count: true });
+    const res = this.trace(fields, { bytes: data.length, count: true, nwTtl: ipv4TtlOf(data) });
     if (res.toController) {
       const flow = res.flows[res.flows.length - 1]!;
       const isMissFlow = flow.priority === 0 && flow.match.length === 0;
+      // The frame goes up as it arrived (set-fields before the dec_nw_ttl are not applied to it).
       this.receive({
         type: 'packetIn',
         xid: 0,
         bufferId: OFP_NO_BUFFER,
         totalLen: data.length,
-        reason: isMissFlow ? OFPR.NO_MATCH : OFPR.ACTION,
+        reason: res.invalidTtl ? OFPR.INVALID_TTL : isMissFlow ? OFPR.NO_MATCH : OFPR.ACTION,
         tableId: flow.tableId,
         cookie: flow.cookie,
         match: [{ field: 'in_port', value: fields.in_port }],
@@ -324,9 +326,9 @@ export class FakeDatapath implements SwitchConnection {
       fields.eth_type = (d[12]! << 8) | d[13]!;
     }
     const ports = [...this.#ports.keys()];
-    const res = runActions(po.actions, fields, ports);
+    const res = runActions(po.actions, fields, ports, ipv4TtlOf(po.data));
     if (po.actions.some((a) => a.type === 'output' && a.port === OFPP.TABLE)) {
-      const t = this.trace(fields, { count: true, bytes: po.data.length });
+      const t = this.trace(fields, { count: true, bytes: po.data.length, nwTtl: ipv4TtlOf(po.data) });
       res.flows = t.flows;
       res.outputs.push(...t.outputs);
       res.ports = [...new Set([...res.ports, ...t.ports])].sort((a, b) => a - b);

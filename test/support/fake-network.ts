@@ -15,9 +15,12 @@
  *   net.connect(host);                  // switch up for each, then LLDP etc. delivered
  *   net.send('h1', frame);              // returns what happened: deliveries, packet-ins
  *
- * Limits: frames are forwarded as sent (set-field and VLAN push/pop change the match fields
- * used at the next table, not the bytes), and output:TABLE from a PACKET_OUT that ends at the
- * controller gives no packet-in.
+ * Set-field of Ethernet and IPv4 addresses and dec_nw_ttl are applied to the bytes of each
+ * copy that leaves (IPv4 header checksum recomputed; test/support/rewrite.ts), and a TTL that
+ * expires in dec_nw_ttl gives an INVALID_TTL packet-in, as in Open vSwitch.
+ * Limits: VLAN push/pop change the match fields used at the next table, not the bytes; TCP/UDP
+ * checksums are not updated; output:TABLE from a PACKET_OUT that ends at the controller gives
+ * no packet-in.
  */
 import { OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
 import type { Port } from '../../protocol/index.js';
@@ -25,6 +28,7 @@ import { parseFrame } from '../../protocol/packet/index.js';
 import type { ConnectionEvents } from '../../src/openflow/switch-connection.js';
 import { FakeDatapath, makePort } from './fake-datapath.js';
 import type { PacketFields } from './fake-datapath.js';
+import { framesOut } from './rewrite.js';
 
 /** A switch port: [datapath id, port number]. */
 export type Endpoint = readonly [bigint, number];
@@ -248,7 +252,7 @@ export class FakeNetwork {
       const k = at[0].toString(16);
       this.#stats.packetIns[k] = (this.#stats.packetIns[k] ?? 0) + 1;
     }
-    for (const port of res.ports) this.#leave([at[0], port], data);
+    for (const o of framesOut(res, data)) this.#leave([at[0], o.port], o.data);
   }
 
   /** A frame leaves a switch port onto the wire. */
@@ -279,7 +283,7 @@ export class FakeNetwork {
       if (i > sw.packetOuts.length) i = 0; // the test cleared them
       for (; i < sw.packetOuts.length; i++) {
         const rec = sw.packetOuts[i]!;
-        for (const port of rec.trace.ports) this.#leave([dpid, port], rec.msg.data);
+        for (const o of framesOut(rec.trace, rec.msg.data)) this.#leave([dpid, o.port], o.data);
       }
       this.#cursor.set(sw, i);
     }

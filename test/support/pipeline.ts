@@ -3,7 +3,9 @@
  * pipeline semantics (5.7-5.10): apply-actions run at once and may rewrite fields seen by
  * later tables, write-actions/clear-actions build the action set, goto-table continues, and the
  * action set runs at the end (a group in the set wins over an output). A table miss with no
- * table-miss flow drops the packet.
+ * table-miss flow drops the packet. Given the packet's IPv4 TTL (`nwTtl`), dec_nw_ttl is
+ * modelled as Open vSwitch does it: TTL <= 1 sends the packet to the controller (reason
+ * INVALID_TTL) and stops the pipeline; otherwise outputs record the decremented TTL.
  */
 import { OFPP } from '../../protocol/index.js';
 import type { Action, OxmFieldName } from '../../protocol/index.js';
@@ -14,6 +16,8 @@ export interface TraceOutput {
   maxLen: number;
   /** The packet's fields when it was output (after any set-field). */
   fields: PacketFields;
+  /** The IPv4 TTL when it was output (after any dec_nw_ttl), if the trace was given one. */
+  nwTtl?: number;
 }
 
 export interface TraceResult {
@@ -28,6 +32,8 @@ export interface TraceResult {
   toController: boolean;
   /** The table where no flow matched, if the packet was dropped by a miss. */
   missedTable?: number;
+  /** dec_nw_ttl met TTL <= 1: the packet went to the controller (INVALID_TTL), processing stopped. */
+  invalidTtl?: boolean;
 }
 
 export interface TraceOptions {
@@ -37,13 +43,28 @@ export interface TraceOptions {
   bytes?: number;
   /** Count the hits on flows (default true). */
   count?: boolean;
+  /** The packet's IPv4 TTL: enables dec_nw_ttl (without it the action changes nothing). */
+  nwTtl?: number;
 }
 
-function applyAction(a: Action, fields: PacketFields, res: TraceResult): void {
+/** The TTL as actions change it; `stop` once dec_nw_ttl found it expired. */
+interface TtlState {
+  ttl: number | undefined;
+  stop: boolean;
+}
+
+function applyAction(a: Action, fields: PacketFields, res: TraceResult, st: TtlState): void {
   res.actions.push(a);
   switch (a.type) {
     case 'output':
-      res.outputs.push({ port: a.port, maxLen: a.maxLen, fields: { ...fields } });
+      res.outputs.push({ port: a.port, maxLen: a.maxLen, fields: { ...fields }, ...(st.ttl !== undefined ? { nwTtl: st.ttl } : {}) });
+      break;
+    case 'decNwTtl':
+      if (st.ttl === undefined || (fields.eth_type !== 0x0800 && fields.eth_type !== 0x86dd)) break;
+      if (st.ttl <= 1) {
+        res.invalidTtl = true;
+        st.stop = true;
+      } else st.ttl--;
       break;
     case 'group':
       res.groups.push(a.groupId);
@@ -74,6 +95,7 @@ export function trace(tables: FlowTables, packet: PacketFields, opts: TraceOptio
   const fields: PacketFields = { ...packet };
   const res: TraceResult = { flows: [], actions: [], outputs: [], groups: [], ports: [], toController: false };
   const actionSet = new Map<string, Action>();
+  const st: TtlState = { ttl: opts.nwTtl, stop: false };
   let table: number | undefined = opts.table ?? 0;
   while (table !== undefined) {
     const flow = tables.lookup(table, fields);
@@ -88,7 +110,11 @@ export function trace(tables: FlowTables, packet: PacketFields, opts: TraceOptio
     // Instructions run in the spec's order whatever their order in the list (5.9).
     const byType = new Map(flow.instructions.map((i) => [i.type, i]));
     const apply = byType.get('applyActions');
-    if (apply?.type === 'applyActions') for (const a of apply.actions) applyAction(a, fields, res);
+    if (apply?.type === 'applyActions') for (const a of apply.actions) if (!st.stop) applyAction(a, fields, res, st);
+    if (st.stop) {
+      actionSet.clear();
+      break;
+    }
     if (byType.has('clearActions')) actionSet.clear();
     const write = byType.get('writeActions');
     if (write?.type === 'writeActions') for (const a of write.actions) actionSet.set(setKey(a), a);
@@ -98,7 +124,7 @@ export function trace(tables: FlowTables, packet: PacketFields, opts: TraceOptio
   }
   const set = [...actionSet.values()].sort((a, b) => (SET_ORDER[a.type] ?? 7) - (SET_ORDER[b.type] ?? 7));
   const hasGroup = set.some((a) => a.type === 'group');
-  for (const a of set) if (!(hasGroup && a.type === 'output')) applyAction(a, fields, res);
+  for (const a of set) if (!(hasGroup && a.type === 'output') && !st.stop) applyAction(a, fields, res, st);
 
   resolvePorts(res, packet.in_port, opts.switchPorts);
   return res;
@@ -106,6 +132,7 @@ export function trace(tables: FlowTables, packet: PacketFields, opts: TraceOptio
 
 function resolvePorts(res: TraceResult, inPort: number | undefined, switchPorts: readonly number[] = []): void {
   const ports = new Set<number>();
+  if (res.invalidTtl) res.toController = true;
   for (const o of res.outputs) {
     if (o.port === OFPP.CONTROLLER) res.toController = true;
     else if (o.port === OFPP.FLOOD || o.port === OFPP.ALL) for (const p of switchPorts) (p !== inPort ? ports.add(p) : undefined);
@@ -117,10 +144,11 @@ function resolvePorts(res: TraceResult, inPort: number | undefined, switchPorts:
 }
 
 /** Run an action list (a packet-out's) on a packet; output:TABLE is recorded, not followed. */
-export function runActions(actions: readonly Action[], packet: PacketFields, switchPorts: readonly number[] = []): TraceResult {
+export function runActions(actions: readonly Action[], packet: PacketFields, switchPorts: readonly number[] = [], nwTtl?: number): TraceResult {
   const fields: PacketFields = { ...packet };
   const res: TraceResult = { flows: [], actions: [], outputs: [], groups: [], ports: [], toController: false };
-  for (const a of actions) applyAction(a, fields, res);
+  const st: TtlState = { ttl: nwTtl, stop: false };
+  for (const a of actions) if (!st.stop) applyAction(a, fields, res, st);
   resolvePorts(res, packet.in_port, switchPorts);
   return res;
 }

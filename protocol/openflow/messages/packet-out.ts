@@ -14,6 +14,11 @@ type Head = Parameters<typeof head.encode>[1];
 /** Offset of actions_len within the body, patched once the actions are written. */
 const ACTIONS_LEN_AT = 8;
 
+/** A value for an error message; JSON.stringify throws on a bigint. */
+function show(v: unknown): string {
+  return typeof v === 'bigint' ? `${v}n` : JSON.stringify(v);
+}
+
 /**
  * The head at fixed offsets (a reactive app sends one PACKET_OUT per PACKET_IN), checked
  * against `head` at load (fast-path.ts). Range-checked: apps build these.
@@ -21,10 +26,10 @@ const ACTIONS_LEN_AT = 8;
 function encodeHead(w: Writer, m: Head): void {
   const { bufferId, inPort, actionsLen } = m;
   if (typeof bufferId !== 'number' || bufferId >>> 0 !== bufferId) {
-    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BUFFER_UNKNOWN, `packet out buffer id ${JSON.stringify(bufferId)} is not a 32-bit unsigned integer`);
+    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BUFFER_UNKNOWN, `packet out buffer id ${show(bufferId)} is not a 32-bit unsigned integer`);
   }
   if (typeof inPort !== 'number' || inPort >>> 0 !== inPort) {
-    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_PORT, `packet out in port ${JSON.stringify(inPort)} is not a 32-bit unsigned integer`);
+    throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_PORT, `packet out in port ${show(inPort)} is not a 32-bit unsigned integer`);
   }
   w.ensure(16);
   const dv = w.dv;

@@ -1,0 +1,151 @@
+/**
+ * The portable backend's translations. A TCP/UDP session is a pair of flows on one switch
+ * (out: inside tuple -> outside tuple; in: the reverse), identified by a 40-bit id carried in
+ * both flows' cookies, so a FLOW_REMOVED finds its session. An ICMP echo translation lives here
+ * only: the controller rewrites those packets itself (see echo.ts).
+ * The table is an lru-cache: `ttl` is a backstop for sessions whose flows vanished unseen (a
+ * switch that went away), and `dispose` gives the port back however an entry leaves.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Dpid } from '../sdk/index.js';
+import { PortPool } from './ports.js';
+
+export type SessionProto = 'tcp' | 'udp' | 'icmp';
+
+export interface Session {
+  id: number;
+  proto: SessionProto;
+  dpid: Dpid;
+  insideIp: string;
+  /** TCP/UDP source port, or the ICMP echo id. */
+  insidePort: number;
+  outsideIp: string;
+  outsidePort: number;
+  remoteIp: string;
+  /** TCP/UDP destination port (0 for ICMP). */
+  remotePort: number;
+  createdAt: number;
+  /** Why it left (for the log and counters). */
+  ended?: string;
+}
+
+export interface SessionTableOptions {
+  max: number;
+  ttlMs: number;
+  echoTtlMs: number;
+  portMin: number;
+  portMax: number;
+  now: () => number;
+  /** An entry left the table other than by remove(): its flows should go too. */
+  onExpire: (s: Session) => void;
+}
+
+const insideKey = (proto: string, ip: string, port: number, remoteIp: string, remotePort: number) => `${proto} ${ip}:${port} ${remoteIp}:${remotePort}`;
+const poolKey = (proto: SessionProto, ip: string) => `${proto} ${ip}`;
+
+export class SessionTable {
+  readonly #byId: LRUCache<number, Session>;
+  readonly #byInside = new Map<string, number>();
+  /** Outside tuple (proto, outside ip:port, remote ip) -> id: for inbound ICMP echo replies. */
+  readonly #byOutside = new Map<string, number>();
+  readonly #pool: PortPool;
+  #nextId = 1;
+  #removing = false;
+
+  constructor(readonly o: SessionTableOptions) {
+    this.#pool = new PortPool(o.portMin, o.portMax);
+    this.#byId = new LRUCache<number, Session>({
+      // One more than the cap: admission is checked by the caller (refuse, never evict).
+      max: o.max + 1,
+      ttl: o.ttlMs,
+      ttlAutopurge: false,
+      perf: { now: o.now },
+      dispose: (s, _id, reason) => {
+        this.#forget(s);
+        if (!this.#removing && reason !== 'set') o.onExpire(s);
+      },
+    });
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  full(): boolean {
+    return this.#byId.size >= this.o.max;
+  }
+
+  findInside(proto: SessionProto, ip: string, port: number, remoteIp: string, remotePort: number): Session | undefined {
+    const id = this.#byInside.get(insideKey(proto, ip, port, remoteIp, remotePort));
+    return id === undefined ? undefined : this.#byId.get(id);
+  }
+
+  findOutside(proto: SessionProto, outsideIp: string, outsidePort: number, remoteIp: string, remotePort: number): Session | undefined {
+    const id = this.#byOutside.get(insideKey(proto, outsideIp, outsidePort, remoteIp, remotePort));
+    return id === undefined ? undefined : this.#byId.get(id);
+  }
+
+  get(id: number): Session | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** A new session, or 'exhausted' (no port) / 'full' (cap). */
+  create(p: Omit<Session, 'id' | 'outsidePort' | 'createdAt'>): Session | 'full' | 'exhausted' {
+    if (this.full()) return 'full';
+    const outsidePort = this.#pool.allocate(poolKey(p.proto, p.outsideIp), p.insidePort);
+    if (outsidePort === undefined) return 'exhausted';
+    const id = this.#nextId;
+    this.#nextId = this.#nextId >= 0xff_ffff_ffff ? 1 : this.#nextId + 1;
+    const s: Session = { ...p, id, outsidePort, createdAt: this.o.now() };
+    this.#byId.set(id, s, { ttl: p.proto === 'icmp' ? this.o.echoTtlMs : this.o.ttlMs });
+    this.#byInside.set(insideKey(s.proto, s.insideIp, s.insidePort, s.remoteIp, s.remotePort), id);
+    this.#byOutside.set(insideKey(s.proto, s.outsideIp, s.outsidePort, s.remoteIp, s.remotePort), id);
+    return s;
+  }
+
+  /** Keep an ICMP translation alive (its packets go through the controller). */
+  touch(s: Session): void {
+    this.#byId.set(s.id, s, { ttl: s.proto === 'icmp' ? this.o.echoTtlMs : this.o.ttlMs });
+  }
+
+  /** Remove a session whose flows are gone or going (no onExpire). */
+  remove(id: number): Session | undefined {
+    const s = this.#byId.get(id);
+    if (!s) return undefined;
+    this.#removing = true;
+    try {
+      this.#byId.delete(id);
+    } finally {
+      this.#removing = false;
+    }
+    return s;
+  }
+
+  /** Drop expired entries (their onExpire runs). */
+  purge(): void {
+    this.#byId.purgeStale();
+  }
+
+  list(): Session[] {
+    return [...this.#byId.values()];
+  }
+
+  clear(): void {
+    this.#removing = true;
+    try {
+      this.#byId.clear();
+    } finally {
+      this.#removing = false;
+    }
+  }
+
+  portsInUse(proto: SessionProto, outsideIp: string): number {
+    return this.#pool.inUse(poolKey(proto, outsideIp));
+  }
+
+  #forget(s: Session): void {
+    this.#byInside.delete(insideKey(s.proto, s.insideIp, s.insidePort, s.remoteIp, s.remotePort));
+    this.#byOutside.delete(insideKey(s.proto, s.outsideIp, s.outsidePort, s.remoteIp, s.remotePort));
+    this.#pool.free(poolKey(s.proto, s.outsideIp), s.outsidePort);
+  }
+}

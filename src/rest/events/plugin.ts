@@ -1,0 +1,70 @@
+/**
+ * GET /api/v1/events (WebSocket): the live event stream. JSON text frames by default; binary
+ * protobuf frames (proto/events.proto, one Event per message) with `?format=protobuf` or the
+ * subprotocol `weft.events.v1+protobuf`. `?types=link_added,link_removed` keeps only those.
+ * A client that does not keep up loses events (seq shows the gap) rather than growing memory.
+ */
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { RestDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { EVENT_TYPES, EventBus } from './bus.js';
+import type { WeftEvent } from './bus.js';
+import { encodeEvent } from './proto.js';
+
+export const PROTOBUF_PROTOCOL = 'weft.events.v1+protobuf';
+export const JSON_PROTOCOL = 'weft.events.v1+json';
+/** Above this many queued bytes a client's events are dropped until it catches up. */
+export const MAX_BUFFERED = 1 << 20;
+
+interface EventsQuery {
+  format?: 'json' | 'protobuf';
+  types?: string;
+}
+
+export async function eventsPlugin(app: FastifyInstance, { deps }: { deps: RestDeps & { events?: EventBus } }): Promise<void> {
+  const bus = deps.events ?? new EventBus();
+  await app.register(websocket, {
+    options: {
+      maxPayload: 4096,
+      // Agree to one of our subprotocols when offered; others are not echoed back.
+      handleProtocols: (offered: Set<string>) => (offered.has(PROTOBUF_PROTOCOL) ? PROTOBUF_PROTOCOL : offered.has(JSON_PROTOCOL) ? JSON_PROTOCOL : false),
+    },
+  });
+
+  app.get<{ Querystring: EventsQuery }>('/events', {
+    websocket: true,
+    schema: {
+      tags: ['events'],
+      summary: 'Live events over a WebSocket: switch, port, link, host and flow-error (docs/EVENTS.md)',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          format: { type: 'string', enum: ['json', 'protobuf'], description: 'frame encoding (default json; or subprotocol weft.events.v1+protobuf)' },
+          types: { type: 'string', description: `comma-separated event types to keep: ${EVENT_TYPES.join(', ')}` },
+        },
+      },
+    },
+    preValidation: async (req) => {
+      for (const t of req.query.types?.split(',') ?? []) {
+        if (!(EVENT_TYPES as readonly string[]).includes(t.trim())) throw new HttpError(400, 'bad_request', `query types: unknown event type ${JSON.stringify(t)}`, 'types');
+      }
+    },
+  }, (socket: WebSocket, req) => {
+    const q = req.query;
+    const binary = q.format === 'protobuf' || (q.format === undefined && socket.protocol === PROTOBUF_PROTOCOL);
+    const keep = q.types ? new Set(q.types.split(',').map((t) => t.trim())) : undefined;
+    const send = (e: WeftEvent) => {
+      if (keep && !keep.has(e.type)) return;
+      if (socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED) return;
+      socket.send(binary ? encodeEvent(e) : JSON.stringify(e), { binary });
+    };
+    const off = bus.subscribe(send);
+    socket.on('close', off);
+    socket.on('error', off);
+    // The stream is one-way: whatever the client sends is ignored.
+    socket.on('message', () => {});
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Where bus events come from outside the topology app: the connection layer's switch up/down
+ * (a ConnectionEvents tap that forwards everything to the app host unchanged) and the switch
+ * ERRORs the connection layer reports through OpenFlowStats.onSwitchError.
+ */
+import { codecForType, errorCodeName, errorTypeName } from '../../../protocol/index.js';
+import type { ErrorMsg } from '../../../protocol/index.js';
+import type { ConnectionEvents } from '../../openflow/switch-connection.js';
+import type { EventBus, WeftEventBody } from './bus.js';
+
+/** ConnectionEvents that publish switch_up / switch_down, then hand everything to `inner`. */
+export function tapConnectionEvents(inner: ConnectionEvents, bus: EventBus): ConnectionEvents {
+  return {
+    switchUp(sw) {
+      inner.switchUp(sw);
+      bus.publish({ type: 'switch_up', dpid: sw.info.dpid, remoteAddress: sw.info.remoteAddress, remotePort: sw.info.remotePort });
+    },
+    switchDown(sw, reason) {
+      inner.switchDown(sw, reason);
+      bus.publish({ type: 'switch_down', dpid: sw.info.dpid, reason });
+    },
+    message(sw, msg) {
+      inner.message(sw, msg);
+    },
+  };
+}
+
+/** A switch ERROR as a flow_error event; the refused message's type comes from the echoed header. */
+export function flowErrorEvent(dpid: string, err: ErrorMsg): WeftEventBody {
+  const typeByte = err.data.length >= 2 ? err.data[1]! : -1;
+  const request = typeByte >= 0 ? (codecForType(typeByte)?.name ?? `type ${typeByte}`) : '';
+  return { type: 'flow_error', dpid, xid: err.xid, errorType: errorTypeName(err.errType), errorCode: errorCodeName(err.errType, err.code), request };
+}

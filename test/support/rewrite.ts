@@ -1,0 +1,79 @@
+/**
+ * What a switch's set-field and dec_nw_ttl actions do to the frame bytes, for the fake network:
+ * each output of a trace carries the packet's fields (and TTL) at that moment; here they are
+ * written into a copy of the frame (Ethernet addresses, IPv4 addresses and TTL, with the IPv4
+ * header checksum recomputed). TCP/UDP checksums are not updated (nothing here rewrites ports
+ * or relies on them), VLAN fields are not rewritten.
+ */
+import { OFPP } from '../../protocol/index.js';
+import { formatMac, internetChecksum, parseIpv4, parseMac } from '../../protocol/packet/index.js';
+import type { PacketFields } from './flow-table.js';
+import type { TraceOutput, TraceResult } from './pipeline.js';
+
+const VLAN_TPIDS = [0x8100, 0x88a8, 0x9100];
+
+/** Offset of the IPv4 header, or -1 when the frame does not carry IPv4. */
+function ipv4Offset(d: Uint8Array): number {
+  let off = 12;
+  while (off + 2 <= d.length && VLAN_TPIDS.includes((d[off]! << 8) | d[off + 1]!)) off += 4;
+  if (off + 2 > d.length || ((d[off]! << 8) | d[off + 1]!) !== 0x0800) return -1;
+  off += 2;
+  return off + 20 <= d.length && d[off]! >>> 4 === 4 ? off : -1;
+}
+
+/** The IPv4 TTL of a frame (what dec_nw_ttl looks at), if it carries IPv4. */
+export function ipv4TtlOf(d: Uint8Array): number | undefined {
+  const off = ipv4Offset(d);
+  return off < 0 ? undefined : d[off + 8];
+}
+
+const ipText = (d: Uint8Array, o: number) => `${d[o]}.${d[o + 1]}.${d[o + 2]}.${d[o + 3]}`;
+
+/** The frame as it leaves with these fields; the same array when nothing changed. */
+export function rewriteFrame(data: Uint8Array, fields: PacketFields, nwTtl?: number): Uint8Array {
+  let out: Uint8Array | undefined;
+  const copy = () => (out ??= data.slice());
+  if (data.length >= 14) {
+    if (fields.eth_dst && fields.eth_dst !== formatMac(data, 0)) copy().set(parseMac(fields.eth_dst), 0);
+    if (fields.eth_src && fields.eth_src !== formatMac(data, 6)) copy().set(parseMac(fields.eth_src), 6);
+  }
+  const off = ipv4Offset(data);
+  if (off >= 0) {
+    let ipChanged = false;
+    if (fields.ipv4_src && fields.ipv4_src !== ipText(data, off + 12)) {
+      copy().set(parseIpv4(fields.ipv4_src), off + 12);
+      ipChanged = true;
+    }
+    if (fields.ipv4_dst && fields.ipv4_dst !== ipText(data, off + 16)) {
+      copy().set(parseIpv4(fields.ipv4_dst), off + 16);
+      ipChanged = true;
+    }
+    if (nwTtl !== undefined && nwTtl !== data[off + 8]) {
+      copy()[off + 8] = nwTtl;
+      ipChanged = true;
+    }
+    if (ipChanged) {
+      const o = out!;
+      const hl = (o[off]! & 0x0f) * 4;
+      o[off + 10] = 0;
+      o[off + 11] = 0;
+      const sum = internetChecksum(o.subarray(off, off + hl));
+      o[off + 10] = sum >> 8;
+      o[off + 11] = sum & 0xff;
+    }
+  }
+  return out ?? data;
+}
+
+/** The output action that sent a packet out of `port` (an explicit one first, else a flood). */
+function outputFor(res: TraceResult, port: number): TraceOutput | undefined {
+  return res.outputs.find((o) => o.port === port) ?? res.outputs.find((o) => o.port === OFPP.FLOOD || o.port === OFPP.ALL || o.port === OFPP.IN_PORT);
+}
+
+/** Every (port, bytes) a trace sends out, with each output's rewrites applied. */
+export function framesOut(res: TraceResult, data: Uint8Array): { port: number; data: Uint8Array }[] {
+  return res.ports.map((port) => {
+    const o = outputFor(res, port);
+    return { port, data: o ? rewriteFrame(data, o.fields, o.nwTtl) : data };
+  });
+}
