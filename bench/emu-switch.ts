@@ -10,13 +10,13 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 
 const V = 4;
-const T = { HELLO: 0, ERROR: 1, ECHO_REQUEST: 2, ECHO_REPLY: 3, FEATURES_REQUEST: 5, FEATURES_REPLY: 6, GET_CONFIG_REQUEST: 7, GET_CONFIG_REPLY: 8, FLOW_MOD: 14, MP_REQUEST: 18, MP_REPLY: 19, BARRIER_REQUEST: 20, BARRIER_REPLY: 21, ROLE_REQUEST: 24, ROLE_REPLY: 25 } as const;
+export const T = { HELLO: 0, ERROR: 1, ECHO_REQUEST: 2, ECHO_REPLY: 3, FEATURES_REQUEST: 5, FEATURES_REPLY: 6, GET_CONFIG_REQUEST: 7, GET_CONFIG_REPLY: 8, FLOW_MOD: 14, MP_REQUEST: 18, MP_REPLY: 19, BARRIER_REQUEST: 20, BARRIER_REPLY: 21, ROLE_REQUEST: 24, ROLE_REPLY: 25 } as const;
 const MP_DESC = 0;
 const MP_PORT_DESC = 13;
 const PORT_LEN = 64;
 const DESC_LEN = 1056;
 
-function header(type: number, length: number, xid: number): Buffer {
+export function header(type: number, length: number, xid: number): Buffer {
   const b = Buffer.alloc(length);
   b[0] = V;
   b[1] = type;
@@ -25,7 +25,7 @@ function header(type: number, length: number, xid: number): Buffer {
   return b;
 }
 
-function featuresReply(xid: number, dpid: bigint): Buffer {
+export function featuresReply(xid: number, dpid: bigint): Buffer {
   const b = header(T.FEATURES_REPLY, 32, xid);
   b.writeBigUInt64BE(dpid, 8);
   b.writeUInt32BE(256, 16); // n_buffers
@@ -34,13 +34,13 @@ function featuresReply(xid: number, dpid: bigint): Buffer {
   return b;
 }
 
-function multipartReply(xid: number, mpType: number, bodyLen: number): Buffer {
+export function multipartReply(xid: number, mpType: number, bodyLen: number): Buffer {
   const b = header(T.MP_REPLY, 16 + bodyLen, xid);
   b.writeUInt16BE(mpType, 8);
   return b;
 }
 
-function portDescReply(xid: number, index: number, nPorts: number): Buffer {
+export function portDescReply(xid: number, index: number, nPorts: number): Buffer {
   const b = multipartReply(xid, MP_PORT_DESC, nPorts * PORT_LEN);
   for (let p = 0; p < nPorts; p++) {
     const o = 16 + p * PORT_LEN;
@@ -58,7 +58,7 @@ function portDescReply(xid: number, index: number, nPorts: number): Buffer {
   return b;
 }
 
-function descReply(xid: number, index: number): Buffer {
+export function descReply(xid: number, index: number): Buffer {
   const b = multipartReply(xid, MP_DESC, DESC_LEN);
   b.write('weft-bench', 16, 'latin1');
   b.write('emulated switch', 16 + 256, 'latin1');

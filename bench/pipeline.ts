@@ -1,27 +1,21 @@
 /**
- * The packet-in pipeline in one process, without sockets: PACKET_IN bytes as ofbench sends them
- * -> decode -> app host with the default apps (table-miss, topology, l2-learning) -> every
- * message the apps return encoded into one reused buffer. It measures the controller's own CPU
- * cost per PACKET_IN (what bounds ofbench's throughput mode besides the kernel's TCP work),
- * and is steady enough to compare changes on a loaded machine. `--cpu-prof` works as usual.
+ * The packet-in pipeline in one process, without the kernel: PACKET_IN bytes as ofbench sends
+ * them are fed in read-sized chunks to real OpenFlowConnections (framer, decode, connection
+ * dispatch, app host with the default apps, encode, write queue) whose sockets are fakes that
+ * count what is written. It measures weft's own CPU cost per PACKET_IN, steadily enough to
+ * compare changes on a loaded machine (ofbench's numbers also carry the kernel's TCP work and
+ * the scheduling of two processes). `node --cpu-prof` works as usual.
  *
- * Usage: tsx bench/pipeline.ts [--switches 16] [--macs 1000] [--seconds 5] [--unbuffered] [--apps a,b]
+ * Usage: tsx bench/pipeline.ts [--switches 16] [--macs 1000] [--seconds 5] [--unbuffered]
+ *        [--apps a,b] (apps to load instead of the defaults, as --apps; e.g.
+ *        table-miss,./bench/apps/responder.mjs for the plumbing alone)  [--chunk 100]
  */
+import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ErrorMsg, OfMessage, Port } from '../protocol/index.js';
-import type { RequestOptions, SwitchConnection, SwitchInfo } from '../src/openflow/switch-connection.js';
+import type { OfMessage } from '../protocol/index.js';
 import { ensureBuilt } from '../test/support/weft-process.js';
-
-// The compiled code in dist/ (rebuilt when stale), as `weft` runs it: tsx's own transform
-// wraps every function in a naming helper that would be measured too.
-await ensureBuilt();
-const dist = '../dist/';
-const { decode, encodeInto, OFP_NO_BUFFER, Writer } = (await import(`${dist}protocol/index.js`)) as typeof import('../protocol/index.js');
-const { AppHost } = (await import(`${dist}src/host/app-host.js`)) as typeof import('../src/host/app-host.js');
-const { loadApps } = (await import(`${dist}src/host/loader.js`)) as typeof import('../src/host/loader.js');
-const { DEFAULT_APPS } = (await import(`${dist}src/config/schema.js`)) as typeof import('../src/config/schema.js');
-type Writer = import('../protocol/index.js').Writer;
+import { descReply, featuresReply, portDescReply, T } from './emu-switch.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -29,16 +23,30 @@ const { values: opt } = parseArgs({
     macs: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '5' },
     unbuffered: { type: 'boolean', default: false },
-    /** Apps to load instead of the defaults (built-in names or module paths, as --apps). */
     apps: { type: 'string' },
+    /** PACKET_INs per read chunk (ofbench's throughput mode fills reads of tens of KB). */
+    chunk: { type: 'string', default: '100' },
   },
 });
 const nSwitches = Number(opt.switches);
 const nMacs = Number(opt.macs);
+const perChunk = Number(opt.chunk);
 const PORTS = 4;
 
-/** ofbench's PACKET_IN k of switch i, built by hand (spec layout), as bytes. */
-function packetIn(sw: number, k: number, buffered: boolean): Uint8Array {
+// The compiled code in dist/ (rebuilt when stale), as `weft` runs it: tsx's own transform
+// wraps functions in a naming helper that would be measured too.
+await ensureBuilt();
+const dist = '../dist/';
+const { OFP_NO_BUFFER } = (await import(`${dist}protocol/index.js`)) as typeof import('../protocol/index.js');
+const { AppHost } = (await import(`${dist}src/host/app-host.js`)) as typeof import('../src/host/app-host.js');
+const { loadApps } = (await import(`${dist}src/host/loader.js`)) as typeof import('../src/host/loader.js');
+const { DEFAULT_APPS } = (await import(`${dist}src/config/schema.js`)) as typeof import('../src/config/schema.js');
+const { OpenFlowConnection } = (await import(`${dist}src/openflow/connection.js`)) as typeof import('../src/openflow/connection.js');
+const { DEFAULT_CONNECTION_OPTIONS } = (await import(`${dist}src/openflow/options.js`)) as typeof import('../src/openflow/options.js');
+type Conn = import('../src/openflow/connection.js').OpenFlowConnection;
+
+/** ofbench's PACKET_IN k of switch i (spec layout, by hand). */
+function packetIn(sw: number, k: number, buffered: boolean): Buffer {
   const host = k % nMacs;
   const prev = (k + nMacs - 1) % nMacs;
   const frame = Buffer.alloc(60);
@@ -61,107 +69,134 @@ function packetIn(sw: number, k: number, buffered: boolean): Uint8Array {
   b.writeUInt32BE(k + 1, 4);
   b.writeUInt32BE(buffered ? k & 0x7fffffff : OFP_NO_BUFFER, 8);
   b.writeUInt16BE(60, 12); // total_len
-  b[14] = 0; // reason NO_MATCH
-  b[15] = 0; // table
-  b.writeBigUInt64BE(0xffffffffffffffffn, 16); // cookie: no flow (the table-miss flow's would be the app's)
-  b.writeUInt16BE(1, 24); // match type OXM
-  b.writeUInt16BE(12, 26); // match length
-  b.writeUInt32BE(0x80000004, 28); // OXM in_port, 4 bytes
+  b.writeBigUInt64BE(0xffffffffffffffffn, 16); // cookie
+  b.writeUInt16BE(1, 24); // OXM match
+  b.writeUInt16BE(12, 26);
+  b.writeUInt32BE(0x80000004, 28); // in_port
   b.writeUInt32BE(1 + (host % PORTS), 32);
   frame.copy(b, 42);
   return b;
 }
 
-/** A connected switch as the host sees it; what it is sent is encoded and counted. */
-class FakeConn implements SwitchConnection {
+/**
+ * The socket side an OpenFlowConnection uses, in memory. It answers the handshake like a
+ * switch and counts the messages written to it after that.
+ */
+class FakeSocket extends EventEmitter {
+  readonly remoteAddress = '127.0.0.1';
+  readonly remotePort: number;
+  destroyed = false;
+  writable = true;
   closed = false;
-  sent = 0;
-  readonly info: SwitchInfo;
-  constructor(
-    readonly index: number,
-    private readonly w: Writer,
-  ) {
-    const ports = new Map<number, Port>();
-    for (let p = 1; p <= PORTS; p++) {
-      ports.set(p, { portNo: p, hwAddr: `0a:00:00:00:${index.toString(16).padStart(2, '0').slice(-2)}:0${p}`, name: `s${index}-eth${p}`, config: 0, state: 4, curr: 0x840, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 });
+  writableLength = 0;
+  writes = 0;
+  messages = 0;
+  #hello = true;
+
+  constructor(readonly index: number) {
+    super();
+    this.remotePort = 20000 + index;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  write(buf: Uint8Array): boolean {
+    this.writes++;
+    for (let off = 0; off + 8 <= buf.length; ) {
+      const len = (buf[off + 2]! << 8) | buf[off + 3]!;
+      this.messages++;
+      this.#answer(Buffer.from(buf.buffer, buf.byteOffset + off, len));
+      off += len;
     }
-    const datapathId = BigInt(index + 1);
-    this.info = {
-      datapathId,
-      dpid: datapathId.toString(16).padStart(16, '0'),
-      features: { type: 'featuresReply', xid: 0, datapathId, nBuffers: 256, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 },
-      ports,
-      desc: undefined,
-      remoteAddress: '127.0.0.1',
-      remotePort: 10000 + index,
-      tls: false,
-      connectedAt: Date.now(),
-    };
+    return true;
   }
-  send(msg: OfMessage, _onError?: (err: ErrorMsg) => void): number {
-    if (this.w.pos > 1 << 20) this.w.pos = 0;
-    encodeInto(msg, this.w);
-    this.sent++;
-    return msg.xid;
+  end(): this {
+    return this;
   }
-  request<T extends OfMessage = OfMessage>(_msg: OfMessage, _opts?: RequestOptions): Promise<T> {
-    return new Promise<T>(() => undefined);
+  destroy(): this {
+    this.destroyed = true;
+    return this;
   }
-  multipart(): Promise<never> {
-    return new Promise<never>(() => undefined);
-  }
-  barrier(): Promise<void> {
-    return Promise.resolve();
-  }
-  close(): void {
-    this.closed = true;
+  #answer(m: Buffer): void {
+    const type = m[1]!;
+    const xid = m.readUInt32BE(4);
+    const reply = (b: Buffer) => queueMicrotask(() => this.emit('data', b));
+    if (type === T.HELLO && this.#hello) {
+      this.#hello = false;
+      const hello = Buffer.from([4, 0, 0, 16, 0, 0, 0, 1, 0, 1, 0, 8, 0, 0, 0, 0x10]);
+      reply(hello);
+    } else if (type === T.FEATURES_REQUEST) reply(featuresReply(xid, BigInt(this.index + 1)));
+    else if (type === T.MP_REQUEST) {
+      const mp = m.readUInt16BE(8);
+      reply(mp === 13 ? portDescReply(xid, this.index, PORTS) : descReply(xid, this.index));
+    } else if (type === T.BARRIER_REQUEST) {
+      const r = Buffer.from(m);
+      r[1] = T.BARRIER_REPLY;
+      reply(r);
+    }
   }
 }
 
-const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child: () => silent } as never;
+const silentLog = { child: () => silentLog, trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} };
+const silent = silentLog as never;
 const apps = await loadApps(opt.apps ? opt.apps.split(',') : DEFAULT_APPS, { baseDir: fileURLToPath(new URL('../', import.meta.url)) });
 const host = new AppHost({ apps, log: silent });
-const w = new Writer(1 << 21);
-const conns = Array.from({ length: nSwitches }, (_, i) => new FakeConn(i, w));
-for (const c of conns) host.switchUp(c);
-// Wait past the topology app's settle time so edge ports are known, as in a real run.
+const hooks = {
+  admit: () => undefined,
+  up: (c: Conn) => host.switchUp(c),
+  message: (c: Conn, m: OfMessage) => host.message(c, m),
+  down: (c: Conn, reason: string, wasUp: boolean) => void (wasUp && host.switchDown(c, reason)),
+};
+const sockets = Array.from({ length: nSwitches }, (_, i) => new FakeSocket(i));
+const conns = sockets.map((s) => new OpenFlowConnection(s as never, { ...DEFAULT_CONNECTION_OPTIONS }, silent, hooks, false));
+const turn = () => new Promise((r) => setImmediate(r));
+for (let i = 0; i < 50 && conns.some((c) => c.state !== 'main'); i++) await turn();
+if (conns.some((c) => c.state !== 'main')) throw new Error(`handshake did not complete: ${conns.map((c) => c.state).join(',')}`);
+// Past the topology app's settle time, so edge ports are trusted as in a real run.
 await new Promise((r) => setTimeout(r, 100));
 
 const buffered = !opt.unbuffered;
-const inputs = conns.map((_, i) => Array.from({ length: nMacs }, (_, k) => packetIn(i, k, buffered)));
-let k = 0;
-const round = (n: number) => {
-  for (let j = 0; j < n; j++, k++) {
-    for (let i = 0; i < nSwitches; i++) host.message(conns[i]!, decode(inputs[i]![k % nMacs]!));
-  }
+const chunks = sockets.map((_, i) => {
+  const list: Buffer[] = [];
+  for (let k = 0; k < nMacs; k += perChunk) list.push(Buffer.concat(Array.from({ length: Math.min(perChunk, nMacs - k) }, (_, j) => packetIn(i, k + j, buffered))));
+  return list;
+});
+let round = 0;
+/** One event-loop turn's worth: a chunk per switch, then let the write queues flush. */
+const step = async () => {
+  for (let i = 0; i < nSwitches; i++) sockets[i]!.emit('data', chunks[i]![round % chunks[i]!.length]!);
+  round++;
+  await turn();
 };
-round(2 * nMacs); // learn every host, warm the JIT
-const sentBefore = conns.reduce((a, c) => a + c.sent, 0);
+for (let i = 0; i < (2 * nMacs) / perChunk; i++) await step(); // learn every host, warm the JIT
+const before = sockets.reduce((a, s) => a + s.messages, 0);
+const writesBefore = sockets.reduce((a, s) => a + s.writes, 0);
+const r0 = round;
 const seconds = Number(opt.seconds);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-let packetIns = 0;
-while (performance.now() - t0 < seconds * 1000) {
-  round(100);
-  packetIns += 100 * nSwitches;
-}
+while (performance.now() - t0 < seconds * 1000) await step();
 const wall = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuS = (cpu.user + cpu.system) / 1e6;
-const sent = conns.reduce((a, c) => a + c.sent, 0) - sentBefore;
+const packetIns = (round - r0) * nSwitches * perChunk;
+const out = sockets.reduce((a, s) => a + s.messages, 0) - before;
+const writes = sockets.reduce((a, s) => a + s.writes, 0) - writesBefore;
 console.log(
   JSON.stringify({
+    apps: host.apps().map((a) => a.name).join(','),
     switches: nSwitches,
     macs: nMacs,
     buffered,
     packetIns,
-    messagesOut: sent,
-    outPerIn: +(sent / packetIns).toFixed(2),
+    messagesOut: out,
+    outPerIn: +(out / packetIns).toFixed(2),
+    socketWritesPerTurnPerSwitch: +(writes / ((round - r0) * nSwitches)).toFixed(2),
     nsPerPacketInCpu: Math.round((cpuS * 1e9) / packetIns),
     packetInsPerCpuSecond: Math.round(packetIns / cpuS),
     wallSeconds: +wall.toFixed(2),
     cpuShare: +(cpuS / wall).toFixed(2),
   }),
 );
-const counters = host.counters();
-console.log(JSON.stringify({ ...counters, apps: Object.fromEntries(Object.entries(counters.apps).map(([n, a]) => [n, { events: a.events, sent: a.messagesSent, failures: a.failures }])) }));
+for (const c of conns) c.close('bench done', 'info', false);
+process.exit(0);

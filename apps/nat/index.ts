@@ -1,0 +1,155 @@
+/**
+ * nat: masquerade, static 1:1 NAT and port forwarding on top of the routing app, translated in
+ * table 0 before routing's FIB so translated packets are routed like any others. Two backends
+ * (option `backend`): `openflow`, portable OpenFlow 1.3 (the first packet of a connection comes
+ * to the controller, which installs a flow pair with set-field and idle timeouts; ICMP echo is
+ * translated by the controller, see echo.ts), and `conntrack`, Open vSwitch's ct()/nat()
+ * (no per-connection packet-in). Not in the default app list: see docs/NAT.md.
+ */
+import { ipv4ToNumber } from '../../protocol/packet/index.js';
+import type { App, AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/index.js';
+import { HttpError, Outbox } from '../sdk/index.js';
+import { baseFlows, listSessions, mountRoutes, runCommand } from './admin.js';
+import { deleteSession, KIND } from './flows.js';
+import type { FlowEnv } from './flows.js';
+import { parseOptions } from './options.js';
+import type { NatOptions } from './options.js';
+import { parseRule, ruleView, checkConflicts } from './rules.js';
+import { SessionTable } from './sessions.js';
+import { takePending, zeroCounters } from './state.js';
+import type { NatCounters, NatState } from './state.js';
+import { handlePacketIn } from './translate.js';
+
+export type { NatOptions } from './options.js';
+export type { NatCounters } from './state.js';
+
+export interface NatApp extends App {
+  readonly counters: () => NatCounters;
+  readonly rules: () => Record<string, unknown>[];
+  readonly sessions: () => ReturnType<typeof listSessions>;
+}
+
+interface RouterIface {
+  address: string;
+  ip: string;
+  mac: string;
+}
+
+export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): NatApp => {
+  let s!: NatState;
+
+  const app: NatApp = {
+    name: 'nat',
+
+    init(ctx: AppContext) {
+      const opts: NatOptions = parseOptions({ ...options, ...ctx.options });
+      const routing = ctx.app('routing');
+      if (!routing?.command) throw new Error('nat needs the routing app, loaded before it (apps: table-miss, topology, l2-learning, routing, nat)');
+      // The router's interfaces, read through routing's public command each time (they can change over REST).
+      const ifaces = (): RouterIface[] => routing.command!('interfaces', undefined) as RouterIface[];
+      const gatewayMac = (ip: string): string | undefined => {
+        const n = ipv4ToNumber(ip);
+        for (const i of ifaces()) {
+          const len = Number(i.address.split('/')[1]);
+          const mask = len === 0 ? 0 : len === 32 ? 0xffffffff : (0xffffffff << (32 - len)) >>> 0;
+          if (((n & mask) >>> 0) === ((ipv4ToNumber(i.ip) & mask) >>> 0)) return i.mac;
+        }
+        return undefined;
+      };
+      const env: FlowEnv = {
+        opts,
+        cookie: (low) => ctx.cookie(low),
+        gatewayMac,
+        get routerIps() {
+          return ifaces().map((i) => i.ip);
+        },
+      };
+      s = {
+        ctx,
+        opts,
+        rules: [],
+        nextRuleId: 1,
+        env,
+        counters: zeroCounters(),
+        pending: new Outbox(),
+        sessions: new SessionTable({
+          max: opts.maxSessions,
+          ttlMs: opts.sessionTtlMs,
+          echoTtlMs: opts.echoTtlMs,
+          portMin: opts.portMin,
+          portMax: opts.portMax,
+          now: () => ctx.now(),
+          onExpire: (x) => {
+            s.counters.expired++;
+            if (x.proto !== 'icmp') s.pending.to(x.dpid, deleteSession(env, x.id));
+          },
+        }),
+      };
+      opts.rules.forEach((body, i) => {
+        try {
+          const rule = parseRule(body, String(s.nextRuleId));
+          checkConflicts(s.rules, rule);
+          s.rules.push(rule);
+          s.nextRuleId++;
+        } catch (err) {
+          throw new RangeError(`nat option rules[${i}]: ${err instanceof HttpError ? err.message : String(err)}`);
+        }
+      });
+      ctx.log.info({ backend: opts.backend, rules: s.rules.map(ruleView) }, 'nat');
+    },
+
+    switchUp(sw: SwitchView) {
+      return takePending(s).to(sw.dpid, s.ctx.deleteOwnFlows(), ...baseFlows(s));
+    },
+
+    switchDown(sw: SwitchView) {
+      // Its session flows are gone with it (or will be replaced at reconnection).
+      for (const x of s.sessions.list()) if (x.dpid === sw.dpid) s.sessions.remove(x.id);
+      return takePending(s);
+    },
+
+    packetIn(sw, ev) {
+      const out = takePending(s);
+      handlePacketIn(s, sw.dpid, ev, out);
+      return out;
+    },
+
+    flowRemoved(sw, msg) {
+      const out = takePending(s);
+      const low = msg.cookie & 0xffff_ffff_ffffn;
+      if (low >> 40n !== BigInt(KIND.session)) return out;
+      const id = Number(low & 0xff_ffff_ffffn);
+      if (s.sessions.remove(id)) {
+        s.counters.flowRemoved++;
+        // The pair's other flow may still be there: one removal ends the session.
+        out.to(sw.dpid, deleteSession(s.env, id));
+      }
+      return out;
+    },
+
+    tick() {
+      s.sessions.purge();
+      return takePending(s);
+    },
+
+    command(name, args) {
+      return runCommand(s, name, args);
+    },
+
+    routes(r: AppRoutes) {
+      mountRoutes(s, r);
+    },
+
+    stats() {
+      return { ...s.counters, active: s.sessions.size, rules: s.rules.length };
+    },
+
+    counters: () => ({ ...s.counters }),
+    rules: () => s.rules.map(ruleView),
+    sessions: () => listSessions(s),
+  };
+  return app;
+};
+
+const factory: AppFactory = createNatApp;
+export default factory;

@@ -1,0 +1,83 @@
+/**
+ * What the nat app does with a packet that reached the controller through one of its flows:
+ * answer ARP for extra outside addresses, translate ICMP echo (echo.ts), and set up TCP/UDP
+ * sessions for the portable backend: allocate the outside port, install the flow pair, and send
+ * the first packet back into the pipeline (output:TABLE) where the new flow translates it.
+ */
+import { OFPP } from '../../protocol/index.js';
+import { ARP_OP, arpReplyFrame, ICMP_TYPE, ipv4ToNumber } from '../../protocol/packet/index.js';
+import type { Dpid, Outbox, PacketInEvent } from '../sdk/index.js';
+import { output, packetOut } from '../sdk/index.js';
+import { rewriteEcho } from './echo.js';
+import { extraAddresses, sessionFlows } from './flows.js';
+import { inPrefix } from './rules.js';
+import type { MasqueradeRule } from './rules.js';
+import type { Session, SessionProto } from './sessions.js';
+import type { NatState } from './state.js';
+
+const toTable = (data: Uint8Array, inPort: number) => packetOut({ data, inPort, actions: [output(OFPP.TABLE)] });
+
+export function handlePacketIn(s: NatState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
+  const f = ev.frame;
+  if (f.arp) {
+    const a = f.arp;
+    if (a.op !== ARP_OP.REQUEST || !extraAddresses(s.env, s.rules).includes(a.tpa)) return;
+    const mac = s.env.gatewayMac(a.tpa);
+    if (!mac) return;
+    s.counters.arpReplies++;
+    out.to(dpid, packetOut({ data: arpReplyFrame({ sha: mac, spa: a.tpa, tha: a.sha, tpa: a.spa }), actions: [output(ev.inPort)] }));
+    return;
+  }
+  const ip = f.ipv4;
+  if (!ip || f.eth.vlans.length > 0) return void s.counters.dropped++;
+  if (f.icmp?.type === ICMP_TYPE.ECHO_REPLY) return echoReply(s, dpid, ev, out);
+  const rule = s.rules.find((r): r is MasqueradeRule => r.type === 'masquerade' && inPrefix(r, ipv4ToNumber(ip.src)));
+  if (!rule) return void s.counters.dropped++;
+  let proto: SessionProto;
+  let insidePort: number;
+  let remotePort = 0;
+  if (f.tcp || f.udp) {
+    const l4 = (f.tcp ?? f.udp)!;
+    proto = f.tcp ? 'tcp' : 'udp';
+    insidePort = l4.srcPort;
+    remotePort = l4.dstPort;
+  } else if (f.icmp?.type === ICMP_TYPE.ECHO_REQUEST && f.icmp.id !== undefined) {
+    proto = 'icmp';
+    insidePort = f.icmp.id;
+  } else return void s.counters.dropped++;
+
+  let sess = s.sessions.findInside(proto, ip.src, insidePort, ip.dst, remotePort);
+  if (!sess) {
+    const made = s.sessions.create({ proto, dpid, insideIp: ip.src, insidePort, outsideIp: rule.outside, remoteIp: ip.dst, remotePort });
+    if (made === 'full' || made === 'exhausted') {
+      if (made === 'full') s.counters.refusedFull++;
+      else s.counters.refusedNoPort++;
+      s.ctx.log.debug({ proto, src: `${ip.src}:${insidePort}`, dst: `${ip.dst}:${remotePort}`, why: made }, 'nat: connection refused');
+      return;
+    }
+    sess = made;
+    s.counters.sessions++;
+  }
+  if (proto === 'icmp') return echoRequest(s, dpid, ev, sess, out);
+  // Installing again is harmless (same match, same priority) and covers a retransmitted first packet.
+  out.to(dpid, ...sessionFlows(s.env, sess), toTable(ev.data, ev.inPort));
+}
+
+function echoRequest(s: NatState, dpid: Dpid, ev: PacketInEvent, sess: Session, out: Outbox): void {
+  s.sessions.touch(sess);
+  const d = rewriteEcho(ev.data, { src: sess.outsideIp, id: sess.outsidePort });
+  if (!d) return void s.counters.dropped++;
+  s.counters.echoTranslated++;
+  out.to(dpid, toTable(d, ev.inPort));
+}
+
+function echoReply(s: NatState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
+  const ip = ev.frame.ipv4!;
+  const sess = s.sessions.findOutside('icmp', ip.dst, ev.frame.icmp!.id ?? -1, ip.src, 0);
+  if (!sess) return void s.counters.echoUnknown++;
+  s.sessions.touch(sess);
+  const d = rewriteEcho(ev.data, { dst: sess.insideIp, id: sess.insidePort });
+  if (!d) return void s.counters.dropped++;
+  s.counters.echoTranslated++;
+  out.to(dpid, toTable(d, ev.inPort));
+}
