@@ -198,5 +198,13 @@ console.log(
     cpuShare: +(cpuS / wall).toFixed(2),
   }),
 );
-for (const c of conns) c.close('bench done', 'info', false);
+if (process.env.PIPELINE_STATS) {
+  for (const a of host.apps()) {
+    try {
+      console.log(a.name, JSON.stringify(host.command(a.name, 'stats', {})));
+    } catch {
+      // no stats command
+    }
+  }
+}
 process.exit(0);

@@ -132,7 +132,7 @@ def main():
         loss = net.pingAll(timeout='2')
         show_topology(net, args.rest)
         if args.batch:
-            print('*** batch mode: %s' % ('0% loss' if loss == 0 else '%s%% loss' % loss))
+            print('*** batch mode: %g%% loss' % loss)
             code = 0 if loss == 0 and got == want else 1
         else:
             s1, s2 = net.switches[0].name, net.switches[1].name

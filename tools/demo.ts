@@ -71,12 +71,17 @@ async function main(): Promise<number> {
   let child: ChildProcess | undefined;
   let prefix: string | undefined;
   let stopping = false;
+  let termSent = false;
 
   // Replace the test helpers' signal handlers (they exit at once): Ctrl-C belongs to the
   // Mininet CLI while it runs; SIGTERM/SIGHUP stop the Mininet script first, then the rest.
   const onSignal = (sig: NodeJS.Signals) => {
     if (child && child.exitCode === null) {
-      if (sig !== 'SIGINT') child.kill('SIGTERM');
+      // Once: a second SIGTERM must not interrupt the script's own cleanup.
+      if (sig !== 'SIGINT' && !termSent) {
+        termSent = true;
+        child.kill('SIGTERM');
+      }
       return;
     }
     if (!stopping) process.exitCode = 130;
@@ -89,6 +94,11 @@ async function main(): Promise<number> {
     }
   };
   takeSignals();
+  // `npm run` does not pass SIGTERM on to us (its shell dies, we are re-parented): treat the
+  // loss of our parent like SIGTERM, so that a killed npm still tears the network down.
+  const parent = process.ppid;
+  const orphan = setInterval(() => process.ppid !== parent && onSignal('SIGTERM'), 500);
+  orphan.unref();
 
   try {
     say(`*** starting a private Open vSwitch (userspace datapath) ...`);
@@ -110,6 +120,7 @@ async function main(): Promise<number> {
     const code = await new Promise<number>((resolve) => proc.once('exit', (c, s) => resolve(c ?? (s ? 128 : 1))));
     return code;
   } finally {
+    clearInterval(orphan);
     if (weft) {
       const log = join(tmpdir(), `weft-demo-${process.pid}.log`);
       writeFileSync(log, weft.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');

@@ -11,7 +11,7 @@
  *   base+10  openflow: from a masqueraded prefix -> controller; conntrack: -> ct(nat, table=ctTable)
  */
 import type { FlowMod, Instruction } from '../../protocol/index.js';
-import { ct, ctState, nat } from '../../protocol/openflow/nicira/index.js';
+import { ct, ctState, nat, resubmit } from '../../protocol/openflow/nicira/index.js';
 import { ETH_TYPE, ICMP_TYPE, IP_PROTO, numberToIpv4 } from '../../protocol/packet/index.js';
 import type { Action } from '../../protocol/index.js';
 import { applyActions, flowAdd, flowDelete, gotoTable, match, setField, toController } from '../sdk/index.js';
@@ -144,7 +144,8 @@ export function conntrackFlows(env: FlowEnv, rules: readonly NatRule[]): FlowMod
       priority: P + priority,
       cookie,
       match: [...match({ eth_type: IPV4, ...m }), ...(onlyNew ? [isNew] : [])],
-      instructions: [...(actions.length ? [applyActions(actions)] : []), route],
+      // goto_table may only go forward; Open vSwitch's resubmit may go back to the routing table.
+      instructions: [applyActions([...actions, resubmit(env.opts.routingTable)])],
     });
   // Established and related packets were translated by ct(nat) in table 0 already.
   out.push(inCt(0, {}, [], false));

@@ -10,7 +10,7 @@ export interface NatOptions {
   rules: unknown[];
   /** The routing app's FIB table: translated packets continue there. */
   routingTable: number;
-  /** conntrack backend: the table ct() recirculates to. */
+  /** conntrack backend: the table ct() recirculates to (it resubmits to routingTable, so any table will do). */
   ctTable: number;
   /** conntrack zone of the NAT connections. */
   zone: number;

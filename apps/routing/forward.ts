@@ -5,7 +5,7 @@
  * the transit flows along the shortest path, and send the packet itself rewritten.
  */
 import { OFPP, OFPR } from '../../protocol/index.js';
-import { ARP_OP, ICMP_TYPE, ICMP_UNREACH, IP_PROTO, isMulticastMac } from '../../protocol/packet/index.js';
+import { ARP_OP, ICMP_TYPE, ICMP_UNREACH, isMulticastMac } from '../../protocol/packet/index.js';
 import type { ParsedFrame } from '../../protocol/packet/index.js';
 import type { Dpid, PacketInEvent } from '../sdk/index.js';
 import { output, Outbox, packetOut } from '../sdk/index.js';

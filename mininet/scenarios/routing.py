@@ -5,9 +5,9 @@ routing; interfaces 10.0.1.1/24, 10.0.2.1/24, 10.0.3.1/24 configured in weft). T
 the topology are spread over the three subnets (host i -> 10.0.(i mod 3 + 1).(10 + i), default
 route via the .1 gateway), so every subnet spans several switches. Checks, in order:
 
-  gateways answer ping; pingall 0% twice (the second round in the flows); TTL decremented once
-  across subnets and untouched within one; ping -t 1 across subnets answered "time to live
-  exceeded" by the sender's gateway (a traceroute's first hop); iperf3 TCP from the first host
+  gateways answer ping; pingall 0% twice; TTL decremented once across subnets and untouched
+  within one; ping -t 1 across subnets answered "time to live exceeded" by the sender's gateway
+  (a traceroute's first hop), through the FIB flow's INVALID_TTL packet-in; iperf3 TCP from the first host
   to the last (other subnets) in the datapath; a host added as a router (ip_forward on, a second
   interface towards an external host in 10.0.9.0/24): with a static route 10.0.9.0/24 via it
   (REST) the external host answers; after the route is deleted, "destination net unreachable"
@@ -29,15 +29,17 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the checkout
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from weftnet.l2 import flow_table, pingall, rest_get  # noqa: E402
-from weftnet.l2_steps import quiet_ipv6, step_connect, step_discovery, step_iperf  # noqa: E402
+from weftnet.l2 import STATS_LAG_S, flow_table, pingall, rest_get  # noqa: E402
+from weftnet.l2_steps import attachment, quiet_ipv6, step_connect, step_discovery, step_iperf  # noqa: E402
 from weftnet.runner import run  # noqa: E402
 
 EXTERNAL = '10.0.9.0/24'
 
 
 def rest(args, method, path, body=None):
-    req = urllib.request.Request(args.options['rest'].rstrip('/') + path, method=method, data=json.dumps(body).encode() if body is not None else None, headers={'content-type': 'application/json'})
+    # No content-type without a body: fastify refuses an empty application/json body.
+    headers = {'content-type': 'application/json'} if body is not None else {}
+    req = urllib.request.Request(args.options['rest'].rstrip('/') + path, method=method, data=json.dumps(body).encode() if body is not None else None, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=5) as r:
             return r.status, json.loads(r.read().decode() or 'null')
@@ -70,15 +72,31 @@ def step_gateways(net, result):
     result.check('gateways answer ping', not bad, bad[:3] or None)
 
 
+def fib_packets(switch, ip):
+    """n_packets of the routing table's forwarding flow for ip/32 on a switch (None if absent)."""
+    for f in flow_table(switch):
+        if 'nw_dst=%s,' % ip in f['match'] + ',' and 'dec_ttl' in f['actions']:
+            return f['packets']
+    return None
+
+
 def step_ttl(net, result):
     a, same, other = net.hosts[0], net.hosts[3], net.hosts[1]  # subnets 1, 1, 2
     routed = re.search(r'ttl=(\d+)', ping_text(a, other.IP()))
     local = re.search(r'ttl=(\d+)', ping_text(a, same.IP()))
     got = {'routed': routed and int(routed.group(1)), 'sameSubnet': local and int(local.group(1))}
     result.check('TTL decremented once across subnets, untouched within one', got == {'routed': 63, 'sameSubnet': 64}, got)
+    sw = attachment(a).node
+    time.sleep(STATS_LAG_S)
+    before = fib_packets(sw, other.IP())
     out = ping_text(a, other.IP(), '-t 1')
     ok = 'From 10.0.1.1' in out and 'Time to live exceeded' in out
     result.check('ping -t 1 across subnets: time exceeded from the gateway (first traceroute hop)', ok, None if ok else out[-300:])
+    # The probe hit the FIB flow pingall installed: its dec_ttl sent it up as INVALID_TTL (the
+    # SET_ASYNC weft sends at switch up is what makes Open vSwitch do that).
+    time.sleep(STATS_LAG_S)
+    after = fib_packets(sw, other.IP())
+    result.check('the expired probe came through the FIB flow (INVALID_TTL packet-in)', before is not None and after == before + 1, {'before': before, 'after': after})
     out2 = ping_text(a, other.IP(), '-t 2')
     result.check('ping -t 2 across subnets reaches the host (one router hop)', ' 1 received' in out2, None if ' 1 received' in out2 else out2[-300:])
 

@@ -11,7 +11,7 @@ import { flowDelete, Outbox, toDpid } from '../../apps/sdk/index.js';
 import { APP_COOKIE_MASK, cookieAppId, makeCookie, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
 import { assignAppIds } from './app-ids.js';
-import { orderBatch } from './ordering.js';
+import { inHostOrder, orderBatch } from './ordering.js';
 import { packetInEvent } from './packet-in-event.js';
 import { switchViewOf } from './switch-view.js';
 
@@ -65,12 +65,21 @@ interface Pending {
   msg: OfMessage;
 }
 
+/** What one dispatch collected, message i from entries[i] for switch dpids[i]. */
+interface Collected {
+  entries: Entry[];
+  msgs: OfMessage[];
+  dpids: string[];
+}
+
 type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit';
 
 export class AppHost implements ConnectionEvents {
   readonly #entries: Entry[] = [];
   readonly #byId = new Map<number, Entry>();
   readonly #byName = new Map<string, Entry>();
+  /** Apps that take table-miss packet-ins, in load order (fixed once the apps are loaded). */
+  readonly #missSubscribers: Entry[] = [];
   /** Connected switches by dpid, and the view given to apps for each connection. */
   readonly #conns = new Map<string, SwitchConnection>();
   readonly #views = new Map<SwitchConnection, SwitchView>();
@@ -104,6 +113,7 @@ export class AppHost implements ConnectionEvents {
       this.#entries.push(entry);
       this.#byId.set(appId, entry);
       this.#byName.set(app.name, entry);
+      if (app.receiveTableMiss && app.packetIn) this.#missSubscribers.push(entry);
     });
     // init() failing is a startup error, not something to run on without.
     for (const e of this.#entries) {
@@ -225,7 +235,7 @@ export class AppHost implements ConnectionEvents {
       this.#dispatch('packetIn', [owner], view.dpid, (app) => app.packetIn!(view, ev));
       return;
     }
-    const subscribers = this.#entries.filter((e) => e.app.receiveTableMiss && e.app.packetIn);
+    const subscribers = this.#missSubscribers;
     if (subscribers.length === 0) {
       this.#counters.packetInsUnclaimed++;
       return;
@@ -265,10 +275,16 @@ export class AppHost implements ConnectionEvents {
   /**
    * Call `call` for each entry, collect what it returns per switch, then send. `dpid` is the
    * switch a plain message array goes to (none for tick and switchDown).
+   *
+   * This runs for every PACKET_IN, so it allocates little: what the apps return is collected
+   * into three parallel arrays (made only when some app returned something), the common case of
+   * one switch and messages already in the host's order is sent as it is, and only the rest
+   * goes through grouping and orderBatch().
    */
   #dispatch(handler: Handler, entries: readonly Entry[], dpid: string | undefined, call: (app: App) => Out): void {
-    const pending = new Map<string, Pending[]>();
-    for (const e of entries) {
+    let c: Collected | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       if (handler !== 'emit' && typeof e.app[handler as keyof App] !== 'function') continue;
       e.counters.events++;
       let out: Out;
@@ -278,33 +294,22 @@ export class AppHost implements ConnectionEvents {
         this.#fail(e, handler, err);
         continue;
       }
-      this.#collect(e, handler, out, dpid, pending);
+      if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) continue;
+      c ??= { entries: [], msgs: [], dpids: [] };
+      this.#collect(e, handler, out, dpid, c);
     }
-    this.#flush(pending);
+    if (c) this.#flush(c);
   }
 
-  #collect(e: Entry, handler: Handler, out: unknown, dpid: string | undefined, pending: Map<string, Pending[]>): void {
-    const add = (d: string, msgs: readonly unknown[]) => {
-      let list = pending.get(d);
-      if (!list) pending.set(d, (list = []));
-      for (const msg of msgs) {
-        if (msg === null || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
-          this.#fail(e, handler, new TypeError(`returned ${JSON.stringify(msg)} where a message was expected`));
-          continue;
-        }
-        list.push({ entry: e, msg: msg as OfMessage });
-      }
-    };
-    if (out === undefined || out === null) return;
+  #collect(e: Entry, handler: Handler, out: unknown, dpid: string | undefined, c: Collected): void {
     if (out instanceof Outbox) {
-      for (const b of out.batches()) add(b.dpid, b.messages);
+      for (const b of out.batches()) this.#add(e, handler, b.dpid, b.messages, c);
     } else if (Array.isArray(out)) {
-      if (out.length === 0) return;
       if (dpid === undefined) {
         this.#fail(e, handler, new TypeError(`${handler} returned a message array; return an Outbox to address switches`));
         return;
       }
-      add(dpid, out);
+      this.#add(e, handler, dpid, out, c);
     } else if (typeof (out as { then?: unknown }).then === 'function') {
       this.#fail(e, handler, new TypeError('handlers must be synchronous (returned a promise); use ctx.emit() for later messages'));
     } else {
@@ -312,29 +317,62 @@ export class AppHost implements ConnectionEvents {
     }
   }
 
-  #flush(pending: Map<string, Pending[]>): void {
-    for (const [dpid, items] of pending) {
-      if (items.length === 0) continue;
-      const conn = this.#conns.get(dpid);
-      if (!conn || conn.closed) {
-        for (const it of items) it.entry.counters.messagesDropped++;
-        this.#log.warn({ dpid, messages: items.length, apps: [...new Set(items.map((i) => i.entry.app.name))] }, 'messages for a switch that is not connected dropped');
+  #add(e: Entry, handler: Handler, d: string, msgs: readonly unknown[], c: Collected): void {
+    for (let i = 0; i < msgs.length; i++) {
+      const msg = msgs[i];
+      if (msg === null || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
+        this.#fail(e, handler, new TypeError(`returned ${JSON.stringify(msg)} where a message was expected`));
         continue;
       }
-      const { deletes, barrier, rest } = orderBatch(items);
-      for (const it of deletes) this.#send(conn, it);
-      if (barrier) {
-        this.#counters.barriers++;
-        conn.barrier().catch((err: unknown) => this.#log.debug({ dpid, err: (err as Error)?.message }, 'barrier failed'));
-      }
-      for (const it of rest) this.#send(conn, it);
+      c.entries.push(e);
+      c.msgs.push(msg as OfMessage);
+      c.dpids.push(d);
     }
   }
 
-  #send(conn: SwitchConnection, { entry, msg }: Pending): void {
+  #flush(c: Collected): void {
+    const n = c.msgs.length;
+    if (n === 0) return;
+    const first = c.dpids[0]!;
+    let single = true;
+    for (let i = 1; i < n && single; i++) single = c.dpids[i] === first;
+    if (single) return this.#flushSwitch(first, c.entries, c.msgs);
+    // Several switches: group per switch, keeping each one's message order.
+    const groups = new Map<string, { entries: Entry[]; msgs: OfMessage[] }>();
+    for (let i = 0; i < n; i++) {
+      const d = c.dpids[i]!;
+      let g = groups.get(d);
+      if (!g) groups.set(d, (g = { entries: [], msgs: [] }));
+      g.entries.push(c.entries[i]!);
+      g.msgs.push(c.msgs[i]!);
+    }
+    for (const [d, g] of groups) this.#flushSwitch(d, g.entries, g.msgs);
+  }
+
+  #flushSwitch(dpid: string, entries: Entry[], msgs: OfMessage[]): void {
+    const conn = this.#conns.get(dpid);
+    if (!conn || conn.closed) {
+      for (const e of entries) e.counters.messagesDropped++;
+      this.#log.warn({ dpid, messages: msgs.length, apps: [...new Set(entries.map((e) => e.app.name))] }, 'messages for a switch that is not connected dropped');
+      return;
+    }
+    if (inHostOrder(msgs)) {
+      for (let i = 0; i < msgs.length; i++) this.#send(conn, entries[i]!, msgs[i]!);
+      return;
+    }
+    const { deletes, barrier, rest } = orderBatch(msgs.map((msg, i): Pending => ({ entry: entries[i]!, msg })));
+    for (const it of deletes) this.#send(conn, it.entry, it.msg);
+    if (barrier) {
+      this.#counters.barriers++;
+      conn.barrier().catch((err: unknown) => this.#log.debug({ dpid, err: (err as Error)?.message }, 'barrier failed'));
+    }
+    for (const it of rest) this.#send(conn, it.entry, it.msg);
+  }
+
+  #send(conn: SwitchConnection, entry: Entry, msg: OfMessage): void {
     try {
-      // A copy: the connection may write the xid into it, and an app may send one object twice.
-      conn.send({ ...msg }, (err) => this.#switchError(entry, conn, msg, err));
+      // No copy: send() never modifies the message (it gives a fresh xid to a copy of its own).
+      conn.send(msg, (err) => this.#switchError(entry, conn, msg, err));
       entry.counters.messagesSent++;
     } catch (err) {
       this.#fail(entry, 'send', err);

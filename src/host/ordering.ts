@@ -52,3 +52,18 @@ export function orderBatch<T extends { msg: OfMessage }>(items: readonly T[]): O
   for (const { item, r } of ranked) (r <= 1 ? deletes : rest).push(item);
   return { deletes, barrier: deletes.length > 0 && rest.length > 0, rest };
 }
+
+/**
+ * True when orderBatch() would return these messages unchanged and without a barrier: no
+ * deletes, ranks already ascending. The app host's fast path (a packet-in's flow mod and
+ * packet-out) checks this instead of sorting.
+ */
+export function inHostOrder(msgs: readonly OfMessage[]): boolean {
+  let last = 2;
+  for (let i = 0; i < msgs.length; i++) {
+    const r = rank(msgs[i]!);
+    if (r < last) return false;
+    last = r;
+  }
+  return true;
+}

@@ -15,6 +15,7 @@ import type { ConnectionOptions, OfLogger } from './options.js';
 import { RequestTracker } from './requests.js';
 import { RequestError } from './switch-connection.js';
 import type { RequestOptions, SwitchConnection, SwitchInfo } from './switch-connection.js';
+import type { SendErrorCallback } from './error-routes.js';
 import type { OpenFlowStats } from './stats.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -46,6 +47,9 @@ const ROLE_NUMBERS: Record<RoleName, number> = {
 
 /** A graceful close waits this long for the peer to read our last bytes before destroying. */
 const LINGER_MS = 2_000;
+/** Messages with an error callback between two barriers of our own (see autoBarrier). */
+const AUTO_BARRIER_EVERY = 1024;
+const NOOP = (): void => undefined;
 /** Undecodable messages logged per connection before going quiet (the count is kept). */
 const MAX_LOGGED_DECODE_ERRORS = 10;
 
@@ -129,10 +133,16 @@ export class OpenFlowConnection implements SwitchConnection {
     return this.out.totalQueuedBytes;
   }
 
-  send(msg: OfMessage, onError?: (err: ErrorMsg) => void): number {
-    const m = msg.xid === 0 ? { ...msg, xid: this.tracker.allocXid() } : msg;
-    if (this.state !== 'dead') this.write(m, onError);
-    return m.xid;
+  send(msg: OfMessage, onError?: SendErrorCallback): number {
+    // The hot path (every FLOW_MOD and PACKET_OUT an app sends): no copy of the message for its
+    // fresh xid; the write queue puts the xid into the encoded header instead.
+    const xid = msg.xid === 0 ? this.tracker.allocXid() : msg.xid;
+    if (this.state !== 'dead') {
+      this.out.push(msg, xid);
+      this.tracker.noteSentAs(xid, msg.type === 'barrierRequest', onError);
+      if (this.tracker.callbacksSinceBarrier >= AUTO_BARRIER_EVERY) this.autoBarrier();
+    }
+    return xid;
   }
 
   request<T extends OfMessage = OfMessage>(msg: OfMessage, opts?: RequestOptions): Promise<T> {
@@ -219,6 +229,17 @@ export class OpenFlowConnection implements SwitchConnection {
       this.tracker.cancel(m.xid);
       fail(e as Error);
     }
+  }
+
+  /**
+   * A barrier of our own after every AUTO_BARRIER_EVERY messages sent with an error callback:
+   * its reply lets the tracker drop their callbacks. Without it, a busy switch that is never
+   * sent a barrier (a reactive app answering packet-ins) keeps up to maxErrorCallbacks
+   * callbacks alive, each holding the message it was for, and the garbage collector must
+   * trace that whole set again and again.
+   */
+  private autoBarrier(): void {
+    this.startRequest({ type: 'barrierRequest', xid: 0 }, false, undefined, NOOP, NOOP);
   }
 
   /** An OpenFlow ERROR to the peer; data is the offending message's first 64 bytes or text. */

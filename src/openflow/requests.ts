@@ -1,5 +1,7 @@
 import { errorCodeName, errorTypeName, OFPMPF_REPLY_MORE } from '../../protocol/index.js';
 import type { ErrorMsg, MultipartReplyBody, OfMessage } from '../../protocol/index.js';
+import { ErrorRoutes } from './error-routes.js';
+import type { SendErrorCallback } from './error-routes.js';
 import { RequestError, SwitchError } from './switch-connection.js';
 
 interface Pending {
@@ -19,18 +21,22 @@ const MAX_BARRIERS = 1024;
  * Transaction bookkeeping of one connection: xid allocation, replies matched to requests (with
  * timeouts and multipart reassembly), and switch ERRORs matched to whoever sent the message.
  *
- * send() error callbacks are kept in insertion (= send) order with the send sequence number;
+ * send() error callbacks are kept in send order with the send sequence number (ErrorRoutes);
  * a barrier reply proves everything sent before the barrier was processed, so the callbacks
- * older than it are dropped. The map is also bounded, oldest dropped first.
+ * older than it are dropped. They are also bounded, oldest dropped first.
  */
 export class RequestTracker {
   private nextXid = 1;
+  /** send() error callbacks recorded since the last barrier request went out. */
+  callbacksSinceBarrier = 0;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
-  private readonly errorCallbacks = new Map<number, { seq: number; cb: (err: ErrorMsg) => void }>();
+  private readonly errorRoutes: ErrorRoutes;
   private readonly barriers = new Map<number, number>();
 
-  constructor(private readonly maxErrorCallbacks: number) {}
+  constructor(maxErrorCallbacks: number) {
+    this.errorRoutes = new ErrorRoutes(maxErrorCallbacks);
+  }
 
   /** A fresh xid: never 0, skipping those with a request still waiting. */
   allocXid(): number {
@@ -45,24 +51,28 @@ export class RequestTracker {
   }
 
   get errorCallbackCount(): number {
-    return this.errorCallbacks.size;
+    return this.errorRoutes.size;
   }
 
   /** Record a message as written (after it was queued), for error routing and barrier pruning. */
-  noteSent(msg: OfMessage, onError?: (err: ErrorMsg) => void): void {
+  noteSent(msg: OfMessage, onError?: SendErrorCallback): void {
+    this.noteSentAs(msg.xid, msg.type === 'barrierRequest', onError);
+  }
+
+  /**
+   * noteSent for a message written under `xid` (which may differ from its msg.xid: the
+   * connection gives xid-0 messages a fresh xid without copying them). Allocates nothing.
+   */
+  noteSentAs(xid: number, barrier: boolean, onError: SendErrorCallback | undefined): void {
     const seq = ++this.seq;
     if (onError) {
-      // Delete first so a reused xid moves to the end and the map stays in send order.
-      this.errorCallbacks.delete(msg.xid);
-      this.errorCallbacks.set(msg.xid, { seq, cb: onError });
-      if (this.errorCallbacks.size > this.maxErrorCallbacks) {
-        const oldest = this.errorCallbacks.keys().next();
-        if (!oldest.done) this.errorCallbacks.delete(oldest.value);
-      }
+      this.errorRoutes.add(xid, seq, onError);
+      this.callbacksSinceBarrier++;
     }
-    if (msg.type === 'barrierRequest') {
-      this.barriers.delete(msg.xid);
-      this.barriers.set(msg.xid, seq);
+    if (barrier) {
+      this.callbacksSinceBarrier = 0;
+      this.barriers.delete(xid);
+      this.barriers.set(xid, seq);
       if (this.barriers.size > MAX_BARRIERS) {
         const oldest = this.barriers.keys().next();
         if (!oldest.done) this.barriers.delete(oldest.value);
@@ -132,10 +142,9 @@ export class RequestTracker {
       p.fail(new SwitchError(err, p.request, `switch rejected ${p.request.type} xid ${err.xid}: ${errorTypeName(err.errType)}/${errorCodeName(err.errType, err.code)}`));
       return true;
     }
-    const e = this.errorCallbacks.get(err.xid);
-    if (e) {
-      this.errorCallbacks.delete(err.xid);
-      e.cb(err);
+    const cb = this.errorRoutes.take(err.xid);
+    if (cb) {
+      cb(err);
       return true;
     }
     return false;
@@ -155,7 +164,7 @@ export class RequestTracker {
     const all = [...this.pending.values()];
     for (const p of all) clearTimeout(p.timer);
     this.pending.clear();
-    this.errorCallbacks.clear();
+    this.errorRoutes.clear();
     this.barriers.clear();
     for (const p of all) p.fail(new RequestError(`${p.request.type} xid ${p.request.xid}: connection closed (${reason})`));
   }
@@ -182,9 +191,6 @@ export class RequestTracker {
       if (s > seq) break;
       this.barriers.delete(x);
     }
-    for (const [x, e] of this.errorCallbacks) {
-      if (e.seq > seq) break;
-      this.errorCallbacks.delete(x);
-    }
+    this.errorRoutes.pruneUpTo(seq);
   }
 }

@@ -53,7 +53,7 @@ export interface SwitchConnection {
   readonly closed: boolean;
   /**
    * Queue a message for the switch. A message with xid 0 gets a fresh xid. Returns the xid.
-   * `onError` is called if the switch answers this xid with an ERROR (until a later barrier
+   * `msg` is not modified, so a caller may send one object twice. `onError` is called if the switch answers this xid with an ERROR (until a later barrier
    * reply proves it was accepted); errors nobody claims reach the 'message' event.
    */
   send(msg: OfMessage, onError?: (err: ErrorMsg) => void): number;

@@ -39,14 +39,16 @@ export class WriteQueue {
   }
 
   /**
-   * Encode `msg` into the batch. A message that cannot be encoded throws OfCodecError and
-   * leaves the batch as it was.
+   * Encode `msg` into the batch, under `xid` when given (written into the encoded header, so
+   * the caller need not copy the message to change its xid). A message that cannot be encoded
+   * throws OfCodecError and leaves the batch as it was.
    */
-  push(msg: OfMessage): void {
+  push(msg: OfMessage, xid?: number): void {
     if (this.disposed) return;
     const start = this.w.pos;
     // Appends in place without making a Buffer view per message; on error the batch is unchanged.
     encodeInto(msg, this.w);
+    if (xid !== undefined && xid !== msg.xid) this.w.dv.setUint32(start + 4, xid >>> 0);
     if (this.counts) this.counts[this.w.buf[start + 1]!]!++;
     if (!this.scheduled) {
       this.scheduled = true;

@@ -48,34 +48,34 @@ function assertClean(t: Test, out: string): void {
   const pid = Number(/pid (\d+), OpenFlow/.exec(out)?.[1]);
   t.ok(pid > 0, 'the demo printed weft\'s pid');
   t.throws(() => process.kill(pid, 0), 'weft is no longer running');
-  t.match(out, /Open vSwitch stopped, nothing left behind/);
+  t.match(out, /Open vSwitch stopped, nothing left behind/, 'the demo says it cleaned up');
 }
 
 t.test('npm run demo -- --batch: ring,4, pingall 0%, topology printed, clean exit', async (t) => {
   const { code, out } = await demo([]);
-  t.equal(code, 0, `exit code 0\n${out}`);
-  t.match(out, /\*\*\* Results: 0% dropped \(12\/12 received\)/);
-  t.match(out, /weft knows 8 of 8 directed links/);
+  t.equal(code, 0, code === 0 ? 'exit code 0' : `exit code 0\n${out}`);
+  t.match(out, /\*\*\* Results: 0% dropped \(12\/12 received\)/, 'pingall: 0% dropped');
+  t.match(out, /weft knows 8 of 8 directed links/, 'every link discovered before pingall');
   const prefix = /node names start with (d[0-9a-f])\b/.exec(out)?.[1] ?? 'd?';
-  t.match(out, /weft knows 4 switches:/);
+  t.match(out, /weft knows 4 switches:/, 'four switches listed');
   for (let i = 1; i <= 4; i++) t.match(out, new RegExp(`^  ${prefix}s${i} +dpid [0-9a-f]{16}  4 ports`, 'm'), `switch ${prefix}s${i} listed`);
-  t.match(out, /^8 links \(each direction learned from LLDP\):$/m);
+  t.match(out, /^8 links \(each direction learned from LLDP\):$/m, 'eight directed links listed');
   // The ring: s1-s2-s3-s4-s1, eth1 is each switch's host port.
   for (const [a, b] of [['s1-eth2', 's2-eth2'], ['s2-eth3', 's3-eth2'], ['s3-eth3', 's4-eth2'], ['s4-eth3', 's1-eth3']]) {
     t.match(out, new RegExp(`^  ${prefix}${a} -> ${prefix}${b}$`, 'm'), `link ${a} -> ${b}`);
     t.match(out, new RegExp(`^  ${prefix}${b} -> ${prefix}${a}$`, 'm'), `link ${b} -> ${a}`);
   }
-  t.match(out, /^4 hosts:$/m);
+  t.match(out, /^4 hosts:$/m, 'four hosts listed');
   for (let i = 1; i <= 4; i++) t.match(out, new RegExp(`^  00:00:00:00:00:0${i}  10\\.0\\.0\\.${i} +on ${prefix}s${i}-eth1`, 'm'), `host ${i} on ${prefix}s${i}-eth1`);
-  t.match(out, /batch mode: 0% loss/);
+  t.match(out, /batch mode: 0% loss/, 'batch verdict: 0% loss');
   assertClean(t, out);
 });
 
 t.test('with only the table-miss app nothing is forwarded: exit 1, still clean', async (t) => {
   const { code, out } = await demo(['--apps', 'table-miss']);
-  t.equal(code, 1, `exit code 1\n${out}`);
-  t.match(out, /\*\*\* Results: 100% dropped \(0\/12 received\)/);
-  t.match(out, /batch mode: 100% loss/);
+  t.equal(code, 1, code === 1 ? 'exit code 1' : `exit code 1\n${out}`);
+  t.match(out, /\*\*\* Results: 100% dropped \(0\/12 received\)/, 'pingall: 100% dropped');
+  t.match(out, /batch mode: 100% loss/, 'batch verdict: 100% loss');
   assertClean(t, out);
 });
 

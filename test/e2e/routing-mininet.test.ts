@@ -27,6 +27,7 @@ const CHECKS = [
   'routing flows in the switches (goto table 1, dec_ttl + rewrite)',
   'TTL decremented once across subnets, untouched within one',
   'ping -t 1 across subnets: time exceeded from the gateway (first traceroute hop)',
+  'the expired probe came through the FIB flow (INVALID_TTL packet-in)',
   'ping -t 2 across subnets reaches the host (one router hop)',
   'iperf3: tx checksum offload off on both hosts',
   'iperf3 ran',

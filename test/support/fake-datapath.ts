@@ -14,7 +14,9 @@ import { RequestError } from '../../src/openflow/switch-connection.js';
 import { FlowTables } from './flow-table.js';
 import type { FlowEntry, ModError, PacketFields, Removal } from './flow-table.js';
 import { runActions, trace } from './pipeline.js';
-import { ipv4TtlOf } from './rewrite.js';
+import { ipv4TtlOf, rewriteFrame } from './rewrite.js';
+// A function import only (used at run time), so the cycle with fake-network.ts is harmless.
+import { fieldsOf } from './fake-network.js';
 import type { TraceOptions, TraceResult } from './pipeline.js';
 
 export type { FlowEntry, PacketFields } from './flow-table.js';
@@ -207,23 +209,30 @@ export class FakeDatapath implements SwitchConnection {
   inject(fields: PacketFields & { in_port: number }, opts: { data?: Uint8Array } = {}): TraceResult {
     const data = opts.data ?? frameFor(fields);
     const res = this.trace(fields, { bytes: data.length, count: true, nwTtl: ipv4TtlOf(data) });
-    if (res.toController) {
-      const flow = res.flows[res.flows.length - 1]!;
-      const isMissFlow = flow.priority === 0 && flow.match.length === 0;
-      // The frame goes up as it arrived (set-fields before the dec_nw_ttl are not applied to it).
-      this.receive({
-        type: 'packetIn',
-        xid: 0,
-        bufferId: OFP_NO_BUFFER,
-        totalLen: data.length,
-        reason: res.invalidTtl ? OFPR.INVALID_TTL : isMissFlow ? OFPR.NO_MATCH : OFPR.ACTION,
-        tableId: flow.tableId,
-        cookie: flow.cookie,
-        match: [{ field: 'in_port', value: fields.in_port }],
-        data,
-      });
-    }
+    if (res.toController) this.#packetIn(res, data, fields.in_port);
     return res;
+  }
+
+  /** The packet-in a trace that reached the controller gives (cookie, table, reason of its last flow). */
+  #packetIn(res: TraceResult, data: Uint8Array, inPort: number): void {
+    const flow = res.flows[res.flows.length - 1];
+    if (!flow) return;
+    const isMissFlow = flow.priority === 0 && flow.match.length === 0;
+    // As in Open vSwitch, address set-fields applied before output:CONTROLLER show in the frame
+    // (a NAT rewrite, say); an INVALID_TTL frame goes up as it arrived.
+    const ctrl = res.outputs.find((o) => o.port === OFPP.CONTROLLER);
+    const up = !res.invalidTtl && ctrl ? rewriteFrame(data, ctrl.fields) : data;
+    this.receive({
+      type: 'packetIn',
+      xid: 0,
+      bufferId: OFP_NO_BUFFER,
+      totalLen: up.length,
+      reason: res.invalidTtl ? OFPR.INVALID_TTL : isMissFlow ? OFPR.NO_MATCH : OFPR.ACTION,
+      tableId: flow.tableId,
+      cookie: flow.cookie,
+      match: [{ field: 'in_port', value: inPort }],
+      data: up,
+    });
   }
 
   /** Change a port (or add/remove one) and send PORT_STATUS. */
@@ -328,11 +337,14 @@ export class FakeDatapath implements SwitchConnection {
     const ports = [...this.#ports.keys()];
     const res = runActions(po.actions, fields, ports, ipv4TtlOf(po.data));
     if (po.actions.some((a) => a.type === 'output' && a.port === OFPP.TABLE)) {
-      const t = this.trace(fields, { count: true, bytes: po.data.length, nwTtl: ipv4TtlOf(po.data) });
+      // output:TABLE: the pipeline sees every header field of the frame, as a switch would.
+      const full = po.data.length >= 14 ? { ...fieldsOf(po.data, po.inPort), ...res.outputs.find((o) => o.port === OFPP.TABLE)?.fields, in_port: po.inPort } : fields;
+      const t = this.trace(full, { count: true, bytes: po.data.length, nwTtl: ipv4TtlOf(po.data) });
       res.flows = t.flows;
       res.outputs.push(...t.outputs);
       res.ports = [...new Set([...res.ports, ...t.ports])].sort((a, b) => a - b);
       res.toController ||= t.toController;
+      if (t.toController && this.#events) this.#packetIn(t, po.data, po.inPort);
     }
     this.packetOuts.push({ msg: po, trace: res });
   }

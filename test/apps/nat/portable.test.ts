@@ -3,8 +3,18 @@
  * receives, with which addresses, and which translations the session table holds.
  */
 import t from 'tap';
+
 import { ICMP_TYPE } from '../../../protocol/packet/index.js';
 import { HOSTS, OUT_GW, echo, lab, tcp, udp } from './lab.js';
+
+function throwsHttp(t: { fail(m: string): void; match(a: unknown, b: unknown): void }, fn: () => unknown, want: { status: number; field?: string }): void {
+  try {
+    fn();
+    t.fail('expected an HttpError');
+  } catch (e) {
+    t.match(e, want);
+  }
+}
 
 const sessions = (l: ReturnType<typeof lab>) => (l.nat.sessions() as { sessions: { protocol: string; inside: string; outside: string; remote: string }[] }).sessions;
 
@@ -33,8 +43,12 @@ t.test('masquerade: UDP from two inside hosts reaches the server from 203.0.113.
 
   // The reply to h3's outside port lands on h3, addressed to its inside address.
   const h3Port = Number(s.find((x) => x.inside.startsWith('192.168.1.4'))!.outside.split(':')[1]);
+  l.send('srv', udp('srv', '203.0.113.100', 53, h3Port));
+  const atH3 = l.received('h3').filter((f) => f.udp);
+  t.equal(atH3.length, 1, 'reply to h3\'s outside port reaches h3');
+  t.equal(atH3[0]?.ipv4!.dst, '192.168.1.4');
   const trace = l.sw.trace({ in_port: 4, eth_dst: OUT_GW, eth_src: HOSTS.srv.mac, eth_type: 0x0800, ip_proto: 17, ipv4_src: HOSTS.srv.ip, ipv4_dst: '203.0.113.100', udp_src: 53, udp_dst: h3Port });
-  t.same(trace.ports, [3], 'reply traced to h3');
+  t.same(trace.ports, [3], 'reply traced to h3 in the datapath');
   t.equal(trace.outputs[0]!.fields.ipv4_dst, '192.168.1.4');
   t.equal(trace.outputs[0]!.fields.udp_dst, 40001, 'port translated back');
   l.send('srv', udp('srv', '203.0.113.100', 53, 40001));
@@ -87,6 +101,10 @@ t.test('port forwarding: 203.0.113.100:8080 reaches 192.168.1.2:80', async (t) =
   t.equal(at[0]!.ipv4!.dst, HOSTS.h1.ip);
   const tr = l.sw.trace({ in_port: 4, eth_dst: OUT_GW, eth_src: HOSTS.srv.mac, eth_type: 0x0800, ip_proto: 6, ipv4_src: HOSTS.srv.ip, ipv4_dst: '203.0.113.100', tcp_src: 33000, tcp_dst: 8080 });
   t.equal(tr.outputs[0]!.fields.tcp_dst, 80);
+  l.send('h1', tcp('h1', HOSTS.srv.ip, 80, 33000));
+  const reply = l.received('srv').filter((f) => f.tcp);
+  t.equal(reply.length, 1, 'the answer reaches the server');
+  t.equal(reply[0]?.ipv4!.src, '203.0.113.100', 'from the outside address');
   const back = l.sw.trace({ in_port: 1, eth_dst: HOSTS.h1.gw, eth_src: HOSTS.h1.mac, eth_type: 0x0800, ip_proto: 6, ipv4_src: HOSTS.h1.ip, ipv4_dst: HOSTS.srv.ip, tcp_src: 80, tcp_dst: 33000 });
   t.same(back.ports, [4]);
   t.equal(back.outputs[0]!.fields.ipv4_src, '203.0.113.100');
@@ -100,7 +118,10 @@ t.test('idle sessions expire (FLOW_REMOVED) and their ports are reused', async (
   l.send('h3', tcp('h3', HOSTS.srv.ip, 41000, 80));
   t.equal(l.nat.counters().refusedNoPort, 1, 'the only port is taken: refused');
   t.equal(l.received('srv').filter((f) => f.tcp).length, 1, 'the refused connection sent nothing');
-  l.advance(61_000);
+  // The switch's idle timeout passes: FLOW_REMOVED frees the session.
+  l.clock.advance(61_000);
+  l.sw.expire();
+  l.advance(1_000);
   t.equal(sessions(l).length, 0, 'idle session gone');
   t.equal(l.nat.counters().flowRemoved, 1);
   t.equal(l.sw.flows(0).filter((f) => f.idleTimeout > 0 && f.priority === 525).length, 0, 'both flows gone');
@@ -128,16 +149,16 @@ t.test('REST: rules are listed, validated, added and deleted; sessions listed', 
   t.same(call('GET /rules'), []);
   const added = call('POST /rules', { body: { type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.4:53' } });
   t.same(added, { id: '1', type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.4:53' });
-  t.throws(() => call('POST /rules', { body: { type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.2:53' } }), { status: 409 });
-  t.throws(() => call('POST /rules', { body: { type: 'masquerade', inside: '192.168.1.7/24', outside: '203.0.113.100' } }), { status: 400, field: 'inside' });
-  t.throws(() => call('POST /rules', { body: { type: 'static', inside: '192.168.1.300', outside: '203.0.113.103' } }), { status: 400, field: 'inside' });
-  t.throws(() => call('POST /rules', { body: { type: 'nope' } }), { status: 400, field: 'type' });
+  throwsHttp(t, () => call('POST /rules', { body: { type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.2:53' } }), { status: 409 });
+  throwsHttp(t, () => call('POST /rules', { body: { type: 'masquerade', inside: '192.168.1.7/24', outside: '203.0.113.100' } }), { status: 400, field: 'inside' });
+  throwsHttp(t, () => call('POST /rules', { body: { type: 'static', inside: '192.168.1.300', outside: '203.0.113.103' } }), { status: 400, field: 'inside' });
+  throwsHttp(t, () => call('POST /rules', { body: { type: 'nope' } }), { status: 400, field: 'type' });
   // The new rule is live at once.
   l.send('srv', udp('srv', '203.0.113.100', 999, 5353));
   t.equal(l.received('h3').filter((f) => f.udp).length, 1, 'forwarded to 192.168.1.4');
   t.equal(call('DELETE /rules/:id', { params: { id: '1' } }), undefined);
   t.same(call('GET /rules'), []);
-  t.throws(() => call('DELETE /rules/:id', { params: { id: '1' } }), { status: 404 });
+  throwsHttp(t, () => call('DELETE /rules/:id', { params: { id: '1' } }), { status: 404 });
   t.same((call('GET /sessions') as { backend: string }).backend, 'openflow');
 });
 
