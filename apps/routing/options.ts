@@ -4,6 +4,9 @@
  * stop weft at start, naming the key.
  */
 
+import { intOptions, rejectUnknownKeys } from '../sdk/index.js';
+import type { AppOptions, IntSpec } from '../sdk/index.js';
+
 export interface InterfaceSpec {
   /** Gateway address with its subnet's prefix length: "10.0.1.1/24". */
   address: string;
@@ -53,7 +56,9 @@ export interface RoutingOptions {
   icmpRatePerSec: number;
 }
 
-const NUMBERS: Record<string, [dflt: number, min: number, max: number]> = {
+type NumberKey = Exclude<keyof RoutingOptions, 'interfaces' | 'routes'>;
+
+const NUMBERS: Record<NumberKey, IntSpec> = {
   table: [1, 1, 254],
   priority: [400, 2, 0xfffe],
   transitPriority: [300, 1, 0xffff],
@@ -73,7 +78,7 @@ const NUMBERS: Record<string, [dflt: number, min: number, max: number]> = {
 
 const KEYS = ['interfaces', 'routes', ...Object.keys(NUMBERS)];
 
-function list(o: Readonly<Record<string, unknown>>, key: string): Record<string, unknown>[] {
+function list(o: AppOptions, key: string): Record<string, unknown>[] {
   const v = o[key];
   if (v === undefined) return [];
   if (!Array.isArray(v) || v.some((e) => typeof e !== 'object' || e === null || Array.isArray(e))) {
@@ -94,22 +99,13 @@ function fields<T>(key: string, i: number, e: Record<string, unknown>, required:
   return e as T;
 }
 
-export function parseOptions(o: Readonly<Record<string, unknown>>): RoutingOptions {
-  for (const k of Object.keys(o)) {
-    if (!KEYS.includes(k)) throw new RangeError(`routing option ${k} is unknown (known: ${KEYS.join(', ')})`);
-  }
-  const out: Record<string, unknown> = {
+export function parseOptions(o: AppOptions): RoutingOptions {
+  rejectUnknownKeys('routing', o, KEYS);
+  const opts: RoutingOptions = {
     interfaces: list(o, 'interfaces').map((e, i) => fields<InterfaceSpec>('interfaces', i, e, ['address'], ['mac'])),
     routes: list(o, 'routes').map((e, i) => fields<RouteSpec>('routes', i, e, ['prefix', 'nextHop'], [])),
+    ...intOptions('routing', o, NUMBERS),
   };
-  for (const [k, [dflt, min, max]] of Object.entries(NUMBERS)) {
-    const v = o[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
-      throw new RangeError(`routing option ${k}: expected an integer in ${min}-${max}, got ${JSON.stringify(v)}`);
-    }
-    out[k] = v ?? dflt;
-  }
-  const opts = out as unknown as RoutingOptions;
   if (opts.transitPriority >= opts.priority) throw new RangeError(`routing option transitPriority (${opts.transitPriority}) must be below priority (${opts.priority})`);
   return opts;
 }

@@ -6,5 +6,7 @@ export type { AppRoutes, RouteHandler, RouteOptions, RouteRequest } from './rout
 export type { Dpid, Out, SwitchBatch } from './outbox.js';
 export { APP_COOKIE_MASK, APP_LOW_MASK, cookieAppId, makeCookie } from './cookies.js';
 export { decodeFrame } from './frame.js';
+export { intOption, intOptions, rejectUnknownKeys } from './options.js';
+export type { AppOptions, IntSpec } from './options.js';
 export type { Frame } from './frame.js';
 export * from './flows.js';

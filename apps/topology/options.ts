@@ -3,6 +3,9 @@
  * the wrong kind are refused at init, naming the key, so a typo does not silently keep a default.
  */
 
+import { intOption, rejectUnknownKeys } from '../sdk/index.js';
+import type { AppOptions } from '../sdk/index.js';
+
 export interface TopologyOptions {
   /** How often LLDP goes out of every port. */
   lldpIntervalMs: number;
@@ -26,19 +29,12 @@ export interface TopologyOptions {
 
 const KEYS = ['lldpIntervalMs', 'linkTimeoutMs', 'hostIdleMs', 'maxHosts', 'maxIpsPerHost', 'settleMs', 'lldpPriority'] as const;
 
-function num(o: Readonly<Record<string, unknown>>, key: string, dflt: number, min: number, max: number): number {
-  const v = o[key];
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new RangeError(`topology option ${key}: expected an integer in ${min}-${max}, got ${JSON.stringify(v)}`);
-  }
-  return v;
+function num(o: AppOptions, key: string, dflt: number, min: number, max: number): number {
+  return intOption('topology', o, key, dflt, min, max);
 }
 
-export function parseOptions(o: Readonly<Record<string, unknown>>): TopologyOptions {
-  for (const k of Object.keys(o)) {
-    if (!(KEYS as readonly string[]).includes(k)) throw new RangeError(`topology option ${k} is unknown (known: ${KEYS.join(', ')})`);
-  }
+export function parseOptions(o: AppOptions): TopologyOptions {
+  rejectUnknownKeys('topology', o, KEYS);
   const lldpIntervalMs = num(o, 'lldpIntervalMs', 5_000, 100, 3_600_000);
   // Three missed rounds, plus slack for the host tick (1 s by default) and a slow switch.
   const linkTimeoutMs = num(o, 'linkTimeoutMs', 3 * lldpIntervalMs + 2_000, lldpIntervalMs + 1, 24 * 3_600_000);

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 
 from mininet.log import setLogLevel
 from mininet.net import Mininet
@@ -115,6 +116,8 @@ def run(name, scenario, argv=None):
         scenario(net, args, result)
     except Terminated as e:
         result.fail('terminated', str(e))
+        # Where it was stuck: the innermost frames when the signal or deadline hit.
+        result.note('terminatedAt', ['%s:%d %s' % (os.path.basename(f.filename), f.lineno, f.name) for f in traceback.extract_tb(e.__traceback__)[-6:]])
     except Exception as e:  # noqa: BLE001 - every failure becomes a JSON result
         result.fail('exception', '%s: %s' % (type(e).__name__, e))
     finally:

@@ -56,6 +56,7 @@ export function assertChecks(t: Test, run: ScenarioRun, expected: string[]): Sce
   }
   t.same(r.checks.map((c) => c.name), expected, 'the expected checks ran');
   for (const c of r.checks) t.ok(c.ok, `${c.name}${c.ok ? '' : `: ${JSON.stringify(c.detail)}`}`);
+  if (r.notes.terminatedAt) t.comment(`${r.topo}: terminated at ${JSON.stringify(r.notes.terminatedAt)}; Mininet said: ${run.stderr.slice(-1500)}`);
   t.equal(run.code, 0, run.code === 0 ? 'scenario exit code 0' : `scenario exit code 0\n${run.stderr.slice(-3000)}`);
   t.notOk(r.notes.leftovers, 'net.stop() removed every bridge and link');
   return r;

@@ -2,6 +2,7 @@ import type { Reader } from '../../wire/reader.js';
 import type { Struct } from '../../wire/struct.js';
 import type { Writer } from '../../wire/writer.js';
 import { OfCodecError } from '../error.js';
+import { OFPBRC, OFPET } from '../error-codes.js';
 import type { MultipartKind, MultipartReplyBody, MultipartRequestBody } from '../types.js';
 
 export type RequestOf<K extends MultipartKind> = Extract<MultipartRequestBody, { kind: K }>;
@@ -92,4 +93,26 @@ export function encodeLengthPrefixed<T>(w: Writer, items: readonly T[], lenOffse
     encodeOne(w, it);
     w.patchU16(start + lenOffset, w.pos - start);
   }
+}
+
+/** The entry type of a reply that is `{ kind, stats: Entry[] }`. */
+export type StatsEntryOf<K extends MultipartKind> = ReplyOf<K> extends { stats: readonly (infer T)[] } ? T : never;
+
+/**
+ * The reply half of a codec whose reply is a list of length-prefixed entries under `stats`
+ * (flow stats, group stats/desc, meter stats/config); a lying length is OFPBRC_BAD_LEN.
+ */
+export function lengthPrefixedReply<K extends MultipartKind>(
+  kind: K,
+  what: string,
+  minLen: number,
+  lenOffset: number,
+  decodeOne: (r: Reader) => StatsEntryOf<K>,
+  encodeOne: (w: Writer, item: StatsEntryOf<K>) => void,
+): Pick<MultipartBodyCodec<K>, 'decodeReply' | 'encodeReply'> {
+  return {
+    decodeReply: (r) =>
+      ({ kind, stats: decodeLengthPrefixed(r, what, minLen, lenOffset, OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, decodeOne) }) as unknown as ReplyOf<K>,
+    encodeReply: (w, b) => encodeLengthPrefixed(w, (b as unknown as { stats: StatsEntryOf<K>[] }).stats, lenOffset, encodeOne),
+  };
 }

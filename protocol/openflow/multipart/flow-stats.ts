@@ -2,11 +2,10 @@ import type { Reader } from '../../wire/reader.js';
 import { pad, struct, u16, u32, u64, u8 } from '../../wire/struct.js';
 import type { Writer } from '../../wire/writer.js';
 import { OFPMP } from '../constants.js';
-import { OFPBRC, OFPET } from '../error-codes.js';
 import { decodeInstructions, encodeInstructions } from '../instructions.js';
 import { decodeMatch, encodeMatch } from '../match.js';
 import type { FlowStats, FlowStatsRequestBody } from '../types.js';
-import { bodyCodec, decodeLengthPrefixed, encodeLengthPrefixed } from './body-codec.js';
+import { bodyCodec, lengthPrefixedReply } from './body-codec.js';
 
 /** ofp_flow_stats_request and ofp_aggregate_stats_request share this fixed part, then a match. */
 export const flowStatsRequestStruct = struct('ofp_flow_stats_request', 32, [
@@ -81,11 +80,7 @@ export const flowStats = bodyCodec({
   kind: 'flow',
   decodeRequest: (r) => ({ kind: 'flow', ...decodeFlowRequest(r) }),
   encodeRequest: encodeFlowRequest,
-  decodeReply: (r) => ({
-    kind: 'flow',
-    stats: decodeLengthPrefixed(r, 'flow stats', FLOW_STATS_MIN, 0, OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, decodeFlowStats),
-  }),
-  encodeReply: (w, b) => encodeLengthPrefixed(w, b.stats, 0, encodeFlowStats),
+  ...lengthPrefixedReply('flow', 'flow stats', FLOW_STATS_MIN, 0, decodeFlowStats, encodeFlowStats),
 });
 
 /** OFPMP_AGGREGATE: the same filter as OFPMP_FLOW, one set of totals in the reply. */

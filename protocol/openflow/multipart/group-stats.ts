@@ -3,9 +3,8 @@ import { pad, struct, u32, u64, u8 } from '../../wire/struct.js';
 import type { Writer } from '../../wire/writer.js';
 import { decodeBuckets, encodeBuckets } from '../bucket.js';
 import { OFPMP } from '../constants.js';
-import { OFPBRC, OFPET } from '../error-codes.js';
 import type { GroupDesc, GroupFeatures, GroupStats } from '../types.js';
-import { bodyCodec, decodeFixedArray, decodeLengthPrefixed, emptyRequest, encodeFixedArray, encodeLengthPrefixed } from './body-codec.js';
+import { bodyCodec, decodeFixedArray, emptyRequest, encodeFixedArray, lengthPrefixedReply } from './body-codec.js';
 
 /** ofp_group_stats_request */
 export const groupStatsRequestStruct = struct('ofp_group_stats_request', 8, [['groupId', u32], pad(4)]);
@@ -79,11 +78,7 @@ export const groupStats = bodyCodec({
   kind: 'group',
   decodeRequest: (r) => ({ kind: 'group', ...groupStatsRequestStruct.decode(r) }),
   encodeRequest: (w, b) => groupStatsRequestStruct.encode(w, b),
-  decodeReply: (r) => ({
-    kind: 'group',
-    stats: decodeLengthPrefixed(r, 'group stats', groupStatsStruct.size, 0, OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, decodeGroupStats),
-  }),
-  encodeReply: (w, b) => encodeLengthPrefixed(w, b.stats, 0, encodeGroupStats),
+  ...lengthPrefixedReply('group', 'group stats', groupStatsStruct.size, 0, decodeGroupStats, encodeGroupStats),
 });
 
 /** OFPMP_GROUP_DESC: empty request, length-prefixed ofp_group_desc in the reply. */
@@ -91,11 +86,7 @@ export const groupDesc = bodyCodec({
   mpType: OFPMP.GROUP_DESC,
   kind: 'groupDesc',
   ...emptyRequest('groupDesc'),
-  decodeReply: (r) => ({
-    kind: 'groupDesc',
-    stats: decodeLengthPrefixed(r, 'group desc', groupDescStruct.size, 0, OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, decodeGroupDesc),
-  }),
-  encodeReply: (w, b) => encodeLengthPrefixed(w, b.stats, 0, encodeGroupDesc),
+  ...lengthPrefixedReply('groupDesc', 'group desc', groupDescStruct.size, 0, decodeGroupDesc, encodeGroupDesc),
 });
 
 /** OFPMP_GROUP_FEATURES: empty request, one ofp_group_features in the reply. */

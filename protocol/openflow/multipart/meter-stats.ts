@@ -2,10 +2,9 @@ import type { Reader } from '../../wire/reader.js';
 import { pad, struct, u16, u32, u64, u8 } from '../../wire/struct.js';
 import type { Writer } from '../../wire/writer.js';
 import { OFPMP } from '../constants.js';
-import { OFPBRC, OFPET } from '../error-codes.js';
 import { decodeMeterBands, encodeMeterBands } from '../meter-band.js';
 import type { MeterConfig, MeterStats } from '../types.js';
-import { bodyCodec, decodeFixedArray, decodeLengthPrefixed, emptyRequest, encodeFixedArray, encodeLengthPrefixed } from './body-codec.js';
+import { bodyCodec, decodeFixedArray, emptyRequest, encodeFixedArray, lengthPrefixedReply } from './body-codec.js';
 
 /** ofp_meter_multipart_request, for both OFPMP_METER and OFPMP_METER_CONFIG. */
 export const meterRequestStruct = struct('ofp_meter_multipart_request', 8, [['meterId', u32], pad(4)]);
@@ -74,11 +73,7 @@ export const meterStats = bodyCodec({
   kind: 'meter',
   decodeRequest: (r) => ({ kind: 'meter', ...meterRequestStruct.decode(r) }),
   encodeRequest: (w, b) => meterRequestStruct.encode(w, b),
-  decodeReply: (r) => ({
-    kind: 'meter',
-    stats: decodeLengthPrefixed(r, 'meter stats', meterStatsStruct.size, METER_STATS_LEN_OFFSET, OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, decodeMeterStats),
-  }),
-  encodeReply: (w, b) => encodeLengthPrefixed(w, b.stats, METER_STATS_LEN_OFFSET, encodeMeterStats),
+  ...lengthPrefixedReply('meter', 'meter stats', meterStatsStruct.size, METER_STATS_LEN_OFFSET, decodeMeterStats, encodeMeterStats),
 });
 
 /** OFPMP_METER_CONFIG: one meter (or OFPM_ALL) asked, length-prefixed ofp_meter_config in the reply. */
@@ -87,11 +82,7 @@ export const meterConfig = bodyCodec({
   kind: 'meterConfig',
   decodeRequest: (r) => ({ kind: 'meterConfig', ...meterRequestStruct.decode(r) }),
   encodeRequest: (w, b) => meterRequestStruct.encode(w, b),
-  decodeReply: (r) => ({
-    kind: 'meterConfig',
-    stats: decodeLengthPrefixed(r, 'meter config', meterConfigStruct.size, 0, OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, decodeMeterConfig),
-  }),
-  encodeReply: (w, b) => encodeLengthPrefixed(w, b.stats, 0, encodeMeterConfig),
+  ...lengthPrefixedReply('meterConfig', 'meter config', meterConfigStruct.size, 0, decodeMeterConfig, encodeMeterConfig),
 });
 
 /** OFPMP_METER_FEATURES: empty request, one ofp_meter_features in the reply. */
