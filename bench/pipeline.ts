@@ -100,6 +100,12 @@ class FakeSocket extends EventEmitter {
   setNoDelay(): this {
     return this;
   }
+  pause(): this {
+    return this;
+  }
+  resume(): this {
+    return this;
+  }
   write(buf: Uint8Array): boolean {
     this.writes++;
     for (let off = 0; off + 8 <= buf.length; ) {

@@ -22,7 +22,7 @@ export interface BenchWeft extends WeftProcess {
 }
 
 /** Start weft; `config` (a partial config file: appOptions...) is written to a temp file. */
-export async function startBenchWeft(config?: Record<string, unknown>, nodeArgs: string[] = []): Promise<BenchWeft> {
+export async function startBenchWeft(config?: Record<string, unknown>, env: Record<string, string> = {}): Promise<BenchWeft> {
   let dir: string | undefined;
   const args = ['--log-level', 'warn', '--log-levels', 'main=info'];
   if (config) {
@@ -31,8 +31,6 @@ export async function startBenchWeft(config?: Record<string, unknown>, nodeArgs:
     writeFileSync(file, JSON.stringify(config));
     args.push('--config', file);
   }
-  const env: Record<string, string> = {};
-  if (nodeArgs.length > 0) env.NODE_OPTIONS = nodeArgs.join(' ');
   const w = await startWeftProcess({ args, env, readyTimeoutMs: 30_000 });
   const base = `http://127.0.0.1:${w.restPort}`;
   return Object.assign(w, {

@@ -17,6 +17,7 @@ import { RequestError } from './switch-connection.js';
 import type { RequestOptions, SwitchConnection, SwitchInfo } from './switch-connection.js';
 import type { SendErrorCallback } from './error-routes.js';
 import type { OpenFlowStats } from './stats.js';
+import { FairReader } from './fair-reader.js';
 import { WriteQueue } from './write-queue.js';
 
 /**
@@ -80,6 +81,7 @@ export class OpenFlowConnection implements SwitchConnection {
   private echoXid = -1;
   private echoSentAt = 0;
   private readonly onFrame = (frame: Uint8Array): void => this.handleFrame(frame);
+  private readonly reader: FairReader;
 
   constructor(
     private readonly socket: Socket,
@@ -100,6 +102,7 @@ export class OpenFlowConnection implements SwitchConnection {
       queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false));
     }, stats?.tx);
     socket.setNoDelay(true);
+    this.reader = new FairReader(socket, (bytes) => this.consume(bytes), () => this.state === 'dead');
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
     socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false));
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -263,8 +266,14 @@ export class OpenFlowConnection implements SwitchConnection {
     this.bytesIn += chunk.length;
     this.lastRx = Date.now();
     this.echoMissed = 0;
+    this.reader.push(chunk);
+  }
+
+  /** Feed bytes to the framer (FairReader decides when: at most a slice per turn). */
+  private consume(bytes: Buffer): void {
+    if (this.state === 'dead') return;
     try {
-      this.framer.push(chunk, this.onFrame);
+      this.framer.push(bytes, this.onFrame);
     } catch (e) {
       if (e instanceof OfCodecError) {
         // The stream lost its framing: nothing after this point can be trusted.

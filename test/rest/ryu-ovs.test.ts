@@ -4,33 +4,12 @@
  * /stats/flow in Ryu's shape, and /stats/flowentry/delete removes it; a flow OVS refuses is a 4xx.
  */
 import t from 'tap';
-import { startOvs } from '../support/ovs.js';
-import { http, startRig } from './rig.js';
-
-if (process.getuid?.() !== 0) throw new Error('this test needs root to run Open vSwitch');
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { startOvsRig } from './ovs-rig.js';
+import { http } from './rig.js';
 
 t.test('ofctl_rest against Open vSwitch', async (t) => {
-  const ovs = await startOvs();
-  t.teardown(() => ovs.stop());
-  const rig = await startRig({ noSwitch: true });
-  t.teardown(() => rig.close());
-  const br = ovs.uniqueName('ry');
-  const dpid = `00000000${br.slice(2).padStart(4, '0')}cafe`.slice(-16);
+  const { ovs, rig, br, dpid, dump } = await startOvsRig(t, 'ry', 'cafe');
   const dp = BigInt(`0x${dpid}`).toString(10);
-  await ovs.addBridge(br, { datapathId: dpid, failMode: 'secure' });
-  await ovs.addPort(br, `${br}p1`, { type: 'dummy', ofport: 1 });
-  await ovs.addPort(br, `${br}p2`, { type: 'dummy', ofport: 2 });
-  await ovs.vsctl('set-controller', br, `tcp:127.0.0.1:${rig.weft.addresses()[0]!.port}`);
-  await ovs.vsctl('set', 'controller', br, 'max_backoff=1000');
-  const deadline = Date.now() + 15_000;
-  while (!rig.weft.server.switches.has(dpid)) {
-    if (Date.now() > deadline) throw new Error(`bridge ${br} did not connect`);
-    await sleep(100);
-  }
-  const dump = async (table: number) =>
-    (await ovs.ofctl('-O', 'OpenFlow13', '--no-stats', 'dump-flows', br, `table=${table}`)).split('\n').map((l) => l.trim()).filter((l) => l.includes('actions='));
   // As a Ryu user sends it: curl -X POST -d '{...}' (form content type).
   const post = (path: string, body: unknown) => http(rig, 'POST', path, { raw: JSON.stringify(body), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 

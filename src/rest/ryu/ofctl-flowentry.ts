@@ -8,8 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { OFPFC, OFPG_ANY, OFPP, OFPTT_ALL } from '../../../protocol/index.js';
 import type { FlowMod } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
-import { HttpError } from '../errors.js';
-import { params, RYU_BODY, RYU_WRITE, ryuSwitch, ryuWrite } from './ryu-common.js';
+import { params, RYU_WRITE, ryuModRoute, ryuSwitch, ryuWrite } from './ryu-common.js';
 import type { RyuBody } from './ryu-common.js';
 import { instructionsFromRyu } from './ryu-actions.js';
 import { matchFromRyu } from './ryu-json.js';
@@ -48,22 +47,19 @@ export function flowModFromRyu(b: RyuBody, command: number): FlowMod {
 export async function ofctlFlowEntryPlugin(app: FastifyInstance, { deps }: { deps: RestDeps }): Promise<void> {
   const tags = ['ryu ofctl_rest'];
 
-  app.post<{ Params: { cmd: string }; Body: RyuBody | undefined }>('/stats/flowentry/:cmd', {
-    schema: {
-      tags,
+  ryuModRoute(
+    app,
+    deps,
+    {
+      url: '/stats/flowentry/:cmd',
       summary: 'Add, modify or delete flow entries (FLOW_MOD, confirmed by a barrier); cmd: add, modify, modify_strict, delete, delete_strict',
-      params: params('cmd'),
-      body: RYU_BODY('dpid (required), cookie, cookie_mask, table_id, idle_timeout, hard_timeout, priority, buffer_id, flags, out_port, out_group, match, actions'),
-      response: RYU_WRITE,
+      body: 'dpid (required), cookie, cookie_mask, table_id, idle_timeout, hard_timeout, priority, buffer_id, flags, out_port, out_group, match, actions',
+      tags,
     },
-    handler: async (req, reply) => {
-      const b = req.body ?? {};
-      const conn = ryuSwitch(deps, b.dpid);
-      const command = COMMANDS[req.params.cmd];
-      if (command === undefined) throw new HttpError(404, 'not_found', `no such command: ${req.params.cmd} (add, modify, modify_strict, delete, delete_strict)`);
-      return ryuWrite(reply, conn, [flowModFromRyu(b, command)], `flow ${req.params.cmd}`);
-    },
-  });
+    'flow',
+    COMMANDS,
+    flowModFromRyu,
+  );
 
   app.delete<{ Params: { dpid: string } }>('/stats/flowentry/clear/:dpid', {
     schema: { tags, summary: 'Delete every flow entry of the switch (FLOW_MOD DELETE, all tables)', params: params('dpid'), response: RYU_WRITE },

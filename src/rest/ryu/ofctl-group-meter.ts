@@ -8,16 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import { OFPG_ALL, OFPG_ANY, OFPGC, OFPGT, OFPM_ALL, OFPMC, OFPMF, OFPP } from '../../../protocol/index.js';
 import type { GroupMod, MeterBand, MeterMod } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
-import { HttpError } from '../errors.js';
-import { multipartStats } from '../multipart.js';
-import { allOr, byDpid, params, RYU_BODY, RYU_STATS, RYU_WRITE, ryuSwitch, ryuWrite, sendRyu } from './ryu-common.js';
+import { multipartParts, multipartStats } from '../multipart.js';
+import { ryuModRoute, ryuStatsRoute } from './ryu-common.js';
 import type { RyuBody } from './ryu-common.js';
 import { actionsFromRyu } from './ryu-actions.js';
 import { groupDescToRyu, groupFeaturesToRyu, groupStatsToRyu, meterConfigToRyu, meterFeaturesToRyu, meterStatsToRyu } from './ryu-stats-json.js';
 import { bad, GROUPS, METERS, ryuUint } from './ryu-values.js';
-
-type P = Record<string, string | undefined>;
-const COMMANDS: Readonly<Record<string, number>> = { add: 0, modify: 1, delete: 2 };
 
 /** ofctl_v1_3.mod_group_entry: type (default "ALL"), group_id (default 0), buckets. */
 export function groupModFromRyu(b: RyuBody, command: number): GroupMod {
@@ -77,97 +73,53 @@ export function meterModFromRyu(b: RyuBody, command: number): MeterMod {
   };
 }
 
-const withOptional = (base: string, opt: string) => [[base, ['dpid']], [`${base}/:${opt}`, ['dpid', opt]]] as const;
-
 export async function ofctlGroupMeterPlugin(app: FastifyInstance, { deps }: { deps: RestDeps }): Promise<void> {
   const tags = ['ryu ofctl_rest'];
 
-  for (const [url, names] of withOptional('/stats/group/:dpid', 'group_id')) {
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Group stats (group_id "ALL" or omitted: every group)', params: params(...names), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const id = allOr(req.params.group_id);
-        const groupId = id === undefined ? OFPG_ALL : GROUPS.fromUser(id, 'group_id');
-        return sendRyu(reply, byDpid(conn, (await multipartStats(conn, { kind: 'group', groupId }, 'group')).map(groupStatsToRyu)));
-      },
-    });
-  }
-
-  for (const [url, names] of withOptional('/stats/groupdesc/:dpid', 'group_id')) {
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Group descriptions, optionally one group', params: params(...names), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const id = allOr(req.params.group_id);
-        const want = id === undefined ? undefined : GROUPS.fromUser(id, 'group_id');
-        const descs = (await multipartStats(conn, { kind: 'groupDesc' }, 'groupDesc')).filter((d) => want === undefined || d.groupId === want);
-        return sendRyu(reply, byDpid(conn, descs.map(groupDescToRyu)));
-      },
-    });
-  }
-
-  app.get<{ Params: P }>('/stats/groupfeatures/:dpid', {
-    schema: { tags, summary: 'Group features', params: params('dpid'), response: RYU_STATS },
-    handler: async (req, reply) => {
-      const conn = ryuSwitch(deps, req.params.dpid);
-      const parts = await conn.multipart({ type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'groupFeatures' } });
-      return sendRyu(reply, byDpid(conn, parts.flatMap((p) => (p.kind === 'groupFeatures' ? [groupFeaturesToRyu(p)] : []))));
-    },
+  ryuStatsRoute(app, deps, { url: '/stats/group/:dpid', optional: ['group_id'], summary: 'Group stats (group_id "ALL" or omitted: every group)', tags }, async (conn, { group_id: id }) => {
+    const groupId = id === undefined ? OFPG_ALL : GROUPS.fromUser(id, 'group_id');
+    return (await multipartStats(conn, { kind: 'group', groupId }, 'group')).map(groupStatsToRyu);
   });
 
-  for (const [url, names] of withOptional('/stats/meter/:dpid', 'meter_id')) {
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Meter stats (meter_id "ALL" or omitted: every meter)', params: params(...names), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const id = allOr(req.params.meter_id);
-        const meterId = id === undefined ? OFPM_ALL : METERS.fromUser(id, 'meter_id');
-        return sendRyu(reply, byDpid(conn, (await multipartStats(conn, { kind: 'meter', meterId }, 'meter')).map(meterStatsToRyu)));
-      },
-    });
-  }
-
-  for (const [url, names] of withOptional('/stats/meterconfig/:dpid', 'meter_id')) {
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Meter configuration (meter_id "ALL" or omitted: every meter)', params: params(...names), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const id = allOr(req.params.meter_id);
-        const meterId = id === undefined ? OFPM_ALL : METERS.fromUser(id, 'meter_id');
-        return sendRyu(reply, byDpid(conn, (await multipartStats(conn, { kind: 'meterConfig', meterId }, 'meterConfig')).map(meterConfigToRyu)));
-      },
-    });
-  }
-
-  app.get<{ Params: P }>('/stats/meterfeatures/:dpid', {
-    schema: { tags, summary: 'Meter features', params: params('dpid'), response: RYU_STATS },
-    handler: async (req, reply) => {
-      const conn = ryuSwitch(deps, req.params.dpid);
-      const parts = await conn.multipart({ type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'meterFeatures' } });
-      return sendRyu(reply, byDpid(conn, parts.flatMap((p) => (p.kind === 'meterFeatures' ? [meterFeaturesToRyu(p)] : []))));
-    },
+  ryuStatsRoute(app, deps, { url: '/stats/groupdesc/:dpid', optional: ['group_id'], summary: 'Group descriptions, optionally one group', tags }, async (conn, { group_id: id }) => {
+    const want = id === undefined ? undefined : GROUPS.fromUser(id, 'group_id');
+    const descs = (await multipartStats(conn, { kind: 'groupDesc' }, 'groupDesc')).filter((d) => want === undefined || d.groupId === want);
+    return descs.map(groupDescToRyu);
   });
 
-  app.post<{ Params: { cmd: string }; Body: RyuBody | undefined }>('/stats/groupentry/:cmd', {
-    schema: { tags, summary: 'Add, modify or delete a group (GROUP_MOD, confirmed by a barrier)', params: params('cmd'), body: RYU_BODY('dpid (required), type, group_id, buckets: [{weight, watch_port, watch_group, actions}]'), response: RYU_WRITE },
-    handler: async (req, reply) => {
-      const b = req.body ?? {};
-      const conn = ryuSwitch(deps, b.dpid);
-      const command = COMMANDS[req.params.cmd];
-      if (command === undefined) throw new HttpError(404, 'not_found', `no such command: ${req.params.cmd} (add, modify, delete)`);
-      return ryuWrite(reply, conn, [groupModFromRyu(b, [OFPGC.ADD, OFPGC.MODIFY, OFPGC.DELETE][command]!)], `group ${req.params.cmd}`);
-    },
+  ryuStatsRoute(app, deps, { url: '/stats/groupfeatures/:dpid', summary: 'Group features', tags }, async (conn) =>
+    (await multipartParts(conn, { kind: 'groupFeatures' }, 'groupFeatures')).map(groupFeaturesToRyu),
+  );
+
+  ryuStatsRoute(app, deps, { url: '/stats/meter/:dpid', optional: ['meter_id'], summary: 'Meter stats (meter_id "ALL" or omitted: every meter)', tags }, async (conn, { meter_id: id }) => {
+    const meterId = id === undefined ? OFPM_ALL : METERS.fromUser(id, 'meter_id');
+    return (await multipartStats(conn, { kind: 'meter', meterId }, 'meter')).map(meterStatsToRyu);
   });
 
-  app.post<{ Params: { cmd: string }; Body: RyuBody | undefined }>('/stats/meterentry/:cmd', {
-    schema: { tags, summary: 'Add, modify or delete a meter (METER_MOD, confirmed by a barrier)', params: params('cmd'), body: RYU_BODY('dpid (required), flags, meter_id, bands: [{type, rate, burst_size, prec_level}]'), response: RYU_WRITE },
-    handler: async (req, reply) => {
-      const b = req.body ?? {};
-      const conn = ryuSwitch(deps, b.dpid);
-      const command = COMMANDS[req.params.cmd];
-      if (command === undefined) throw new HttpError(404, 'not_found', `no such command: ${req.params.cmd} (add, modify, delete)`);
-      return ryuWrite(reply, conn, [meterModFromRyu(b, [OFPMC.ADD, OFPMC.MODIFY, OFPMC.DELETE][command]!)], `meter ${req.params.cmd}`);
-    },
+  ryuStatsRoute(app, deps, { url: '/stats/meterconfig/:dpid', optional: ['meter_id'], summary: 'Meter configuration (meter_id "ALL" or omitted: every meter)', tags }, async (conn, { meter_id: id }) => {
+    const meterId = id === undefined ? OFPM_ALL : METERS.fromUser(id, 'meter_id');
+    return (await multipartStats(conn, { kind: 'meterConfig', meterId }, 'meterConfig')).map(meterConfigToRyu);
   });
+
+  ryuStatsRoute(app, deps, { url: '/stats/meterfeatures/:dpid', summary: 'Meter features', tags }, async (conn) =>
+    (await multipartParts(conn, { kind: 'meterFeatures' }, 'meterFeatures')).map(meterFeaturesToRyu),
+  );
+
+  ryuModRoute(
+    app,
+    deps,
+    { url: '/stats/groupentry/:cmd', summary: 'Add, modify or delete a group (GROUP_MOD, confirmed by a barrier)', body: 'dpid (required), type, group_id, buckets: [{weight, watch_port, watch_group, actions}]', tags },
+    'group',
+    { add: OFPGC.ADD, modify: OFPGC.MODIFY, delete: OFPGC.DELETE },
+    groupModFromRyu,
+  );
+
+  ryuModRoute(
+    app,
+    deps,
+    { url: '/stats/meterentry/:cmd', summary: 'Add, modify or delete a meter (METER_MOD, confirmed by a barrier)', body: 'dpid (required), flags, meter_id, bands: [{type, rate, burst_size, prec_level}]', tags },
+    'meter',
+    { add: OFPMC.ADD, modify: OFPMC.MODIFY, delete: OFPMC.DELETE },
+    meterModFromRyu,
+  );
 }

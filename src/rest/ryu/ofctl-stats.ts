@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { OFPG_ANY, OFPP, OFPQ_ALL, OFPTT_ALL } from '../../../protocol/index.js';
 import type { FlowStatsRequestBody, QueueGetConfigReply } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
-import { multipartStats } from '../multipart.js';
-import { allOr, byDpid, params, RYU_BODY, RYU_STATS, ryuSwitch, sendRyu } from './ryu-common.js';
+import { multipartParts, multipartStats } from '../multipart.js';
+import { byDpid, params, RYU_BODY, RYU_STATS, ryuStatsRoute, ryuSwitch, sendRyu } from './ryu-common.js';
 import type { RyuBody } from './ryu-common.js';
 import { matchFromRyu } from './ryu-json.js';
 import { flowStatsToRyu, portDescToRyu, portStatsToRyu, queueConfigToRyu, queueStatsToRyu, tableFeaturesToRyu, tableStatsToRyu } from './ryu-stats-json.js';
@@ -79,74 +79,33 @@ export async function ofctlStatsPlugin(app: FastifyInstance, { deps }: { deps: R
     });
   }
 
-  app.get<{ Params: P }>('/stats/table/:dpid', {
-    schema: { tags, summary: 'Table stats', params: params('dpid'), response: RYU_STATS },
-    handler: async (req, reply) => {
-      const conn = ryuSwitch(deps, req.params.dpid);
-      return sendRyu(reply, byDpid(conn, (await multipartStats(conn, { kind: 'table' }, 'table')).map(tableStatsToRyu)));
-    },
+  ryuStatsRoute(app, deps, { url: '/stats/table/:dpid', summary: 'Table stats', tags }, async (conn) =>
+    (await multipartStats(conn, { kind: 'table' }, 'table')).map(tableStatsToRyu),
+  );
+
+  ryuStatsRoute(app, deps, { url: '/stats/tablefeatures/:dpid', summary: 'Table features', tags }, async (conn) =>
+    (await multipartParts(conn, { kind: 'tableFeatures', tables: [] }, 'tableFeatures')).flatMap((p) => p.tables).map(tableFeaturesToRyu),
+  );
+
+  ryuStatsRoute(app, deps, { url: '/stats/port/:dpid', optional: ['port'], summary: 'Port stats (port "ALL" or omitted: every port)', tags }, async (conn, { port }) => {
+    const portNo = port === undefined ? OFPP.ANY : PORTS.fromUser(port, 'port');
+    return (await multipartStats(conn, { kind: 'portStats', portNo }, 'portStats')).map(portStatsToRyu);
   });
 
-  app.get<{ Params: P }>('/stats/tablefeatures/:dpid', {
-    schema: { tags, summary: 'Table features', params: params('dpid'), response: RYU_STATS },
-    handler: async (req, reply) => {
-      const conn = ryuSwitch(deps, req.params.dpid);
-      const parts = await conn.multipart({ type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'tableFeatures', tables: [] } });
-      const tables = parts.flatMap((p) => (p.kind === 'tableFeatures' ? p.tables : []));
-      return sendRyu(reply, byDpid(conn, tables.map(tableFeaturesToRyu)));
-    },
+  ryuStatsRoute(app, deps, { url: '/stats/portdesc/:dpid', optional: ['port_no'], summary: 'Port descriptions (PORT_DESC multipart), optionally one port', tags }, async (conn, { port_no: one }) => {
+    const parts = await multipartParts(conn, { kind: 'portDesc' }, 'portDesc');
+    const want = one === undefined ? undefined : PORTS.fromUser(one, 'port_no');
+    return parts.flatMap((p) => p.ports).filter((p) => want === undefined || p.portNo === want).map(portDescToRyu);
   });
 
-  for (const url of ['/stats/port/:dpid', '/stats/port/:dpid/:port']) {
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Port stats (port "ALL" or omitted: every port)', params: params(...(url.endsWith(':port') ? ['dpid', 'port'] : ['dpid'])), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const port = allOr(req.params.port);
-        const portNo = port === undefined ? OFPP.ANY : PORTS.fromUser(port, 'port');
-        return sendRyu(reply, byDpid(conn, (await multipartStats(conn, { kind: 'portStats', portNo }, 'portStats')).map(portStatsToRyu)));
-      },
-    });
-  }
+  ryuStatsRoute(app, deps, { url: '/stats/queue/:dpid', optional: ['port', 'queue_id'], summary: 'Queue stats (port or queue "ALL": every one)', tags }, async (conn, { port, queue_id: queue }) => {
+    const body = { kind: 'queue' as const, portNo: port === undefined ? OFPP.ANY : ryuUint(port, 0xffffffff, 'port'), queueId: queue === undefined ? OFPQ_ALL : QUEUES.fromUser(queue, 'queue_id') };
+    return (await multipartStats(conn, body, 'queue')).map(queueStatsToRyu);
+  });
 
-  for (const url of ['/stats/portdesc/:dpid', '/stats/portdesc/:dpid/:port_no']) {
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Port descriptions (PORT_DESC multipart), optionally one port', params: params(...(url.endsWith(':port_no') ? ['dpid', 'port_no'] : ['dpid'])), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const parts = await conn.multipart({ type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'portDesc' } });
-        const one = allOr(req.params.port_no);
-        const want = one === undefined ? undefined : PORTS.fromUser(one, 'port_no');
-        const ports = parts.flatMap((p) => (p.kind === 'portDesc' ? p.ports : [])).filter((p) => want === undefined || p.portNo === want);
-        return sendRyu(reply, byDpid(conn, ports.map(portDescToRyu)));
-      },
-    });
-  }
-
-  for (const url of ['/stats/queue/:dpid', '/stats/queue/:dpid/:port', '/stats/queue/:dpid/:port/:queue_id']) {
-    const names = ['dpid', 'port', 'queue_id'].slice(0, url.split('/:').length - 1);
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Queue stats (port or queue "ALL": every one)', params: params(...names), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const port = allOr(req.params.port);
-        const queue = allOr(req.params.queue_id);
-        const body = { kind: 'queue' as const, portNo: port === undefined ? OFPP.ANY : ryuUint(port, 0xffffffff, 'port'), queueId: queue === undefined ? OFPQ_ALL : QUEUES.fromUser(queue, 'queue_id') };
-        return sendRyu(reply, byDpid(conn, (await multipartStats(conn, body, 'queue')).map(queueStatsToRyu)));
-      },
-    });
-  }
-
-  for (const url of ['/stats/queueconfig/:dpid', '/stats/queueconfig/:dpid/:port']) {
-    app.get<{ Params: P }>(url, {
-      schema: { tags, summary: 'Queue configuration of a port (QUEUE_GET_CONFIG)', params: params(...(url.endsWith(':port') ? ['dpid', 'port'] : ['dpid'])), response: RYU_STATS },
-      handler: async (req, reply) => {
-        const conn = ryuSwitch(deps, req.params.dpid);
-        const port = allOr(req.params.port);
-        const portNo = port === undefined ? OFPP.ANY : PORTS.fromUser(port, 'port');
-        const r = await conn.request<QueueGetConfigReply>({ type: 'queueGetConfigRequest', xid: 0, port: portNo });
-        return sendRyu(reply, byDpid(conn, [queueConfigToRyu(r.port, r.queues)]));
-      },
-    });
-  }
+  ryuStatsRoute(app, deps, { url: '/stats/queueconfig/:dpid', optional: ['port'], summary: 'Queue configuration of a port (QUEUE_GET_CONFIG)', tags }, async (conn, { port }) => {
+    const portNo = port === undefined ? OFPP.ANY : PORTS.fromUser(port, 'port');
+    const r = await conn.request<QueueGetConfigReply>({ type: 'queueGetConfigRequest', xid: 0, port: portNo });
+    return [queueConfigToRyu(r.port, r.queues)];
+  });
 }

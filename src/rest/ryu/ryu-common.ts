@@ -69,3 +69,53 @@ export const params = (...names: string[]) => ({
   properties: Object.fromEntries(names.map((n) => [n, n === 'dpid' ? DPID_PARAM : { type: 'string' }])),
 });
 export const RYU_BODY = (description: string) => ({ type: 'object', description, additionalProperties: true });
+
+/**
+ * A GET route answering {"<dpid>": value} for the switch in `:dpid`, at `url` and, for each of
+ * `optional` in turn, with one more path segment (Ryu's /stats/queue/<dpid>[/<port>[/<queue_id>]]).
+ * `get` receives those segments with "ALL" read as absent, after the switch is looked up.
+ */
+export function ryuStatsRoute(
+  app: FastifyInstance,
+  deps: Pick<RestDeps, 'switches'>,
+  route: { url: string; optional?: readonly string[]; summary: string; tags: string[] },
+  get: (conn: SwitchConnection, segments: Record<string, string | undefined>) => Promise<unknown>,
+): void {
+  const optional = route.optional ?? [];
+  for (let n = 0; n <= optional.length; n++) {
+    const names = optional.slice(0, n);
+    app.get<{ Params: Record<string, string | undefined> }>([route.url, ...names.map((o) => `:${o}`)].join('/'), {
+      schema: { tags: route.tags, summary: route.summary, params: params('dpid', ...names), response: RYU_STATS },
+      handler: async (req, reply) => {
+        const conn = ryuSwitch(deps, req.params.dpid);
+        const segments = Object.fromEntries(optional.map((o) => [o, allOr(req.params[o])]));
+        return sendRyu(reply, byDpid(conn, await get(conn, segments)));
+      },
+    });
+  }
+}
+
+/**
+ * POST `url` (ending in `:cmd`) for a *_MOD message: `cmd` picks the command number from
+ * `commands` (404 for another), `build` makes the message from the body, and the write is
+ * confirmed by a barrier (ryuWrite); `what` names it in errors ("group add").
+ */
+export function ryuModRoute(
+  app: FastifyInstance,
+  deps: Pick<RestDeps, 'switches'>,
+  route: { url: string; summary: string; body: string; tags: string[] },
+  what: string,
+  commands: Readonly<Record<string, number>>,
+  build: (b: RyuBody, command: number) => OfMessage,
+): void {
+  app.post<{ Params: { cmd: string }; Body: RyuBody | undefined }>(route.url, {
+    schema: { tags: route.tags, summary: route.summary, params: params('cmd'), body: RYU_BODY(route.body), response: RYU_WRITE },
+    handler: async (req, reply) => {
+      const b = req.body ?? {};
+      const conn = ryuSwitch(deps, b.dpid);
+      const command = commands[req.params.cmd];
+      if (command === undefined) throw new HttpError(404, 'not_found', `no such command: ${req.params.cmd} (${Object.keys(commands).join(', ')})`);
+      return ryuWrite(reply, conn, [build(b, command)], `${what} ${req.params.cmd}`);
+    },
+  });
+}
