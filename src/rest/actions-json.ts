@@ -7,13 +7,9 @@
 import { OFPCML_NO_BUFFER, OFPP } from '../../protocol/index.js';
 import type { Action, Instruction, OxmBasic } from '../../protocol/index.js';
 import { oxmField } from '../../protocol/openflow/oxm.js';
-import { HttpError, prefixField } from './errors.js';
+import { bad, prefixField } from './errors.js';
 import { entryOf, formatEntry } from './match-json.js';
 import { formatPort, hex64, parsePort, parseU64, parseUint } from './values.js';
-
-const bad = (field: string, msg: string): never => {
-  throw new HttpError(400, 'bad_request', `${field}: ${msg}`, field);
-};
 
 type J = Record<string, unknown>;
 

@@ -11,6 +11,11 @@ import { RequestError, SwitchError } from '../openflow/switch-connection.js';
 
 export { HttpError };
 
+/** Throw a 400 naming the offending field ("buckets[0].weight: expected ..."). */
+export const bad = (field: string, msg: string): never => {
+  throw new HttpError(400, 'bad_request', `${field}: ${msg}`, field);
+};
+
 export interface ErrorBody {
   error: {
     status: number;

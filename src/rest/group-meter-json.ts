@@ -2,12 +2,8 @@
 import { OFPG_ANY, OFPGT, OFPMF, OFPP } from '../../protocol/index.js';
 import type { Bucket, GroupDesc, GroupStats, MeterBand, MeterConfig, MeterStats } from '../../protocol/index.js';
 import { actionsFromFriendly, actionToFriendly } from './actions-json.js';
-import { HttpError } from './errors.js';
+import { bad } from './errors.js';
 import { formatFlags, formatPort, parseFlags, parsePort, parseUint } from './values.js';
-
-const bad = (field: string, msg: string): never => {
-  throw new HttpError(400, 'bad_request', `${field}: ${msg}`, field);
-};
 
 export const GROUP_TYPES: Readonly<Record<string, number>> = { all: OFPGT.ALL, select: OFPGT.SELECT, indirect: OFPGT.INDIRECT, ff: OFPGT.FF };
 const GROUP_TYPE_NAMES = new Map(Object.entries(GROUP_TYPES).map(([k, v]) => [v, k]));

@@ -11,14 +11,10 @@ import type { OxmFieldDef } from '../../protocol/openflow/oxm.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6Into, parseMacInto } from '../../protocol/openflow/oxm-values.js';
 import { OFPVID_PRESENT, OfCodecError } from '../../protocol/index.js';
 import type { Match, OxmBasic, OxmEntry } from '../../protocol/index.js';
-import { HttpError, openflowNames, prefixField } from './errors.js';
+import { bad, HttpError, openflowNames, prefixField } from './errors.js';
 import { formatPort, hex64, parsePort, parseU64, parseUint } from './values.js';
 
 export type FriendlyMatch = Record<string, number | string>;
-
-const bad = (field: string, msg: string): never => {
-  throw new HttpError(400, 'bad_request', `${field}: ${msg}`, field);
-};
 
 const macScratch = new Uint8Array(6);
 const v6Scratch = new Uint8Array(16);

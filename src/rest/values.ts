@@ -3,11 +3,7 @@
  * strings; 64-bit values as bigint; reserved port names. Each failure is a 400 naming `field`.
  */
 import { OFPP } from '../../protocol/index.js';
-import { HttpError } from './errors.js';
-
-const bad = (field: string, msg: string): never => {
-  throw new HttpError(400, 'bad_request', `${field}: ${msg}`, field);
-};
+import { bad } from './errors.js';
 
 const INT_TEXT = /^(?:0[xX][0-9a-fA-F]+|\d+)$/;
 

@@ -8,11 +8,9 @@
  * Every failure is a 400 naming the field (Ryu answers 400 with an empty body).
  */
 import { OFP_NO_BUFFER, OFPCML_MAX, OFPCML_NO_BUFFER, OFPCR_ROLE, OFPG_ALL, OFPG_ANY, OFPG_MAX, OFPM_ALL, OFPM_CONTROLLER, OFPM_MAX, OFPM_SLOWPATH, OFPP, OFPQ_ALL, OFPTT_ALL, OFPTT_MAX } from '../../../protocol/index.js';
-import { HttpError } from '../errors.js';
+import { bad, HttpError } from '../errors.js';
 
-export const bad = (field: string, msg: string): never => {
-  throw new HttpError(400, 'bad_request', `${field}: ${msg}`, field);
-};
+export { bad };
 
 const PY_INT = /^[+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[1-9][0-9]*|0+)$/;
 const U64_MAX = (1n << 64n) - 1n;
