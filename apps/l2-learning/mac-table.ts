@@ -22,6 +22,12 @@ export type LearnResult =
   | { kind: 'refusedSwitchCap' }
   | { kind: 'refusedPortCap' };
 
+// Results without data are shared (frozen) objects: learn() runs for every packet-in.
+const NEW: LearnResult = Object.freeze({ kind: 'new' });
+const REFRESHED: LearnResult = Object.freeze({ kind: 'refreshed' });
+const REFUSED_SWITCH_CAP: LearnResult = Object.freeze({ kind: 'refusedSwitchCap' });
+const REFUSED_PORT_CAP: LearnResult = Object.freeze({ kind: 'refusedPortCap' });
+
 export interface MacTableLimits {
   maxMacsPerSwitch: number;
   maxMacsPerPort: number;
@@ -71,18 +77,22 @@ export class SwitchMacTable {
     const now = this.#now();
     const old = this.#cache.get(mac);
     if (old && old.port === port) {
-      this.#put(mac, { port, firstSeen: old.firstSeen, lastSeen: now });
-      return { kind: 'refreshed' };
+      // The hot path (every packet-in from a known host): refresh in place. Setting the same
+      // object again restarts its TTL without a dispose, a new entry or per-port recounting;
+      // a new object per packet-in was long-lived garbage for the GC to trace.
+      (old as { lastSeen: number }).lastSeen = now;
+      this.#cache.set(mac, old);
+      return REFRESHED;
     }
     if (!old && this.#cache.size >= this.#limits.maxMacsPerSwitch && this.#reap() >= this.#limits.maxMacsPerSwitch) {
-      return { kind: 'refusedSwitchCap' };
+      return REFUSED_SWITCH_CAP;
     }
     if (this.portCount(port) >= this.#limits.maxMacsPerPort) {
       this.#reap();
-      if (this.portCount(port) >= this.#limits.maxMacsPerPort) return { kind: 'refusedPortCap' };
+      if (this.portCount(port) >= this.#limits.maxMacsPerPort) return REFUSED_PORT_CAP;
     }
     this.#put(mac, { port, firstSeen: old?.firstSeen ?? now, lastSeen: now });
-    return old ? { kind: 'moved', from: old.port } : { kind: 'new' };
+    return old ? { kind: 'moved', from: old.port } : NEW;
   }
 
   forget(mac: string): boolean {

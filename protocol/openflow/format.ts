@@ -1,4 +1,4 @@
-import { OFPCML_NO_BUFFER, OFPG_ANY, OFPP, OFPQ_ALL, OFPT } from './constants.js';
+import { OFPC, OFPCML_NO_BUFFER, OFPG_ANY, OFPP, OFPQ_ALL, OFPT } from './constants.js';
 import { errorCodeName, errorTypeName, OFPET } from './error-codes.js';
 import {
   bufferName,
@@ -77,15 +77,6 @@ const PORT_REASONS = { 0: 'add', 1: 'delete', 2: 'modify' };
 const ROLES = { 0: 'nochange', 1: 'equal', 2: 'master', 3: 'slave' };
 const FRAGS = { 0: 'normal', 1: 'drop', 2: 'reasm', 3: 'frag_mask' };
 const FLOW_MOD_FLAGS = { send_flow_rem: 1, check_overlap: 2, reset_counts: 4, no_pkt_counts: 8, no_byt_counts: 16 };
-const CAPABILITIES = {
-  FLOW_STATS: 1,
-  TABLE_STATS: 2,
-  PORT_STATS: 4,
-  GROUP_STATS: 8,
-  IP_REASM: 32,
-  QUEUE_STATS: 64,
-  PORT_BLOCKED: 256,
-};
 
 function switchConfig(m: { flags: number; missSendLen: number }): string {
   const extra = m.flags & ~3;
@@ -131,7 +122,7 @@ const BODY: { [T in MessageType]: (m: MessageOf<T>) => string } = {
   featuresRequest: () => '',
   featuresReply: (m) =>
     `dpid=${hexPad(m.datapathId, 16)} n_buffers=${m.nBuffers} n_tables=${m.nTables} auxiliary_id=${m.auxiliaryId} ` +
-    `capabilities=${flagNames(m.capabilities, CAPABILITIES)} reserved=${hex(m.reserved)}`,
+    `capabilities=${flagNames(m.capabilities, OFPC)} reserved=${hex(m.reserved)}`,
   getConfigRequest: () => '',
   getConfigReply: switchConfig,
   setConfig: switchConfig,

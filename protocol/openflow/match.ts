@@ -32,8 +32,14 @@ export function decodeMatch(r: Reader): Match {
   const end = p + length;
   const next = p + padded;
   r.pos = p + 4;
-  const match: Match = [];
-  // The OXMs are bounded by the match's own end, not the reader's window.
+  if (r.pos >= end) {
+    r.pos = next;
+    return [];
+  }
+  // A literal sized for the first entry: `[]` then push allocates room for 16 (a PACKET_IN's
+  // match usually has one entry, in_port). The OXMs are bounded by the match's own end, not
+  // the reader's window.
+  const match: Match = [decodeOxmTo(r, end, MATCH_ERRORS)];
   while (r.pos < end) match.push(decodeOxmTo(r, end, MATCH_ERRORS));
   r.pos = next;
   return match;

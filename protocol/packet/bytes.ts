@@ -45,6 +45,17 @@ export function checkBytes(what: string, v: unknown): Uint8Array {
   return v;
 }
 
+/**
+ * The options of a 20-byte header that counts its length in 32-bit words (IPv4 IHL, TCP data
+ * offset): `opts` checked, and the header length `hl` with them zero-padded; at most 40 bytes fit.
+ */
+export function headerWithOptions(proto: string, options: unknown): { opts: Uint8Array | undefined; hl: number } {
+  const opts = options ? checkBytes(`${proto} options`, options) : undefined;
+  const optLen = opts ? Math.ceil(opts.length / 4) * 4 : 0;
+  if (optLen > 40) throw new Error(`${proto} options are ${opts!.length} bytes, at most 40 fit`);
+  return { opts, hl: 20 + optLen };
+}
+
 /** Concatenate byte arrays into one new Uint8Array. */
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;

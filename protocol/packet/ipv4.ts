@@ -1,5 +1,5 @@
 import { formatIpv4Num, ipv4ToNumber } from './addr.js';
-import { INSPECT, checkBytes, checkInt, put16, put32, u16, u32 } from './bytes.js';
+import { INSPECT, checkBytes, checkInt, headerWithOptions, put16, put32, u16, u32 } from './bytes.js';
 import { internetChecksum } from './checksum.js';
 import { bad, short, type FrameState } from './frame-state.js';
 import type { Ipv4Header } from './types.js';
@@ -124,10 +124,7 @@ export interface Ipv4Spec {
 /** An IPv4 datagram: header (lengths and header checksum computed) followed by `payload`. */
 export function buildIpv4(h: Ipv4Spec, payload: Uint8Array): Uint8Array {
   checkBytes('ipv4 payload', payload);
-  const opts = h.options ? checkBytes('ipv4 options', h.options) : undefined;
-  const optLen = opts ? Math.ceil(opts.length / 4) * 4 : 0;
-  if (optLen > 40) throw new Error(`ipv4 options are ${opts!.length} bytes, at most 40 fit`);
-  const hl = 20 + optLen;
+  const { opts, hl } = headerWithOptions('ipv4', h.options);
   const total = hl + payload.length;
   if (total > 0xffff) throw new Error(`ipv4 datagram of ${total} bytes exceeds 65535`);
   const out = new Uint8Array(total);

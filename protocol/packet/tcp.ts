@@ -1,4 +1,4 @@
-import { checkBytes, checkInt, put16, put32, u16, u32 } from './bytes.js';
+import { checkBytes, checkInt, headerWithOptions, put16, put32, u16, u32 } from './bytes.js';
 import { checksumFor } from './checksum.js';
 import { IP_PROTO } from './constants.js';
 import { bad, short, type FrameState } from './frame-state.js';
@@ -43,10 +43,7 @@ export interface TcpSpec {
 /** A TCP segment with data offset and pseudo-header checksum computed. */
 export function buildTcp(h: TcpSpec, payload: Uint8Array): Uint8Array {
   checkBytes('tcp payload', payload);
-  const opts = h.options ? checkBytes('tcp options', h.options) : undefined;
-  const optLen = opts ? Math.ceil(opts.length / 4) * 4 : 0;
-  if (optLen > 40) throw new Error(`tcp options are ${opts!.length} bytes, at most 40 fit`);
-  const hl = 20 + optLen;
+  const { opts, hl } = headerWithOptions('tcp', h.options);
   const out = new Uint8Array(hl + payload.length);
   put16(out, 0, checkInt('tcp srcPort', h.srcPort, 0, 0xffff));
   put16(out, 2, checkInt('tcp dstPort', h.dstPort, 0, 0xffff));

@@ -15,18 +15,50 @@ export class Reader {
   pos: number;
   end: number;
   private view: DataView | undefined;
+  /** buf's ArrayBuffer and byteOffset when known without reading them (see noteView). */
+  private ab: ArrayBufferLike | undefined;
+  private base: number;
 
   constructor(
-    readonly buf: Uint8Array,
+    public buf: Uint8Array,
     pos = 0,
     end = buf.length,
-    readonly errType: number = OFPET.BAD_REQUEST,
-    readonly errCode: number = OFPBRC.BAD_LEN,
+    public errType: number = OFPET.BAD_REQUEST,
+    public errCode: number = OFPBRC.BAD_LEN,
     dv?: DataView,
   ) {
     this.pos = pos;
     this.end = end;
     this.view = dv;
+    // An identity compare: reading buf.buffer and byteOffset would cost more than it saves.
+    if (buf === notedView) {
+      this.ab = notedAb;
+      this.base = notedBase;
+    } else {
+      this.ab = undefined;
+      this.base = 0;
+    }
+  }
+
+  /**
+   * Point this reader at a new window of `buf` with the default error type/code, as if newly
+   * constructed (decode reuses one top-level reader rather than allocating one per message).
+   */
+  reset(buf: Uint8Array, pos: number, end: number): this {
+    this.buf = buf;
+    this.pos = pos;
+    this.end = end;
+    this.errType = OFPET.BAD_REQUEST;
+    this.errCode = OFPBRC.BAD_LEN;
+    this.view = undefined;
+    if (buf === notedView) {
+      this.ab = notedAb;
+      this.base = notedBase;
+    } else {
+      this.ab = undefined;
+      this.base = 0;
+    }
+    return this;
   }
 
   /** A DataView over `buf` (offset 0 = buf[0]), made on first use. */
@@ -92,8 +124,10 @@ export class Reader {
   /** A view (not a copy) of the next n bytes. */
   bytes(n: number): Uint8Array {
     this.need(n);
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
+    const p = this.pos;
+    const ab = this.ab;
+    const out = ab !== undefined ? new Uint8Array(ab, this.base + p, n) : this.buf.subarray(p, p + n);
+    this.pos = p + n;
     return out;
   }
   /** The rest of the window as a view. */
@@ -128,6 +162,22 @@ export class Reader {
     this.pos += n;
     return r;
   }
+}
+
+let notedView: Uint8Array | undefined;
+let notedAb: ArrayBufferLike | undefined;
+let notedBase = 0;
+
+/**
+ * Tell readers that `view` is `new Uint8Array(ab, base, ...)`. The Framer calls this for each
+ * message it hands out, so that a Reader over that exact view (by identity) makes its own views
+ * (a PACKET_IN's frame) with `new Uint8Array(ab, ...)`, ~20 ns, instead of `subarray`, ~35 ns
+ * for a Uint8Array and ~48 ns for a Buffer on Node 20. Only the last noted view is remembered.
+ */
+export function noteView(view: Uint8Array, ab: ArrayBufferLike, base: number): void {
+  notedView = view;
+  notedAb = ab;
+  notedBase = base;
 }
 
 /** Big-endian u32 at b[p]; the caller has checked bounds. */

@@ -3,6 +3,7 @@
  * real OpenFlow server and app host, tests may pass fakes. Nothing here owns a socket.
  */
 import type { App } from '../../apps/sdk/index.js';
+import type { WeftConfig } from '../config/schema.js';
 import type { HostCounters } from '../host/app-host.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import type { WeftMetrics } from '../metrics.js';
@@ -22,14 +23,8 @@ export interface RestHost {
   command(appName: string, name: string, args: unknown): unknown;
 }
 
-export interface RestConfig {
-  host: string;
-  port: number;
-  token: string | null;
-  corsOrigins: string[];
-  bodyLimit: number;
-  bulkBodyLimit: number;
-}
+/** The `rest` section of the config (documented there). */
+export type RestConfig = WeftConfig['rest'];
 
 export interface RestDeps {
   /** Announced switches by dpid (16 hex digits): OpenFlowServer.switches. */

@@ -29,6 +29,7 @@ const CHECKS = [
   'ping -t 1 across subnets: time exceeded from the gateway (first traceroute hop)',
   'the expired probe came through the FIB flow (INVALID_TTL packet-in)',
   'ping -t 2 across subnets reaches the host (one router hop)',
+  'traceroute across subnets: the gateway is hop 1, the host hop 2',
   'iperf3: tx checksum offload off on both hosts',
   'iperf3 ran',
   'iperf3 in the datapath: no per-packet packet-ins',
