@@ -5,12 +5,13 @@
  *   - ofbench throughput and latency modes, 1 and 16 switches, buffered and unbuffered (-N);
  *     during the 16-switch throughput runs a side connection times ECHO round trips and GET
  *     /health (bench/load-probe.ts);
+ *   - bench/pipeline.ts: weft's own CPU per PACKET_IN, in one process (steady on a busy machine);
  *   - bench/codec.ts (codec microbenchmarks);
  *   - 100k flows through the REST bulk endpoint into a private Open vSwitch bridge;
  *   - 1000 emulated switches connecting at once: time until all are up, memory per switch.
  * Prints a table and writes the "Controller benchmarks" part of docs/BENCHMARKS.md.
  *
- * Options: --only ofbench,codec,flows,scale  --periods N (ofbench -l, default 10)
+ * Options: --only ofbench,pipeline,codec,flows,scale  --periods N (ofbench -l, default 10)
  *          --macs N (ofbench -M, default 1000)  --flows N  --switches N (scale run)
  *          --no-write (do not touch docs/)  --docs PATH
  */
@@ -39,7 +40,7 @@ const { values: opt } = parseArgs({
     docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
   },
 });
-const sections = new Set((opt.only ?? 'ofbench,codec,flows,scale').split(','));
+const sections = new Set((opt.only ?? 'ofbench,pipeline,codec,flows,scale').split(','));
 const periods = Number(opt.periods);
 const macs = Number(opt.macs);
 const rows: Row[] = [];
@@ -52,7 +53,12 @@ interface Case {
   o: Omit<OfbenchOptions, 'port'>;
   target?: { min: number; text: string };
   probe?: boolean;
+  /** A weft config file's content (default: none, i.e. the default apps). */
+  config?: Record<string, unknown>;
 }
+
+/** weft's plumbing alone: table-miss plus a one-FLOW_MOD-per-PACKET_IN app (bench/apps). */
+const RESPONDER = { apps: ['table-miss', join(REPO, 'bench', 'apps', 'responder.mjs')] };
 
 const cases: Case[] = [
   { label: 'throughput, 16 switches', o: { switches: 16, throughput: true }, target: { min: 500_000, text: '>= 500,000/s (stretch 1M)' }, probe: true },
@@ -66,6 +72,9 @@ const cases: Case[] = [
   // ofbench's default of 100k MACs per switch runs into l2-learning's caps (10k MACs per
   // switch, 1k per port): past them it floods instead of installing flows (docs/L2.md).
   { label: 'throughput, 16 switches, -M 100000', o: { switches: 16, throughput: true, macs: 100_000 } },
+  // The same load against weft with a trivial app: what the plumbing (decode, app host,
+  // encode, socket writes) does without the default apps' logic.
+  { label: 'throughput, 16 switches, plumbing only (bench/apps/responder.mjs)', o: { switches: 16, throughput: true }, config: RESPONDER, probe: true },
 ];
 
 async function ofbenchSection(bin: string): Promise<void> {
@@ -73,7 +82,7 @@ async function ofbenchSection(bin: string): Promise<void> {
     const o: OfbenchOptions = { macs, periods, ...c.o, port: 0 };
     const load = load1();
     log(`ofbench ${c.label} (load ${load.toFixed(1)})`);
-    const weft = await startBenchWeft();
+    const weft = await startBenchWeft(c.config);
     let probe: LoadProbe | undefined;
     try {
       o.port = weft.openflowPort;
@@ -117,6 +126,42 @@ async function ofbenchSection(bin: string): Promise<void> {
       await weft.close();
     }
   }
+}
+
+/** bench/pipeline.ts: weft's CPU per PACKET_IN in one process, without the kernel. */
+function pipelineSection(): Promise<void> {
+  const runs = [
+    { what: 'in-process pipeline, default apps', args: [] as string[] },
+    { what: 'in-process pipeline, plumbing only (responder app)', args: ['--apps', `table-miss,${join(REPO, 'bench', 'apps', 'responder.mjs')}`] },
+  ];
+  return runs.reduce(
+    (p, r) =>
+      p.then(
+        () =>
+          new Promise<void>((resolve) => {
+            const load = load1();
+            log(`${r.what} (load ${load.toFixed(1)})`);
+            const args = ['--switches', '16', '--macs', String(macs), '--seconds', '5', ...r.args];
+            commands.push(`npx tsx bench/pipeline.ts ${args.join(' ').replace(REPO, '')}`);
+            execFile(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'pipeline.ts'), ...args], { cwd: REPO, timeout: 120_000 }, (err, stdout, stderr) => {
+              const line = stdout.split('\n').find((l) => l.startsWith('{'));
+              if (err || !line) {
+                rows.push({ what: r.what, result: 'failed', detail: `${stderr}`.trim().split('\n').slice(-1)[0] ?? '', load });
+                return resolve();
+              }
+              const j = JSON.parse(line) as { nsPerPacketInCpu: number; packetInsPerCpuSecond: number; outPerIn: number; cpuShare: number };
+              rows.push({
+                what: r.what,
+                result: `${(j.nsPerPacketInCpu / 1000).toFixed(1)} µs CPU per PACKET_IN`,
+                detail: `${fmtInt(j.packetInsPerCpuSecond)} PACKET_INs (${fmtInt(j.packetInsPerCpuSecond * j.outPerIn)} responses) per CPU-second, 16 switches, -M ${macs}; the process got ${fmtPct(j.cpuShare)} of a core`,
+                load,
+              });
+              resolve();
+            });
+          }),
+      ),
+    Promise.resolve(),
+  );
 }
 
 function codecSection(): Promise<void> {
@@ -213,6 +258,7 @@ await ensureBuilt();
 const bin = buildOfbench();
 log(`ofbench: ${bin}`);
 if (sections.has('ofbench')) await ofbenchSection(bin);
+if (sections.has('pipeline')) await pipelineSection();
 if (sections.has('codec')) await codecSection();
 if (sections.has('flows')) await flowsSection();
 if (sections.has('scale')) await scaleSection(bin);

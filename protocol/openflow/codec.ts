@@ -39,10 +39,6 @@ export function decode(buf: Uint8Array): OfMessage {
   }
 }
 
-const EMPTY = new Uint8Array(0);
-const top = new Reader(EMPTY);
-let topBusy = false;
-
 function decodeUnchecked(buf: Uint8Array): OfMessage {
   const n = buf.length;
   if (n < OFP_HEADER_LEN) {
@@ -65,21 +61,8 @@ function decodeUnchecked(buf: Uint8Array): OfMessage {
   if (length < codec.minLength) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${codec.ofpName} of ${length} bytes is shorter than its minimum ${codec.minLength}`);
   }
-  // One reader for every top-level decode (an allocation less per message); a nested decode
-  // (none today) would get its own.
-  const reuse = !topBusy;
-  const r = reuse ? top.reset(buf, OFP_HEADER_LEN, n) : new Reader(buf, OFP_HEADER_LEN, n);
-  topBusy = true;
-  let msg: OfMessage;
-  try {
-    msg = codec.decode(r, xid);
-  } finally {
-    if (reuse) {
-      topBusy = false;
-      // Do not keep the message's bytes alive through the shared reader.
-      top.buf = EMPTY;
-    }
-  }
+  const r = new Reader(buf, OFP_HEADER_LEN, n);
+  const msg = codec.decode(r, xid);
   if (r.pos !== r.end) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `${codec.ofpName}: ${r.end - r.pos} bytes left over after decoding`);
   }

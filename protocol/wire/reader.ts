@@ -16,15 +16,15 @@ export class Reader {
   end: number;
   private view: DataView | undefined;
   /** buf's ArrayBuffer and byteOffset when known without reading them (see noteView). */
-  private ab: ArrayBufferLike | undefined;
-  private base: number;
+  private readonly ab: ArrayBufferLike | undefined;
+  private readonly base: number;
 
   constructor(
-    public buf: Uint8Array,
+    readonly buf: Uint8Array,
     pos = 0,
     end = buf.length,
-    public errType: number = OFPET.BAD_REQUEST,
-    public errCode: number = OFPBRC.BAD_LEN,
+    readonly errType: number = OFPET.BAD_REQUEST,
+    readonly errCode: number = OFPBRC.BAD_LEN,
     dv?: DataView,
   ) {
     this.pos = pos;
@@ -38,27 +38,6 @@ export class Reader {
       this.ab = undefined;
       this.base = 0;
     }
-  }
-
-  /**
-   * Point this reader at a new window of `buf` with the default error type/code, as if newly
-   * constructed (decode reuses one top-level reader rather than allocating one per message).
-   */
-  reset(buf: Uint8Array, pos: number, end: number): this {
-    this.buf = buf;
-    this.pos = pos;
-    this.end = end;
-    this.errType = OFPET.BAD_REQUEST;
-    this.errCode = OFPBRC.BAD_LEN;
-    this.view = undefined;
-    if (buf === notedView) {
-      this.ab = notedAb;
-      this.base = notedBase;
-    } else {
-      this.ab = undefined;
-      this.base = 0;
-    }
-    return this;
   }
 
   /** A DataView over `buf` (offset 0 = buf[0]), made on first use. */

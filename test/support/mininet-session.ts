@@ -5,7 +5,7 @@
  * prefix. `close()` is safe to call in a finally block whatever state the scenario is in.
  */
 import { spawn } from 'node:child_process';
-import { cleanupPrefix, PYTHON, requireMininet, RUNNER, uniquePrefix } from './mininet.js';
+import { cleanupPrefix, PYTHON, requireMininet, scenarioArgs, uniquePrefix } from './mininet.js';
 import type { RunScenarioOptions, ScenarioRun, ScenarioResult } from './mininet.js';
 import { ROOT } from './weft-process.js';
 
@@ -33,18 +33,7 @@ export function startScenarioSession(opts: RunScenarioOptions): ScenarioSession 
   requireMininet();
   const prefix = opts.prefix ?? uniquePrefix();
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const args = [
-    RUNNER,
-    opts.scenario,
-    '--controller', `${opts.controller.host ?? '127.0.0.1'}:${opts.controller.port}`,
-    '--topo', opts.topo,
-    '--prefix', prefix,
-    '--datapath', opts.datapath ?? 'dummy',
-    // The scenario's own deadline comes first, so it can still report and clean up.
-    '--timeout', String(Math.max(5, (timeoutMs - 8_000) / 1000)),
-    '--connect-timeout', String((opts.connectTimeoutMs ?? 15_000) / 1000),
-    ...Object.entries(opts.options ?? {}).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
-  ];
+  const args = scenarioArgs(opts, prefix, timeoutMs);
   const child = spawn(PYTHON, args, { cwd: ROOT, env: opts.ovs.env, stdio: ['pipe', 'pipe', 'pipe'] });
   // A scenario that already exited makes writes fail with EPIPE: that shows up as a missing reply.
   child.stdin.on('error', () => undefined);

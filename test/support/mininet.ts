@@ -110,11 +110,9 @@ export async function cleanupPrefix(ovs: OvsInstance, prefix: string): Promise<s
   return removed;
 }
 
-export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun> {
-  requireMininet();
-  const prefix = opts.prefix ?? uniquePrefix();
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const args = [
+/** The runner's command line (after the python binary) for one scenario run or session. */
+export function scenarioArgs(opts: RunScenarioOptions, prefix: string, timeoutMs: number): string[] {
+  return [
     RUNNER,
     opts.scenario,
     '--controller', `${opts.controller.host ?? '127.0.0.1'}:${opts.controller.port}`,
@@ -126,6 +124,13 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
     '--connect-timeout', String((opts.connectTimeoutMs ?? 15_000) / 1000),
     ...Object.entries(opts.options ?? {}).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
   ];
+}
+
+export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun> {
+  requireMininet();
+  const prefix = opts.prefix ?? uniquePrefix();
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const args = scenarioArgs(opts, prefix, timeoutMs);
   const child = spawn(PYTHON, args, { cwd: ROOT, env: opts.ovs.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
