@@ -113,7 +113,7 @@ export function ryuModRoute(
     handler: async (req, reply) => {
       const b = req.body ?? {};
       const conn = ryuSwitch(deps, b.dpid);
-      const command = commands[req.params.cmd];
+      const command = Object.hasOwn(commands, req.params.cmd) ? commands[req.params.cmd] : undefined;
       if (command === undefined) throw new HttpError(404, 'not_found', `no such command: ${req.params.cmd} (${Object.keys(commands).join(', ')})`);
       return ryuWrite(reply, conn, [build(b, command)], `${what} ${req.params.cmd}`);
     },
