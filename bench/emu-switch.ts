@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 
 const V = 4;
-export const T = { HELLO: 0, ERROR: 1, ECHO_REQUEST: 2, ECHO_REPLY: 3, FEATURES_REQUEST: 5, FEATURES_REPLY: 6, GET_CONFIG_REQUEST: 7, GET_CONFIG_REPLY: 8, FLOW_MOD: 14, MP_REQUEST: 18, MP_REPLY: 19, BARRIER_REQUEST: 20, BARRIER_REPLY: 21, ROLE_REQUEST: 24, ROLE_REPLY: 25 } as const;
+export const T = { HELLO: 0, ERROR: 1, ECHO_REQUEST: 2, ECHO_REPLY: 3, FEATURES_REQUEST: 5, FEATURES_REPLY: 6, GET_CONFIG_REQUEST: 7, GET_CONFIG_REPLY: 8, FLOW_MOD: 14, PACKET_IN: 10, MP_REQUEST: 18, MP_REPLY: 19, BARRIER_REQUEST: 20, BARRIER_REPLY: 21, ROLE_REQUEST: 24, ROLE_REPLY: 25 } as const;
 const MP_DESC = 0;
 const MP_PORT_DESC = 13;
 const PORT_LEN = 64;
@@ -125,6 +125,40 @@ export class EmuSwitch {
     const xid = this.#echoXid++;
     this.#echoSent.set(xid, performance.now());
     this.socket.write(header(T.ECHO_REQUEST, 8, xid));
+  }
+
+  /**
+   * A PACKET_IN (table miss, unbuffered) of a 60-byte Ethernet/IPv4/UDP frame from host `host`
+   * of this switch (MAC 02:ii:ii:ii:hh:hh, IP 10.i.i.h) on port 1 + host % ports, to host - 1
+   * (broadcast for host 0).
+   */
+  packetIn(host: number): void {
+    const i = this.o.index;
+    const ports = this.o.ports ?? 4;
+    const frame = Buffer.alloc(60);
+    const mac = (h: number, o: number) => {
+      frame[o] = 0x02;
+      frame.writeUIntBE(i & 0xffffff, o + 1, 3);
+      frame.writeUInt16BE(h & 0xffff, o + 4);
+    };
+    if (host === 0) frame.fill(0xff, 0, 6);
+    else mac(host - 1, 0);
+    mac(host, 6);
+    frame.writeUInt16BE(0x0800, 12);
+    frame.set([0x45, 0, 0, 46, 0, 0, 0, 0, 64, 17, 0, 0, 10, (i >> 8) & 255, i & 255, host & 255, 10, (i >> 8) & 255, i & 255, (host + 1) & 255], 14);
+    frame.writeUInt16BE(5000, 34);
+    frame.writeUInt16BE(5001, 36);
+    frame.writeUInt16BE(26, 38);
+    const b = header(T.PACKET_IN, 8 + 16 + 16 + 2 + 60, 0x7d000000 + host);
+    b.writeUInt32BE(0xffffffff, 8); // buffer_id: NO_BUFFER
+    b.writeUInt16BE(60, 12); // total_len
+    b.writeBigUInt64BE(0xffffffffffffffffn, 16); // cookie
+    b.writeUInt16BE(1, 24); // OXM match, length 12, padded to 16
+    b.writeUInt16BE(12, 26);
+    b.writeUInt32BE(0x80000004, 28); // in_port
+    b.writeUInt32BE(1 + (host % ports), 32);
+    frame.copy(b, 42);
+    this.socket.write(b);
   }
 
   /** Echo requests still unanswered. */

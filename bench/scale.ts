@@ -2,7 +2,8 @@
  * The scale run: N emulated switches connect at once. Measured: the time from the first
  * connect() to every switch's first FLOW_MOD (weft announced it to its apps, and the
  * table-miss app answered), the REST switch count, and weft's resident memory per switch
- * ((VmRSS after - VmRSS before) / N, after a settle period).
+ * ((VmRSS after - VmRSS before) / N, after a settle period), then again once every switch has
+ * reported a few hosts in PACKET_INs (the apps' per-switch state then exists).
  */
 import { EmuSwitch } from './emu-switch.js';
 import { rssBytes } from './machine.js';
@@ -23,11 +24,15 @@ export interface ScaleResult {
   errors: number;
   /** Echo round trips (ms) measured on every switch after the settle period. */
   echoP99Ms: number;
+  /** Hosts each switch then reported in PACKET_INs, and weft's memory per switch after that. */
+  hostsPerSwitch: number;
+  rssWithHostsBytes: number;
+  bytesPerSwitchWithHosts: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function scaleRun(weft: BenchWeft, n: number, opts: { settleMs?: number; timeoutMs?: number; firstDpid?: bigint } = {}): Promise<ScaleResult> {
+export async function scaleRun(weft: BenchWeft, n: number, opts: { settleMs?: number; timeoutMs?: number; firstDpid?: bigint; hostsPerSwitch?: number } = {}): Promise<ScaleResult> {
   const settleMs = opts.settleMs ?? 3000;
   // Let the freshly started process finish its startup allocations before the baseline.
   await sleep(1500);
@@ -49,6 +54,15 @@ export async function scaleRun(weft: BenchWeft, n: number, opts: { settleMs?: nu
     const deadline = performance.now() + 10_000;
     while (sws.some((s) => s.echoOutstanding > 0) && performance.now() < deadline) await sleep(20);
     const rtts = sws.flatMap((s) => s.echoRtts).sort((a, b) => a - b);
+    // Then some traffic: every switch reports a few hosts, so the apps hold per-switch state
+    // (MAC tables, topology hosts) as they would in use.
+    const hostsPerSwitch = opts.hostsPerSwitch ?? 4;
+    for (let h = 0; h < hostsPerSwitch; h++) {
+      for (const s of sws) s.packetIn(h);
+      await sleep(200);
+    }
+    await sleep(settleMs);
+    const rssWithHostsBytes = rssBytes(weft.pid);
     return {
       switches: n,
       featuresMs,
@@ -60,6 +74,9 @@ export async function scaleRun(weft: BenchWeft, n: number, opts: { settleMs?: nu
       closedEarly: sws.filter((s) => s.closed).length,
       errors: sws.reduce((a, s) => a + s.errors, 0),
       echoP99Ms: rtts.length === n ? rtts[Math.ceil(0.99 * n) - 1]! : NaN,
+      hostsPerSwitch,
+      rssWithHostsBytes,
+      bytesPerSwitchWithHosts: (rssWithHostsBytes - rssBeforeBytes) / n,
     };
   } finally {
     for (const s of sws) s.close();

@@ -46,8 +46,12 @@ export class SwitchMacTable {
     this.#limits = limits;
     this.#now = now;
     this.#cache = new LRUCache<string, MacEntry>({
-      // A safety net only: learn() refuses before the cache would evict.
-      max: limits.maxMacsPerSwitch,
+      // A safety net only: learn() refuses before the cache would evict. Bounded by maxSize
+      // (each entry counts 1) rather than `max`: with `max` lru-cache preallocates its arrays
+      // at full size, ~380 KB per switch at the default 10,000 MACs from the first packet-in
+      // on; this way they grow with the MACs actually learned (1,000 switches: bench/scale.ts).
+      maxSize: limits.maxMacsPerSwitch,
+      sizeCalculation: () => 1,
       ttl: limits.ttlMs,
       ttlResolution: 0,
       ttlAutopurge: false,

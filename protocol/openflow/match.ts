@@ -36,10 +36,20 @@ export function decodeMatch(r: Reader): Match {
     r.pos = next;
     return [];
   }
-  // A literal sized for the first entry: `[]` then push allocates room for 16 (a PACKET_IN's
-  // match usually has one entry, in_port). The OXMs are bounded by the match's own end, not
-  // the reader's window.
-  const match: Match = [decodeOxmTo(r, end, MATCH_ERRORS)];
+  // Array literals sized to the entries (a PACKET_IN's match is usually in_port alone, a flow's
+  // one to a few fields): `[]` then push allocates room for 17 at the first push. The OXMs are
+  // bounded by the match's own end, not the reader's window.
+  const e0 = decodeOxmTo(r, end, MATCH_ERRORS);
+  if (r.pos >= end) {
+    r.pos = next;
+    return [e0];
+  }
+  const e1 = decodeOxmTo(r, end, MATCH_ERRORS);
+  if (r.pos >= end) {
+    r.pos = next;
+    return [e0, e1];
+  }
+  const match: Match = [e0, e1];
   while (r.pos < end) match.push(decodeOxmTo(r, end, MATCH_ERRORS));
   r.pos = next;
   return match;
