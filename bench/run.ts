@@ -143,7 +143,8 @@ function pipelineSection(): Promise<void> {
             log(`${r.what} (load ${load.toFixed(1)})`);
             const args = ['--switches', '16', '--macs', String(macs), '--seconds', '5', ...r.args];
             commands.push(`npx tsx bench/pipeline.ts ${args.join(' ').replace(REPO, '')}`);
-            execFile(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'pipeline.ts'), ...args], { cwd: REPO, timeout: 120_000 }, (err, stdout, stderr) => {
+            const env = { ...process.env, WEFT_BENCH_BUILT: '1' };
+            execFile(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'pipeline.ts'), ...args], { cwd: REPO, env, timeout: 120_000 }, (err, stdout, stderr) => {
               const line = stdout.split('\n').find((l) => l.startsWith('{'));
               if (err || !line) {
                 rows.push({ what: r.what, result: 'failed', detail: `${stderr}`.trim().split('\n').slice(-1)[0] ?? '', load });

@@ -48,8 +48,8 @@ export class SwitchMacTable {
     this.#cache = new LRUCache<string, MacEntry>({
       // A safety net only: learn() refuses before the cache would evict. Bounded by maxSize
       // (each entry counts 1) rather than `max`: with `max` lru-cache preallocates its arrays
-      // at full size, ~380 KB per switch at the default 10,000 MACs from the first packet-in
-      // on; this way they grow with the MACs actually learned (1,000 switches: bench/scale.ts).
+      // at full size, ~374 KiB per switch at the default 10,000 MACs from the first packet-in
+      // on; this way they grow with the MACs learned (~3.5 KiB for a switch with 4 hosts).
       maxSize: limits.maxMacsPerSwitch,
       sizeCalculation: () => 1,
       ttl: limits.ttlMs,

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { buildOfbench, ofbenchDir, runOfbench } from '../../bench/ofbench.js';
-import { startBenchWeft } from '../../bench/weft.js';
+import { ensureBuilt, startBenchWeft } from '../../bench/weft.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,6 +13,7 @@ const dir = ofbenchDir();
 const skip = existsSync(join(dir, 'ofbench.c')) ? false : `ofbench sources not found in ${dir} (set WEFT_OFBENCH_DIR)`;
 t.test('ofbench against weft answers PACKET_INs without errors', { skip }, async (t) => {
   const bin = buildOfbench(dir);
+  await ensureBuilt();
   const weft = await startBenchWeft();
   t.teardown(() => weft.close());
   for (const unbuffered of [false, true]) {

@@ -23,7 +23,18 @@ const APP_SCHEMA = {
   },
 };
 
-function appRoutes(app: FastifyInstance, owner: App, log: RestDeps['log']): AppRoutes {
+/**
+ * After an app handled a write, a barrier to every switch: what the app emitted while handling
+ * it was queued before the barrier, so the 2xx means the switches have applied it (a route
+ * deleted over REST no longer forwards when the client sees the answer). A switch that does not
+ * answer in time only delays the reply; its errors reach the app as usual.
+ */
+async function settleWrites(deps: RestDeps): Promise<void> {
+  await Promise.allSettled([...deps.switches().values()].map((conn) => conn.barrier({ timeoutMs: 5000 })));
+}
+
+function appRoutes(app: FastifyInstance, owner: App, deps: RestDeps): AppRoutes {
+  const log = deps.log;
   const add = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, handler: RouteHandler, opts: RouteOptions = {}) => {
     const status = opts.status ?? 200;
     app.route({
@@ -41,6 +52,7 @@ function appRoutes(app: FastifyInstance, owner: App, log: RestDeps['log']): AppR
           query: req.query as Record<string, string | string[]>,
           body: req.body,
         });
+        if (method !== 'GET') await settleWrites(deps);
         if (data === undefined) return reply.code(204).send();
         reply.code(status);
         if (opts.response) return data;
@@ -98,6 +110,7 @@ export async function appsPlugin(app: FastifyInstance, { deps }: { deps: RestDep
       if (!target) throw new HttpError(404, 'not_found', `no app named ${req.params.name}`);
       if (!target.command) throw new HttpError(404, 'not_found', `app ${req.params.name} takes no commands`);
       const result = await deps.host.command(req.params.name, req.params.command, req.body?.args);
+      await settleWrites(deps);
       return { result: JSON.parse(JSON.stringify(result ?? null, bigintSafe)) as unknown };
     },
   });
@@ -107,7 +120,7 @@ export async function appsPlugin(app: FastifyInstance, { deps }: { deps: RestDep
     if (!loaded?.routes) continue;
     await app.register(async (scope) => {
       try {
-        loaded.routes!(appRoutes(scope, loaded, deps.log));
+        loaded.routes!(appRoutes(scope, loaded, deps));
       } catch (err) {
         deps.log.error({ app: name, err: (err as Error)?.message }, `app ${name}: routes() failed; its routes are not mounted`);
       }
