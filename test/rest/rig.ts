@@ -33,6 +33,8 @@ export interface Rig {
   script: SwitchScript;
   /** Messages of one type the fake switch received so far. */
   got<K extends OfMessage['type']>(type: K): Extract<OfMessage, { type: K }>[];
+  /** Everything the fake switch received, in order. */
+  stream(): OfMessage[];
   close(): Promise<void>;
 }
 
@@ -125,6 +127,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
     dpid: datapathId.toString(16).padStart(16, '0'),
     script,
     got: (type) => (sw ? (sw.received.filter((m) => m.type === type) as never) : []),
+    stream: () => (sw ? [...sw.received] : []),
     async close() {
       sw?.destroy();
       await weft.stop();

@@ -59,6 +59,7 @@ export async function startRyuRig(opts: RigOptions = {}): Promise<RyuRig> {
     dp: datapathId.toString(10),
     ryu,
     got: (type) => sw.received.filter((m) => m.type === type) as never,
+    stream: () => [...sw.received],
     async close() {
       sw.destroy();
       await rig.close();
