@@ -12,8 +12,14 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../', import.meta.url));
 
+/**
+ * Where ofbench's sources are: WEFT_OFBENCH_DIR, else the workplace's shared/bench beside the
+ * checkout, else /work/shared/bench (a CI clone may live elsewhere on the same machine).
+ */
 export function ofbenchDir(): string {
-  return resolve(process.env.WEFT_OFBENCH_DIR ?? join(REPO, '..', 'shared', 'bench'));
+  if (process.env.WEFT_OFBENCH_DIR) return resolve(process.env.WEFT_OFBENCH_DIR);
+  const candidates = [join(REPO, '..', 'shared', 'bench'), '/work/shared/bench'];
+  return resolve(candidates.find((d) => existsSync(join(d, 'ofbench.c'))) ?? candidates[0]!);
 }
 
 /** Build ofbench (make, or cc into a temp dir) and return the binary's path. */
