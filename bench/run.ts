@@ -99,7 +99,8 @@ async function ofbenchSection(bin: string): Promise<void> {
       });
       const cpu = measuring ? meter.stop() : { proc: NaN, machine: NaN, seconds: NaN };
       const probed = probe?.stop();
-      commands.push(`ofbench ${run.args.join(' ').replace(String(weft.openflowPort), 'PORT')}`);
+      const apps = c.config ? `   # weft with apps ${(c.config.apps as string[]).map((a) => a.replace(REPO, '')).join(',')}` : '';
+      commands.push(`ofbench ${run.args.join(' ').replace(String(weft.openflowPort), 'PORT')}${apps}`);
       const r = run.result;
       if (!r || run.exitCode !== 0) {
         rows.push({ what: `ofbench ${c.label}`, result: `failed (exit ${run.exitCode})`, detail: run.output.trim().split('\n').slice(-2).join(' / ').slice(0, 200), target: c.target?.text, met: c.target ? false : undefined, load });
