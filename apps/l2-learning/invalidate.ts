@@ -48,7 +48,15 @@ export function invalidateSwitch(s: L2State, out: Outbox, dpid: Dpid): void {
   const attached = [...(s.macs.peek(dpid)?.entries() ?? [])].map(([mac]) => mac);
   s.macs.dropSwitch(dpid);
   // Without topology every switch learns every MAC on its own: nothing elsewhere to undo.
-  if (s.topo) for (const mac of attached) invalidateMac(s, out, mac);
+  if (!s.topo) return;
+  // Only where a tracked path put flows to these hosts: MACs x all switches would be a burst of
+  // FLOW_MODs that grows with the network (1000 switches x 100 MACs each is 10^5 per switch
+  // down). An untracked path to them crossed one of the switch's links, and the topology's
+  // link removals delete flows out of those ports.
+  for (const mac of attached) {
+    for (const d of s.routes.switchesOf(mac)) if (s.ctx.switch(d)) queueDeletes(s, out, d, deleteTo(s.flows, mac));
+    s.routes.forget(mac);
+  }
 }
 
 /**

@@ -30,7 +30,10 @@ export class EventBus {
   constructor(private readonly clock: () => number = Date.now) {}
 
   publish(body: WeftEventBody): void {
-    const e = { ...body, seq: ++this.seq, time: new Date(this.clock()).toISOString() } as WeftEvent;
+    const seq = ++this.seq;
+    // Nobody listening (the usual case): don't build the event; seq still counts it.
+    if (this.listeners.size === 0) return;
+    const e = { ...body, seq, time: new Date(this.clock()).toISOString() } as WeftEvent;
     for (const l of [...this.listeners]) {
       try {
         l(e);
