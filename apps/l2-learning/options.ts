@@ -4,6 +4,8 @@
  * keep a default.
  */
 
+import { intOptions, rejectUnknownKeys, type AppOptions, type IntSpec } from '../sdk/options.js';
+
 export interface L2Options {
   /** Flow table the forwarding flows go to (the table-miss flow must send misses to us). */
   table: number;
@@ -21,28 +23,17 @@ export interface L2Options {
   maxTrackedDestinations: number;
 }
 
-const KEYS = ['table', 'priority', 'idleTimeoutSec', 'macTtlMs', 'maxMacsPerSwitch', 'maxMacsPerPort', 'maxTrackedDestinations'] as const;
+const SPECS = {
+  table: [0, 0, 254],
+  priority: [100, 1, 0xffff],
+  idleTimeoutSec: [60, 0, 0xffff],
+  macTtlMs: [300_000, 1_000, 30 * 24 * 3_600_000],
+  maxMacsPerSwitch: [10_000, 1, 10_000_000],
+  maxMacsPerPort: [1_000, 1, 10_000_000],
+  maxTrackedDestinations: [20_000, 1, 10_000_000],
+} as const satisfies Record<keyof L2Options, IntSpec>;
 
-function num(o: Readonly<Record<string, unknown>>, key: string, dflt: number, min: number, max: number): number {
-  const v = o[key];
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new RangeError(`l2-learning option ${key}: expected an integer in ${min}-${max}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
-export function parseOptions(o: Readonly<Record<string, unknown>>): L2Options {
-  for (const k of Object.keys(o)) {
-    if (!(KEYS as readonly string[]).includes(k)) throw new RangeError(`l2-learning option ${k} is unknown (known: ${KEYS.join(', ')})`);
-  }
-  return {
-    table: num(o, 'table', 0, 0, 254),
-    priority: num(o, 'priority', 100, 1, 0xffff),
-    idleTimeoutSec: num(o, 'idleTimeoutSec', 60, 0, 0xffff),
-    macTtlMs: num(o, 'macTtlMs', 300_000, 1_000, 30 * 24 * 3_600_000),
-    maxMacsPerSwitch: num(o, 'maxMacsPerSwitch', 10_000, 1, 10_000_000),
-    maxMacsPerPort: num(o, 'maxMacsPerPort', 1_000, 1, 10_000_000),
-    maxTrackedDestinations: num(o, 'maxTrackedDestinations', 20_000, 1, 10_000_000),
-  };
+export function parseOptions(o: AppOptions): L2Options {
+  rejectUnknownKeys('l2-learning', o, Object.keys(SPECS));
+  return intOptions('l2-learning', o, SPECS);
 }

@@ -2,6 +2,8 @@
  * The nat app's options (`appOptions.nat`). Unknown keys and out-of-range numbers stop weft at
  * start, naming the key; rules are validated like REST input (rules.ts).
  */
+import { intOptions, rejectUnknownKeys, type AppOptions, type IntSpec } from '../sdk/options.js';
+
 export type Backend = 'openflow' | 'conntrack';
 
 export interface NatOptions {
@@ -31,7 +33,9 @@ export interface NatOptions {
   portMax: number;
 }
 
-const NUMBERS: Record<string, [dflt: number, min: number, max: number]> = {
+type NumberKey = Exclude<keyof NatOptions, 'backend' | 'rules'>;
+
+const NUMBERS = {
   routingTable: [1, 1, 254],
   ctTable: [2, 1, 254],
   zone: [7, 0, 0xffff],
@@ -43,24 +47,16 @@ const NUMBERS: Record<string, [dflt: number, min: number, max: number]> = {
   maxSessions: [4_096, 1, 1_000_000],
   portMin: [1024, 1, 65535],
   portMax: [65535, 1, 65535],
-};
+} as const satisfies Record<NumberKey, IntSpec>;
 const KEYS = ['backend', 'rules', ...Object.keys(NUMBERS)];
 
-export function parseOptions(o: Readonly<Record<string, unknown>>): NatOptions {
-  for (const k of Object.keys(o)) if (!KEYS.includes(k)) throw new RangeError(`nat option ${k} is unknown (known: ${KEYS.join(', ')})`);
+export function parseOptions(o: AppOptions): NatOptions {
+  rejectUnknownKeys('nat', o, KEYS);
   const backend = o.backend ?? 'openflow';
   if (backend !== 'openflow' && backend !== 'conntrack') throw new RangeError(`nat option backend: expected "openflow" or "conntrack", got ${JSON.stringify(backend)}`);
   const rules = o.rules ?? [];
   if (!Array.isArray(rules)) throw new RangeError(`nat option rules: expected a list, got ${JSON.stringify(rules)}`);
-  const out: Record<string, unknown> = { backend, rules };
-  for (const [k, [dflt, min, max]] of Object.entries(NUMBERS)) {
-    const v = o[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
-      throw new RangeError(`nat option ${k}: expected an integer in ${min}-${max}, got ${JSON.stringify(v)}`);
-    }
-    out[k] = v ?? dflt;
-  }
-  const opts = out as unknown as NatOptions;
+  const opts: NatOptions = { backend, rules, ...intOptions('nat', o, NUMBERS) };
   if (opts.portMin > opts.portMax) throw new RangeError(`nat option portMin (${opts.portMin}) is above portMax (${opts.portMax})`);
   if (opts.ctTable === opts.routingTable) throw new RangeError('nat option ctTable must differ from routingTable');
   return opts;
