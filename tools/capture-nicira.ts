@@ -1,7 +1,7 @@
 /**
  * Captures the bytes ovs-ofctl encodes for Nicira conntrack/NAT flows into
  * test/fixtures/openflow/nx-*.json. Run: npx tsx tools/capture-nicira.ts
- * Like tools/capture/to-switch.ts we pretend to be a switch on a loopback port; ovs-ofctl's
+ * Like tools/capture/to-switch.ts (whose fake-switch answers it reuses) we pretend to be a switch on a loopback port; ovs-ofctl's
  * table-features request is answered with the last part of a real OVS reply (the fixture
  * table-features-reply-last.json), which is enough for it to go on and send the flow-mod.
  */
@@ -9,40 +9,13 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { FixtureSet } from './capture/fixture-file.js';
-import { hello, MiniFramer, mpReply, OFPMP, OFPT, ofMsg, ofpPort } from './capture/of-bytes.js';
+import { MiniFramer, OFPT } from './capture/of-bytes.js';
+import { fakeSwitchAnswer } from './capture/to-switch.js';
 
 const tfLast = Buffer.from(
   (JSON.parse(readFileSync(new URL('../test/fixtures/openflow/table-features-reply-last.json', import.meta.url), 'utf8')) as { hex: string }).hex,
   'hex',
 );
-
-function answer(m: Buffer): Buffer | undefined {
-  const xid = m.readUInt32BE(4);
-  switch (m[1]) {
-    case OFPT.HELLO:
-      return hello(xid);
-    case OFPT.ECHO_REQUEST:
-      return ofMsg(OFPT.ECHO_REPLY, xid, m.subarray(8));
-    case OFPT.BARRIER_REQUEST:
-      return ofMsg(OFPT.BARRIER_REPLY, xid);
-    case OFPT.FEATURES_REQUEST:
-      return ofMsg(OFPT.FEATURES_REPLY, xid, Buffer.from('0000000000000001' + '00000000' + 'fe' + '00' + '0000' + '0000004f' + '00000000', 'hex'));
-    case OFPT.MULTIPART_REQUEST: {
-      const mpType = m.readUInt16BE(8);
-      if (mpType === OFPMP.PORT_DESC) {
-        return mpReply(mpType, xid, Buffer.concat([ofpPort(1, '02:00:00:00:01:01', 'p1'), ofpPort(2, '02:00:00:00:02:02', 'p2')]));
-      }
-      if (mpType === OFPMP.TABLE_FEATURES) {
-        const copy = Buffer.from(tfLast);
-        copy.writeUInt32BE(xid, 4);
-        return copy;
-      }
-      return mpReply(mpType, xid);
-    }
-    default:
-      return undefined;
-  }
-}
 
 const FLOWS: Record<string, string> = {
   'nx-ct-commit-nat-src': 'table=3,priority=300,cookie=0x7a,ip,ct_state=+trk+new,ct_zone=5,in_port=1,actions=ct(commit,zone=5,nat(src=203.0.113.100:1024-65535)),output:2',
@@ -64,7 +37,7 @@ try {
       sock.on('data', (chunk) => {
         for (const m of framer.push(chunk)) {
           got.push(m);
-          const a = answer(m);
+          const a = fakeSwitchAnswer(m, [tfLast]);
           if (a) sock.write(a);
         }
       });

@@ -12,7 +12,7 @@ import { FLOWS, GROUPS, METERS } from './specs.js';
  */
 
 /** Minimal answers of the fake switch; everything else gets no reply. */
-function answer(m: Buffer, tableFeaturesReply: Buffer[]): Buffer | undefined {
+export function fakeSwitchAnswer(m: Buffer, tableFeaturesReply: Buffer[]): Buffer | undefined {
   const xid = m.readUInt32BE(4);
   switch (m[1]) {
     case OFPT.HELLO:
@@ -65,7 +65,7 @@ export async function captureToSwitch(fx: FixtureSet, tableFeaturesReply: Buffer
       sock.on('data', (chunk) => {
         for (const m of framer.push(chunk)) {
           got.push(m);
-          const a = answer(m, tableFeaturesReply);
+          const a = fakeSwitchAnswer(m, tableFeaturesReply);
           if (a) sock.write(a);
         }
       });
