@@ -24,8 +24,20 @@ export function ofbenchDir(): string {
 
 /** Build ofbench (make, or cc into a temp dir) and return the binary's path. */
 export function buildOfbench(dir = ofbenchDir()): string {
-  const src = join(dir, 'ofbench.c');
-  if (!existsSync(src)) throw new Error(`ofbench.c not found in ${dir} (set WEFT_OFBENCH_DIR)`);
+  return buildTool('ofbench', dir);
+}
+
+/**
+ * Build nullctl, the tool's own minimal C controller (one PACKET_OUT per PACKET_IN): ofbench
+ * against it measures what the tool and the kernel allow on this machine right now.
+ */
+export function buildNullctl(dir = ofbenchDir()): string {
+  return buildTool('nullctl', dir);
+}
+
+function buildTool(name: 'ofbench' | 'nullctl', dir: string): string {
+  const src = join(dir, `${name}.c`);
+  if (!existsSync(src)) throw new Error(`${name}.c not found in ${dir} (set WEFT_OFBENCH_DIR)`);
   let writable = true;
   try {
     accessSync(dir, constants.W_OK);
@@ -33,12 +45,12 @@ export function buildOfbench(dir = ofbenchDir()): string {
     writable = false;
   }
   if (writable) {
-    execFileSync('make', ['-s', '-C', dir, 'ofbench'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
-    return join(dir, 'ofbench');
+    execFileSync('make', ['-s', '-C', dir, name], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+    return join(dir, name);
   }
   const outDir = join(tmpdir(), 'weft-ofbench');
   mkdirSync(outDir, { recursive: true });
-  const bin = join(outDir, 'ofbench');
+  const bin = join(outDir, name);
   if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
     execFileSync('cc', ['-O2', '-std=c11', '-o', bin, src], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
   }

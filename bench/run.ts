@@ -11,18 +11,21 @@
  *   - 1000 emulated switches connecting at once: time until all are up, memory per switch.
  * Prints a table and writes the "Controller benchmarks" part of docs/BENCHMARKS.md.
  *
- * Options: --only ofbench,pipeline,codec,flows,scale  --periods N (ofbench -l, default 10)
+ *   - ofbench against nullctl, the tool's own minimal C controller: what the tool and the kernel
+ *     allow on this machine at the time of the run (the ceiling for the latency modes).
+ * Options: --only ceiling,ofbench,pipeline,codec,flows,scale  --periods N (ofbench -l, default 10)
  *          --macs N (ofbench -M, default 1000)  --flows N  --switches N (scale run)
  *          --no-write (do not touch docs/)  --docs PATH
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { flowsIntoOvs } from './flows-ovs.js';
 import { startLoadProbe } from './load-probe.js';
 import type { LoadProbe } from './load-probe.js';
 import { CpuMeter, load1, machineInfo } from './machine.js';
-import { buildOfbench, ofbenchDir, REPO, runOfbench } from './ofbench.js';
+import { buildNullctl, buildOfbench, ofbenchDir, REPO, runOfbench } from './ofbench.js';
 import type { OfbenchOptions } from './ofbench.js';
 import { consoleTable, fmtInt, fmtMs, fmtPct, machineText, markdownTable, writeDocs } from './report.js';
 import type { Row } from './report.js';
@@ -40,7 +43,7 @@ const { values: opt } = parseArgs({
     docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
   },
 });
-const sections = new Set((opt.only ?? 'ofbench,pipeline,codec,flows,scale').split(','));
+const sections = new Set((opt.only ?? 'ceiling,ofbench,pipeline,codec,flows,scale').split(','));
 const periods = Number(opt.periods);
 const macs = Number(opt.macs);
 const rows: Row[] = [];
@@ -125,6 +128,63 @@ async function ofbenchSection(bin: string): Promise<void> {
     } finally {
       probe?.close();
       await weft.close();
+    }
+  }
+}
+
+/** A port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function untilListening(port: number, deadline = Date.now() + 5000): Promise<void> {
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * ofbench against nullctl (one PACKET_OUT per PACKET_IN, in C, no logic): the most any
+ * controller can get from the tool on this machine at this moment. Latency mode is bound by
+ * the loopback round trip, so these rows say how far the latency targets are reachable at all.
+ */
+async function ceilingSection(bin: string): Promise<void> {
+  const nullctl = buildNullctl();
+  const runs: { label: string; o: Omit<OfbenchOptions, 'port'> }[] = [
+    { label: 'latency, 1 switch', o: { switches: 1, throughput: false } },
+    { label: 'latency, 16 switches', o: { switches: 16, throughput: false } },
+    { label: 'throughput, 16 switches', o: { switches: 16, throughput: true } },
+  ];
+  for (const c of runs) {
+    const load = load1();
+    log(`ofbench ${c.label} against nullctl (load ${load.toFixed(1)})`);
+    const port = await freePort();
+    const child = spawn(nullctl, ['-p', String(port), '-d', String(periods + 30)], { stdio: 'ignore' });
+    try {
+      await untilListening(port);
+      const run = await runOfbench(bin, { macs, periods, ...c.o, port });
+      commands.push(`nullctl -p PORT & ofbench ${run.args.join(' ').replace(String(port), 'PORT')}`);
+      const r = run.result;
+      rows.push({
+        what: `ceiling: ofbench ${c.label} against nullctl (C, no logic)`,
+        result: r && run.exitCode === 0 ? `${fmtInt(r.avg_rps)} responses/s` : `failed (exit ${run.exitCode})`,
+        detail: r ? `rtt ${r.avg_rtt_us.toFixed(0)} µs; ofbench ${Math.round(r.tool_cpu_pct)}% of a core; stalls ${r.stalls}` : run.output.trim().split('\n').slice(-1)[0]!.slice(0, 200),
+        load,
+      });
+    } finally {
+      child.kill();
     }
   }
 }
@@ -260,6 +320,7 @@ log(`machine: ${machineText(machine)}; load ${load1().toFixed(1)}`);
 await ensureBuilt();
 const bin = buildOfbench();
 log(`ofbench: ${bin}`);
+if (sections.has('ceiling')) await ceilingSection(bin);
 if (sections.has('ofbench')) await ofbenchSection(bin);
 if (sections.has('pipeline')) await pipelineSection();
 if (sections.has('codec')) await codecSection();
