@@ -1,11 +1,14 @@
-import type { Reader } from '../wire/reader.js';
+import { u32At, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { OFPMT } from './constants.js';
 import { OfCodecError } from './error.js';
 import { OFPBMC, OFPET } from './error-codes.js';
 import type { OxmBasic, OxmFieldName, OxmValueTypes } from './oxm-types.js';
-import { decodeOxmTo, encodeOxm, MATCH_ERRORS, OXM_FIELDS, oxmField } from './oxm.js';
+import { decodeOxmTo, encodeOxm, MATCH_ERRORS, OXM_FIELDS, oxmField, oxmHeader } from './oxm.js';
+
+const IN_PORT_HEADER = oxmHeader(OXM_FIELDS[0]!, false);
 import { checkPrerequisites } from './match-prereq.js';
+import { encodeCommonOxm, NOT_COMMON } from './oxm-fast.js';
 import type { Match } from './types.js';
 
 export { checkPrerequisites } from './match-prereq.js';
@@ -31,6 +34,11 @@ export function decodeMatch(r: Reader): Match {
   }
   const end = p + length;
   const next = p + padded;
+  // A PACKET_IN's match is usually in_port alone: one 8-byte TLV whose header is a constant.
+  if (length === 12 && u32At(b, p + 4) === IN_PORT_HEADER) {
+    r.pos = next;
+    return [{ field: 'in_port', value: u32At(b, p + 8) }];
+  }
   r.pos = p + 4;
   if (r.pos >= end) {
     r.pos = next;
@@ -83,8 +91,10 @@ export function encodeMatch(w: Writer, match: Match): void {
     throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_TYPE, `match must be an array of OXM entries`);
   }
   const start = w.pos;
-  w.u16(OFPMT.OXM);
-  w.u16(0);
+  // Type and a length patched below, in one store.
+  w.ensure(4);
+  w.dv.setUint32(start, OFPMT.OXM << 16);
+  w.pos = start + 4;
   // Values first, so a malformed eth_type is reported as such rather than as a missing prereq.
   // Duplicates are caught with a bit per field number (no shared state to reset); the
   // prerequisite walk runs only when a field that has one is present.
@@ -93,7 +103,9 @@ export function encodeMatch(w: Writer, match: Match): void {
   let needsPrereq = false;
   for (let i = 0; i < match.length; i++) {
     const e = match[i]!;
-    const num = encodeOxm(w, e);
+    // Common unmasked fields take a shortcut; anything else (or anything invalid) the full path.
+    let num = e !== null && typeof e === 'object' && (e as OxmBasic).mask === undefined ? encodeCommonOxm(w, e as OxmBasic) : NOT_COMMON;
+    if (num === NOT_COMMON) num = encodeOxm(w, e);
     if (num < 0) continue;
     if (num < 32) {
       const bit = 1 << num;

@@ -14,18 +14,19 @@ import { decodeUdp } from './udp.js';
 function decodeIpv4Layers(d: Uint8Array, off: number, f: FrameState): void {
   const end = decodeIpv4(d, off, f);
   if (end < 0) return;
-  const ip = f.ipv4!;
-  // Only the first fragment carries the upper-layer header.
-  if (ip.fragOffset !== 0) return;
-  const l4 = off + ip.headerLength;
-  switch (ip.protocol) {
-    case IP_PROTO.UDP:
-      return decodeUdp(d, l4, end, f);
-    case IP_PROTO.TCP:
-      return decodeTcp(d, l4, end, f);
-    case IP_PROTO.ICMP:
-      return decodeIcmp(d, l4, end, f);
-  }
+  // Only the first fragment carries the upper-layer header. Read from the bytes (decodeIpv4
+  // checked them) rather than through the header's getters: this function is inlined into
+  // parseFrame, and V8's inlining budget is what keeps the whole UDP path in one compiled unit.
+  if ((((d[off + 6]! << 8) | d[off + 7]!) & 0x1fff) !== 0) return;
+  const l4 = off + ((d[off]! & 0x0f) << 2);
+  const proto = d[off + 9]!;
+  if (proto === IP_PROTO.UDP) return decodeUdp(d, l4, end, f);
+  decodeIpv4Upper(d, l4, end, proto, f);
+}
+
+function decodeIpv4Upper(d: Uint8Array, l4: number, end: number, proto: number, f: FrameState): void {
+  if (proto === IP_PROTO.TCP) decodeTcp(d, l4, end, f);
+  else if (proto === IP_PROTO.ICMP) decodeIcmp(d, l4, end, f);
 }
 
 function decodeIpv6Layers(d: Uint8Array, off: number, f: FrameState): void {
@@ -56,27 +57,31 @@ function internal(f: FrameState, e: unknown): void {
 export function parseFrame(data: Uint8Array): ParsedFrame {
   const f = new FrameState();
   try {
-    const off = decodeEthernet(data, f);
-    if (off < 0) return f;
-    f.payloadOffset = off;
-    switch (f.eth.ethType) {
-      case ETH_TYPE.IPV4:
-        decodeIpv4Layers(data, off, f);
-        break;
-      case ETH_TYPE.IPV6:
-        decodeIpv6Layers(data, off, f);
-        break;
-      case ETH_TYPE.ARP:
-        decodeArp(data, off, f);
-        break;
-      case ETH_TYPE.LLDP:
-        decodeLldp(data, off, f);
-        break;
-    }
+    decodeLayers(data, f);
   } catch (e) {
     internal(f, e);
   }
   return f;
+}
+
+function decodeLayers(data: Uint8Array, f: FrameState): void {
+  const off = decodeEthernet(data, f);
+  if (off < 0) return;
+  f.payloadOffset = off;
+  const type = f.eth.ethType;
+  if (type === ETH_TYPE.IPV4) return decodeIpv4Layers(data, off, f);
+  decodeOtherLayers(data, off, type, f);
+}
+
+function decodeOtherLayers(data: Uint8Array, off: number, type: number, f: FrameState): void {
+  switch (type) {
+    case ETH_TYPE.IPV6:
+      return decodeIpv6Layers(data, off, f);
+    case ETH_TYPE.ARP:
+      return decodeArp(data, off, f);
+    case ETH_TYPE.LLDP:
+      return decodeLldp(data, off, f);
+  }
 }
 
 /**

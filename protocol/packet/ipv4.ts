@@ -71,6 +71,25 @@ class Ipv4 implements Ipv4Header {
  */
 export function decodeIpv4(d: Uint8Array, off: number, f: FrameState): number {
   const len = d.length;
+  const vi = off + 20 <= len ? d[off]! : 0;
+  const hl = (vi & 0x0f) * 4;
+  // One test for the usual case; every failure is sorted out (and reported) out of line.
+  if (vi >>> 4 !== 4 || hl < 20 || off + hl > len) return ipv4Unusable(d, off, f);
+  const ip = new Ipv4(d, off);
+  f.ipv4 = ip;
+  f.payloadOffset = off + hl;
+  const total = ip.totalLength;
+  if (total < hl) return ipv4BadTotal(f, off, hl, total);
+  let end = off + total;
+  if (end > len) {
+    f.truncated = true;
+    end = len;
+  }
+  return end;
+}
+
+function ipv4Unusable(d: Uint8Array, off: number, f: FrameState): number {
+  const len = d.length;
   if (off + 20 > len) {
     short(f, 'ipv4', off, 20, len);
     return -1;
@@ -85,23 +104,13 @@ export function decodeIpv4(d: Uint8Array, off: number, f: FrameState): number {
     bad(f, off, `ipv4: header length ${hl} < 20 at offset ${off}`);
     return -1;
   }
-  if (off + hl > len) {
-    short(f, 'ipv4 options', off, hl, len);
-    return -1;
-  }
-  const ip = new Ipv4(d, off);
-  f.ipv4 = ip;
-  f.payloadOffset = off + hl;
-  if (ip.totalLength < hl) {
-    bad(f, off + hl, `ipv4: total length ${ip.totalLength} < header length ${hl}`);
-    return -1;
-  }
-  let end = off + ip.totalLength;
-  if (end > len) {
-    f.truncated = true;
-    end = len;
-  }
-  return end;
+  short(f, 'ipv4 options', off, hl, len);
+  return -1;
+}
+
+function ipv4BadTotal(f: FrameState, off: number, hl: number, total: number): number {
+  bad(f, off + hl, `ipv4: total length ${total} < header length ${hl}`);
+  return -1;
 }
 
 export interface Ipv4Spec {

@@ -52,10 +52,10 @@ export function tcpdump(frames: readonly Uint8Array[]): string[] {
   return pkts;
 }
 
-/** Whether a command can be run here (the oracle tests skip without it). */
-export function hasCommand(cmd: string, arg = '--version'): boolean {
-  const res = spawnSync(cmd, [arg], { encoding: 'utf8', timeout: 10_000 });
-  return !res.error;
+/** The oracle tests fail (never skip) without their tool: .ci/run installs it. */
+export function requireCommand(cmd: string, arg = '--version'): void {
+  const res = spawnSync(cmd, [arg], { encoding: 'utf8', timeout: 60_000 });
+  if (res.error && (res.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${cmd} is not installed: the oracle needs it (.ci/run installs it)`);
 }
 
 /**
