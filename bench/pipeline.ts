@@ -116,7 +116,13 @@ class FakeSocket extends EventEmitter {
     for (let off = 0; off + 8 <= buf.length; ) {
       const len = (buf[off + 2]! << 8) | buf[off + 3]!;
       this.messages++;
-      this.#answer(Buffer.from(buf.buffer, buf.byteOffset + off, len));
+      // Only the handshake and barriers need an answer: no Buffer view or closure per message
+      // for the rest (the kernel's copy is what a real socket costs instead; measuring the
+      // fake's own allocations would only blur weft's).
+      const type = buf[off + 1]!;
+      if (type === T.HELLO || type === T.FEATURES_REQUEST || type === T.MP_REQUEST || type === T.BARRIER_REQUEST) {
+        this.#answer(Buffer.from(buf.buffer, buf.byteOffset + off, len));
+      }
       off += len;
     }
     return true;

@@ -4,12 +4,13 @@
  * message caused them. An app that throws is logged (one line per event), counted, and skipped;
  * the other apps and the controller carry on.
  */
-import { errorCodeName, OFPR } from '../../protocol/index.js';
+import { codecForType, errorCodeName, OFPR } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PacketIn, PortStatus } from '../../protocol/index.js';
-import type { App, AppContext, AppLogger, Out, SwitchView } from '../../apps/sdk/index.js';
+import type { App, AppContext, AppLogger, Out, PacketInEvent, SwitchView } from '../../apps/sdk/index.js';
 import { flowDelete, Outbox, toDpid } from '../../apps/sdk/index.js';
 import { APP_COOKIE_MASK, cookieAppId, makeCookie, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
+import type { SendErrorCallback } from '../openflow/error-routes.js';
 import { assignAppIds } from './app-ids.js';
 import { inHostOrder, orderBatch } from './ordering.js';
 import { packetInEvent } from './packet-in-event.js';
@@ -54,6 +55,8 @@ export interface HostCounters {
 }
 
 interface Entry {
+  /** Position in load order (index into Attached.onError). */
+  readonly index: number;
   readonly app: App;
   readonly appId: number;
   readonly ctx: AppContext;
@@ -72,6 +75,35 @@ interface Collected {
   dpids: string[];
 }
 
+/** A connected switch as the host keeps it. */
+interface Attached {
+  readonly conn: SwitchConnection;
+  readonly view: SwitchView;
+  /**
+   * Per app (Entry.index), the send() error callback used for apps without an error()
+   * handler: made once per switch, not once per message, and holding no message (a callback
+   * kept per FLOW_MOD until the next barrier kept every FLOW_MOD alive for the garbage
+   * collector to copy and promote).
+   */
+  readonly onError: (SendErrorCallback | undefined)[];
+}
+
+/** How #dispatch calls a handler: static functions, so no closure is made per event. */
+type Call = (app: App, a: unknown, b: unknown) => Out;
+const callPacketIn: Call = (app, sw, ev) => app.packetIn!(sw as SwitchView, ev as PacketInEvent);
+const callFlowRemoved: Call = (app, sw, msg) => app.flowRemoved!(sw as SwitchView, msg as FlowRemoved);
+const callPortStatus: Call = (app, sw, msg) => app.portStatus?.(sw as SwitchView, msg as PortStatus);
+const callSwitchUp: Call = (app, sw) => app.switchUp?.(sw as SwitchView);
+const callSwitchDown: Call = (app, sw, reason) => app.switchDown?.(sw as SwitchView, reason as string);
+const callTick: Call = (app, now) => app.tick?.(now as number);
+const callEmit: Call = (_app, out) => out as Out;
+
+/** The type name of the message an ERROR refers to (its data starts with that message). */
+function refusedType(err: ErrorMsg): string {
+  const d = err.data;
+  return (d.length >= 2 && codecForType(d[1]!)?.name) || 'unknown';
+}
+
 type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit';
 
 export class AppHost implements ConnectionEvents {
@@ -81,8 +113,10 @@ export class AppHost implements ConnectionEvents {
   /** Apps that take table-miss packet-ins, in load order (fixed once the apps are loaded). */
   readonly #missSubscribers: Entry[] = [];
   /** Connected switches by dpid, and the view given to apps for each connection. */
-  readonly #conns = new Map<string, SwitchConnection>();
-  readonly #views = new Map<SwitchConnection, SwitchView>();
+  readonly #conns = new Map<string, Attached>();
+  readonly #views = new Map<SwitchConnection, Attached>();
+  /** A Collected to reuse (none while a dispatch holds it; a nested one makes its own). */
+  #spare: Collected | undefined;
   readonly #log: HostLogger;
   readonly #clock: () => number;
   readonly #tickIntervalMs: number;
@@ -105,6 +139,7 @@ export class AppHost implements ConnectionEvents {
       if (this.#byName.has(app.name)) throw new Error(`two apps are named ${app.name}`);
       const appId = ids[i]!;
       const entry: Entry = {
+        index: i,
         app,
         appId,
         ctx: this.#contextFor(app, appId, opts.appLogger?.(app.name) ?? opts.log, opts.appOptions?.[app.name] ?? {}),
@@ -133,7 +168,7 @@ export class AppHost implements ConnectionEvents {
   }
 
   switches(): SwitchView[] {
-    return [...this.#conns.values()].map((c) => this.#views.get(c)!);
+    return [...this.#conns.values()].map((a) => a.view);
   }
 
   counters(): HostCounters {
@@ -156,7 +191,7 @@ export class AppHost implements ConnectionEvents {
 
   /** Deliver a tick to every app with a tick handler. */
   tick(now: number = this.#clock()): void {
-    this.#dispatch('tick', this.#entries, undefined, (app) => app.tick?.(now));
+    this.#dispatch('tick', this.#entries, undefined, callTick, now, undefined);
   }
 
   /** Run an app's command handler; its exceptions are counted and passed to the caller. */
@@ -178,32 +213,35 @@ export class AppHost implements ConnectionEvents {
   switchUp(conn: SwitchConnection): void {
     const view = switchViewOf(conn);
     const old = this.#conns.get(view.dpid);
-    if (old && old !== conn) {
+    if (old && old.conn !== conn) {
       // The connection layer should have reported the old one down first; be robust anyway.
       this.#log.warn({ dpid: view.dpid }, 'switch up while a connection with the same dpid is live; replacing it');
-      this.switchDown(old, 'replaced');
+      this.switchDown(old.conn, 'replaced');
     }
-    this.#conns.set(view.dpid, conn);
-    this.#views.set(conn, view);
+    const att: Attached = { conn, view, onError: [] };
+    this.#conns.set(view.dpid, att);
+    this.#views.set(conn, att);
     this.#log.info({ dpid: view.dpid, remote: `${view.remoteAddress}`, ports: view.ports.size }, 'switch up');
-    this.#dispatch('switchUp', this.#entries, view.dpid, (app) => app.switchUp?.(view));
+    this.#dispatch('switchUp', this.#entries, view.dpid, callSwitchUp, view, undefined);
   }
 
   switchDown(conn: SwitchConnection, reason: string): void {
-    const view = this.#views.get(conn);
-    if (!view) return;
+    const att = this.#views.get(conn);
+    if (!att) return;
+    const view = att.view;
     this.#views.delete(conn);
-    if (this.#conns.get(view.dpid) === conn) this.#conns.delete(view.dpid);
+    if (this.#conns.get(view.dpid) === att) this.#conns.delete(view.dpid);
     this.#log.info({ dpid: view.dpid, reason }, 'switch down');
-    this.#dispatch('switchDown', this.#entries, undefined, (app) => app.switchDown?.(view, reason));
+    this.#dispatch('switchDown', this.#entries, undefined, callSwitchDown, view, reason);
   }
 
   message(conn: SwitchConnection, msg: OfMessage): void {
-    const view = this.#views.get(conn);
-    if (!view) {
+    const att = this.#views.get(conn);
+    if (!att) {
       this.#log.debug({ type: msg.type }, 'message from a switch that is not up; ignored');
       return;
     }
+    const view = att.view;
     switch (msg.type) {
       case 'packetIn':
         return this.#packetIn(view, msg);
@@ -231,8 +269,7 @@ export class AppHost implements ConnectionEvents {
     const owner = this.#owner(msg.cookie);
     if (owner?.app.packetIn) {
       this.#counters.packetInsOwned++;
-      const ev = packetInEvent(msg, msg.reason === OFPR.NO_MATCH);
-      this.#dispatch('packetIn', [owner], view.dpid, (app) => app.packetIn!(view, ev));
+      this.#dispatchOne('packetIn', owner, view.dpid, callPacketIn, view, packetInEvent(msg, msg.reason === OFPR.NO_MATCH));
       return;
     }
     const subscribers = this.#missSubscribers;
@@ -241,8 +278,7 @@ export class AppHost implements ConnectionEvents {
       return;
     }
     this.#counters.packetInsMiss++;
-    const ev = packetInEvent(msg, true);
-    this.#dispatch('packetIn', subscribers, view.dpid, (app) => app.packetIn!(view, ev));
+    this.#dispatch('packetIn', subscribers, view.dpid, callPacketIn, view, packetInEvent(msg, true));
   }
 
   #flowRemoved(view: SwitchView, msg: FlowRemoved): void {
@@ -252,36 +288,39 @@ export class AppHost implements ConnectionEvents {
       this.#log.debug({ dpid: view.dpid, cookie: msg.cookie.toString(16) }, 'flow removed with no owner');
       return;
     }
-    this.#dispatch('flowRemoved', [owner], view.dpid, (app) => app.flowRemoved!(view, msg));
+    this.#dispatchOne('flowRemoved', owner, view.dpid, callFlowRemoved, view, msg);
   }
 
   #portStatus(view: SwitchView, msg: PortStatus): void {
-    this.#dispatch('portStatus', this.#entries, view.dpid, (app) => app.portStatus?.(view, msg));
+    this.#dispatch('portStatus', this.#entries, view.dpid, callPortStatus, view, msg);
   }
 
-  #switchError(entry: Entry, conn: SwitchConnection, sent: OfMessage, err: ErrorMsg): void {
+  /** `sent` is known when the app has an error() handler (only then is it kept per message). */
+  #switchError(entry: Entry, conn: SwitchConnection, sent: OfMessage | undefined, err: ErrorMsg): void {
     entry.counters.switchErrors++;
-    const view = this.#views.get(conn);
+    const view = this.#views.get(conn)?.view;
     this.#log.warn(
-      { app: entry.app.name, dpid: conn.info.dpid, sent: sent.type, error: errorCodeName(err.errType, err.code) },
+      { app: entry.app.name, dpid: conn.info.dpid, sent: sent ? sent.type : refusedType(err), error: errorCodeName(err.errType, err.code) },
       'switch refused an app message',
     );
-    if (!view || !entry.app.error) return;
-    this.#dispatch('error', [entry], view.dpid, (app) => app.error!(view, err, sent));
+    if (!view || !sent || !entry.app.error) return;
+    this.#dispatchOne('error', entry, view.dpid, (app) => app.error!(view, err, sent), undefined, undefined);
   }
 
   // ---------------------------------------------------------------- dispatch and sending
 
   /**
-   * Call `call` for each entry, collect what it returns per switch, then send. `dpid` is the
-   * switch a plain message array goes to (none for tick and switchDown).
+   * Call `call(app, a, b)` for each entry, collect what it returns per switch, then send.
+   * `dpid` is the switch a plain message array goes to (none for tick and switchDown).
    *
-   * This runs for every PACKET_IN, so it allocates little: what the apps return is collected
-   * into three parallel arrays (made only when some app returned something), the common case of
-   * one switch and messages already in the host's order is sent as it is, and only the rest
-   * goes through grouping and orderBatch().
+   * This runs for every PACKET_IN, so it allocates nothing of its own in the common case: the
+   * handler is a static function given its arguments (no closure per event), the first app
+   * output is sent straight from the app's array or Outbox when no other app returned anything,
+   * and only when several did are they collected (into a reused Collected) and grouped.
    */
-  #dispatch(handler: Handler, entries: readonly Entry[], dpid: string | undefined, call: (app: App) => Out): void {
+  #dispatch(handler: Handler, entries: readonly Entry[], dpid: string | undefined, call: Call, a: unknown, b: unknown): void {
+    let first: Entry | undefined;
+    let firstOut: Out;
     let c: Collected | undefined;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
@@ -289,21 +328,76 @@ export class AppHost implements ConnectionEvents {
       e.counters.events++;
       let out: Out;
       try {
-        out = call(e.app);
+        out = call(e.app, a, b);
       } catch (err) {
         this.#fail(e, handler, err);
         continue;
       }
       if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) continue;
-      c ??= { entries: [], msgs: [], dpids: [] };
+      if (first === undefined) {
+        first = e;
+        firstOut = out;
+        continue;
+      }
+      if (c === undefined) {
+        c = this.#takeCollected();
+        this.#collect(first, handler, firstOut, dpid, c);
+      }
       this.#collect(e, handler, out, dpid, c);
     }
-    if (c) this.#flush(c);
+    if (c !== undefined) this.#flushCollected(c);
+    else if (first !== undefined) this.#sendOutput(first, handler, firstOut, dpid);
+  }
+
+  /** #dispatch for one app (owned packet-ins, flow-removed, errors, emit). */
+  #dispatchOne(handler: Handler, e: Entry, dpid: string | undefined, call: Call, a: unknown, b: unknown): void {
+    if (handler !== 'emit' && typeof e.app[handler as keyof App] !== 'function') return;
+    e.counters.events++;
+    let out: Out;
+    try {
+      out = call(e.app, a, b);
+    } catch (err) {
+      this.#fail(e, handler, err);
+      return;
+    }
+    if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) return;
+    this.#sendOutput(e, handler, out, dpid);
+  }
+
+  /** Send one app's output: for one switch without copying it; anything else collected. */
+  #sendOutput(e: Entry, handler: Handler, out: Out, dpid: string | undefined): void {
+    if (out instanceof Outbox) {
+      if (out.switchCount === 1 && allMessages(out.messagesAt(0))) return this.#flushSwitch(out.dpidAt(0), e, out.messagesAt(0));
+      if (out.switchCount === 0) return;
+    } else if (Array.isArray(out) && dpid !== undefined && allMessages(out)) {
+      return this.#flushSwitch(dpid, e, out);
+    }
+    const c = this.#takeCollected();
+    this.#collect(e, handler, out, dpid, c);
+    this.#flushCollected(c);
+  }
+
+  #takeCollected(): Collected {
+    const c = this.#spare ?? { entries: [], msgs: [], dpids: [] };
+    this.#spare = undefined;
+    return c;
+  }
+
+  #flushCollected(c: Collected): void {
+    try {
+      this.#flush(c);
+    } finally {
+      // Emptied (no app's messages kept alive by the host) and kept for the next dispatch.
+      c.entries.length = 0;
+      c.msgs.length = 0;
+      c.dpids.length = 0;
+      this.#spare = c;
+    }
   }
 
   #collect(e: Entry, handler: Handler, out: unknown, dpid: string | undefined, c: Collected): void {
     if (out instanceof Outbox) {
-      for (const b of out.batches()) this.#add(e, handler, b.dpid, b.messages, c);
+      for (let i = 0; i < out.switchCount; i++) this.#add(e, handler, out.dpidAt(i), out.messagesAt(i), c);
     } else if (Array.isArray(out)) {
       if (dpid === undefined) {
         this.#fail(e, handler, new TypeError(`${handler} returned a message array; return an Outbox to address switches`));
@@ -320,12 +414,12 @@ export class AppHost implements ConnectionEvents {
   #add(e: Entry, handler: Handler, d: string, msgs: readonly unknown[], c: Collected): void {
     for (let i = 0; i < msgs.length; i++) {
       const msg = msgs[i];
-      if (msg === null || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
+      if (!isMessage(msg)) {
         this.#fail(e, handler, new TypeError(`returned ${JSON.stringify(msg)} where a message was expected`));
         continue;
       }
       c.entries.push(e);
-      c.msgs.push(msg as OfMessage);
+      c.msgs.push(msg);
       c.dpids.push(d);
     }
   }
@@ -349,34 +443,60 @@ export class AppHost implements ConnectionEvents {
     for (const [d, g] of groups) this.#flushSwitch(d, g.entries, g.msgs);
   }
 
-  #flushSwitch(dpid: string, entries: Entry[], msgs: OfMessage[]): void {
-    const conn = this.#conns.get(dpid);
-    if (!conn || conn.closed) {
-      for (const e of entries) e.counters.messagesDropped++;
-      this.#log.warn({ dpid, messages: msgs.length, apps: [...new Set(entries.map((e) => e.app.name))] }, 'messages for a switch that is not connected dropped');
+  /** Order and send messages for one switch; message i is from `from[i]`, or all from `from`. */
+  #flushSwitch(dpid: string, from: Entry | readonly Entry[], msgs: readonly OfMessage[]): void {
+    if (msgs.length === 0) return;
+    const att = this.#conns.get(dpid);
+    if (!att || att.conn.closed) {
+      const apps = new Set<string>();
+      for (let i = 0; i < msgs.length; i++) {
+        const e = entryAt(from, i);
+        e.counters.messagesDropped++;
+        apps.add(e.app.name);
+      }
+      this.#log.warn({ dpid, messages: msgs.length, apps: [...apps] }, 'messages for a switch that is not connected dropped');
       return;
     }
     if (inHostOrder(msgs)) {
-      for (let i = 0; i < msgs.length; i++) this.#send(conn, entries[i]!, msgs[i]!);
+      if (Array.isArray(from)) for (let i = 0; i < msgs.length; i++) this.#send(att, from[i]!, msgs[i]!);
+      else for (let i = 0; i < msgs.length; i++) this.#send(att, from as Entry, msgs[i]!);
       return;
     }
-    const { deletes, barrier, rest } = orderBatch(msgs.map((msg, i): Pending => ({ entry: entries[i]!, msg })));
-    for (const it of deletes) this.#send(conn, it.entry, it.msg);
-    if (barrier) {
-      this.#counters.barriers++;
-      conn.barrier().catch((err: unknown) => this.#log.debug({ dpid, err: (err as Error)?.message }, 'barrier failed'));
-    }
-    for (const it of rest) this.#send(conn, it.entry, it.msg);
+    this.#sendOrdered(att, dpid, from, msgs);
   }
 
-  #send(conn: SwitchConnection, entry: Entry, msg: OfMessage): void {
+  /** Deletes, barrier, the rest (a method of its own: its closures cost #flushSwitch nothing). */
+  #sendOrdered(att: Attached, dpid: string, from: Entry | readonly Entry[], msgs: readonly OfMessage[]): void {
+    const { deletes, barrier, rest } = orderBatch(msgs.map((msg, i): Pending => ({ entry: entryAt(from, i), msg })));
+    for (const it of deletes) this.#send(att, it.entry, it.msg);
+    if (barrier) {
+      this.#counters.barriers++;
+      att.conn.barrier().catch((err: unknown) => this.#log.debug({ dpid, err: (err as Error)?.message }, 'barrier failed'));
+    }
+    for (const it of rest) this.#send(att, it.entry, it.msg);
+  }
+
+  #send(att: Attached, entry: Entry, msg: OfMessage): void {
     try {
       // No copy: send() never modifies the message (it gives a fresh xid to a copy of its own).
-      conn.send(msg, (err) => this.#switchError(entry, conn, msg, err));
+      // Only an app with an error() handler needs the message back, so only its sends keep it.
+      // (The callbacks are made in methods of their own: a closure here would make V8 allocate
+      // a context for its variables on every call, whichever branch runs.)
+      const onError = entry.app.error ? this.#keepingErrorCb(att.conn, entry, msg) : (att.onError[entry.index] ?? this.#sharedErrorCb(att, entry));
+      att.conn.send(msg, onError);
       entry.counters.messagesSent++;
     } catch (err) {
       this.#fail(entry, 'send', err);
     }
+  }
+
+  #keepingErrorCb(conn: SwitchConnection, entry: Entry, msg: OfMessage): SendErrorCallback {
+    return (err) => this.#switchError(entry, conn, msg, err);
+  }
+
+  #sharedErrorCb(att: Attached, entry: Entry): SendErrorCallback {
+    const conn = att.conn;
+    return (att.onError[entry.index] = (err) => this.#switchError(entry, conn, undefined, err));
   }
 
   #fail(e: Entry, handler: Handler | 'send', err: unknown): void {
@@ -402,16 +522,26 @@ export class AppHost implements ConnectionEvents {
       log,
       options,
       switches: () => host.switches(),
-      switch: (dpid) => {
-        const conn = host.#conns.get(toDpid(dpid));
-        return conn && host.#views.get(conn);
-      },
+      switch: (dpid) => host.#conns.get(toDpid(dpid))?.view,
       app: <T extends App>(name: string) => host.#byName.get(name)?.app as T | undefined,
       emit: (out) => {
         const entry = host.#byName.get(app.name)!;
-        host.#dispatch('emit', [entry], undefined, () => out);
+        host.#dispatchOne('emit', entry, undefined, callEmit, out, undefined);
       },
     };
     return Object.freeze(ctx);
   }
+}
+
+function isMessage(msg: unknown): msg is OfMessage {
+  return msg !== null && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string';
+}
+
+function allMessages(msgs: readonly unknown[]): msgs is OfMessage[] {
+  for (let i = 0; i < msgs.length; i++) if (!isMessage(msgs[i])) return false;
+  return true;
+}
+
+function entryAt(from: Entry | readonly Entry[], i: number): Entry {
+  return Array.isArray(from) ? (from as readonly Entry[])[i]! : (from as Entry);
 }

@@ -19,6 +19,7 @@ import type { SendErrorCallback } from './error-routes.js';
 import type { OpenFlowStats } from './stats.js';
 import { FairReader } from './fair-reader.js';
 import { WriteQueue } from './write-queue.js';
+import type { TurnScheduler } from './turn-scheduler.js';
 
 /**
  * hello: waiting for the peer's HELLO; features: FEATURES_REQUEST sent; config: SET_CONFIG,
@@ -90,6 +91,8 @@ export class OpenFlowConnection implements SwitchConnection {
     private readonly hooks: ConnectionHooks,
     readonly tls: boolean,
     private readonly stats?: OpenFlowStats,
+    /** The turn budget shared with the server's other connections (default: process-wide). */
+    scheduler?: TurnScheduler,
   ) {
     this.remoteAddress = socket.remoteAddress ?? '?';
     this.remotePort = socket.remotePort ?? 0;
@@ -102,7 +105,7 @@ export class OpenFlowConnection implements SwitchConnection {
       queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false));
     }, stats?.tx);
     socket.setNoDelay(true);
-    this.reader = new FairReader(socket, (bytes) => this.consume(bytes), () => this.state === 'dead');
+    this.reader = new FairReader(socket, (bytes) => this.consume(bytes), () => this.state === 'dead', scheduler);
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
     socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false));
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -351,7 +354,10 @@ export class OpenFlowConnection implements SwitchConnection {
   private dispatch(msg: OfMessage): void {
     switch (msg.type) {
       case 'echoRequest':
+        // Written now, not at the end of the turn: the switch times its liveness probe, and
+        // under load the turn's remaining work (other connections' slices) is milliseconds.
         this.write({ type: 'echoReply', xid: msg.xid, data: msg.data });
+        this.out.flush();
         return;
       case 'error':
         this.stats?.error(msg.errType, msg.code);

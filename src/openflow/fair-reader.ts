@@ -1,7 +1,17 @@
 import type { Socket } from 'node:net';
+import { sharedTurnScheduler } from './turn-scheduler.js';
+import type { Drainable, TurnScheduler } from './turn-scheduler.js';
 
-/** Bytes of one connection's input handled per event-loop turn while it has a backlog. */
+/** Bytes of one connection's input handled at a time (a slice) while it has a backlog. */
 export const SLICE_BYTES = 4 * 1024;
+
+/**
+ * A connection that has consumed at most this much in a turn has a chunk this small consumed at
+ * once even when the turn's budget is spent: an ECHO_REQUEST, a BARRIER_REPLY or a quiet
+ * switch's PACKET_IN costs microseconds, and making it wait a turn is what made echo round trips
+ * long under load. Busy switches' reads are kilobytes, so they do not qualify.
+ */
+export const SMALL_BYTES = 256;
 
 /**
  * Fairness between connections. Node hands a socket's input over in chunks of up to 64 KB, and
@@ -10,21 +20,21 @@ export const SLICE_BYTES = 4 * 1024;
  * app work; sixteen of them kept a quiet switch's ECHO_REQUEST (and GET /health) waiting for
  * most of a second, long enough for the emulated switches to give up on their own answers.
  *
- * So input is consumed at most about SLICE_BYTES per connection per event-loop turn: what goes
- * beyond is cut off (at a message boundary where it can tell, see `cut`) and waits in a backlog
- * with the socket paused (TCP pushes back on the switch); each later turn (setImmediate) takes
- * the next slice. A connection within its budget has its chunks consumed at once, as before.
+ * So input is consumed a slice (about SLICE_BYTES, cut at a message boundary where it can
+ * tell, see `cut`) at a time: as it arrives, at most one slice per connection per turn, and
+ * only while the turn's time budget (TurnScheduler, shared by every connection) lasts; what
+ * goes beyond waits in a backlog with the socket paused (TCP pushes back on the switch), and
+ * the scheduler's drain hands out further slices, one per connection in turn, until the
+ * budget is spent. A quiet connection's chunk is consumed at once, as before, and a few
+ * hundred bytes (SMALL_BYTES) per connection and turn are consumed at once even past the budget.
  */
-export class FairReader {
+export class FairReader implements Drainable {
   #backlog: Buffer[] = [];
-  /** Bytes consumed since the last turn began (a drain). */
+  #backlogBytes = 0;
+  /** Bytes consumed as input arrived in the scheduler's turn `#turn`. */
   #turnBytes = 0;
-  #scheduled = false;
+  #turn = -1;
   #paused = false;
-  readonly #drainCb = (): void => {
-    this.#scheduled = false;
-    this.#drain();
-  };
 
   constructor(
     private readonly socket: Socket,
@@ -32,74 +42,84 @@ export class FairReader {
     private readonly consume: (bytes: Buffer) => void,
     /** True once the connection is closed: the backlog is dropped. */
     private readonly dead: () => boolean,
+    private readonly scheduler: TurnScheduler = sharedTurnScheduler,
   ) {}
 
   /** Bytes read but not yet consumed. */
   get backlogBytes(): number {
-    let n = 0;
-    for (const b of this.#backlog) n += b.length;
-    return n;
+    return this.#backlogBytes;
   }
 
   push(chunk: Buffer): void {
     if (this.#backlog.length > 0) {
-      // Behind already: keep the order, the scheduled drain takes it from here.
+      // Behind already (and queued): keep the order, the scheduler's drain takes it from here.
       this.#backlog.push(chunk);
+      this.#backlogBytes += chunk.length;
       return;
+    }
+    const sched = this.scheduler;
+    if (this.#turn !== sched.turn) {
+      this.#turn = sched.turn;
+      this.#turnBytes = 0;
     }
     const room = SLICE_BYTES - this.#turnBytes;
-    const n = chunk.length <= room ? chunk.length : room > 0 ? cut(chunk, room) : 0;
+    let n = 0;
+    if (room > 0 && (sched.mayConsumeNow || this.#turnBytes + chunk.length <= SMALL_BYTES)) n = chunk.length <= room ? chunk.length : cut(chunk, room);
     if (n < chunk.length) {
-      this.#backlog.push(n > 0 ? chunk.subarray(n) : chunk);
+      const rest = n > 0 ? chunk.subarray(n) : chunk;
+      this.#backlog.push(rest);
+      this.#backlogBytes = rest.length;
       this.#pause();
+      sched.enqueue(this, n > 0);
     }
-    if (n > 0) this.#take(n === chunk.length ? chunk : chunk.subarray(0, n));
+    if (n > 0) {
+      this.#turnBytes += n;
+      const t0 = sched.now();
+      this.consume(n === chunk.length ? chunk : chunk.subarray(0, n));
+      sched.spent(sched.now() - t0);
+    }
   }
 
-  #take(bytes: Buffer): void {
-    this.#turnBytes += bytes.length;
-    // The next turn starts a fresh budget (and takes the next slice of a backlog).
-    this.#schedule();
-    this.consume(bytes);
-  }
-
-  #drain(): void {
-    this.#turnBytes = 0;
+  /** The scheduler's turn for this reader: one slice of the backlog. */
+  drainSlice(): boolean {
     if (this.dead()) {
       this.#backlog = [];
-      return;
+      this.#backlogBytes = 0;
+      return false;
     }
-    while (this.#backlog.length > 0 && this.#turnBytes < SLICE_BYTES) {
-      const head = this.#backlog[0]!;
-      const room = SLICE_BYTES - this.#turnBytes;
-      if (head.length <= room) {
-        this.#backlog.shift();
-        this.#take(head);
-      } else {
-        const n = cut(head, room);
-        this.#backlog[0] = head.subarray(n);
-        this.#take(head.subarray(0, n));
-      }
-      if (this.dead()) return;
+    const head = this.#backlog[0];
+    if (head === undefined) return this.#caughtUp();
+    if (head.length <= SLICE_BYTES) {
+      this.#backlog.shift();
+      this.#backlogBytes -= head.length;
+      this.consume(head);
+    } else {
+      const n = cut(head, SLICE_BYTES);
+      this.#backlog[0] = head.subarray(n);
+      this.#backlogBytes -= n;
+      this.consume(head.subarray(0, n));
     }
-    if (this.#backlog.length === 0 && this.#paused) {
+    if (this.dead()) {
+      this.#backlog = [];
+      this.#backlogBytes = 0;
+      return false;
+    }
+    return this.#backlog.length > 0 || this.#caughtUp();
+  }
+
+  /** Backlog empty: read again. Always false (nothing left for the scheduler). */
+  #caughtUp(): boolean {
+    if (this.#paused) {
       this.#paused = false;
       this.socket.resume();
     }
+    return false;
   }
 
   #pause(): void {
     if (!this.#paused) {
       this.#paused = true;
       this.socket.pause();
-    }
-    this.#schedule();
-  }
-
-  #schedule(): void {
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#drainCb);
     }
   }
 }

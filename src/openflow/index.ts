@@ -9,3 +9,4 @@ export type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.
 export { SwitchError, RequestError } from './switch-connection.js';
 export type { SwitchConnection, SwitchInfo, ConnectionEvents, RequestOptions } from './switch-connection.js';
 export { OpenFlowStats } from './stats.js';
+export { TurnScheduler, TURN_BUDGET_MS } from './turn-scheduler.js';

@@ -9,6 +9,7 @@ import { resolveConnectionOptions } from './options.js';
 import type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.js';
 import type { OpenFlowStats } from './stats.js';
 import type { ConnectionEvents } from './switch-connection.js';
+import { TURN_BUDGET_MS, TurnScheduler } from './turn-scheduler.js';
 
 export interface OpenFlowServerOptions extends Partial<ConnectionOptions> {
   listeners: ListenerConfig[];
@@ -18,6 +19,12 @@ export interface OpenFlowServerOptions extends Partial<ConnectionOptions> {
   stopTimeoutMs?: number;
   /** Counters for /metrics (messages by type, errors, echo round trip); none by default. */
   stats?: OpenFlowStats;
+  /**
+   * Milliseconds of switch input all connections together consume per event-loop turn (see
+   * TurnScheduler); the rest waits for the next turn, so echo requests, timers and REST
+   * requests are never more than about two budgets away. Default TURN_BUDGET_MS (2).
+   */
+  turnBudgetMs?: number;
 }
 
 export interface BoundAddress {
@@ -41,14 +48,19 @@ export class OpenFlowServer {
   private readonly hooks: ConnectionHooks;
   private started = false;
   private readonly stats: OpenFlowStats | undefined;
+  private readonly scheduler: TurnScheduler;
 
   constructor(
     private readonly options: OpenFlowServerOptions,
     logger: OfLogger,
     private readonly events: ConnectionEvents,
   ) {
-    const { listeners, dpidConflict, stopTimeoutMs, stats, ...conn } = options;
+    const { listeners, dpidConflict, stopTimeoutMs, stats, turnBudgetMs, ...conn } = options;
     this.stats = stats;
+    if (turnBudgetMs !== undefined && !(typeof turnBudgetMs === 'number' && turnBudgetMs > 0 && Number.isFinite(turnBudgetMs))) {
+      throw new Error(`OpenFlow option turnBudgetMs must be a number above 0, got ${String(turnBudgetMs)}`);
+    }
+    this.scheduler = new TurnScheduler(turnBudgetMs ?? TURN_BUDGET_MS);
     if (!Array.isArray(listeners) || listeners.length === 0) throw new Error('OpenFlow server: at least one listener is required');
     if (dpidConflict !== undefined && dpidConflict !== 'replace' && dpidConflict !== 'reject') {
       throw new Error(`OpenFlow server: dpidConflict must be "replace" or "reject", got ${JSON.stringify(dpidConflict)}`);
@@ -122,7 +134,7 @@ export class OpenFlowServer {
   }
 
   private accept(socket: net.Socket, tls: boolean): void {
-    const conn = new OpenFlowConnection(socket, this.opts, this.log, this.hooks, tls, this.stats);
+    const conn = new OpenFlowConnection(socket, this.opts, this.log, this.hooks, tls, this.stats, this.scheduler);
     if (!conn.closed) this.connections.add(conn);
   }
 

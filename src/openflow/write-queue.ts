@@ -2,6 +2,9 @@ import type { Socket } from 'node:net';
 import { encodeInto, Writer } from '../../protocol/index.js';
 import type { OfMessage } from '../../protocol/index.js';
 
+/** A batch buffer up to this size is reused once the socket has written it. */
+const REUSE_MAX = 256 * 1024;
+
 /**
  * The write path of one connection. Messages are encoded straight into one growing buffer and
  * written with a single socket.write per event-loop turn (setImmediate): a socket.write per
@@ -66,10 +69,17 @@ export class WriteQueue {
       return;
     }
     const out = this.w.finish();
-    // The socket keeps a reference to `out` until it is written: start a fresh buffer, sized
-    // like this batch so a busy connection does not regrow it every turn.
-    this.w = new Writer(Math.min(Math.max(2048, out.length), 1 << 20));
     this.socket.write(out);
+    if (this.socket.writableLength === 0 && this.w.buf.length <= REUSE_MAX) {
+      // Written to the kernel already (Node keeps no reference to a buffer it wrote at once,
+      // and counts every byte it still holds in writableLength): reuse the buffer rather than
+      // allocate one per turn, which the garbage collector would then have to free.
+      this.w.pos = 0;
+    } else {
+      // The socket keeps a reference to `out` until it is written: start a fresh buffer, sized
+      // like this batch so a busy connection does not regrow it every turn.
+      this.w = new Writer(Math.min(Math.max(2048, out.length), 1 << 20));
+    }
   }
 
   /** Drop anything queued and ignore later pushes. */

@@ -113,6 +113,24 @@ t.test('a switch error goes to the app whose message caused it', async (t) => {
   t.ok(lines.some((l) => l.msg === 'switch refused an app message' && l.app === 'second' && l.error === 'OFPBMC_BAD_FIELD'));
 });
 
+t.test('a switch error for an app without an error handler is counted and logged with the refused type', async (t) => {
+  // Such an app's sends share one error callback per switch (no message kept per send): the
+  // refused message's type comes from the ERROR's data instead.
+  const app: App = {
+    name: 'no-handler',
+    switchUp: () => [flowAdd({ priority: 31, actions: [output(3)] }), packetOut({ data: new Uint8Array(60), inPort: 2, actions: [output(4)] })],
+  };
+  const { host, lines } = makeHost([app]);
+  const f = new FakeDatapath();
+  f.reject((m) => m.type === 'packetOut', OFPET.BAD_MATCH, OFPBMC.BAD_FIELD, { once: true });
+  f.connect(host);
+  await settle();
+  t.equal(host.counters().apps['no-handler']!.switchErrors, 1);
+  const line = lines.find((l) => l.msg === 'switch refused an app message');
+  t.match(line, { app: 'no-handler', sent: 'packetOut', error: 'OFPBMC_BAD_FIELD' });
+  t.same(f.flows().map((x) => x.priority), [31], 'the flow mod was applied');
+});
+
 t.test('an app that throws is isolated, logged once per event and counted', async (t) => {
   let calls = 0;
   const bad: App = {

@@ -52,3 +52,30 @@ t.test('Outbox groups messages per switch and normalizes dpids', async (t) => {
   t.equal(toDpid(0xffff_ffff_ffff_ffffn), 'ffffffffffffffff');
   t.throws(() => toDpid('xyz'), /not hex/);
 });
+
+t.test('Outbox with many switches keeps first-queued order and merges later sends; index accessors', async (t) => {
+  const a = tableMiss({ table: 3 });
+  const b = tableMiss({ table: 4 });
+  const out = new Outbox();
+  const ids = Array.from({ length: 12 }, (_, i) => BigInt(0x50 + ((i * 7) % 12)));
+  for (const id of ids) out.to(id, a);
+  // After the 9th switch the Outbox indexes its switches: later sends must still merge.
+  for (const id of [...ids].reverse()) out.to(id.toString(16), b);
+  t.equal(out.switchCount, 12);
+  t.equal(out.size, 24);
+  t.same(
+    Array.from({ length: out.switchCount }, (_, i) => out.dpidAt(i)),
+    ids.map((id) => id.toString(16).padStart(16, '0')),
+  );
+  for (let i = 0; i < out.switchCount; i++) t.same(out.messagesAt(i), [a, b], `switch ${i}: [a, b]`);
+  t.same(out.batches().map((x) => x.messages.length), new Array(12).fill(2));
+  t.equal(out.messagesAt(3), out.batches()[3]!.messages, 'the accessors do not copy');
+});
+
+t.test('toDpid: canonical text passes as it is, other forms are normalized or refused', async (t) => {
+  t.equal(toDpid('00000000000000ab'), '00000000000000ab');
+  t.equal(toDpid('00000000000000AB'), '00000000000000ab', 'upper case is not canonical');
+  t.equal(toDpid('00:00:00:00:00:00:00:ab'), '00000000000000ab');
+  t.throws(() => toDpid('00000000000000ag'), /not hex/);
+  t.throws(() => toDpid('100000000000000000'), /not hex/, 'more than 16 digits');
+});

@@ -1,6 +1,10 @@
 import t from 'tap';
 import { FakeSwitch } from '../support/fake-switch.js';
-import { sleep, startServer } from './harness.js';
+import { encode } from '../../protocol/index.js';
+import type { OfMessage } from '../../protocol/index.js';
+import { OpenFlowServer } from '../../src/openflow/server.js';
+import type { ConnectionEvents, SwitchConnection } from '../../src/openflow/switch-connection.js';
+import { captureLogger, EventLog, sleep, startServer } from './harness.js';
 
 t.test("the switch's echo requests are answered at once with the same xid and data", async (t) => {
   const h = await startServer(t);
@@ -59,4 +63,48 @@ t.test('a busy switch is not sent echo requests', async (t) => {
   }
   t.notOk(conn.closed);
   t.equal(sw.received.filter((m) => m.type === 'echoRequest').length, 0);
+});
+
+t.test('under a flood of slow-to-handle packet-ins from other switches, an echo request is answered within a few turns', async (t) => {
+  // Every PACKET_IN costs the "app" 50 us: 4 switches x 3000 of them is 600 ms of work queued
+  // at once. With a 2 ms turn budget, the quiet switch's echo must be answered long before
+  // the flood is through (the old per-connection slices alone let it wait for 4 x 4 KB per
+  // turn, and an echo reply waited for the end of the turn besides).
+  const events = new EventLog();
+  let handled = 0;
+  const slow: ConnectionEvents = {
+    switchUp: (sw: SwitchConnection) => events.switchUp(sw),
+    switchDown: (sw: SwitchConnection, reason: string) => events.switchDown(sw, reason),
+    message: (sw: SwitchConnection, msg: OfMessage) => {
+      if (msg.type === 'packetIn') {
+        handled++;
+        const end = performance.now() + 0.05;
+        while (performance.now() < end);
+        return;
+      }
+      events.message(sw, msg);
+    },
+  };
+  const server = new OpenFlowServer({ listeners: [{ host: '127.0.0.1', port: 0 }], turnBudgetMs: 2 }, captureLogger(), slow);
+  await server.start();
+  t.teardown(() => server.stop());
+  const port = server.addresses()[0]!.port;
+  const flooders = await Promise.all([1n, 2n, 3n, 4n].map((d) => FakeSwitch.connect({ port, datapathId: 0xf100n + d })));
+  const quiet = await FakeSwitch.connect({ port, datapathId: 0xf1ffn });
+  t.teardown(() => [...flooders, quiet].forEach((s) => s.destroy()));
+  for (const d of [1n, 2n, 3n, 4n, 0xffn]) await events.waitUp(0xf100n + d);
+  const pin = encode({ type: 'packetIn', xid: 0, bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 }], data: new Uint8Array(60) });
+  const burst = Buffer.concat(Array.from({ length: 3000 }, () => pin));
+  for (const f of flooders) f.sendBytes(burst);
+  await sleep(20); // the flood is being handled
+  const sentAt = performance.now();
+  const before = handled;
+  quiet.send({ type: 'echoRequest', xid: 0xec0, data: new Uint8Array([1, 2]) });
+  await quiet.waitFor((m) => m.type === 'echoReply' && m.xid === 0xec0, 5000);
+  const rtt = performance.now() - sentAt;
+  // Counted in work, not time, so a busy machine does not make it flaky: the echo waits for at
+  // most the rest of one drain (2 ms = 40 packet-ins, plus the slice that crosses it, ~40).
+  const during = handled - before;
+  t.ok(handled < 12_000, `answered while the flood was still being handled (${handled} of 12000 done)`);
+  t.ok(during <= 120, `${during} packet-ins handled while the echo waited (${rtt.toFixed(1)} ms)`);
 });
