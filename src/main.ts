@@ -83,6 +83,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
       handshakeTimeoutMs: o.handshakeTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs,
       maxQueuedBytes: o.maxQueuedBytes,
+      turnBudgetMs: o.turnBudgetMs,
       missSendLen: o.missSendLen,
       dpidConflict: o.dpidConflict,
       stats: ofStats,

@@ -25,6 +25,8 @@ export interface WeftConfig {
     handshakeTimeoutMs: number;
     requestTimeoutMs: number;
     maxQueuedBytes: number;
+    /** Input time all switches share per event-loop turn (docs/CONTROLLER.md, the turn budget). */
+    turnBudgetMs: number;
     missSendLen: number;
     dpidConflict: 'replace' | 'reject';
   };
@@ -63,6 +65,7 @@ export function defaultConfig(): WeftConfig {
       handshakeTimeoutMs: 10_000,
       requestTimeoutMs: 10_000,
       maxQueuedBytes: 16 * 1024 * 1024,
+      turnBudgetMs: 2,
       missSendLen: 0xffff,
       dpidConflict: 'replace',
     },
@@ -132,6 +135,7 @@ export const SCHEMA: Spec = {
         handshakeTimeoutMs: ms,
         requestTimeoutMs: ms,
         maxQueuedBytes: int(64 * 1024, 2 ** 31),
+        turnBudgetMs: int(1, 1000),
         missSendLen: int(0, 0xffff),
         dpidConflict: { kind: 'enum', values: ['replace', 'reject'] },
       },

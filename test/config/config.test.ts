@@ -78,12 +78,13 @@ t.test('each validation error names the key path and its source', async (t) => {
   t.equal(error(['--listen', 'udp:1.2.3.4:5']), '--listen (config.openflow.listen[0]): expected tcp:HOST:PORT or ssl:HOST:PORT, got "udp:1.2.3.4:5"');
   t.equal(error(['--openflow-host', '']), '--openflow-host (config.openflow.host): expected a host name or address, got ""');
   t.equal(error(['--tick-interval', '5']), '--tick-interval (config.host.tickIntervalMs): expected an integer 10-3600000, got 5');
-  const bad = file('bad.json', { openflow: { port: '6653', echoMaxMissed: 0 }, apps: 'table-miss' });
+  const bad = file('bad.json', { openflow: { port: '6653', echoMaxMissed: 0, turnBudgetMs: 0 }, apps: 'table-miss' });
   t.equal(
     error(['--config', bad]),
     [
       `config.openflow.port (in ${bad}): expected an integer 1-65535, got "6653"`,
       `config.openflow.echoMaxMissed (in ${bad}): expected an integer 1-1000, got 0`,
+      `config.openflow.turnBudgetMs (in ${bad}): expected an integer 1-1000, got 0`,
       `config.apps (in ${bad}): expected a list, got "table-miss"`,
     ].join('\n'),
   );
