@@ -6,8 +6,38 @@
  *   source, and never matching frames that enter on an edge port of that switch.
  * Every flow carries the app's cookie, so deletes by cookie touch only ours.
  */
-import type { FlowMod, PacketOut } from '../../protocol/index.js';
-import { flowAdd, flowDelete, output, packetOut } from '../sdk/index.js';
+import type { Action, FlowMod, Instruction, Match, PacketOut } from '../../protocol/index.js';
+import { applyActions, flowAdd, flowDelete, output, packetOut } from '../sdk/index.js';
+
+/**
+ * Output actions, the apply-actions instruction around one, and in_port match entries, per
+ * port: every packet-in that installs a path needs them, and they are never changed once built
+ * (the host and the codec only read messages), so one frozen copy per port serves them all.
+ * Ports past MAX_CACHED (the reserved ones, say) are built each time rather than grow the
+ * cache without bound.
+ */
+const MAX_CACHED = 4096;
+const cached = (port: number) => Number.isInteger(port) && port >= 0 && port < MAX_CACHED;
+const outputs: (readonly Action[] | undefined)[] = [];
+const inPorts: (Match[number] | undefined)[] = [];
+const applies: (readonly Instruction[] | undefined)[] = [];
+
+/** [output(port)], shared and frozen. */
+export function outputList(port: number): Action[] {
+  if (!cached(port)) return [output(port)];
+  return (outputs[port] ??= Object.freeze([Object.freeze(output(port))])) as Action[];
+}
+
+/** The in_port match entry, shared and frozen like the actions. */
+function inPortIs(port: number): Match[number] {
+  if (!cached(port)) return { field: 'in_port', value: port };
+  return (inPorts[port] ??= Object.freeze({ field: 'in_port', value: port }));
+}
+
+function applyOutput(port: number): Instruction[] {
+  if (!cached(port)) return [applyActions([output(port)])];
+  return (applies[port] ??= Object.freeze([Object.freeze(applyActions(outputList(port)))])) as Instruction[];
+}
 
 export interface FlowParams {
   table: number;
@@ -22,28 +52,19 @@ export interface FlowParams {
   cookieMask: bigint;
 }
 
+// The matches below are written as OXM lists, in field-number order (in_port 0, eth_dst 3,
+// eth_src 4): what match({ in_port, eth_dst, eth_src }) would sort them into, without the sort.
+
 /** A flow at the switch where a host's frame enters, per (in_port, source, destination). */
 export function pairFlow(p: FlowParams, inPort: number, src: string, dst: string, outPort: number): FlowMod {
-  return flowAdd({
-    table: p.table,
-    priority: p.priority,
-    match: { in_port: inPort, eth_dst: dst, eth_src: src },
-    actions: [output(outPort)],
-    idle: p.idleTimeoutSec,
-    cookie: p.pairCookie,
-  });
+  const match: Match = [inPortIs(inPort), { field: 'eth_dst', value: dst }, { field: 'eth_src', value: src }];
+  return flowAdd({ table: p.table, priority: p.priority, match, instructions: applyOutput(outPort), idle: p.idleTimeoutSec, cookie: p.pairCookie });
 }
 
 /** A flow at a switch reached over a link, per (in_port, destination). */
 export function transitFlow(p: FlowParams, inPort: number, dst: string, outPort: number): FlowMod {
-  return flowAdd({
-    table: p.table,
-    priority: p.priority,
-    match: { in_port: inPort, eth_dst: dst },
-    actions: [output(outPort)],
-    idle: p.idleTimeoutSec,
-    cookie: p.transitCookie,
-  });
+  const match: Match = [inPortIs(inPort), { field: 'eth_dst', value: dst }];
+  return flowAdd({ table: p.table, priority: p.priority, match, instructions: applyOutput(outPort), idle: p.idleTimeoutSec, cookie: p.transitCookie });
 }
 
 const own = (p: FlowParams) => ({ table: p.table, cookie: p.cookieBase, cookieMask: p.cookieMask });
@@ -70,5 +91,10 @@ export function deleteInPort(p: FlowParams, port: number): FlowMod {
 
 /** Send a frame out of explicit ports (Open vSwitch does not buffer: the frame goes along). */
 export function sendOut(data: Uint8Array, inPort: number, ports: readonly number[]): PacketOut {
-  return packetOut({ data, inPort, actions: ports.map((port) => output(port)) });
+  return packetOut({ data, inPort, actions: ports.length === 1 ? outputList(ports[0]!) : ports.map((port) => output(port)) });
+}
+
+/** Send a frame out of one port. */
+export function sendOutOne(data: Uint8Array, inPort: number, port: number): PacketOut {
+  return packetOut({ data, inPort, actions: outputList(port) });
 }

@@ -15,6 +15,7 @@ import { MacTables } from './mac-table.js';
 import type { MacEntry } from './mac-table.js';
 import { parseOptions } from './options.js';
 import { RouteTracker } from './routes.js';
+import { Collector } from './sink.js';
 import { takePending, zeroCounters } from './state.js';
 import type { L2State, L2Stats } from './state.js';
 
@@ -99,7 +100,11 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
     },
 
     packetIn(sw: SwitchView, ev: PacketInEvent) {
-      return withPending((out) => handlePacketIn(s, sw, ev, out));
+      // Like withPending, without an Outbox per packet-in when nothing is pending (the usual
+      // case): a Collector hands the host a plain array while all goes to this switch.
+      const out = new Collector(sw.dpid, s.pending.size > 0 ? takePending(s) : undefined);
+      handlePacketIn(s, sw, ev, out);
+      return out.result();
     },
 
     tick(now: number) {
@@ -127,7 +132,7 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
     macTable(dpid: Dpid) {
       const rows: { mac: string; port: number; firstSeen: number; lastSeen: number }[] = [];
       const table = s.macs.peek(toDpid(dpid));
-      for (const [mac, e] of table?.entries() ?? ([] as [string, MacEntry][])) rows.push({ mac, ...e });
+      for (const [mac, e] of table?.entries() ?? ([] as [string, MacEntry][])) rows.push({ mac, port: e.port, firstSeen: e.firstSeen, lastSeen: e.lastSeen });
       return rows.sort((a, b) => a.mac.localeCompare(b.mac));
     },
   };

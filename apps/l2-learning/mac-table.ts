@@ -3,10 +3,10 @@
  * When a table or a port is full a new MAC is REFUSED rather than evicting an older one: a MAC
  * flood then cannot push the real hosts out, and what it cannot learn it never turns into flows.
  * Entries still age out by TTL, so a refused host gets its chance once the flood stops.
- * The clock is injected (lru-cache's `perf`), with ttlResolution 0 and no autopurge, so the
- * tables start no timers and tests drive expiry with a fake clock.
+ * The clock is injected and nothing runs on timers: an expired entry is dropped when it is read,
+ * or by purgeStale() (the app's tick, or a learning that hits a cap), so tests drive expiry with
+ * a fake clock. A plain Map holds a table (no LRU order: nothing is ever evicted for room).
  */
-import { LRUCache } from 'lru-cache';
 import type { Dpid } from '../sdk/index.js';
 
 export interface MacEntry {
@@ -14,6 +14,13 @@ export interface MacEntry {
   readonly firstSeen: number;
   readonly lastSeen: number;
 }
+
+/** An entry as the tables hold it: with its switch, so the MAC index can point at it. */
+export interface LocatedMac extends MacEntry {
+  readonly dpid: Dpid;
+}
+
+type Stored = { -readonly [K in keyof LocatedMac]: LocatedMac[K] };
 
 export type LearnResult =
   | { kind: 'new' }
@@ -36,108 +43,125 @@ export interface MacTableLimits {
 
 /** One switch's table. */
 export class SwitchMacTable {
-  readonly #cache: LRUCache<string, MacEntry>;
+  /** Entries stay (counted in size and per port) after expiring, until read or purged. */
+  readonly #macs = new Map<string, Stored>();
+  readonly #dpid: Dpid;
   readonly #perPort = new Map<number, number>();
   readonly #limits: MacTableLimits;
   readonly #now: () => number;
+  readonly #onRemove: (mac: string) => void;
   #lastReap = -Infinity;
 
-  constructor(limits: MacTableLimits, now: () => number, onRemove: (mac: string) => void) {
+  constructor(dpid: Dpid, limits: MacTableLimits, now: () => number, onRemove: (mac: string) => void) {
+    this.#dpid = dpid;
     this.#limits = limits;
     this.#now = now;
-    this.#cache = new LRUCache<string, MacEntry>({
-      // A safety net only: learn() refuses before the cache would evict. Bounded by maxSize
-      // (each entry counts 1) rather than `max`: with `max` lru-cache preallocates its arrays
-      // at full size, ~374 KiB per switch at the default 10,000 MACs from the first packet-in
-      // on; this way they grow with the MACs learned (~3.5 KiB for a switch with 4 hosts).
-      maxSize: limits.maxMacsPerSwitch,
-      sizeCalculation: () => 1,
-      ttl: limits.ttlMs,
-      ttlResolution: 0,
-      ttlAutopurge: false,
-      updateAgeOnGet: false,
-      perf: { now },
-      dispose: (entry, mac, reason) => {
-        this.#count(entry.port, -1);
-        // 'set' replaces the entry of a MAC that stays in this table.
-        if (reason !== 'set') onRemove(mac);
-      },
-    });
+    this.#onRemove = onRemove;
   }
 
   get size(): number {
-    return this.#cache.size;
+    return this.#macs.size;
   }
 
   portCount(port: number): number {
     return this.#perPort.get(port) ?? 0;
   }
 
-  get(mac: string): MacEntry | undefined {
-    return this.#cache.get(mac);
+  /** The entry unless it expired (an expired one is dropped). `now` saves a clock read. */
+  get(mac: string, now?: number): LocatedMac | undefined {
+    return this.#get(mac, now ?? this.#now());
   }
 
-  learn(mac: string, port: number): LearnResult {
-    const now = this.#now();
-    const old = this.#cache.get(mac);
+  #get(mac: string, now: number): Stored | undefined {
+    const e = this.#macs.get(mac);
+    if (e === undefined || !this.#stale(e, now)) return e;
+    this.#remove(mac, e);
+    return undefined;
+  }
+
+  learn(mac: string, port: number, now: number = this.#now()): LearnResult {
+    const old = this.#get(mac, now);
     if (old && old.port === port) {
-      // The hot path (every packet-in from a known host): refresh in place. Setting the same
-      // object again restarts its TTL without a dispose, a new entry or per-port recounting;
-      // a new object per packet-in was long-lived garbage for the GC to trace.
-      (old as { lastSeen: number }).lastSeen = now;
-      this.#cache.set(mac, old);
+      // The hot path (every packet-in from a known host): refresh in place. A new object per
+      // packet-in was long-lived garbage for the GC to trace.
+      old.lastSeen = now;
       return REFRESHED;
     }
-    if (!old && this.#cache.size >= this.#limits.maxMacsPerSwitch && this.#reap() >= this.#limits.maxMacsPerSwitch) {
+    if (!old && this.#macs.size >= this.#limits.maxMacsPerSwitch && this.#reap(now) >= this.#limits.maxMacsPerSwitch) {
       return REFUSED_SWITCH_CAP;
     }
     if (this.portCount(port) >= this.#limits.maxMacsPerPort) {
-      this.#reap();
+      this.#reap(now);
       if (this.portCount(port) >= this.#limits.maxMacsPerPort) return REFUSED_PORT_CAP;
     }
-    this.#put(mac, { port, firstSeen: old?.firstSeen ?? now, lastSeen: now });
+    if (old) this.#count(old.port, -1);
+    this.#macs.set(mac, { port, firstSeen: old?.firstSeen ?? now, lastSeen: now, dpid: this.#dpid });
+    this.#count(port, 1);
     return old ? { kind: 'moved', from: old.port } : NEW;
   }
 
   forget(mac: string): boolean {
-    return this.#cache.delete(mac);
+    const e = this.#macs.get(mac);
+    if (e === undefined) return false;
+    this.#remove(mac, e);
+    return true;
   }
 
-  /** Forget every MAC on a port; returns them. */
+  /** Forget every (unexpired) MAC on a port; returns them, the most recently seen first. */
   forgetPort(port: number): string[] {
-    const gone: string[] = [];
-    for (const [mac, e] of this.#cache.entries()) if (e.port === port) gone.push(mac);
-    for (const mac of gone) this.#cache.delete(mac);
-    return gone;
+    const now = this.#now();
+    const gone = this.#recentFirst(now).filter(([, e]) => e.port === port);
+    for (const [mac, e] of gone) this.#remove(mac, e);
+    return gone.map(([mac]) => mac);
   }
 
   clear(): void {
-    this.#cache.clear();
+    for (const [mac, e] of [...this.#macs]) this.#remove(mac, e);
   }
 
-  /** Drop expired entries now (the cache only notices them when read). */
+  /** Drop expired entries now. */
   purgeStale(): void {
-    this.#cache.purgeStale();
-    this.#lastReap = this.#now();
+    const now = this.#now();
+    for (const [mac, e] of this.#macs) if (this.#stale(e, now)) this.#remove(mac, e);
+    this.#lastReap = now;
   }
 
-  /** Unexpired entries, most recently learned first. */
+  /** The entry as stored, expired or not (for the MAC index). */
+  stored(mac: string): LocatedMac | undefined {
+    return this.#macs.get(mac);
+  }
+
+  /** Unexpired entries, the most recently seen first. */
   *entries(): IterableIterator<[string, MacEntry]> {
-    for (const [mac, e] of this.#cache.entries()) if (this.#cache.getRemainingTTL(mac) > 0) yield [mac, e];
+    const now = this.#now();
+    for (const [mac, e] of this.#recentFirst(now)) if (e.lastSeen + this.#limits.ttlMs > now) yield [mac, e];
+  }
+
+  /** Expired: not seen for more than the TTL. */
+  #stale(e: MacEntry, now: number): boolean {
+    return now - e.lastSeen > this.#limits.ttlMs;
+  }
+
+  /** Unexpired entries, by lastSeen, newest first (ties: the later learned first). */
+  #recentFirst(now: number): [string, Stored][] {
+    const out: [string, Stored][] = [];
+    for (const [mac, e] of this.#macs) if (!this.#stale(e, now)) out.push([mac, e]);
+    return out.reverse().sort((a, b) => b[1].lastSeen - a[1].lastSeen);
   }
 
   /**
    * Purge expired entries before refusing, at most once a second: a flood hits the caps on
    * every packet, and purging is a walk over the whole table. Returns the size after.
    */
-  #reap(): number {
-    if (this.#now() - this.#lastReap >= 1000) this.purgeStale();
-    return this.#cache.size;
+  #reap(now: number): number {
+    if (now - this.#lastReap >= 1000) this.purgeStale();
+    return this.#macs.size;
   }
 
-  #put(mac: string, e: MacEntry): void {
-    this.#cache.set(mac, e);
-    this.#count(e.port, 1);
+  #remove(mac: string, e: Stored): void {
+    this.#macs.delete(mac);
+    this.#count(e.port, -1);
+    this.#onRemove(mac);
   }
 
   #count(port: number, d: number): void {
@@ -148,12 +172,15 @@ export class SwitchMacTable {
 }
 
 /**
- * All switches' tables, and an index MAC -> switch of its (last) attachment. The index only
- * holds MACs present in some table, so the per-switch caps bound it too.
+ * All switches' tables, and an index MAC -> the entry of its (last) attachment. The index only
+ * holds MACs present in some table, so the per-switch caps bound it too. Learn through
+ * MacTables (not a SwitchMacTable directly) so that the index stays right: it points at the
+ * very entry its switch's table holds, which lets a packet-in find and refresh a known MAC with
+ * one lookup.
  */
 export class MacTables {
   readonly #tables = new Map<Dpid, SwitchMacTable>();
-  readonly #where = new Map<string, Dpid>();
+  readonly #where = new Map<string, LocatedMac>();
   readonly #limits: MacTableLimits;
   readonly #now: () => number;
 
@@ -165,8 +192,8 @@ export class MacTables {
   table(dpid: Dpid): SwitchMacTable {
     let t = this.#tables.get(dpid);
     if (!t) {
-      t = new SwitchMacTable(this.#limits, this.#now, (mac) => {
-        if (this.#where.get(mac) === dpid) this.#where.delete(mac);
+      t = new SwitchMacTable(dpid, this.#limits, this.#now, (mac) => {
+        if (this.#where.get(mac)?.dpid === dpid) this.#where.delete(mac);
       });
       this.#tables.set(dpid, t);
     }
@@ -179,28 +206,43 @@ export class MacTables {
   }
 
   /** Learn on a switch; records the switch in the index unless refused. */
-  learn(dpid: Dpid, mac: string, port: number): LearnResult {
-    const r = this.table(dpid).learn(mac, port);
-    if (r.kind !== 'refusedPortCap' && r.kind !== 'refusedSwitchCap') this.#where.set(mac, dpid);
+  learn(dpid: Dpid, mac: string, port: number, now: number = this.#now()): LearnResult {
+    const known = this.#where.get(mac);
+    if (known !== undefined && known.dpid === dpid && known.port === port && !this.#stale(known, now)) {
+      // What the table's learn() would do (the index points at its entry), without the lookups.
+      (known as Stored).lastSeen = now;
+      return REFRESHED;
+    }
+    const t = this.table(dpid);
+    const r = t.learn(mac, port, now);
+    if (r.kind !== 'refusedPortCap' && r.kind !== 'refusedSwitchCap') this.#where.set(mac, t.stored(mac)!);
     return r;
   }
 
-  /** Where a MAC was last learned (any switch), if it has not expired. */
-  locate(mac: string): { dpid: Dpid; port: number; lastSeen: number } | undefined {
-    const dpid = this.#where.get(mac);
-    if (dpid === undefined) return undefined;
-    const e = this.#tables.get(dpid)?.get(mac);
-    return e && { dpid, port: e.port, lastSeen: e.lastSeen };
+  /**
+   * Where a MAC was last learned (any switch), if it has not expired: the live entry (read it
+   * at once, do not keep it). An expired one is dropped.
+   */
+  locate(mac: string, now: number = this.#now()): LocatedMac | undefined {
+    const e = this.#where.get(mac);
+    if (e === undefined || !this.#stale(e, now)) return e;
+    this.#tables.get(e.dpid)?.get(mac, now);
+    return undefined;
+  }
+
+  /** A sighting of a MAC where locate() found it: what learn() would do there (REFRESHED). */
+  refresh(e: LocatedMac, now: number): void {
+    (e as Stored).lastSeen = now;
   }
 
   /** The switch a MAC is indexed on (expired or not). */
   switchOf(mac: string): Dpid | undefined {
-    return this.#where.get(mac);
+    return this.#where.get(mac)?.dpid;
   }
 
   forget(mac: string): void {
-    const dpid = this.#where.get(mac);
-    if (dpid !== undefined) this.#tables.get(dpid)?.forget(mac);
+    const e = this.#where.get(mac);
+    if (e !== undefined) this.#tables.get(e.dpid)?.forget(mac);
   }
 
   forgetPort(dpid: Dpid, port: number): string[] {
@@ -225,5 +267,10 @@ export class MacTables {
 
   get indexSize(): number {
     return this.#where.size;
+  }
+
+  /** Expired: not seen for more than the TTL (as SwitchMacTable decides it). */
+  #stale(e: MacEntry, now: number): boolean {
+    return now - e.lastSeen > this.#limits.ttlMs;
   }
 }

@@ -28,6 +28,17 @@ export interface HostInfo {
   readonly lastSeen: number;
 }
 
+/**
+ * Where a host attaches and when it was last seen, as hostLocation() returns it: a live view
+ * of the topology's own record, not a copy. It changes as the host is seen again or moves, and
+ * stays behind once the host is removed: read it at once, never keep it.
+ */
+export interface HostLocation {
+  readonly dpid: Dpid;
+  readonly port: number;
+  readonly lastSeen: number;
+}
+
 export type TopologyEvent =
   | { type: 'switchAdded'; dpid: Dpid }
   | { type: 'switchRemoved'; dpid: Dpid }
@@ -46,6 +57,12 @@ export interface TopologyService {
   hosts(): HostInfo[];
   host(mac: string): HostInfo | undefined;
   hostByIp(ip: string): HostInfo | undefined;
+  /**
+   * host(mac)'s dpid, port and lastSeen without the copy: for lookups on every packet-in (see
+   * HostLocation for the rules). MACs in canonical form (lowercase) are found fastest. Optional
+   * so that test fakes need not offer it: callers fall back to host().
+   */
+  hostLocation?(mac: string): HostLocation | undefined;
   /** True unless the port carries a switch-to-switch link. */
   isEdgePort(dpid: Dpid, port: number): boolean;
   /**

@@ -1,53 +1,54 @@
 /**
  * Hosts by MAC, bounded: an LRU whose order is "last seen", so idle hosts are found from its
  * cold end without a scan and a full table drops the host quiet the longest. Indexes by IP
- * address and by attachment port keep hostByIp and "hosts on this port" cheap.
+ * address and by attachment port keep hostByIp and "hosts on this port" cheap. A sighting of a
+ * known host (every packet-in) relinks two list nodes and allocates nothing.
  */
-import { LRUCache } from 'lru-cache';
 import type { Dpid } from '../sdk/index.js';
 import type { HostInfo } from './api.js';
-import { portKey } from './graph.js';
+import { LruMap } from './lru-map.js';
 
 export interface HostRecord {
   readonly mac: string;
-  ipv4: string[];
-  ipv6: string[];
+  /** Most recent first. Changed in place: hand out copies (hostInfo), never these arrays. */
+  readonly ipv4: string[];
+  readonly ipv6: string[];
   dpid: Dpid;
   port: number;
   readonly firstSeen: number;
   lastSeen: number;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+const frozenCopy = (list: readonly string[]) => (list.length === 0 ? NONE : Object.freeze(list.slice()));
+
 export function hostInfo(h: HostRecord): HostInfo {
-  return Object.freeze({ mac: h.mac, ipv4: Object.freeze([...h.ipv4]), ipv6: Object.freeze([...h.ipv6]), dpid: h.dpid, port: h.port, firstSeen: h.firstSeen, lastSeen: h.lastSeen });
+  return Object.freeze({ mac: h.mac, ipv4: frozenCopy(h.ipv4), ipv6: frozenCopy(h.ipv6), dpid: h.dpid, port: h.port, firstSeen: h.firstSeen, lastSeen: h.lastSeen });
 }
 
 export class HostTable {
-  readonly #cache: LRUCache<string, HostRecord>;
+  readonly #hosts: LruMap<string, HostRecord>;
   readonly #byIp = new Map<string, HostRecord>();
-  readonly #byPort = new Map<string, Set<HostRecord>>();
+  /** dpid -> port -> hosts (nested rather than "dpid/port" keys: no string built per lookup). */
+  readonly #byPort = new Map<Dpid, Map<number, Set<HostRecord>>>();
   readonly #maxIps: number;
 
   /** `onEvict` hears of hosts dropped to make room (already out of every index). */
   constructor(max: number, maxIpsPerHost: number, onEvict: (h: HostRecord) => void) {
     this.#maxIps = maxIpsPerHost;
-    this.#cache = new LRUCache<string, HostRecord>({
-      max,
-      dispose: (h, _mac, reason) => {
-        if (reason !== 'evict') return;
-        this.#unindex(h);
-        onEvict(h);
-      },
+    this.#hosts = new LruMap<string, HostRecord>(max, (h) => {
+      this.#unindex(h);
+      onEvict(h);
     });
   }
 
   get size(): number {
-    return this.#cache.size;
+    return this.#hosts.size;
   }
 
   /** Look up without counting as a sighting. */
   get(mac: string): HostRecord | undefined {
-    return this.#cache.peek(mac);
+    return this.#hosts.get(mac);
   }
 
   byIp(ip: string): HostRecord | undefined {
@@ -55,26 +56,28 @@ export class HostTable {
   }
 
   onPort(dpid: Dpid, port: number): HostRecord[] {
-    return [...(this.#byPort.get(portKey(dpid, port)) ?? [])];
+    const s = this.#byPort.get(dpid)?.get(port);
+    return s ? [...s] : [];
   }
 
   onSwitch(dpid: Dpid): HostRecord[] {
     return this.all().filter((h) => h.dpid === dpid);
   }
 
+  /** Every host, the most recently seen first. */
   all(): HostRecord[] {
-    return [...this.#cache.values()];
+    return [...this.#hosts.valuesNewestFirst()];
   }
 
   add(h: HostRecord): void {
-    this.#cache.set(h.mac, h);
+    this.#hosts.set(h.mac, h);
     this.#portSet(h.dpid, h.port).add(h);
   }
 
   /** A sighting: refresh and move to the hot end. */
   touch(h: HostRecord, now: number): void {
     h.lastSeen = now;
-    this.#cache.get(h.mac);
+    this.#hosts.use(h.mac);
   }
 
   move(h: HostRecord, dpid: Dpid, port: number): void {
@@ -86,58 +89,78 @@ export class HostTable {
 
   remove(h: HostRecord): void {
     this.#unindex(h);
-    this.#cache.delete(h.mac);
+    this.#hosts.delete(h.mac);
   }
 
   /**
    * Record that `ip` belongs to `h` (most recent first, at most maxIpsPerHost per family).
-   * Returns the hosts whose addresses changed: `h` if the address is new to it, and a host
-   * that held the address before (it moved, e.g. a DHCP lease given to another machine).
+   * Appends to `changed` (made when needed, returned) the hosts whose addresses changed: a host
+   * that held the address before (it moved, e.g. a DHCP lease given to another machine), and
+   * `h` if the address is new to it; each host once.
    */
-  addIp(h: HostRecord, ip: string, family: 'ipv4' | 'ipv6'): HostRecord[] {
+  addIp(h: HostRecord, ip: string, family: 'ipv4' | 'ipv6', changed?: HostRecord[]): HostRecord[] | undefined {
     const list = h[family];
-    if (list[0] === ip) return [];
-    const changed: HostRecord[] = [];
+    if (list[0] === ip) return changed;
     const prev = this.#byIp.get(ip);
     if (prev && prev !== h) {
-      prev[family] = prev[family].filter((a) => a !== ip);
-      changed.push(prev);
+      const theirs = prev[family];
+      const at = theirs.indexOf(ip);
+      if (at >= 0) {
+        // Keep the string we already hold rather than the frame's new copy: a copy stored
+        // here would live on (and be moved to the old generation) for nothing.
+        ip = theirs[at]!;
+        theirs.splice(at, 1);
+      }
+      changed = note(changed, prev);
     }
-    const isNew = !list.includes(ip);
-    const next = [ip, ...list.filter((a) => a !== ip)];
-    for (const dropped of next.splice(this.#maxIps)) if (this.#byIp.get(dropped) === h) this.#byIp.delete(dropped);
-    h[family] = next;
+    const at = list.indexOf(ip);
+    if (at >= 0) list.splice(at, 1);
+    list.unshift(ip);
+    while (list.length > this.#maxIps) {
+      const dropped = list.pop()!;
+      if (this.#byIp.get(dropped) === h) this.#byIp.delete(dropped);
+    }
     this.#byIp.set(ip, h);
-    if (isNew) changed.push(h);
-    return changed;
+    return at < 0 ? note(changed, h) : changed;
   }
 
   /** Hosts last seen before `before`, coldest first (stops at the first one still fresh). */
   idleSince(before: number): HostRecord[] {
     const out: HostRecord[] = [];
-    for (const h of this.#cache.rvalues()) {
-      if (!h || h.lastSeen >= before) break;
+    for (const h of this.#hosts.values()) {
+      if (h.lastSeen >= before) break;
       out.push(h);
     }
     return out;
   }
 
   #portSet(dpid: Dpid, port: number): Set<HostRecord> {
-    const k = portKey(dpid, port);
-    let s = this.#byPort.get(k);
-    if (!s) this.#byPort.set(k, (s = new Set()));
+    let ports = this.#byPort.get(dpid);
+    if (!ports) this.#byPort.set(dpid, (ports = new Map()));
+    let s = ports.get(port);
+    if (!s) ports.set(port, (s = new Set()));
     return s;
   }
 
   #unport(h: HostRecord): void {
-    const k = portKey(h.dpid, h.port);
-    const s = this.#byPort.get(k);
-    s?.delete(h);
-    if (s?.size === 0) this.#byPort.delete(k);
+    const ports = this.#byPort.get(h.dpid);
+    const s = ports?.get(h.port);
+    if (!ports || !s) return;
+    s.delete(h);
+    if (s.size > 0) return;
+    ports.delete(h.port);
+    if (ports.size === 0) this.#byPort.delete(h.dpid);
   }
 
   #unindex(h: HostRecord): void {
     this.#unport(h);
-    for (const ip of [...h.ipv4, ...h.ipv6]) if (this.#byIp.get(ip) === h) this.#byIp.delete(ip);
+    for (const ip of h.ipv4) if (this.#byIp.get(ip) === h) this.#byIp.delete(ip);
+    for (const ip of h.ipv6) if (this.#byIp.get(ip) === h) this.#byIp.delete(ip);
   }
+}
+
+function note(changed: HostRecord[] | undefined, h: HostRecord): HostRecord[] {
+  if (!changed) return [h];
+  if (!changed.includes(h)) changed.push(h);
+  return changed;
 }

@@ -14,7 +14,7 @@ import { parseOptions } from './options.js';
 import { isPhysical, Topology } from './topology.js';
 import type { SwitchState } from './topology.js';
 
-export type { HostInfo, Link, PortRef, TopologyApp, TopologyCounters, TopologyEvent, TopologyService, TopologyServiceExt } from './api.js';
+export type { HostInfo, HostLocation, Link, PortRef, TopologyApp, TopologyCounters, TopologyEvent, TopologyService, TopologyServiceExt } from './api.js';
 export { Topology } from './topology.js';
 export { parseOptions } from './options.js';
 export type { TopologyOptions } from './options.js';

@@ -6,6 +6,7 @@
  */
 import { ETH_TYPE, ICMPV6_TYPE } from '../../protocol/packet/index.js';
 import type { Frame } from '../sdk/index.js';
+import type { HostRecord, HostTable } from './hosts.js';
 
 const TWO_40 = 2 ** 40;
 
@@ -17,28 +18,44 @@ export function hostMacOf(frame: Frame): string | undefined {
   return eth.src;
 }
 
-function usableIpv4(ip: string): boolean {
-  const first = Number(ip.slice(0, ip.indexOf('.')));
-  return ip !== '0.0.0.0' && ip !== '255.255.255.255' && first < 224;
+/** Whether a (canonical dotted) IPv4 address can name one host. */
+export function usableIpv4(ip: string): boolean {
+  // The first octet read off the characters: no substring per packet-in.
+  let first = 0;
+  for (let i = 0; i < 3 && i < ip.length; i++) {
+    const c = ip.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    first = first * 10 + c;
+  }
+  return first < 224 && ip !== '0.0.0.0';
 }
 
-function usableIpv6(ip: string): boolean {
+/** Whether a (canonical) IPv6 address can name one host. */
+export function usableIpv6(ip: string): boolean {
   return ip !== '::' && !ip.startsWith('ff');
 }
 
-export function addressesOf(frame: Frame, mac: string): [string, 'ipv4' | 'ipv6'][] {
-  const out: [string, 'ipv4' | 'ipv6'][] = [];
+/**
+ * Record in `hosts` the addresses the frame claims for `h`; returns the hosts whose addresses
+ * changed (undefined when none). This runs for every packet-in and nearly always changes
+ * nothing, so it allocates nothing then.
+ */
+export function learnAddresses(hosts: HostTable, h: HostRecord, frame: Frame): HostRecord[] | undefined {
+  const mac = h.mac;
+  let changed: HostRecord[] | undefined;
   const arp = frame.arp;
   // A proxy may answer for others with its own MAC in the header; trust the ARP sender only
   // when it is the frame's sender.
-  if (arp && arp.sha === mac && usableIpv4(arp.spa)) out.push([arp.spa, 'ipv4']);
-  if (frame.ipv4 && usableIpv4(frame.ipv4.src)) out.push([frame.ipv4.src, 'ipv4']);
-  if (frame.ipv6) {
-    if (usableIpv6(frame.ipv6.src)) out.push([frame.ipv6.src, 'ipv6']);
+  if (arp && arp.sha === mac && usableIpv4(arp.spa)) changed = hosts.addIp(h, arp.spa, 'ipv4', changed);
+  const ipv4 = frame.ipv4;
+  if (ipv4 && usableIpv4(ipv4.src)) changed = hosts.addIp(h, ipv4.src, 'ipv4', changed);
+  const ipv6 = frame.ipv6;
+  if (ipv6) {
+    if (usableIpv6(ipv6.src)) changed = hosts.addIp(h, ipv6.src, 'ipv6', changed);
     const nd = frame.icmpv6;
     if (nd?.type === ICMPV6_TYPE.NEIGHBOR_ADVERTISEMENT && nd.target && usableIpv6(nd.target) && (!nd.targetLinkAddr || nd.targetLinkAddr === mac)) {
-      if (nd.target !== frame.ipv6.src) out.push([nd.target, 'ipv6']);
+      if (nd.target !== ipv6.src) changed = hosts.addIp(h, nd.target, 'ipv6', changed);
     }
   }
-  return out;
+  return changed;
 }

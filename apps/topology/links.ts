@@ -14,37 +14,55 @@ export interface LinkRecord {
 
 const same = (a: PortRef, b: PortRef) => a.dpid === b.dpid && a.port === b.port;
 
+/** dpid -> port -> record: nested rather than "dpid/port" keys, so a lookup builds no string. */
+type PortIndex = Map<Dpid, Map<number, LinkRecord>>;
+
+const lookup = (ix: PortIndex, dpid: Dpid, port: number) => ix.get(dpid)?.get(port);
+
+function put(ix: PortIndex, ref: PortRef, rec: LinkRecord): void {
+  let ports = ix.get(ref.dpid);
+  if (!ports) ix.set(ref.dpid, (ports = new Map()));
+  ports.set(ref.port, rec);
+}
+
+function drop(ix: PortIndex, ref: PortRef, rec: LinkRecord): void {
+  const ports = ix.get(ref.dpid);
+  if (ports?.get(ref.port) !== rec) return;
+  ports.delete(ref.port);
+  if (ports.size === 0) ix.delete(ref.dpid);
+}
+
 export class LinkTable {
-  readonly #bySrc = new Map<string, LinkRecord>();
-  readonly #byDst = new Map<string, LinkRecord>();
+  readonly #bySrc: PortIndex = new Map();
+  readonly #byDst: PortIndex = new Map();
+  /** Every record by "dpid/port" of its source, in the order first added (as before the nested indexes). */
+  readonly #all = new Map<string, LinkRecord>();
 
   get size(): number {
-    return this.#bySrc.size;
+    return this.#all.size;
   }
 
   from(dpid: Dpid, port: number): LinkRecord | undefined {
-    return this.#bySrc.get(portKey(dpid, port));
+    return lookup(this.#bySrc, dpid, port);
   }
 
   to(dpid: Dpid, port: number): LinkRecord | undefined {
-    return this.#byDst.get(portKey(dpid, port));
+    return lookup(this.#byDst, dpid, port);
   }
 
   /** Whether a link starts or ends on the port. */
   onPort(dpid: Dpid, port: number): boolean {
-    const k = portKey(dpid, port);
-    return this.#bySrc.has(k) || this.#byDst.has(k);
+    return lookup(this.#bySrc, dpid, port) !== undefined || lookup(this.#byDst, dpid, port) !== undefined;
   }
 
   /** Links starting or ending on the port (at most two: one each way). */
   linksOnPort(dpid: Dpid, port: number): LinkRecord[] {
-    const k = portKey(dpid, port);
-    const out = [this.#bySrc.get(k), this.#byDst.get(k)].filter((r): r is LinkRecord => r !== undefined);
+    const out = [lookup(this.#bySrc, dpid, port), lookup(this.#byDst, dpid, port)].filter((r): r is LinkRecord => r !== undefined);
     return out.length === 2 && out[0] === out[1] ? [out[0]!] : out;
   }
 
   touching(dpid: Dpid): LinkRecord[] {
-    return [...this.#bySrc.values()].filter((r) => r.link.src.dpid === dpid || r.link.dst.dpid === dpid);
+    return this.all().filter((r) => r.link.src.dpid === dpid || r.link.dst.dpid === dpid);
   }
 
   /** Links whose end ports contradict a new link src->dst (another peer on either port). */
@@ -62,24 +80,25 @@ export class LinkTable {
 
   add(link: Link, now: number): LinkRecord {
     const rec: LinkRecord = { link, lastSeen: now };
-    this.#bySrc.set(portKey(link.src.dpid, link.src.port), rec);
-    this.#byDst.set(portKey(link.dst.dpid, link.dst.port), rec);
+    put(this.#bySrc, link.src, rec);
+    put(this.#byDst, link.dst, rec);
+    this.#all.set(portKey(link.src.dpid, link.src.port), rec);
     return rec;
   }
 
   remove(rec: LinkRecord): void {
-    const s = portKey(rec.link.src.dpid, rec.link.src.port);
-    const d = portKey(rec.link.dst.dpid, rec.link.dst.port);
-    if (this.#bySrc.get(s) === rec) this.#bySrc.delete(s);
-    if (this.#byDst.get(d) === rec) this.#byDst.delete(d);
+    drop(this.#bySrc, rec.link.src, rec);
+    drop(this.#byDst, rec.link.dst, rec);
+    const k = portKey(rec.link.src.dpid, rec.link.src.port);
+    if (this.#all.get(k) === rec) this.#all.delete(k);
   }
 
   /** Links not refreshed since `before`. */
   staleSince(before: number): LinkRecord[] {
-    return [...this.#bySrc.values()].filter((r) => r.lastSeen < before);
+    return this.all().filter((r) => r.lastSeen < before);
   }
 
   all(): LinkRecord[] {
-    return [...this.#bySrc.values()];
+    return [...this.#all.values()];
   }
 }

@@ -9,11 +9,11 @@ import { OFPP, OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
 import type { Port } from '../../protocol/index.js';
 import { normalizeIpv6 } from '../../protocol/packet/index.js';
 import type { AppLogger, Dpid, Frame } from '../sdk/index.js';
-import type { HostInfo, Link, PortRef, TopologyCounters, TopologyEvent, TopologyServiceExt } from './api.js';
+import type { HostInfo, HostLocation, Link, PortRef, TopologyCounters, TopologyEvent, TopologyServiceExt } from './api.js';
 import { Graph, sortLinks } from './graph.js';
 import { HostTable, hostInfo } from './hosts.js';
 import type { HostRecord } from './hosts.js';
-import { addressesOf, hostMacOf } from './learn.js';
+import { hostMacOf, learnAddresses } from './learn.js';
 import { LinkTable } from './links.js';
 import type { LinkRecord } from './links.js';
 import type { TopologyOptions } from './options.js';
@@ -44,7 +44,8 @@ export class Topology implements TopologyServiceExt {
   readonly #switches = new Map<Dpid, SwitchState>();
   readonly #links = new LinkTable();
   #hosts: HostTable;
-  readonly #listeners = new Set<(ev: TopologyEvent) => void>();
+  /** Replaced, never changed in place: a delivery in progress keeps the list it started with. */
+  #listeners: readonly ((ev: TopologyEvent) => void)[] = [];
   readonly #pending: TopologyEvent[] = [];
   #flushing = false;
   #version = 0;
@@ -94,6 +95,11 @@ export class Topology implements TopologyServiceExt {
     return h && hostInfo(h);
   }
 
+  hostLocation(mac: string): HostLocation | undefined {
+    // The record itself, typed read-only: no copy on the packet-in path.
+    return this.#hosts.get(mac) ?? this.#hosts.get(mac.toLowerCase());
+  }
+
   hostByIp(ip: string): HostInfo | undefined {
     const h = this.#hosts.byIp(ip.includes(':') ? canonicalIpv6(ip) : ip);
     return h && hostInfo(h);
@@ -130,8 +136,9 @@ export class Topology implements TopologyServiceExt {
   }
 
   subscribe(listener: (ev: TopologyEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => void this.#listeners.delete(listener);
+    // Like a Set: subscribing the same function twice keeps one subscription.
+    if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
+    return () => void (this.#listeners = this.#listeners.filter((l) => l !== listener));
   }
 
   counters(): TopologyCounters {
@@ -301,10 +308,11 @@ export class Topology implements TopologyServiceExt {
   // ---------------------------------------------------------------- internals
 
   #newHostTable(): HostTable {
-    return new HostTable(this.#opts.maxHosts, this.#opts.maxIpsPerHost, (h) => {
+    const onEvict = (h: HostRecord) => {
       this.#counters.hostsEvicted++;
       this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
-    });
+    };
+    return new HostTable(this.#opts.maxHosts, this.#opts.maxIpsPerHost, onEvict);
   }
 
   #theGraph(): Graph {
@@ -322,9 +330,8 @@ export class Topology implements TopologyServiceExt {
   }
 
   #learnAddresses(h: HostRecord, frame: Frame, announce: boolean): void {
-    const changed = new Set<HostRecord>();
-    for (const [ip, family] of addressesOf(frame, h.mac)) for (const c of this.#hosts.addIp(h, ip, family)) changed.add(c);
-    for (const c of changed) if (announce || c !== h) this.#emit({ type: 'hostUpdated', host: hostInfo(c) });
+    const changed = learnAddresses(this.#hosts, h, frame);
+    if (changed) for (const c of changed) if (announce || c !== h) this.#emit({ type: 'hostUpdated', host: hostInfo(c) });
   }
 
   /** A port went down or away: its links and hosts go at once. */
@@ -360,12 +367,12 @@ export class Topology implements TopologyServiceExt {
 
   /** Deliver queued events in order, after the state change that caused them is complete. */
   #flush(): void {
-    if (this.#flushing) return;
+    if (this.#flushing || this.#pending.length === 0) return;
     this.#flushing = true;
     try {
       for (let ev = this.#pending.shift(); ev; ev = this.#pending.shift()) {
         this.#version++;
-        for (const l of [...this.#listeners]) {
+        for (const l of this.#listeners) {
           try {
             l(ev);
           } catch (err) {
