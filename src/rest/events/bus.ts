@@ -55,6 +55,11 @@ export class EventBus {
   /** Forward the topology service's events; returns the unsubscribe. */
   attachTopology(t: TopologyService): () => void {
     return t.subscribe((ev) => {
+      // Nobody listening: count the event without converting it (host events copy lists).
+      if (this.listeners.size === 0) {
+        if (ev.type !== 'switchAdded' && ev.type !== 'switchRemoved') this.seq++;
+        return;
+      }
       const body = fromTopology(ev);
       if (body) this.publish(body);
     });
