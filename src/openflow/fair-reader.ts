@@ -14,6 +14,15 @@ export const SLICE_BYTES = 4 * 1024;
 export const SMALL_BYTES = 256;
 
 /**
+ * Backlog above which the socket is paused. Pausing and resuming a socket costs a trip through
+ * Node's stream machinery (a nextTick, a read(0), a readStop/readStart), which under load was
+ * ~10% of weft's CPU when done at every backlog; below this much a backlog just waits in memory
+ * for its slices (Node reads at most 64 KB per chunk, so a connection holds at most about
+ * this plus one chunk). Above it, TCP pushes back on the switch.
+ */
+export const PAUSE_ABOVE_BYTES = 128 * 1024;
+
+/**
  * Fairness between connections. Node hands a socket's input over in chunks of up to 64 KB, and
  * one poll phase may read several chunks from every ready socket before any timer, echo request
  * or HTTP request is looked at. A busy switch's 64 KB of PACKET_INs is several milliseconds of
@@ -23,7 +32,8 @@ export const SMALL_BYTES = 256;
  * So input is consumed a slice (about SLICE_BYTES, cut at a message boundary where it can
  * tell, see `cut`) at a time: as it arrives, at most one slice per connection per turn, and
  * only while the turn's time budget (TurnScheduler, shared by every connection) lasts; what
- * goes beyond waits in a backlog with the socket paused (TCP pushes back on the switch), and
+ * goes beyond waits in a backlog (with the socket paused once the backlog passes
+ * PAUSE_ABOVE_BYTES: TCP pushes back on the switch), and
  * the scheduler's drain hands out further slices, one per connection in turn, until the
  * budget is spent. A quiet connection's chunk is consumed at once, as before, and a few
  * hundred bytes (SMALL_BYTES) per connection and turn are consumed at once even past the budget.
@@ -43,6 +53,8 @@ export class FairReader implements Drainable {
     /** True once the connection is closed: the backlog is dropped. */
     private readonly dead: () => boolean,
     private readonly scheduler: TurnScheduler = sharedTurnScheduler,
+    /** Pause the socket while the backlog is above this many bytes. */
+    private readonly pauseAboveBytes: number = PAUSE_ABOVE_BYTES,
   ) {}
 
   /** Bytes read but not yet consumed. */
@@ -55,6 +67,7 @@ export class FairReader implements Drainable {
       // Behind already (and queued): keep the order, the scheduler's drain takes it from here.
       this.#backlog.push(chunk);
       this.#backlogBytes += chunk.length;
+      if (this.#backlogBytes > this.pauseAboveBytes) this.#pause();
       return;
     }
     const sched = this.scheduler;
@@ -69,7 +82,7 @@ export class FairReader implements Drainable {
       const rest = n > 0 ? chunk.subarray(n) : chunk;
       this.#backlog.push(rest);
       this.#backlogBytes = rest.length;
-      this.#pause();
+      if (this.#backlogBytes > this.pauseAboveBytes) this.#pause();
       sched.enqueue(this, n > 0);
     }
     if (n > 0) {

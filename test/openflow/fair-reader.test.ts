@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import t from 'tap';
-import { cut, FairReader, SLICE_BYTES } from '../../src/openflow/fair-reader.js';
+import { cut, FairReader, PAUSE_ABOVE_BYTES, SLICE_BYTES } from '../../src/openflow/fair-reader.js';
 
 /** n OpenFlow-shaped messages of `len` bytes each, numbered in their xid. */
 function messages(n: number, len: number, first = 0): Buffer {
@@ -45,7 +45,7 @@ t.test('small chunks are consumed at once; a big one a slice per turn, socket pa
   const sock = new FakeSocket();
   const got: Buffer[] = [];
   let dead = false;
-  const r = new FairReader(sock as unknown as Socket, (b) => void got.push(Buffer.from(b)), () => dead);
+  const r = new FairReader(sock as unknown as Socket, (b) => void got.push(Buffer.from(b)), () => dead, undefined, 0);
   r.push(messages(3, 100));
   t.equal(got.length, 1, 'a small chunk goes straight through');
   await turn();
@@ -76,7 +76,7 @@ t.test('many small chunks arriving in one turn share one slice; the drain takes 
   const sock = new FakeSocket();
   let consumed = 0;
   const calls: number[] = [];
-  const r = new FairReader(sock as unknown as Socket, (b) => void (consumed += b.length, calls.push(b.length)), () => false);
+  const r = new FairReader(sock as unknown as Socket, (b) => void (consumed += b.length, calls.push(b.length)), () => false, undefined, 0);
   for (let i = 0; i < 20; i++) r.push(messages(10, 100, i * 10)); // 20 x 1000 bytes in one turn
   t.ok(consumed <= SLICE_BYTES && consumed > 0, `consumed as it arrived: ${consumed}`);
   t.ok(sock.paused, 'the socket waits while the rest is behind');
@@ -84,4 +84,24 @@ t.test('many small chunks arriving in one turn share one slice; the drain takes 
   t.equal(consumed, 20_000);
   t.ok(calls.every((n) => n <= SLICE_BYTES), `every consume a slice at most: ${calls.join(', ')}`);
   t.notOk(sock.paused);
+});
+
+t.test('a backlog pauses the socket only above PAUSE_ABOVE_BYTES, and it reads again once caught up', async (t) => {
+  const sock = new FakeSocket();
+  let consumed = 0;
+  const r = new FairReader(sock as unknown as Socket, (b) => void (consumed += b.length), () => false);
+  r.push(messages(200, 100)); // 20 KB: behind, but well under the threshold
+  t.ok(r.backlogBytes > 0, 'behind');
+  t.notOk(sock.paused, 'a small backlog waits in memory; the socket keeps reading');
+  const chunk = messages(600, 100, 1000); // 60 KB, like one of Node's read chunks
+  let pushed = 20_000;
+  while (r.backlogBytes <= PAUSE_ABOVE_BYTES) {
+    r.push(chunk);
+    pushed += chunk.length;
+  }
+  t.ok(sock.paused, `paused with ${r.backlogBytes} bytes behind`);
+  t.equal(sock.pauses, 1);
+  for (let i = 0; i < 200 && r.backlogBytes > 0; i++) await turn();
+  t.equal(consumed, pushed, 'everything consumed, in slices');
+  t.notOk(sock.paused, 'resumed once caught up');
 });

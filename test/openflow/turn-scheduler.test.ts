@@ -49,6 +49,7 @@ function world(budgetMs: number, msPerSlice: number) {
       },
       () => false,
       sched,
+      0,
     );
     return { r, sock };
   };
@@ -138,7 +139,7 @@ t.test('a closed connection drops its backlog and leaves the round', async (t) =
   let dead = false;
   let consumed = 0;
   const sock = new FakeSocket();
-  const r = new FairReader(sock as unknown as Socket, (b) => void ((consumed += b.length), (now += 2)), () => dead, sched);
+  const r = new FairReader(sock as unknown as Socket, (b) => void ((consumed += b.length), (now += 2)), () => dead, sched, 0);
   r.push(messages(100, 100));
   t.equal(consumed, 4000);
   dead = true;
