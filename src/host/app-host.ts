@@ -324,16 +324,8 @@ export class AppHost implements ConnectionEvents {
     let c: Collected | undefined;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      if (handler !== 'emit' && typeof e.app[handler as keyof App] !== 'function') continue;
-      e.counters.events++;
-      let out: Out;
-      try {
-        out = call(e.app, a, b);
-      } catch (err) {
-        this.#fail(e, handler, err);
-        continue;
-      }
-      if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) continue;
+      const out = this.#invoke(handler, e, call, a, b);
+      if (out === undefined) continue;
       if (first === undefined) {
         first = e;
         firstOut = out;
@@ -351,17 +343,23 @@ export class AppHost implements ConnectionEvents {
 
   /** #dispatch for one app (owned packet-ins, flow-removed, errors, emit). */
   #dispatchOne(handler: Handler, e: Entry, dpid: string | undefined, call: Call, a: unknown, b: unknown): void {
-    if (handler !== 'emit' && typeof e.app[handler as keyof App] !== 'function') return;
+    const out = this.#invoke(handler, e, call, a, b);
+    if (out !== undefined) this.#sendOutput(e, handler, out, dpid);
+  }
+
+  /** Run one app's handler: its output, or undefined when it has none, threw or said nothing. */
+  #invoke(handler: Handler, e: Entry, call: Call, a: unknown, b: unknown): Out | undefined {
+    if (handler !== 'emit' && typeof e.app[handler as keyof App] !== 'function') return undefined;
     e.counters.events++;
     let out: Out;
     try {
       out = call(e.app, a, b);
     } catch (err) {
       this.#fail(e, handler, err);
-      return;
+      return undefined;
     }
-    if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) return;
-    this.#sendOutput(e, handler, out, dpid);
+    if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) return undefined;
+    return out;
   }
 
   /** Send one app's output: for one switch without copying it; anything else collected. */
