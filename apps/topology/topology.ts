@@ -268,7 +268,7 @@ export class Topology implements TopologyServiceExt {
     }
     let h = this.#hosts.get(mac);
     if (!h) {
-      h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now };
+      h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now, orderedAt: now };
       this.#hosts.add(h);
       port.confirmed = true;
       this.#learnAddresses(h, frame, false);
@@ -312,7 +312,8 @@ export class Topology implements TopologyServiceExt {
       this.#counters.hostsEvicted++;
       this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
     };
-    return new HostTable(this.#opts.maxHosts, this.#opts.maxIpsPerHost, onEvict);
+    // Order refreshed at most every 1/64 of the idle timeout (~4.7 s by default).
+    return new HostTable(this.#opts.maxHosts, this.#opts.maxIpsPerHost, onEvict, this.#opts.hostIdleMs / 64);
   }
 
   #theGraph(): Graph {

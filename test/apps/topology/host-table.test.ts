@@ -114,3 +114,19 @@ t.test('the topology app still learns an address that moves between hosts on eve
   t.equal(s.topo.hostByIp('10.6.0.2')?.mac, '0a:00:00:00:06:01');
   t.ok(createTopologyApp, 'module loads');
 });
+
+t.test('with refreshMs, a sighting reorders only when the last reorder is that old; idle expiry is at most that late', async (t) => {
+  const table = new HostTable(10, 4, () => t.fail('no eviction'), 100);
+  const a = { ...rec('0a:00:00:00:02:01', DP1, 1, 1000), orderedAt: 1000 };
+  const b = { ...rec('0a:00:00:00:02:02', DP1, 2, 1010), orderedAt: 1010 };
+  table.add(a);
+  table.add(b);
+  table.touch(a, 1050);
+  t.equal(a.lastSeen, 1050, 'lastSeen is always exact');
+  t.same(table.all().map((h) => h.mac), [b.mac, a.mac], 'within refreshMs: the order stays (newest first)');
+  t.same(table.idleSince(1040).map((h) => h.mac), [], 'a is fresh, so the walk stops at once: b is found later');
+  t.same(table.idleSince(1051).map((h) => h.mac), [a.mac, b.mac]);
+  table.touch(a, 1101);
+  t.same(table.all().map((h) => h.mac), [a.mac, b.mac], 'past refreshMs: a moves to the hot end');
+  t.same(table.idleSince(1020).map((h) => h.mac), [b.mac]);
+});

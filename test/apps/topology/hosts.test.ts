@@ -139,12 +139,13 @@ t.test('hosts leave on idle timeout, port down and switch down', async (t) => {
 });
 
 t.test('the host table is bounded: the host quiet the longest goes first', async (t) => {
+  // Sightings reorder the table at most every hostIdleMs / 64 (4.7 s here): steps of 5 s.
   const s = setup({ ...line(1), options: { maxHosts: 3 } });
   for (let i = 1; i <= 3; i++) {
-    s.clock.advance(10);
+    s.clock.advance(5_000); // past the order refresh (hostIdleMs / 64)
     s.net.send('h1', udpFrom(`0a:00:00:00:01:0${i}`, `10.1.0.${i}`, '10.0.0.9'));
   }
-  s.clock.advance(10);
+  s.clock.advance(5_000); // past the order refresh (hostIdleMs / 64)
   s.net.send('h1', udpFrom('0a:00:00:00:01:01', '10.1.0.1', '10.0.0.9')); // refresh the first
   s.events.length = 0;
   s.net.send('h1', udpFrom('0a:00:00:00:01:04', '10.1.0.4', '10.0.0.9'));
