@@ -4,6 +4,7 @@ import { OFP_HEADER_LEN, OFP_VERSION, OFPT } from './constants.js';
 import { OfCodecError } from './error.js';
 import { OFPBRC, OFPET } from './error-codes.js';
 import { allCodecs } from './messages/index.js';
+import { decodePacketInFast } from './messages/packet-in.js';
 import type { MessageCodec } from './registry.js';
 import type { MessageType, OfMessage } from './types.js';
 
@@ -55,6 +56,10 @@ function decodeUnchecked(buf: Uint8Array): OfMessage {
   // HELLO of any version decodes, so a connection can negotiate (or refuse) the version.
   if (version !== OFP_VERSION && type !== OFPT.HELLO) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_VERSION, `version ${version} is not OpenFlow 1.3 (4)`);
+  }
+  if (type === OFPT.PACKET_IN) {
+    const fast = decodePacketInFast(buf, xid);
+    if (fast !== undefined) return fast;
   }
   const codec = byType[type];
   if (!codec) throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_TYPE, `unknown message type ${type}`);

@@ -6,7 +6,7 @@ import { OFPBMC, OFPET } from './error-codes.js';
 import type { OxmBasic, OxmFieldName, OxmValueTypes } from './oxm-types.js';
 import { decodeOxmTo, encodeOxm, MATCH_ERRORS, OXM_FIELDS, oxmField, oxmHeader } from './oxm.js';
 
-const IN_PORT_HEADER = oxmHeader(OXM_FIELDS[0]!, false);
+export const IN_PORT_HEADER = oxmHeader(OXM_FIELDS[0]!, false);
 import { checkPrerequisites } from './match-prereq.js';
 import { encodeCommonOxm, NOT_COMMON } from './oxm-fast.js';
 import type { Match } from './types.js';

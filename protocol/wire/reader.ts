@@ -159,6 +159,11 @@ export function noteView(view: Uint8Array, ab: ArrayBufferLike, base: number): v
   notedBase = base;
 }
 
+/** A view of buf[start, end) (bounds checked by the caller), made the cheap way when noted. */
+export function viewOf(buf: Uint8Array, start: number, end: number): Uint8Array {
+  return buf === notedView ? new Uint8Array(notedAb!, notedBase + start, end - start) : buf.subarray(start, end);
+}
+
 /** Big-endian u32 at b[p]; the caller has checked bounds. */
 export function u32At(b: Uint8Array, p: number): number {
   return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;

@@ -11,6 +11,8 @@ import { decodeMatch, encodeMatch } from '../../protocol/openflow/match.js';
 import { encodeOxm, MATCH_ERRORS } from '../../protocol/openflow/oxm.js';
 import { parseMacInto } from '../../protocol/openflow/oxm-values.js';
 import { Writer } from '../../protocol/wire/writer.js';
+import { Reader } from '../../protocol/wire/reader.js';
+import { decodePacketInFast, packetIn as packetInCodec } from '../../protocol/openflow/messages/packet-in.js';
 import { enc, rd, throwsCodec } from './structures-helpers.js';
 
 /** What the MAC parser accepted before the lookup table: this exact pattern, either case. */
@@ -210,4 +212,37 @@ t.test('PACKET_IN with an in_port match round-trips through the shortcut', async
   t.strictSame(got.match, msg.match);
   t.same([...got.data], [...data]);
   t.equal(got.tableId, 9);
+});
+
+t.test('PACKET_IN fast decode gives what the general codec gives, and steps aside for anything else', async (t) => {
+  const frame = new Uint8Array(60).map((_, i) => (i * 7 + 3) & 0xff);
+  const base: PacketIn = { type: 'packetIn', xid: 0x0a0b0c0d, bufferId: 0xfffffffe, totalLen: 1500, reason: 1, tableId: 0xfe, cookie: 0x0102030405060708n, match: [{ field: 'in_port', value: 0xfffffff0 }], data: frame };
+  const viaReader = (bytes: Buffer) => {
+    const r = new Reader(bytes, 8, bytes.length);
+    return packetInCodec.decode(r, bytes.readUInt32BE(4)) as PacketIn;
+  };
+  for (const msg of [base, { ...base, cookie: 0n, bufferId: OFP_NO_BUFFER, data: new Uint8Array(0) }, { ...base, cookie: 0xffffffffn }]) {
+    const bytes = encode(msg);
+    const fast = decodePacketInFast(bytes, msg.xid);
+    t.ok(fast, 'an in_port-only PACKET_IN takes the fast path');
+    t.strictSame({ ...fast!, data: [...fast!.data] }, { ...viaReader(bytes), data: [...msg.data] }, 'same message as the general decoder');
+    t.strictSame((decode(bytes) as PacketIn).match, msg.match);
+  }
+  // Another match, or a match that is not in_port alone: the general path, same results as before.
+  const two = encode({ ...base, match: [{ field: 'in_port', value: 3 }, { field: 'eth_type', value: 0x0800 }] });
+  t.equal(decodePacketInFast(two, 1), undefined, 'two fields: general path');
+  t.strictSame((decode(two) as PacketIn).match, [{ field: 'in_port', value: 3 }, { field: 'eth_type', value: 0x0800 }]);
+  const phy = encode({ ...base, match: [{ field: 'metadata', value: 0x33n }] });
+  t.equal(decodePacketInFast(phy, 1), undefined, 'another one-field match: general path');
+  t.strictSame((decode(phy) as PacketIn).match, [{ field: 'metadata', value: 0x33n }]);
+  // Lies are still caught by the general path: a match length that runs past the message.
+  const bad = Buffer.from(encode(base));
+  bad.writeUInt16BE(0x400, 26);
+  t.equal(decodePacketInFast(bad, 1), undefined);
+  throwsCodec(t, () => decode(bad), OFPET.BAD_MATCH, OFPBMC.BAD_LEN);
+  // Too short for the fast layout: the general path reports it.
+  const short = Buffer.from(encode(base)).subarray(0, 40);
+  short.writeUInt16BE(40, 2);
+  t.equal(decodePacketInFast(short, 1), undefined);
+  t.throws(() => decode(short));
 });

@@ -1,7 +1,8 @@
-import { u32At, u64At, type Reader } from '../../wire/reader.js';
+import { u32At, u64At, viewOf, type Reader } from '../../wire/reader.js';
 import { struct, u8, u16, u32, u64 } from '../../wire/struct.js';
 import { OFPT } from '../constants.js';
-import { decodeMatch, encodeMatch } from '../match.js';
+import { decodeMatch, encodeMatch, IN_PORT_HEADER } from '../match.js';
+import type { PacketIn } from '../types.js';
 import { messageCodec } from '../registry.js';
 import { checkFastDecode } from './fast-path.js';
 
@@ -67,5 +68,28 @@ export const packetIn = messageCodec({
     w.bytes(msg.data);
   },
 });
+
+/**
+ * The usual PACKET_IN, decoded straight from the message bytes with no Reader: a match that is
+ * in_port alone (one constant-header TLV, 16 bytes padded) and its 2 pad bytes in place.
+ * Anything else returns undefined and takes the generic path (same result, same errors);
+ * test/protocol/hot-path-shortcuts.test.ts checks both give the same message.
+ */
+export function decodePacketInFast(b: Uint8Array, xid: number): PacketIn | undefined {
+  // header 8 + head 16 + match 16 (type 1, length 12, in_port TLV, 4 pad) + 2 pad
+  const n = b.length;
+  if (n < 42 || b[24] !== 0 || b[25] !== 1 || b[26] !== 0 || b[27] !== 12 || u32At(b, 28) !== IN_PORT_HEADER) return undefined;
+  return {
+    type: 'packetIn',
+    xid,
+    bufferId: u32At(b, 8),
+    totalLen: (b[12]! << 8) | b[13]!,
+    reason: b[14]!,
+    tableId: b[15]!,
+    cookie: u64At(b, 16),
+    match: [{ field: 'in_port', value: u32At(b, 32) }],
+    data: viewOf(b, 42, n),
+  };
+}
 
 export const codecs = [packetIn];
