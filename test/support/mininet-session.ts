@@ -5,7 +5,7 @@
  * prefix. `close()` is safe to call in a finally block whatever state the scenario is in.
  */
 import { spawn } from 'node:child_process';
-import { cleanupPrefix, PYTHON, requireMininet, scenarioArgs, uniquePrefix } from './mininet.js';
+import { cleanupPrefix, guardScenario, PYTHON, requireMininet, scenarioArgs, uniquePrefix } from './mininet.js';
 import type { RunScenarioOptions, ScenarioRun, ScenarioResult } from './mininet.js';
 import { ROOT } from './weft-process.js';
 
@@ -61,20 +61,10 @@ export function startScenarioSession(opts: RunScenarioOptions): ScenarioSession 
       for (const w of [...waiters]) w();
     }
   });
-  let timedOut = false;
-  const term = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGTERM');
-  }, timeoutMs);
-  const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 15_000);
-  // SIGTERM, not SIGKILL: the scenario then still runs net.stop().
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
+  const guard = guardScenario(child, timeoutMs);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
-      clearTimeout(term);
-      clearTimeout(kill);
-      process.removeListener('exit', killOnExit);
+      guard.clear();
       for (const w of [...waiters]) w();
       resolve({ code, signal });
     });
@@ -124,7 +114,7 @@ export function startScenarioSession(opts: RunScenarioOptions): ScenarioSession 
       } catch {
         result = undefined;
       }
-      return { code, signal, result, stdout, stderr, prefix, timedOut };
+      return { code, signal, result, stdout, stderr, prefix, timedOut: guard.timedOut() };
     })();
     return closing;
   };

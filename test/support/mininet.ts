@@ -11,7 +11,7 @@
  * gets SIGTERM (which it turns into an exception so `net.stop()` runs), then SIGKILL. Afterwards
  * any bridge or link whose name starts with the run's prefix is removed.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,6 +110,30 @@ export async function cleanupPrefix(ovs: OvsInstance, prefix: string): Promise<s
   return removed;
 }
 
+/**
+ * Deadlines for a scenario process: SIGTERM at `timeoutMs` (the scenario then still runs
+ * net.stop(); it also exits on its own deadline), SIGKILL 15 s later, and SIGTERM if the test
+ * process exits first. Call clear() once the child has exited.
+ */
+export function guardScenario(child: ChildProcess, timeoutMs: number): { timedOut: () => boolean; clear: () => void } {
+  let timedOut = false;
+  const term = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGTERM');
+  }, timeoutMs);
+  const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 15_000);
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  return {
+    timedOut: () => timedOut,
+    clear: () => {
+      clearTimeout(term);
+      clearTimeout(kill);
+      process.removeListener('exit', killOnExit);
+    },
+  };
+}
+
 /** The runner's command line (after the python binary) for one scenario run or session. */
 export function scenarioArgs(opts: RunScenarioOptions, prefix: string, timeoutMs: number): string[] {
   return [
@@ -136,21 +160,12 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  let timedOut = false;
-  const term = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGTERM');
-  }, timeoutMs);
-  const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 15_000);
-  // SIGTERM, not SIGKILL: the scenario then still runs net.stop() (it exits on its own deadline).
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
+  const guard = guardScenario(child, timeoutMs);
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (c, s) => resolve({ code: c, signal: s }));
   });
-  clearTimeout(term);
-  clearTimeout(kill);
-  process.removeListener('exit', killOnExit);
+  guard.clear();
+  const timedOut = guard.timedOut();
   const removed = await cleanupPrefix(opts.ovs, prefix);
   if (removed.length) stderr += `\n[runScenario] removed leftovers: ${removed.join(' ')}\n`;
   const last = stdout.trim().split('\n').pop() ?? '';
