@@ -147,6 +147,10 @@ def step_static_route(net, args, result):
             break
         time.sleep(0.3)
     result.check('static route added (REST) and its next hop resolved', status == 201 and state == 'resolved', {'status': status, 'body': body, 'state': state})
+    # The very first packet through a just-added route was lost once in many CI runs (see
+    # docs/ROUTING.md, known issues): it is sent and recorded apart, the check is on the next three.
+    first = src.cmd('ping -n -c1 -W3 10.0.9.2')
+    result.note('staticRouteFirstPingOk', ' 0% packet loss' in first)
     out = src.cmd('ping -n -c3 -i0.3 -W3 10.0.9.2')
     ttl = re.search(r'ttl=(\d+)', out)
     ok = ' 0% packet loss' in out and ttl is not None and int(ttl.group(1)) == 62
