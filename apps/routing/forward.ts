@@ -118,7 +118,10 @@ function forward(s: RoutingState, out: Outbox, p: HeldPacket, lk: Exclude<Lookup
     s.counters.flowsInstalled++;
   });
   s.counters.routed++;
-  out.to(p.dpid, packetOut({ data: rewriteRouted(p.data, p.frame, srcMac, nb.mac), actions: [output(first)] }));
+  // The packet leaves at the neighbour's own switch and port. Sent at this switch instead, it
+  // could reach the next switch before that switch's transit flow (FLOW_MODs to different
+  // switches are not ordered) and miss there.
+  out.to(nb.dpid, packetOut({ data: rewriteRouted(p.data, p.frame, srcMac, nb.mac), actions: [output(nb.port)] }));
 }
 
 /** A packet for one of the router's own addresses. */
