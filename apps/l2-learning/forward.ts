@@ -6,10 +6,9 @@
  * with OFPP_FLOOD (loop-unsafe on looped topologies: docs/L2.md).
  */
 import { OFPP } from '../../protocol/index.js';
-import type { Dpid, PacketInEvent, SwitchView } from '../sdk/index.js';
+import type { Dpid, Outbox, PacketInEvent, SwitchView } from '../sdk/index.js';
 import { deleteFrom, deleteTo, pairFlow, sendOut, sendOutOne, transitFlow } from './flows.js';
 import { invalidateMac } from './invalidate.js';
-import type { Sink } from './sink.js';
 import { queueDeletes } from './state.js';
 import type { L2State } from './state.js';
 
@@ -22,7 +21,7 @@ const isGroup = (macNum: number) => (Math.floor(macNum / TWO_40) & 1) === 1;
 /** 01:80:c2:00:00:0X: 802.1D link-local (STP, LACP, 802.1X...), never forwarded by a bridge. */
 const isLinkLocal = (macNum: number) => macNum >= 0x0180c2000000 && macNum <= 0x0180c200000f;
 
-export function handlePacketIn(s: L2State, sw: SwitchView, ev: PacketInEvent, out: Sink): void {
+export function handlePacketIn(s: L2State, sw: SwitchView, ev: PacketInEvent, out: Outbox): void {
   // What we never learn from nor forward.
   if (ev.data.length < 14) return void s.counters.ignored++;
   const eth = ev.frame.eth;
@@ -52,7 +51,7 @@ function counted(s: L2State, kind: string): boolean {
 // ---------------------------------------------------------------- with the topology app
 
 /** Learn a source seen on an edge port; a MAC known elsewhere has moved. */
-function learnEdge(s: L2State, dpid: Dpid, port: number, mac: string, now: number, out: Sink): boolean {
+function learnEdge(s: L2State, dpid: Dpid, port: number, mac: string, now: number, out: Outbox): boolean {
   const prev = s.macs.locate(mac, now);
   // Known here already (nearly every packet-in): what learn() would do, without its lookup.
   if (prev && prev.dpid === dpid && prev.port === port) {
@@ -99,14 +98,14 @@ function locate(s: L2State, mac: string, now: number): boolean {
   return true;
 }
 
-function flood(s: L2State, dpid: Dpid, ev: PacketInEvent, out: Sink): void {
+function flood(s: L2State, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
   const ports = s.topo!.floodPorts(dpid, ev.inPort);
   if (ports.length === 0) return;
   s.counters.floods++;
   out.to(dpid, sendOut(ev.data, ev.inPort, ports));
 }
 
-function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string, dst: string, dstGroup: boolean, now: number, out: Sink): void {
+function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string, dst: string, dstGroup: boolean, now: number, out: Outbox): void {
   const topo = s.topo!;
   const edge = topo.isEdgePort(dpid, ev.inPort);
   // Frames crossing a link were learned where they entered; learning them here would
@@ -148,7 +147,7 @@ function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string,
 
 // ---------------------------------------------------------------- standalone
 
-function standaloneForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string, dst: string, dstGroup: boolean, now: number, out: Sink): void {
+function standaloneForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string, dst: string, dstGroup: boolean, now: number, out: Outbox): void {
   const r = s.macs.learn(dpid, src, ev.inPort, now);
   if (r.kind === 'moved') {
     s.counters.moves++;

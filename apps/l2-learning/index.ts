@@ -15,7 +15,6 @@ import { MacTables } from './mac-table.js';
 import type { MacEntry } from './mac-table.js';
 import { parseOptions } from './options.js';
 import { RouteTracker } from './routes.js';
-import { Collector } from './sink.js';
 import { takePending, zeroCounters } from './state.js';
 import type { L2State, L2Stats } from './state.js';
 
@@ -100,11 +99,10 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
     },
 
     packetIn(sw: SwitchView, ev: PacketInEvent) {
-      // Like withPending, without an Outbox per packet-in when nothing is pending (the usual
-      // case): a Collector hands the host a plain array while all goes to this switch.
-      const out = new Collector(sw.dpid, s.pending.size > 0 ? takePending(s) : undefined);
+      // Like withPending, without the closure: what is pending goes first.
+      const out = s.pending.size > 0 ? takePending(s) : new Outbox();
       handlePacketIn(s, sw, ev, out);
-      return out.result();
+      return out.size > 0 ? out : undefined;
     },
 
     tick(now: number) {

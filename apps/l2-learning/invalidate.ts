@@ -1,11 +1,9 @@
 /**
  * Removing flows that became wrong: a host moved or left, a port or link went down, a port
- * turned out to carry a link. Everything here only queues messages in a Sink (an Outbox, or a
- * packet-in's Collector); the caller returns it (or it waits in state.pending for the app's
- * next batch).
+ * turned out to carry a link. Everything here only queues messages in an Outbox; the caller
+ * returns it (or it waits in state.pending for the app's next batch).
  */
-import type { Dpid } from '../sdk/index.js';
-import type { Sink } from './sink.js';
+import type { Dpid, Outbox } from '../sdk/index.js';
 import type { Link, TopologyEvent } from '../topology/api.js';
 import { deleteFrom, deleteOutPort, deleteTo } from './flows.js';
 import { queueDeletes } from './state.js';
@@ -19,7 +17,7 @@ function connected(s: L2State): Dpid[] {
  * Forget where a MAC is and delete our flows towards it on every connected switch (a moved
  * host's old path may cross any of them), and its per-pair flows at the switch it entered on.
  */
-export function invalidateMac(s: L2State, out: Sink, mac: string, oldSwitch?: Dpid): void {
+export function invalidateMac(s: L2State, out: Outbox, mac: string, oldSwitch?: Dpid): void {
   for (const dpid of connected(s)) queueDeletes(s, out, dpid, deleteTo(s.flows, mac));
   if (oldSwitch !== undefined && s.ctx.switch(oldSwitch)) queueDeletes(s, out, oldSwitch, deleteFrom(s.flows, mac));
   s.routes.forget(mac);
@@ -31,7 +29,7 @@ export function invalidateMac(s: L2State, out: Sink, mac: string, oldSwitch?: Dp
  * next packet computes a new path from its ingress instead of detouring from the break).
  * With `hosts`, MACs learned on the port are forgotten and their flows removed too.
  */
-export function invalidatePort(s: L2State, out: Sink, dpid: Dpid, port: number, hosts: boolean): void {
+export function invalidatePort(s: L2State, out: Outbox, dpid: Dpid, port: number, hosts: boolean): void {
   if (s.ctx.switch(dpid)) queueDeletes(s, out, dpid, deleteOutPort(s.flows, port));
   for (const dst of s.routes.usersOf(dpid, port)) {
     for (const d of s.routes.switchesOf(dst)) if (s.ctx.switch(d)) queueDeletes(s, out, d, deleteTo(s.flows, dst));
@@ -46,7 +44,7 @@ export function invalidatePort(s: L2State, out: Sink, dpid: Dpid, port: number, 
  * down (before this runs: the topology app's handler comes first). Paths that merely started
  * there are fine elsewhere and stay.
  */
-export function invalidateSwitch(s: L2State, out: Sink, dpid: Dpid): void {
+export function invalidateSwitch(s: L2State, out: Outbox, dpid: Dpid): void {
   const attached = [...(s.macs.peek(dpid)?.entries() ?? [])].map(([mac]) => mac);
   s.macs.dropSwitch(dpid);
   // Without topology every switch learns every MAC on its own: nothing elsewhere to undo.
@@ -67,7 +65,7 @@ export function invalidateSwitch(s: L2State, out: Sink, dpid: Dpid): void {
  * installed later are shortest on a graph with more links, and mixing them is loop-free
  * (docs/L2.md, "Why per-destination flows do not loop").
  */
-function linkAdded(s: L2State, out: Sink, link: Link): void {
+function linkAdded(s: L2State, out: Outbox, link: Link): void {
   for (const end of [link.src, link.dst]) for (const mac of s.macs.forgetPort(end.dpid, end.port)) invalidateMac(s, out, mac, end.dpid);
 }
 

@@ -10,7 +10,6 @@ import type { FlowParams } from './flows.js';
 import type { MacTables } from './mac-table.js';
 import type { L2Options } from './options.js';
 import type { RouteTracker } from './routes.js';
-import type { Sink } from './sink.js';
 import type { OfMessage } from '../../protocol/index.js';
 
 /** What stats() returns (all numbers: exported as metrics): cumulative counters, then sizes. */
@@ -60,7 +59,7 @@ export interface L2State {
 }
 
 /** Queue messages for a switch in an outbox, counting deletes. */
-export function queueDeletes(s: L2State, out: Sink, dpid: Dpid, ...msgs: OfMessage[]): void {
+export function queueDeletes(s: L2State, out: Outbox, dpid: Dpid, ...msgs: OfMessage[]): void {
   s.counters.flowDeletes += msgs.length;
   out.to(dpid, ...msgs);
 }

@@ -1,7 +1,6 @@
 import t from 'tap';
 import { outputList, pairFlow, sendOut, sendOutOne, transitFlow } from '../../../apps/l2-learning/flows.js';
 import type { FlowParams } from '../../../apps/l2-learning/flows.js';
-import { Collector } from '../../../apps/l2-learning/sink.js';
 import { flowAdd, match, output, Outbox, packetOut } from '../../../apps/sdk/index.js';
 import { decode, encode } from '../../../protocol/index.js';
 
@@ -32,33 +31,6 @@ t.test('sendOut and sendOutOne: shared output lists per port, fresh ones for sev
   t.ok(Object.isFrozen(outputList(7)));
   t.same(outputList(0xfffffffb), [output(0xfffffffb)]);
   t.not(outputList(0xfffffffb), outputList(0xfffffffb));
-});
-
-t.test('Collector: a plain array while all goes to the event switch, an Outbox in order after', async (t) => {
-  const D = '00000000000000c1';
-  const E = '00000000000000c2';
-  const m = (n: number) => sendOutOne(Uint8Array.of(n), 1, n);
-  const empty = new Collector(D);
-  t.equal(empty.result(), undefined, 'nothing: undefined');
-  const c = new Collector(D);
-  c.to(D, m(1)).to(D, m(2), m(3));
-  const arr = c.result();
-  t.ok(Array.isArray(arr));
-  t.same(arr, [m(1), m(2), m(3)]);
-  const mixed = new Collector(D);
-  mixed.to(D, m(1));
-  mixed.to(E, m(2));
-  mixed.to(D, m(3));
-  const box = mixed.result();
-  t.ok(box instanceof Outbox);
-  const want = new Outbox().to(D, m(1)).to(E, m(2)).to(D, m(3));
-  t.same((box as Outbox).batches(), want.batches(), 'same batches, same order as an Outbox would hold');
-  const pending = new Outbox().to(E, m(9));
-  const withPending = new Collector(D, pending);
-  withPending.to(D, m(4));
-  t.equal(withPending.result(), pending, 'pending messages first, in their Outbox');
-  t.same(pending.batches(), new Outbox().to(E, m(9)).to(D, m(4)).batches());
-  t.equal(new Collector(D, new Outbox()).result(), undefined, 'an empty Outbox is nothing');
 });
 
 t.test('sdk match(): fields in OXM field-number order, whatever the key order', async (t) => {
