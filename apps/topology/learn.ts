@@ -1,8 +1,14 @@
 /**
  * What a frame says about the host that sent it: its MAC (unless the frame is not a host's:
- * LLDP, a group source address, all zeros) and the IP addresses it claims (ARP sender, IPv4 and
- * IPv6 source, the target of a neighbour advertisement). Addresses that never name one host
- * (unspecified, broadcast, multicast) are left out.
+ * LLDP, a group source address, all zeros) and the IP addresses it claims for itself: the ARP
+ * sender, and the source and advertised target of IPv6 neighbour discovery. Addresses that never
+ * name one host (unspecified, broadcast, multicast) are left out.
+ *
+ * The source address of ordinary IPv4/IPv6 traffic is not a claim: a router's MAC sends packets
+ * with everybody's source addresses, which would make the router the holder of every address
+ * it forwards for. ARP and neighbour discovery are how hosts announce the addresses they own,
+ * and every host uses them before it sends to a neighbour. (ONOS's host provider draws the same
+ * line.)
  */
 import { ETH_TYPE, ICMPV6_TYPE } from '../../protocol/packet/index.js';
 import type { Frame } from '../sdk/index.js';
@@ -47,15 +53,16 @@ export function learnAddresses(hosts: HostTable, h: HostRecord, frame: Frame): H
   // A proxy may answer for others with its own MAC in the header; trust the ARP sender only
   // when it is the frame's sender.
   if (arp && arp.sha === mac && usableIpv4(arp.spa)) changed = hosts.addIp(h, arp.spa, 'ipv4', changed);
-  const ipv4 = frame.ipv4;
-  if (ipv4 && usableIpv4(ipv4.src)) changed = hosts.addIp(h, ipv4.src, 'ipv4', changed);
+  const nd = frame.icmpv6;
   const ipv6 = frame.ipv6;
-  if (ipv6) {
-    if (usableIpv6(ipv6.src)) changed = hosts.addIp(h, ipv6.src, 'ipv6', changed);
-    const nd = frame.icmpv6;
-    if (nd?.type === ICMPV6_TYPE.NEIGHBOR_ADVERTISEMENT && nd.target && usableIpv6(nd.target) && (!nd.targetLinkAddr || nd.targetLinkAddr === mac)) {
-      if (nd.target !== ipv6.src) changed = hosts.addIp(h, nd.target, 'ipv6', changed);
-    }
+  if (nd === undefined || ipv6 === undefined) return changed;
+  const type = nd.type;
+  if (type !== ICMPV6_TYPE.NEIGHBOR_SOLICITATION && type !== ICMPV6_TYPE.NEIGHBOR_ADVERTISEMENT) return changed;
+  // A solicitation's source is the sender's own address (unspecified during duplicate address
+  // detection, then left out); its target is the address asked about, not the sender's.
+  if (usableIpv6(ipv6.src)) changed = hosts.addIp(h, ipv6.src, 'ipv6', changed);
+  if (type === ICMPV6_TYPE.NEIGHBOR_ADVERTISEMENT && nd.target && usableIpv6(nd.target) && (!nd.targetLinkAddr || nd.targetLinkAddr === mac)) {
+    if (nd.target !== ipv6.src) changed = hosts.addIp(h, nd.target, 'ipv6', changed);
   }
   return changed;
 }

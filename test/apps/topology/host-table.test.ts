@@ -2,7 +2,7 @@ import t from 'tap';
 import { HostTable, hostInfo } from '../../../apps/topology/hosts.js';
 import type { HostRecord } from '../../../apps/topology/hosts.js';
 import { createTopologyApp } from '../../../apps/topology/index.js';
-import { buildEthernet, buildIpv4, buildUdp } from '../../../protocol/packet/index.js';
+import { arpRequestFrame } from '../../../protocol/packet/index.js';
 import { dp, line, setup } from './setup.js';
 
 const DP1 = '00000000000000a1';
@@ -100,9 +100,9 @@ t.test('hostLocation: the live attachment without a copy, for any MAC case', asy
 });
 
 t.test('the topology app still learns an address that moves between hosts on every sighting', async (t) => {
-  // The shape of the pipeline benchmark: two hosts that claim the same IPv4 source in turn.
+  // Two hosts that claim the same IPv4 address in turn (ARP: a duplicate address).
   const s = setup(line(1));
-  const frame = (src: string) => buildEthernet({ dst: '0a:00:00:00:00:77', src, ethType: 0x0800 }, buildIpv4({ src: '10.6.0.2', dst: '10.6.0.1', protocol: 17 }, buildUdp({ srcPort: 1, dstPort: 2, src: '10.6.0.2', dst: '10.6.0.1' }, new Uint8Array(4))));
+  const frame = (src: string) => arpRequestFrame({ sha: src, spa: '10.6.0.2', tpa: '10.6.0.1' });
   s.net.send('h1', frame('0a:00:00:00:06:01'));
   s.net.send('h1', frame('0a:00:00:00:06:02'));
   s.events.length = 0;

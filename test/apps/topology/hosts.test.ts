@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildEthernet, buildIpv4, buildIpv6, buildNeighborAdvertisement, buildUdp } from '../../../protocol/packet/index.js';
+import { arpRequestFrame, buildEthernet, buildIpv4, buildIpv6, buildNeighborAdvertisement, buildNeighborSolicitation, buildUdp } from '../../../protocol/packet/index.js';
 import { createTopologyApp } from '../../../apps/topology/index.js';
 import { FakeDatapath } from '../../support/fake-datapath.js';
 import { fieldsOf } from '../../support/fake-network.js';
@@ -17,6 +17,12 @@ function udp6From(src: string, from: string, to: string): Uint8Array {
   return buildEthernet({ dst: '33:33:00:00:00:01', src, ethType: 0x86dd }, buildIpv6({ src: from, dst: to, nextHeader: 17 }, buildUdp({ srcPort: 546, dstPort: 547, src: from, dst: to }, new Uint8Array(2))));
 }
 
+/** A neighbour solicitation from `src` (IPv6 source `from`) asking for `target`. */
+function nsFrom(src: string, from: string, target: string): Uint8Array {
+  const dst = 'ff02::1:ff00:1';
+  return buildEthernet({ dst: '33:33:ff:00:00:01', src, ethType: 0x86dd }, buildIpv6({ src: from, dst, nextHeader: 58, hopLimit: 255 }, buildNeighborSolicitation({ src: from, dst, target, sourceMac: from === '::' ? undefined : src })));
+}
+
 t.test('a host is learned on its edge port with its addresses', async (t) => {
   const s = setup(line(2));
   s.clock.advance(123);
@@ -28,14 +34,34 @@ t.test('a host is learned on its edge port with its addresses', async (t) => {
   t.equal(s.topo.host(H1.toUpperCase())?.port, 3, 'MAC lookups ignore case');
   t.equal(s.topo.hostByIp('10.0.0.2'), undefined, 'the ARP target is not learned');
   s.events.length = 0;
-  s.net.send('h1', udp6From(H1, 'fe80::a:1', 'ff02::1:2'));
-  s.net.send('h1', udp6From(H1, '::', 'ff02::1:2'));
-  s.net.send('h1', udpFrom(H1, '10.9.8.7', '10.0.0.250'));
-  t.same(s.topo.host(H1)!.ipv6, ['fe80::a:1'], ':: is not an address of anyone');
+  s.net.send('h1', nsFrom(H1, 'fe80::a:1', 'fe80::a:2'));
+  s.net.send('h1', nsFrom(H1, '::', 'fe80::a:3'));
+  s.net.send('h1', arpRequestFrame({ sha: H1, spa: '10.9.8.7', tpa: '10.0.0.250' }));
+  t.same(s.topo.host(H1)!.ipv6, ['fe80::a:1'], 'a solicitation teaches its source, not its target; :: is not an address of anyone');
   t.same(s.topo.host(H1)!.ipv4, ['10.9.8.7', '10.0.0.1'], 'most recent first');
   t.equal(s.topo.hostByIp('FE80:0:0::A:1')?.mac, H1, 'IPv6 lookups take any spelling');
   t.same(s.events.map((e) => e.type), ['hostUpdated', 'hostUpdated']);
   t.same(s.topo.hosts().map((x) => x.mac), [H1]);
+});
+
+t.test('ordinary IPv4 and IPv6 traffic refreshes a host but claims no address (a router sends everyone\'s)', async (t) => {
+  const s = setup(line(1));
+  const ROUTER = H1; // h1 plays a router: it forwards others' packets with its own MAC
+  s.arp('h1');
+  s.events.length = 0;
+  s.clock.advance(50);
+  s.net.send('h1', udpFrom(ROUTER, '192.0.2.7', '10.0.0.9'));
+  s.net.send('h1', udpFrom(ROUTER, '198.51.100.3', '10.0.0.9'));
+  s.net.send('h1', udp6From(ROUTER, '2001:db8:99::7', 'ff02::1:2'));
+  const h = s.topo.host(ROUTER)!;
+  t.same([h.ipv4, h.ipv6], [['10.0.0.1'], []], 'only the ARP-announced address');
+  t.equal(h.lastSeen, s.clock.now(), 'the sighting still counts');
+  t.equal(s.topo.hostByIp('192.0.2.7'), undefined);
+  t.equal(s.topo.hostByIp('2001:db8:99::7'), undefined);
+  t.same(s.events, [], 'no event: nothing changed');
+  const fresh = '0a:00:00:00:00:55';
+  s.net.send('h1', udpFrom(fresh, '10.0.0.55', '10.0.0.9'));
+  t.match(s.topo.host(fresh), { ipv4: [], ipv6: [] }, 'a host first seen in IPv4 traffic is learned without an address');
 });
 
 t.test('a neighbour advertisement teaches its target; an address moving to another MAC leaves the old host', async (t) => {
@@ -49,10 +75,11 @@ t.test('a neighbour advertisement teaches its target; an address moving to anoth
   t.same(s.topo.host(H1)?.ipv6, ['2001:db8::1', 'fe80::1']);
   s.net.send('h1', na('2001:db8::99', '0a:00:00:00:00:99'));
   t.equal(s.topo.hostByIp('2001:db8::99'), undefined, 'a proxy answer for another MAC is not this host');
-  s.net.send('h2', udpFrom('0a:00:00:00:00:02', '10.0.0.1', '10.0.0.9'));
-  s.net.send('h1', udpFrom(H1, '10.0.0.1', '10.0.0.9'));
+  const claim = (mac: string) => arpRequestFrame({ sha: mac, spa: '10.0.0.1', tpa: '10.0.0.9' });
+  s.net.send('h2', claim('0a:00:00:00:00:02'));
+  s.net.send('h1', claim(H1));
   s.events.length = 0;
-  s.net.send('h2', udpFrom('0a:00:00:00:00:02', '10.0.0.1', '10.0.0.9'));
+  s.net.send('h2', claim('0a:00:00:00:00:02'));
   t.equal(s.topo.hostByIp('10.0.0.1')?.mac, '0a:00:00:00:00:02');
   t.same(s.topo.host(H1)?.ipv4, []);
   t.same(
