@@ -23,4 +23,4 @@ USER node
 EXPOSE 6653 8080
 # weft stops cleanly on SIGTERM (docker stop), exit code 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/cli.js"]
+CMD ["node", "--max-semi-space-size=64", "dist/src/cli.js"]

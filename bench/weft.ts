@@ -1,5 +1,5 @@
 /**
- * weft under benchmark: the built CLI (`node dist/src/cli.js`) as a child process on free
+ * weft under benchmark: the built CLI (`node NODE_FLAGS dist/src/cli.js`, as `npm start` runs it) as a child process on free
  * ports, logging at warn (the `main` subsystem at info, so its `weft started` line says when it
  * is ready). dist/ is built once, when the harness starts (ensureBuilt, from the end-to-end
  * tests' helper), and not again between measurements: other people's edits must not start a
@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NODE_FLAGS } from '../src/node-flags.js';
 import { freePort, ROOT } from '../test/support/weft-process.js';
 
 export { ensureBuilt } from '../test/support/weft-process.js';
@@ -36,7 +37,7 @@ export async function startBenchWeft(config?: Record<string, unknown>): Promise<
   const openflowPort = await freePort();
   const restPort = await freePort();
   let dir: string | undefined;
-  const args = [join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info'];
+  const args = [...NODE_FLAGS, join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info'];
   if (config) {
     dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
     writeFileSync(join(dir, 'weft.json'), JSON.stringify(config));

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /** The `weft` command: parse argv and environment, run until a signal, exit with main's code. */
 import { main } from './main.js';
 

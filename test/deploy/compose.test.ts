@@ -3,7 +3,8 @@
  * runs here, so the files are parsed: the weft service's WEFT_* variables must be ones weft
  * accepts (src/config OPTIONS) and must load (loadConfig, the same validation `weft` runs at
  * start); its published ports must be the ports that configuration listens on and the ports the
- * Dockerfile exposes; its command must be the package's `weft` bin; the ovs service must point
+ * Dockerfile exposes; its command must be the package's `weft` bin with weft's V8 flags
+ * (src/node-flags.ts); the ovs service must point
  * at the weft service on weft's OpenFlow port.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { defaultConfig, loadConfig, OPTIONS } from '../../src/config/index.js';
+import { NODE_FLAGS } from '../../src/node-flags.js';
 import type { WeftConfig } from '../../src/config/index.js';
 import { ROOT } from '../support/weft-process.js';
 
@@ -113,7 +115,7 @@ t.test("the image runs the package's weft command", async (t) => {
   const cmd = stage.find(([i]) => i === 'CMD')?.[1];
   t.ok(cmd, 'the final stage has a CMD');
   const cmdArgs = JSON.parse(cmd!) as string[];
-  t.same(cmdArgs, ['node', pkg.bin.weft], "CMD is node + package.json's bin.weft");
+  t.same(cmdArgs, ['node', ...NODE_FLAGS, pkg.bin.weft], "CMD is node, weft's V8 flags (src/node-flags.ts) and package.json's bin.weft");
   t.ok(existsSync(join(ROOT, pkg.bin.weft!)) || existsSync(join(ROOT, 'src', 'cli.ts')), 'the bin is built from src/cli.ts');
   if (weft.command !== undefined) t.same(weft.command, cmdArgs, 'the compose command is the same as CMD');
   t.match(stage.map(([i, r]) => `${i} ${r}`).join('\n'), /COPY --from=build \/app\/dist \.\/dist/, 'the runtime stage gets dist/');
