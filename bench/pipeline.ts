@@ -37,7 +37,7 @@ const PACKET_IN_LEN = 8 + 16 + 8 + 2 + 60;
 // The compiled code in dist/ (rebuilt when stale, unless bench/run.ts built it already), as
 // `weft` runs it: tsx's own transform wraps functions in a naming helper that would be measured.
 if (!process.env.WEFT_BENCH_BUILT) await ensureBuilt();
-const dist = '../dist/';
+const dist = process.env.WEFT_BENCH_DIST ?? '../dist/';
 const { OFP_NO_BUFFER } = (await import(`${dist}protocol/index.js`)) as typeof import('../protocol/index.js');
 const { AppHost } = (await import(`${dist}src/host/app-host.js`)) as typeof import('../src/host/app-host.js');
 const { loadApps } = (await import(`${dist}src/host/loader.js`)) as typeof import('../src/host/loader.js');

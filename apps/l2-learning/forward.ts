@@ -11,6 +11,7 @@ import { deleteFrom, deleteTo, pairFlow, sendOut, sendOutOne, transitFlow } from
 import { invalidateMac } from './invalidate.js';
 import { queueDeletes } from './state.js';
 import type { L2State } from './state.js';
+import type { RouteSlot } from './routes.js';
 
 const LLDP = 0x88cc;
 const TWO_40 = 2 ** 40;
@@ -72,8 +73,11 @@ function learnEdge(s: L2State, dpid: Dpid, port: number, mac: string, now: numbe
   return counted(s, r.kind);
 }
 
-/** Where a destination attaches (see locate()); set by it, read at once by its caller. */
-const found = { dpid: '' as Dpid, port: 0 };
+/**
+ * Where a destination attaches (see locate()), and our own entry for it if we have one (where
+ * the route tracker keeps its record); set by locate(), read at once by its caller.
+ */
+const found: { dpid: Dpid; port: number; slot: RouteSlot | undefined } = { dpid: '', port: 0, slot: undefined };
 
 /**
  * Where a destination attaches: the topology's host table or ours, whichever saw it last (the
@@ -87,6 +91,7 @@ function locate(s: L2State, mac: string, now: number): boolean {
   let h = topo.hostLocation ? topo.hostLocation(mac) : topo.host(mac);
   if (h && !topo.isEdgePort(h.dpid, h.port)) h = undefined;
   const mine = s.macs.locate(mac, now);
+  found.slot = mine;
   if (h && (!mine || h.lastSeen > mine.lastSeen || (h.dpid === mine.dpid && h.port === mine.port))) {
     found.dpid = h.dpid;
     found.port = h.port;
@@ -114,6 +119,7 @@ function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string,
   if (dstGroup || !locate(s, dst, now)) return flood(s, dpid, ev, out);
   const toDpid = found.dpid;
   const toPort = found.port;
+  const slot = found.slot;
   if (toDpid === dpid && toPort === ev.inPort) {
     s.counters.sameSegment++;
     return;
@@ -134,7 +140,7 @@ function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string,
       const link = i < n ? path![i]! : undefined;
       const outPort = link ? link.src.port : toPort;
       out.to(at, i === 0 && edge ? pairFlow(s.flows, inPort, src, dst, outPort) : transitFlow(s.flows, inPort, dst, outPort));
-      s.routes.recordHop(dst, at, outPort);
+      s.routes.recordHop(dst, at, outPort, slot, now);
       if (link) {
         at = link.dst.dpid;
         inPort = link.dst.port;
@@ -168,7 +174,7 @@ function standaloneForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: strin
   if (srcLearned) {
     out.to(dpid, pairFlow(s.flows, ev.inPort, src, dst, to.port));
     s.counters.flowsInstalled++;
-    s.routes.recordHop(dst, dpid, to.port);
+    s.routes.recordHop(dst, dpid, to.port, to, now);
   }
   out.to(dpid, sendOutOne(ev.data, ev.inPort, to.port));
 }

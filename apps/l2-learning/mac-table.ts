@@ -8,6 +8,7 @@
  * a fake clock. A plain Map holds a table (no LRU order: nothing is ever evicted for room).
  */
 import type { Dpid } from '../sdk/index.js';
+import type { RouteSlot } from './routes.js';
 
 export interface MacEntry {
   readonly port: number;
@@ -15,8 +16,11 @@ export interface MacEntry {
   readonly lastSeen: number;
 }
 
-/** An entry as the tables hold it: with its switch, so the MAC index can point at it. */
-export interface LocatedMac extends MacEntry {
+/**
+ * An entry as the tables hold it: with its switch, so the MAC index can point at it, and a slot
+ * where the route tracker keeps its record of this MAC as a destination (routes.ts).
+ */
+export interface LocatedMac extends MacEntry, RouteSlot {
   readonly dpid: Dpid;
 }
 
@@ -95,7 +99,7 @@ export class SwitchMacTable {
       if (this.portCount(port) >= this.#limits.maxMacsPerPort) return REFUSED_PORT_CAP;
     }
     if (old) this.#count(old.port, -1);
-    this.#macs.set(mac, { port, firstSeen: old?.firstSeen ?? now, lastSeen: now, dpid: this.#dpid });
+    this.#macs.set(mac, { port, firstSeen: old?.firstSeen ?? now, lastSeen: now, dpid: this.#dpid, route: old?.route });
     this.#count(port, 1);
     return old ? { kind: 'moved', from: old.port } : NEW;
   }
