@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { decode, Framer, OfCodecError, OFPCR_ROLE, OFPET, OFPHFC, OFPPR } from '../../protocol/index.js';
+import { decode, Framer, OfCodecError, OFP_VERSION, OFPCR_ROLE, OFPET, OFPHFC, OFPPR, OFPT } from '../../protocol/index.js';
 import type {
   DescStats,
   ErrorMsg,
@@ -146,6 +146,18 @@ export class OpenFlowConnection implements SwitchConnection {
     if (this.state !== 'dead') {
       this.out.push(msg, xid);
       this.tracker.noteSentAs(xid, msg.type === 'barrierRequest', onError);
+      if (this.tracker.callbacksSinceBarrier >= AUTO_BARRIER_EVERY) this.autoBarrier();
+    }
+    return xid;
+  }
+
+  sendEncoded(bytes: Uint8Array, onError?: SendErrorCallback): number {
+    checkEncoded(bytes);
+    const own = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
+    const xid = own === 0 ? this.tracker.allocXid() : own;
+    if (this.state !== 'dead') {
+      this.out.pushEncoded(bytes, xid);
+      this.tracker.noteSentAs(xid, bytes[1] === OFPT.BARRIER_REQUEST, onError);
       if (this.tracker.callbacksSinceBarrier >= AUTO_BARRIER_EVERY) this.autoBarrier();
     }
     return xid;
@@ -481,4 +493,12 @@ export class OpenFlowConnection implements SwitchConnection {
   private closedByPeerLevel(): LogLevel {
     return this.state === 'main' || this.state === 'hello' ? 'info' : 'warn';
   }
+}
+
+/** sendEncoded's check: one whole OpenFlow 1.3 message, as far as its header says. */
+export function checkEncoded(bytes: Uint8Array): void {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 8) throw new Error(`sendEncoded: ${bytes instanceof Uint8Array ? `${bytes.length} bytes` : 'not bytes'}, not an OpenFlow message (8-byte header at least)`);
+  if (bytes[0] !== OFP_VERSION) throw new Error(`sendEncoded: version ${bytes[0]} in the header, expected ${OFP_VERSION} (OpenFlow 1.3)`);
+  const len = (bytes[2]! << 8) | bytes[3]!;
+  if (len !== bytes.length) throw new Error(`sendEncoded: the header says ${len} bytes, ${bytes.length} given`);
 }

@@ -57,6 +57,14 @@ export interface SwitchConnection {
    * reply proves it was accepted); errors nobody claims reach the 'message' event.
    */
   send(msg: OfMessage, onError?: (err: ErrorMsg) => void): number;
+  /**
+   * Queue one message the caller encoded already (a complete OpenFlow 1.3 message: version,
+   * type, length = bytes.length), as send() would: an xid of 0 in its header is replaced by a
+   * fresh one (in our copy: `bytes` is not modified). Returns the xid. Throws a plain Error,
+   * sending nothing, when the bytes are not one whole message. For callers that check and
+   * encode many messages before sending any (the REST bulk route): they keep bytes, not objects.
+   */
+  sendEncoded(bytes: Uint8Array, onError?: (err: ErrorMsg) => void): number;
   /** A request with one reply (features, get-config, role, barrier, queue config, async...). */
   request<T extends OfMessage = OfMessage>(msg: OfMessage, opts?: RequestOptions): Promise<T>;
   /** A multipart request; resolves with every reply body once the last (no REPLY_MORE) arrives. */

@@ -52,6 +52,11 @@ export class WriteQueue {
     // Appends in place without making a Buffer view per message; on error the batch is unchanged.
     encodeInto(msg, this.w);
     if (xid !== undefined && xid !== msg.xid) this.w.dv.setUint32(start + 4, xid >>> 0);
+    this.#queued(start);
+  }
+
+  /** A message now sits at `start`: count it, schedule the flush, enforce the bound. */
+  #queued(start: number): void {
     if (this.counts) this.counts[this.w.buf[start + 1]!]!++;
     if (!this.scheduled) {
       this.scheduled = true;
@@ -59,6 +64,17 @@ export class WriteQueue {
     }
     const total = this.w.pos + this.socket.writableLength;
     if (total > this.maxQueuedBytes) this.onOverflow(total);
+  }
+
+  /** Append one message encoded already, with `xid` written into our copy of its header. */
+  pushEncoded(bytes: Uint8Array, xid: number): void {
+    if (this.disposed) return;
+    const start = this.w.pos;
+    this.w.ensure(bytes.length);
+    this.w.buf.set(bytes, start);
+    this.w.pos = start + bytes.length;
+    this.w.dv.setUint32(start + 4, xid >>> 0);
+    this.#queued(start);
   }
 
   /** Hand the batch to the socket now. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { OFPCR_ROLE, OFPET, OFPMPF_REPLY_MORE } from '../../protocol/index.js';
+import { encode, OFPCR_ROLE, OFPET, OFPMPF_REPLY_MORE } from '../../protocol/index.js';
 import type { ErrorMsg, OfMessage, RoleReply } from '../../protocol/index.js';
 import { RequestError, SwitchError } from '../../src/openflow/switch-connection.js';
 import { FakeSwitch, makePort } from '../support/fake-switch.js';
@@ -184,5 +184,36 @@ t.test('send() with a message that cannot be encoded throws and leaves the strea
   const conn = await h.events.waitUp(0xa9n);
   t.throws(() => conn.send({ type: 'portMod', xid: 0, portNo: 1, hwAddr: 'not-a-mac', config: 0, mask: 0, advertise: 0 }));
   await conn.barrier();
+  t.equal(sw.undecoded.length, 0);
+});
+
+t.test('sendEncoded(): bytes the caller encoded go out as send() would send them', async (t) => {
+  const h = await startServer(t);
+  const sw = await FakeSwitch.connect({ port: h.port, datapathId: 0xaan });
+  t.teardown(() => sw.destroy());
+  const conn = await h.events.waitUp(0xaan);
+  const got: ErrorMsg[] = [];
+  const bytes = encode({ type: 'tableMod', xid: 0, tableId: 5, config: 0 });
+  const copy = Uint8Array.from(bytes);
+  const xid1 = conn.sendEncoded(bytes, (e) => got.push(e));
+  const xid2 = conn.sendEncoded(encode({ type: 'tableMod', xid: 0x7008, tableId: 6, config: 0 }));
+  t.not(xid1, 0, 'an xid of 0 is replaced by a fresh one');
+  t.equal(xid2, 0x7008, 'a given xid is kept');
+  t.same(bytes, copy, "the caller's bytes are not modified");
+  const m1 = await sw.waitFor((m) => m.type === 'tableMod' && m.xid === xid1);
+  t.match(m1, { type: 'tableMod', tableId: 5 });
+  await sw.waitFor((m) => m.type === 'tableMod' && m.xid === 0x7008);
+  sw.send(errorFor(m1, OFPET.TABLE_MOD_FAILED, 1));
+  await until(() => got.length === 1, 2000, 'onError');
+  t.equal(got[0]?.xid, xid1, 'an ERROR reaches the callback given with the bytes');
+
+  const before = sw.received.length;
+  t.throws(() => conn.sendEncoded(bytes.subarray(0, 6)), /6 bytes, not an OpenFlow message/);
+  const v4 = Uint8Array.from(bytes);
+  v4[0] = 5;
+  t.throws(() => conn.sendEncoded(v4), /version 5 in the header, expected 4/);
+  t.throws(() => conn.sendEncoded(Uint8Array.from([...bytes, 0])), /the header says 16 bytes, 17 given/);
+  await conn.barrier();
+  t.equal(sw.received.length - before, 1, 'nothing but the barrier was sent for the refused bytes');
   t.equal(sw.undecoded.length, 0);
 });

@@ -199,6 +199,14 @@ t.test('flow routes', async (t) => {
     t.equal(invalid.json.error.field, 'flows[6].match.eth_dst');
     t.equal(rig.got('flowMod').length, before, 'nothing sent when one flow is invalid');
 
+    // A flow that converts but cannot be encoded (its actions alone exceed 64 KiB) is found
+    // before anything is sent too: every flow is encoded first.
+    const huge = { priority: 1, actions: Array.from({ length: 5000 }, () => ({ type: 'output', port: 2 })) };
+    const tooBig = await http(rig, 'POST', bulk, { body: { flows: [...list.slice(0, 3), huge, ...list.slice(3, 6)] } });
+    t.equal(tooBig.status, 400);
+    t.match(tooBig.json.error, { field: 'flows[3]', message: /^flows\[3\]: .*exceeds 65535/, openflow: { type: 'OFPET_BAD_INSTRUCTION', code: 'OFPBIC_BAD_LEN' } });
+    t.equal(rig.got('flowMod').length, before, 'nothing sent when one flow cannot be encoded');
+
     const del = await http(rig, 'POST', bulk, { body: { command: 'delete', flows: [{ table: 1, match: { in_port: 3 } }] } });
     t.equal(del.status, 200);
     t.match(lastFlowMod(), { command: OFPFC.DELETE, tableId: 1 });

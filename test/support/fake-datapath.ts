@@ -11,6 +11,7 @@ import type { ErrorMsg, FeaturesReply, FlowMod, MultipartReplyBody, MultipartReq
 import { parseMac } from '../../protocol/index.js';
 import type { ConnectionEvents, RequestOptions, SwitchConnection, SwitchInfo } from '../../src/openflow/switch-connection.js';
 import { RequestError } from '../../src/openflow/switch-connection.js';
+import { checkEncoded } from '../../src/openflow/connection.js';
 import { FlowTables } from './flow-table.js';
 import type { FlowEntry, ModError, PacketFields, Removal } from './flow-table.js';
 import { runActions, trace } from './pipeline.js';
@@ -116,6 +117,12 @@ export class FakeDatapath implements SwitchConnection {
   }
 
   // ---------------------------------------------------------------- SwitchConnection
+
+  /** Like the real connection (same checks), then as send() with the decoded message. */
+  sendEncoded(bytes: Uint8Array, onError?: (err: ErrorMsg) => void): number {
+    checkEncoded(bytes);
+    return this.send(decode(bytes), onError);
+  }
 
   send(msg: OfMessage, onError?: (err: ErrorMsg) => void): number {
     const xid = msg.xid === 0 ? this.#xid++ : msg.xid;

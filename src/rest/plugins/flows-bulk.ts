@@ -1,16 +1,19 @@
 /**
  * POST /switches/:dpid/flows/bulk: many flows in one call (100k and more). Built for speed:
- * the body is checked by hand per flow (no ajv per item), every flow is converted before
- * anything is sent (a bad flow -> 400 naming flows[i].field, nothing written), then the
- * FLOW_MODs are streamed through conn.send in chunks with a barrier after each chunk. At most
- * WINDOW barriers are outstanding, which bounds what is queued for the switch and keeps the
- * connection's error callbacks (pruned at each barrier reply) well under their cap, while the
- * switch is never left idle waiting for us.
+ * the body is checked by hand per flow (no ajv per item), and every flow is converted and
+ * encoded before anything is sent (a bad flow -> 400 naming flows[i].field, nothing written).
+ * Only the encoded bytes are kept (~100 bytes a flow, in one buffer), not 100k FlowMod objects:
+ * those lived long enough for the garbage collector to copy and promote them, a quarter of the
+ * route's CPU. The bytes are then streamed through conn.sendEncoded in chunks with a barrier
+ * after each chunk. At most WINDOW barriers are outstanding, which bounds what is queued for
+ * the switch and keeps the connection's error callbacks (pruned at each barrier reply) well
+ * under their cap, while the switch is never left idle waiting for us.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ErrorMsg, FlowMod } from '../../../protocol/index.js';
+import { encodeInto, Writer } from '../../../protocol/index.js';
+import type { ErrorMsg } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
-import { HttpError, openflowNames, prefixField, switchErrorToHttp } from '../errors.js';
+import { HttpError, openflowNames, prefixField, switchErrorToHttp, toHttpError } from '../errors.js';
 import { flowModFromFriendly } from '../flow-json.js';
 import type { FlowCommand } from '../flow-json.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
@@ -77,46 +80,43 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
       const command = req.body.command ?? 'add';
       const t0 = performance.now();
       const n = flows.length;
-      const mods = new Array<FlowMod>(n);
+      // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0).
+      const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
+      const ends = new Uint32Array(n);
       let i = 0;
       try {
-        for (; i < n; i++) mods[i] = flowModFromFriendly(flows[i], command);
+        for (; i < n; i++) {
+          encodeInto(flowModFromFriendly(flows[i], command), w);
+          ends[i] = w.pos;
+        }
       } catch (e) {
-        prefixField(e, `flows[${i}]`);
+        prefixField(toHttpError(e), `flows[${i}]`);
       }
 
       // One shared error callback; the xid each flow got maps an ERROR back to its index.
       const xids = new Uint32Array(n);
       const switchErrors: ErrorMsg[] = [];
       const onError = (err: ErrorMsg) => void switchErrors.push(err);
-      const encodeErrors: BulkFlowError[] = [];
       const barriers: Promise<void>[] = [];
+      const buf = w.buf;
       for (let start = 0; start < n; start += CHUNK) {
         if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
         const end = Math.min(start + CHUNK, n);
-        for (let k = start; k < end; k++) {
-          try {
-            xids[k] = conn.send(mods[k]!, onError);
-          } catch (e) {
-            encodeErrors.push({ index: k, message: (e as Error).message });
-          }
-        }
+        for (let k = start; k < end; k++) xids[k] = conn.sendEncoded(buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!), onError);
         barriers.push(conn.barrier());
         if (barriers.length > WINDOW) await barriers.shift();
-        // Let the write queue hand this chunk to the socket before encoding the next.
+        // Let the write queue hand this chunk to the socket before queueing the next.
         else await new Promise((r) => setImmediate(r));
       }
       await Promise.all(barriers);
       const durationMs = performance.now() - t0;
-      const rejected = switchErrors.length + encodeErrors.length;
+      const rejected = switchErrors.length;
       if (rejected > 0) {
         const indexOf = new Map<number, number>();
         for (let k = 0; k < n; k++) indexOf.set(xids[k]!, k);
-        const errors = encodeErrors.concat(
-          switchErrors.map((err) => ({ index: indexOf.get(err.xid) ?? -1, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code) })),
-        );
+        const errors: BulkFlowError[] = switchErrors.map((err) => ({ index: indexOf.get(err.xid) ?? -1, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code) }));
         errors.sort((a, b) => a.index - b.index);
-        const base = switchErrors[0] ? switchErrorToHttp(switchErrors[0], 'flows') : new HttpError(400, 'bad_request', 'flows could not be encoded');
+        const base = switchErrorToHttp(switchErrors[0]!, 'flows');
         throw new HttpError(base.status, base.code, `${rejected} of ${n} flows were rejected`, undefined, base.openflow, {
           count: n,
           accepted: n - rejected,
