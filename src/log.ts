@@ -38,8 +38,9 @@ export function levelFor(cfg: LogConfig, subsystem: string): LogLevel {
   return cfg.level;
 }
 
-export function createLogs(cfg: LogConfig, destination?: DestinationStream): Logs {
-  const root = pino({ level: cfg.level, base: { pid: process.pid }, name: 'weft' }, destination ?? pino.destination(1));
+/** `base`: fields on every line (a worker process's `worker` index). */
+export function createLogs(cfg: LogConfig, destination?: DestinationStream, base: Record<string, unknown> = {}): Logs {
+  const root = pino({ level: cfg.level, base: { pid: process.pid, ...base }, name: 'weft' }, destination ?? pino.destination(1));
   const children = new Map<string, Logger>();
   return {
     root,

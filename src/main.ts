@@ -22,6 +22,8 @@ import { flowErrorEvent, tapConnectionEvents } from './rest/events/sources.js';
 import type { WeftMetrics } from './metrics.js';
 import { createRestServer } from './rest/server.js';
 import type { RestServer } from './rest/server.js';
+import { checkSwitchLocal, runPrimary, WORKER_INDEX_ENV, workerConfig, workerIndexOf } from './workers.js';
+import type { WorkerReady } from './workers.js';
 
 export interface Weft {
   readonly config: WeftConfig;
@@ -43,6 +45,8 @@ export interface StartOptions {
   /** Base directory for relative app module paths (default cwd). */
   cwd?: string;
   clock?: () => number;
+  /** Set in a worker process (src/workers.ts): logged on every line, and its start says "worker started". */
+  workerIndex?: number;
 }
 
 /** The OpenFlow listeners a config asks for: the main TCP one, then `openflow.listen`. */
@@ -57,7 +61,7 @@ export function listenersOf(cfg: WeftConfig): ListenerConfig[] {
 }
 
 export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Promise<Weft> {
-  const logs = createLogs(config.log, opts.logDestination);
+  const logs = createLogs(config.log, opts.logDestination, opts.workerIndex === undefined ? {} : { worker: opts.workerIndex });
   const log = logs.for('main');
   const apps = await loadApps(config.apps, { baseDir: opts.cwd, appOptions: config.appOptions });
   // appOptions are keyed by the entry in `apps`; the host knows apps by name.
@@ -122,7 +126,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
     await server.stop();
     throw e;
   }
-  log.info({ apps: host.apps().map((a) => a.name), listeners: server.addresses(), rest: restAddress }, 'weft started');
+  log.info({ apps: host.apps().map((a) => a.name), listeners: server.addresses(), rest: restAddress }, opts.workerIndex === undefined ? 'weft started' : 'worker started');
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -170,8 +174,12 @@ export interface MainIo {
  */
 export async function main(io: MainIo): Promise<number> {
   let weft: Weft;
+  // A worker process (src/workers.ts) gets its index in the environment, not as a setting.
+  const { [WORKER_INDEX_ENV]: indexText, ...env } = io.env;
+  const workerIndex = workerIndexOf(indexText);
+  let primary: WeftConfig | undefined;
   try {
-    const req = loadConfig({ argv: io.argv, env: io.env });
+    const req = loadConfig({ argv: io.argv, env });
     if (req.kind === 'help') {
       io.stdout(usage());
       return 0;
@@ -180,12 +188,23 @@ export async function main(io: MainIo): Promise<number> {
       io.stdout(`weft ${version()}\n`);
       return 0;
     }
-    weft = await startWeft(req.config);
+    if (workerIndex === undefined && req.config.openflow.workers > 1) {
+      // Refuse apps that cannot be split before starting any worker.
+      checkSwitchLocal(await loadApps(req.config.apps, { appOptions: req.config.appOptions }), req.config.openflow.workers);
+      primary = req.config;
+    } else {
+      weft = await startWeft(workerIndex === undefined ? req.config : workerConfig(req.config, workerIndex), { workerIndex });
+    }
   } catch (e) {
     const err = e as Error;
     const lines = (err.message || String(e)).split('\n');
     io.stderr(lines.map((l) => `weft: ${l}\n`).join(''));
     return e instanceof ConfigError || e instanceof AppLoadError ? 2 : 1;
+  }
+  if (primary) return runPrimary(primary, createLogs(primary.log), io.stderr);
+  if (workerIndex !== undefined) {
+    const ready: WorkerReady = { weft: 'ready', index: workerIndex, rest: weft!.restAddress(), listeners: weft!.addresses() };
+    process.send?.(ready);
   }
   return new Promise<number>((resolve) => {
     let signalled = false;
@@ -206,6 +225,13 @@ export async function main(io: MainIo): Promise<number> {
       );
     };
     process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (workerIndex === undefined) process.on('SIGINT', onSignal);
+    else {
+      // A worker stops when the primary says so (SIGTERM), not on the terminal's Ctrl-C, which
+      // reaches every process of the group: the primary then stops them one by one. Without
+      // its primary (the IPC channel closed) a worker stops too.
+      process.on('SIGINT', () => undefined);
+      process.once('disconnect', () => onSignal('SIGTERM'));
+    }
   });
 }

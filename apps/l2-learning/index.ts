@@ -51,6 +51,9 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
   const app: L2LearningApp = {
     name: 'l2-learning',
     receiveTableMiss: true,
+    // Without the topology app each switch learns on its own; the topology app, which would
+    // make paths span switches, is not switch-local, so it is never loaded into workers.
+    switchLocal: true,
 
     init(ctx: AppContext) {
       const topo = ctx.app<App & { topology?: TopologyService }>('topology')?.topology;

@@ -90,6 +90,13 @@ export interface App {
    * flow with this app's cookie always reach it.
    */
   readonly receiveTableMiss?: boolean;
+  /**
+   * The app's state and messages each concern the switch of the event at hand, never several
+   * switches together (no topology, no paths), so switches can be spread over worker processes,
+   * each running its own copy of the app for the switches it holds (`openflow.workers`, see
+   * docs/CONTROLLER.md). weft starts workers only when every loaded app says so.
+   */
+  readonly switchLocal?: boolean;
   init?(ctx: AppContext): void;
   switchUp?(sw: SwitchView): Out;
   switchDown?(sw: SwitchView, reason: string): Out;

@@ -11,6 +11,7 @@ export const createTableMissApp: AppFactory = (options) => {
   let ctx: AppContext | undefined;
   const app: App = {
     name: 'table-miss',
+    switchLocal: true,
     init(c) {
       ctx = c;
     },

@@ -21,6 +21,7 @@ export default function createResponder() {
   return {
     name: 'bench-responder',
     receiveTableMiss: true,
+    switchLocal: true,
     init(ctx) {
       cookie = ctx.cookie(1);
     },

@@ -22,6 +22,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { flag: '--tls-key', env: 'WEFT_TLS_KEY', path: 'openflow.tls.key', arg: 'FILE', help: 'PEM private key for ssl: listeners' },
   { flag: '--tls-ca', env: 'WEFT_TLS_CA', path: 'openflow.tls.ca', arg: 'FILE', help: 'PEM CA that switch certificates must chain to' },
   { flag: '--echo-interval', env: 'WEFT_ECHO_INTERVAL_MS', path: 'openflow.echoIntervalMs', arg: 'MS', help: 'idle time before we send an echo request' },
+  { flag: '--workers', env: 'WEFT_WORKERS', path: 'openflow.workers', arg: 'N', help: 'worker processes for switch connections (switch-local apps only)' },
   { flag: '--rest-host', env: 'WEFT_REST_HOST', path: 'rest.host', arg: 'ADDR', help: 'address of the REST API' },
   { flag: '--rest-port', env: 'WEFT_REST_PORT', path: 'rest.port', arg: 'PORT', help: 'port of the REST API' },
   { flag: '--rest-token', env: 'WEFT_REST_TOKEN', path: 'rest.token', arg: 'TOKEN', help: 'bearer token required for REST writes' },

@@ -29,6 +29,11 @@ export interface WeftConfig {
     turnBudgetMs: number;
     missSendLen: number;
     dpidConflict: 'replace' | 'reject';
+    /**
+     * Worker processes holding the switch connections (docs/CONTROLLER.md, worker processes):
+     * 1 runs everything in this process; more needs apps that are all switch-local.
+     */
+    workers: number;
   };
   rest: {
     host: string;
@@ -68,6 +73,7 @@ export function defaultConfig(): WeftConfig {
       turnBudgetMs: 2,
       missSendLen: 0xffff,
       dpidConflict: 'replace',
+      workers: 1,
     },
     // Loopback by default: without a token anyone who reaches the port can change flows.
     rest: { host: '127.0.0.1', port: 8080, token: null, corsOrigins: [], bodyLimit: 1024 * 1024, bulkBodyLimit: 256 * 1024 * 1024 },
@@ -138,6 +144,7 @@ export const SCHEMA: Spec = {
         turnBudgetMs: int(1, 1000),
         missSendLen: int(0, 0xffff),
         dpidConflict: { kind: 'enum', values: ['replace', 'reject'] },
+        workers: int(1, 64),
       },
     },
     rest: {
