@@ -4,7 +4,7 @@
  * CPU time and resident memory read from /proc (Linux only; elsewhere they read as NaN).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 export interface MachineInfo {
@@ -49,16 +49,31 @@ export function rssBytes(pid: number): number {
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
-/** CPU time (user + system) a process has used, in seconds; NaN when unknown. */
-export function cpuSeconds(pid: number): number {
+/** Fields of /proc/PID/stat after the command name (which may hold spaces); undefined when gone. */
+function statFields(pid: number | string): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return NaN;
+    return undefined;
   }
+}
+
+/**
+ * CPU time (user + system) a process and its living child processes (weft's workers) have
+ * used, in seconds; NaN when the process is unknown.
+ */
+export function cpuSeconds(pid: number): number {
+  const own = statFields(pid);
+  if (!own) return NaN;
+  let ticks = Number(own[11]) + Number(own[12]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = statFields(entry);
+    // Field 4 of stat (index 1 here) is the parent's pid.
+    if (f && Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / TICKS_PER_S;
 }
 
 /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */

@@ -60,6 +60,12 @@ interface Case {
   config?: Record<string, unknown>;
 }
 
+/**
+ * A learning switch per switch, cbench's classic load: table-miss and l2-learning without the
+ * topology app (switch-local, so it can also run in worker processes).
+ */
+const PER_SWITCH = { apps: ['table-miss', 'l2-learning'] };
+
 /** weft's plumbing alone: table-miss plus a one-FLOW_MOD-per-PACKET_IN app (bench/apps). */
 const RESPONDER = { apps: ['table-miss', join(REPO, 'bench', 'apps', 'responder.mjs')] };
 
@@ -78,6 +84,15 @@ const cases: Case[] = [
   // The same load against weft with a trivial app: what the plumbing (decode, app host,
   // encode, socket writes) does without the default apps' logic.
   { label: 'throughput, 16 switches, plumbing only (bench/apps/responder.mjs)', o: { switches: 16, throughput: true }, config: RESPONDER, probe: true },
+  // The stretch target: switch-local apps, one process and then two worker processes
+  // (openflow.workers, docs/CONTROLLER.md), one per core.
+  { label: 'throughput, 16 switches, per-switch learning (table-miss, l2-learning), 1 process', o: { switches: 16, throughput: true }, config: PER_SWITCH },
+  {
+    label: 'throughput, 16 switches, per-switch learning, 2 worker processes',
+    o: { switches: 16, throughput: true },
+    config: { ...PER_SWITCH, openflow: { workers: 2 } },
+    target: { min: 1_000_000, text: 'stretch: >= 1,000,000/s' },
+  },
 ];
 
 async function ofbenchSection(bin: string): Promise<void> {
@@ -102,7 +117,8 @@ async function ofbenchSection(bin: string): Promise<void> {
       });
       const cpu = measuring ? meter.stop() : { proc: NaN, machine: NaN, seconds: NaN };
       const probed = probe?.stop();
-      const apps = c.config ? `   # weft with apps ${(c.config.apps as string[]).map((a) => a.replace(REPO, '')).join(',')}` : '';
+      const workers = (c.config?.openflow as { workers?: number } | undefined)?.workers;
+      const apps = c.config ? `   # weft with apps ${(c.config.apps as string[]).map((a) => a.replace(REPO, '')).join(',')}${workers ? `, ${workers} workers` : ''}` : '';
       commands.push(`ofbench ${run.args.join(' ').replace(String(weft.openflowPort), 'PORT')}${apps}`);
       const r = run.result;
       if (!r || run.exitCode !== 0) {
