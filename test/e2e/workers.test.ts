@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import t from 'tap';
 import { OFPFC, OFPP } from '../../protocol/index.js';
 import type { FlowMod, PacketOut } from '../../protocol/index.js';
+import { waitFor } from '../support/e2e.js';
 import { FakeSwitch } from '../support/fake-switch.js';
 import { ensureBuilt, freePort, ROOT, startWeftProcess } from '../support/weft-process.js';
 import type { LogLine, WeftProcess } from '../support/weft-process.js';
@@ -53,14 +54,6 @@ function broadcastFrom(n: number): Uint8Array {
   return f;
 }
 
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 t.test('two workers share the switches, each running the apps and the REST API for its own', async (t) => {
   const restPort = await twoFreePorts();
   const weft = await startWeftProcess({ restPort, args: ['--workers', '2', '--apps', APPS] });
@@ -86,7 +79,7 @@ t.test('two workers share the switches, each running the apps and the REST API f
     const miss = await sw.waitFor<FlowMod>((m) => m.type === 'flowMod' && m.priority === 0 && m.command === OFPFC.ADD, 5000);
     t.equal(miss.instructions.length, 1, `switch ${i} got the table-miss flow`);
   }
-  await until(async () => (await switchesAt(restPort)).length + (await switchesAt(restPort + 1)).length === 6, 5000, 'both REST APIs list the six switches');
+  await waitFor(async () => (await switchesAt(restPort)).length + (await switchesAt(restPort + 1)).length === 6, 5000, 'both REST APIs list the six switches');
   const a = await switchesAt(restPort);
   const b = await switchesAt(restPort + 1);
   t.ok(a.length > 0 && b.length > 0, `both workers hold switches (${a.length} and ${b.length})`);
@@ -104,7 +97,7 @@ t.test('two workers share the switches, each running the apps and the REST API f
   }
 
   t.equal(await weft.stop(), 0, 'SIGTERM: exit code 0');
-  await until(() => pids.every((p) => !alive(p)), 5000, 'worker processes gone');
+  await waitFor(() => pids.every((p) => !alive(p)), 5000, 'worker processes gone');
   t.ok(
     weft.lines.filter((l) => l.msg === 'weft stopped').length >= 3,
     'each worker, then the primary, logged its stop',
