@@ -22,8 +22,8 @@ import { flowErrorEvent, tapConnectionEvents } from './rest/events/sources.js';
 import type { WeftMetrics } from './metrics.js';
 import { createRestServer } from './rest/server.js';
 import type { RestServer } from './rest/server.js';
-import { checkSwitchLocal, runPrimary, WORKER_INDEX_ENV, workerConfig, workerIndexOf } from './workers.js';
-import type { WorkerReady } from './workers.js';
+import { checkSwitchLocal, runPrimary, WORKER_INDEX_ENV, workerConfig, workerIndexOf, workerSwitchReports } from './workers.js';
+import type { WorkerDrop, WorkerReady } from './workers.js';
 
 export interface Weft {
   readonly config: WeftConfig;
@@ -79,6 +79,9 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
   // Live events (/api/v1/events): switch up/down and ERRORs here, topology events below.
   const events = new EventBus(opts.clock);
   ofStats.onSwitchError = (dpid, err) => events.publish(flowErrorEvent(dpid, err));
+  const hostEvents = tapConnectionEvents(host, events);
+  // A worker reports its switches to the primary, which settles dpid conflicts across workers.
+  const reports = opts.workerIndex !== undefined && process.send ? workerSwitchReports(hostEvents, (m) => process.send?.(m)) : undefined;
   const server = new OpenFlowServer(
     {
       listeners: listenersOf(config),
@@ -93,9 +96,10 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
       stats: ofStats,
     },
     logs.unbound('openflow'),
-    tapConnectionEvents(host, events),
+    reports ? reports.events : hostEvents,
   );
   await server.start();
+  if (reports) process.on('message', (m: WorkerDrop) => void (m?.weft === 'drop' && reports.drop(m, server.switches)));
   host.start();
   // REST after the OpenFlow listeners: /ready answers 200 from its first request on.
   const appsByName = new Map(apps.map((a) => [a.name, a]));

@@ -11,12 +11,18 @@
  * that fails before it is up stops the whole start (exit code as the worker's), one that dies
  * later is started again (its switches reconnect, to any worker), and SIGTERM/SIGINT stop the
  * workers and then the primary.
+ *
+ * A datapath id may reconnect while its old connection lingers (a switch that lost its TCP
+ * connection without a FIN), and the new connection can land in another worker. Workers tell
+ * the primary which switches they hold, and the primary applies `openflow.dpidConflict` across
+ * workers: `replace` closes the old connection in its worker, `reject` closes the new one.
  */
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { App } from '../apps/sdk/index.js';
 import { ConfigError } from './config/index.js';
 import type { WeftConfig } from './config/index.js';
+import type { ConnectionEvents, SwitchConnection } from './openflow/switch-connection.js';
 import type { BoundAddress } from './openflow/server.js';
 import type { Logs } from './log.js';
 
@@ -32,6 +38,94 @@ export interface WorkerReady {
   index: number;
   rest: { host: string; port: number };
   listeners: BoundAddress[];
+}
+
+/**
+ * What a worker tells the primary about its switches. `conn` numbers the worker's connections,
+ * so that an order about an old connection never closes a newer one with the same dpid.
+ */
+export interface WorkerSwitch {
+  weft: 'switchUp' | 'switchDown';
+  dpid: string;
+  conn: number;
+}
+
+/** The primary's order to a worker: close this connection (a datapath id conflict). */
+export interface WorkerDrop {
+  weft: 'drop';
+  dpid: string;
+  conn: number;
+  reason: string;
+}
+
+/**
+ * A worker's side of the conflict handling: `inner` (the app host's events) plus reports to
+ * the primary, and `drop` to carry out the primary's orders against `switches`.
+ */
+export function workerSwitchReports(
+  inner: ConnectionEvents,
+  send: (m: WorkerSwitch) => void,
+): { events: ConnectionEvents; drop(order: WorkerDrop, switches: ReadonlyMap<string, SwitchConnection>): boolean } {
+  const ids = new WeakMap<SwitchConnection, number>();
+  let next = 0;
+  return {
+    events: {
+      switchUp(sw) {
+        const conn = ++next;
+        ids.set(sw, conn);
+        inner.switchUp(sw);
+        send({ weft: 'switchUp', dpid: sw.info.dpid, conn });
+      },
+      switchDown(sw, reason) {
+        inner.switchDown(sw, reason);
+        const conn = ids.get(sw);
+        if (conn !== undefined) send({ weft: 'switchDown', dpid: sw.info.dpid, conn });
+      },
+      message: (sw, msg) => inner.message(sw, msg),
+    },
+    drop(order, switches) {
+      const sw = switches.get(order.dpid);
+      if (!sw || ids.get(sw) !== order.conn) return false;
+      sw.close(order.reason);
+      return true;
+    },
+  };
+}
+
+/**
+ * The primary's record of which worker holds which datapath id; `up` answers what to close
+ * when a second worker reports the same id (`policy` as openflow.dpidConflict).
+ */
+export class DpidHolders {
+  readonly #held = new Map<string, { index: number; conn: number }>();
+  constructor(private readonly policy: 'replace' | 'reject') {}
+
+  up(index: number, m: WorkerSwitch): { index: number; order: WorkerDrop } | undefined {
+    const old = this.#held.get(m.dpid);
+    if (old && old.index !== index) {
+      if (this.policy === 'reject') {
+        return { index, order: { weft: 'drop', dpid: m.dpid, conn: m.conn, reason: `datapath ${m.dpid} is already connected to worker ${old.index} (dpidConflict: reject)` } };
+      }
+      this.#held.set(m.dpid, { index, conn: m.conn });
+      return { index: old.index, order: { weft: 'drop', dpid: m.dpid, conn: old.conn, reason: `replaced by a new connection for the same datapath in worker ${index}` } };
+    }
+    this.#held.set(m.dpid, { index, conn: m.conn });
+    return undefined;
+  }
+
+  down(index: number, m: WorkerSwitch): void {
+    const h = this.#held.get(m.dpid);
+    if (h && h.index === index && h.conn === m.conn) this.#held.delete(m.dpid);
+  }
+
+  /** A worker is gone: so are its switches. */
+  forget(index: number): void {
+    for (const [dpid, h] of this.#held) if (h.index === index) this.#held.delete(dpid);
+  }
+
+  holderOf(dpid: string): number | undefined {
+    return this.#held.get(dpid)?.index;
+  }
 }
 
 /** Throws a ConfigError naming every loaded app that is not switch-local. */
@@ -65,6 +159,7 @@ export function runPrimary(config: WeftConfig, logs: Logs, stderr: (s: string) =
   const n = config.openflow.workers;
   const workers = new Map<number, Worker>();
   const ready = new Map<number, WorkerReady>();
+  const holders = new DpidHolders(config.openflow.dpidConflict);
   let stopping = false;
   let started = false;
   cluster.schedulingPolicy = cluster.SCHED_RR;
@@ -95,7 +190,16 @@ export function runPrimary(config: WeftConfig, logs: Logs, stderr: (s: string) =
     const fork = (index: number) => {
       const w = cluster.fork({ [WORKER_INDEX_ENV]: String(index) });
       workers.set(index, w);
-      w.on('message', (m: WorkerReady) => {
+      w.on('message', (m: WorkerReady | WorkerSwitch) => {
+        if (m?.weft === 'switchUp') {
+          const drop = holders.up(index, m);
+          if (drop) {
+            log.info({ dpid: m.dpid, worker: drop.index, reason: drop.order.reason }, 'datapath id in two workers: closing one connection');
+            workers.get(drop.index)?.send(drop.order);
+          }
+          return;
+        }
+        if (m?.weft === 'switchDown') return holders.down(index, m);
         if (m?.weft !== 'ready') return;
         ready.set(index, m);
         log.info({ worker: index, pid: w.process.pid, rest: m.rest }, 'worker up');
@@ -106,6 +210,7 @@ export function runPrimary(config: WeftConfig, logs: Logs, stderr: (s: string) =
         }
       });
       w.on('exit', (code, signal) => {
+        holders.forget(index);
         if (stopping) return;
         if (!ready.has(index)) {
           // It never came up (a port in use, an app that failed to load...): it said why on

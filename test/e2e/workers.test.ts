@@ -123,6 +123,43 @@ t.test('a worker that dies is started again, on the same REST port', async (t) =
   t.equal(await weft.stop(), 0);
 });
 
+t.test('a datapath id that reconnects through another worker replaces its old connection there', async (t) => {
+  const restPort = await twoFreePorts();
+  const weft = await startWeftProcess({ restPort, args: ['--workers', '2', '--apps', APPS] });
+  t.teardown(() => weft.stop());
+  const X = 0xe1n;
+  const hex = X.toString(16).padStart(16, '0');
+  const holder = async () => ((await switchesAt(restPort)).includes(hex) ? 0 : (await switchesAt(restPort + 1)).includes(hex) ? 1 : -1);
+  const conns: FakeSwitch[] = [];
+  t.teardown(() => conns.forEach((c) => c.destroy()));
+  const connectX = async () => {
+    const sw = await FakeSwitch.connect({ port: weft.openflowPort, datapathId: X });
+    conns.push(sw);
+    await sw.waitFor((m) => m.type === 'flowMod', 5000);
+    return sw;
+  };
+  let old = await connectX();
+  await waitFor(async () => (await holder()) >= 0, 5000, 'X listed');
+  // The old connection stays open (a switch that lost it without a FIN would look the same).
+  // Connections go to the workers in turn, so within a few tries one lands on the other worker.
+  let crossed = false;
+  for (let tries = 0; tries < 4 && !crossed; tries++) {
+    const before = await holder();
+    const next = await connectX();
+    await old.closed;
+    t.ok(old.isClosed, `try ${tries + 1}: the older connection of ${hex} was closed`);
+    await waitFor(async () => (await holder()) >= 0, 5000, 'X listed again');
+    const after = await holder();
+    crossed = after !== before;
+    old = next;
+  }
+  t.ok(crossed, 'a reconnect landed on the other worker, and replaced the connection there');
+  t.ok(weft.lines.some((l) => l.msg === 'datapath id in two workers: closing one connection'), 'the primary logged the cross-worker conflict');
+  t.same([...(await switchesAt(restPort)), ...(await switchesAt(restPort + 1))], [hex], 'listed once, by one worker');
+  t.notOk(old.isClosed, 'the newest connection stays');
+  t.equal(await weft.stop(), 0);
+});
+
 t.test('apps that span switches are refused with workers > 1, before any worker starts', async (t) => {
   await ensureBuilt();
   const run = (args: string[]) =>
