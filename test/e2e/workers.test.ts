@@ -1,17 +1,23 @@
 /**
  * Worker processes (openflow.workers, src/workers.ts) with weft as a real process and scripted
  * switches over real TCP: two workers share the switches (each connection goes to one worker,
- * which runs the apps and the REST API for it), a worker that dies is started again, SIGTERM
- * stops every process, and apps that span switches are refused before any worker starts.
+ * which runs the apps and the REST API for it), over TCP and over a TLS listener with client
+ * authentication; a worker that dies is started again; a datapath id that reconnects through
+ * the other worker replaces its old connection there; SIGTERM stops every process; and apps
+ * that span switches are refused before any worker starts.
  * Needs neither root nor Open vSwitch.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import t from 'tap';
 import { OFPFC, OFPP } from '../../protocol/index.js';
 import type { FlowMod, PacketOut } from '../../protocol/index.js';
 import { waitFor } from '../support/e2e.js';
 import { FakeSwitch } from '../support/fake-switch.js';
+import { makePki } from '../support/pki.js';
 import { ensureBuilt, freePort, ROOT, startWeftProcess } from '../support/weft-process.js';
 import type { LogLine, WeftProcess } from '../support/weft-process.js';
 
@@ -120,6 +126,37 @@ t.test('a worker that dies is started again, on the same REST port', async (t) =
   t.teardown(() => sw.destroy());
   await sw.waitFor((m) => m.type === 'flowMod', 5000);
   t.pass('a switch connecting now is served');
+  t.equal(await weft.stop(), 0);
+});
+
+t.test('a TLS listener is shared by the workers too, with its client authentication', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-workers-tls-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const f = makePki(dir);
+  const pem = (k: string) => readFileSync(f[k]!);
+  const restPort = await twoFreePorts();
+  const tlsPort = await freePort();
+  const weft = await startWeftProcess({
+    restPort,
+    args: ['--workers', '2', '--apps', APPS, '--listen', `ssl:127.0.0.1:${tlsPort}`, '--tls-cert', f['server.crt']!, '--tls-key', f['server.key']!, '--tls-ca', f['caA.crt']!],
+  });
+  t.teardown(() => weft.stop());
+  const good: FakeSwitch[] = [];
+  t.teardown(() => good.forEach((s) => s.destroy()));
+  for (let i = 1; i <= 4; i++) {
+    const sw = await FakeSwitch.connect({ port: tlsPort, datapathId: BigInt(0xf0 + i), tls: { ca: pem('caA.crt'), cert: pem('switchA.crt'), key: pem('switchA.key') } });
+    good.push(sw);
+    await sw.waitFor((m) => m.type === 'flowMod', 5000);
+  }
+  await waitFor(async () => (await switchesAt(restPort)).length + (await switchesAt(restPort + 1)).length === 4, 5000, 'four TLS switches listed');
+  t.ok((await switchesAt(restPort)).length > 0 && (await switchesAt(restPort + 1)).length > 0, 'TLS connections reach both workers');
+  const other = await FakeSwitch.connect({ port: tlsPort, datapathId: 0xf9n, tls: { ca: pem('caA.crt'), cert: pem('switchB.crt'), key: pem('switchB.key') } }).catch(() => undefined);
+  if (other) {
+    await Promise.race([other.closed, new Promise((r) => setTimeout(r, 3000))]);
+    t.ok(other.isClosed, 'a certificate from another CA is refused');
+    other.destroy();
+  } else t.pass('a certificate from another CA is refused (at connect)');
+  t.equal((await switchesAt(restPort)).length + (await switchesAt(restPort + 1)).length, 4, 'and never listed');
   t.equal(await weft.stop(), 0);
 });
 
