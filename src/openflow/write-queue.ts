@@ -7,8 +7,9 @@ const REUSE_MAX = 256 * 1024;
 
 /**
  * The write path of one connection. Messages are encoded straight into one growing buffer and
- * written with a single socket.write per event-loop turn (setImmediate): a socket.write per
- * message costs microseconds, a batch costs one. The queue is bounded: when what we hold plus
+ * written with a single socket.write per batch: at the end of the event-loop turn
+ * (setImmediate), or earlier when the connection calls flush() after handling an input chunk.
+ * A socket.write per message costs microseconds, a batch costs one. The queue is bounded: when what we hold plus
  * what the socket could not yet hand to the kernel exceeds `maxQueuedBytes`, `onOverflow` is
  * called (the connection closes: a switch that stops reading must not grow our memory).
  */
