@@ -284,7 +284,7 @@ export class OpenFlowConnection implements SwitchConnection {
     this.reader.push(chunk);
     // What this input made the apps send goes out now, in the poll phase that read it, rather
     // than after every other connection's input of this turn: a request-response switch gets
-    // its answer sooner (ofbench latency mode, 1 switch: ~5% more round trips per second).
+    // its answer sooner (ofbench latency mode, 1 switch: ~5% more responses per second).
     // Input left in the backlog is answered by the write queue's own end-of-turn flush.
     this.out.flush();
   }
