@@ -178,6 +178,13 @@ t.test('OpenAPI document and docs page', async (t) => {
     t.ok(paths.includes(p), `${p} documented`);
   }
   t.notOk(paths.includes('/openapi.json'), 'the document does not list itself');
+  const events = spec.json.paths['/api/v1/events']?.get;
+  t.ok(events, 'the WebSocket event stream is documented');
+  t.match(events?.description, /WebSocket/);
+  t.same(events?.parameters.map((p: { name: string }) => p.name).sort(), ['format', 'types']);
+  const plain = await http(rig, 'GET', '/api/v1/events');
+  t.equal(plain.status, 426, 'a plain GET of the stream: 426 Upgrade Required');
+  t.match(plain.json.error, { code: 'upgrade_required', message: /WebSocket: connect with Upgrade: websocket/ });
   const post = spec.json.paths['/api/v1/switches/{dpid}/flows'].post;
   t.ok(post.requestBody.content['application/json'].schema, 'request body schema');
   t.ok(post.responses['201'], 'success response');

@@ -33,11 +33,16 @@ export async function eventsPlugin(app: FastifyInstance, { deps }: { deps: RestD
     },
   });
 
-  app.get<{ Querystring: EventsQuery }>('/events', {
-    websocket: true,
+  // A route with a wsHandler (not `websocket: true`, which @fastify/websocket hides from the
+  // OpenAPI document): the stream is listed in /openapi.json, and a plain GET gets a 426 that
+  // says how to connect.
+  app.route<{ Querystring: EventsQuery }>({
+    method: 'GET',
+    url: '/events',
     schema: {
       tags: ['events'],
       summary: 'Live events over a WebSocket: switch, port, link, host and flow-error (docs/EVENTS.md)',
+      description: 'A WebSocket endpoint: connect with `Upgrade: websocket` (101 Switching Protocols). A plain GET is answered 426.',
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -52,19 +57,23 @@ export async function eventsPlugin(app: FastifyInstance, { deps }: { deps: RestD
         if (!(EVENT_TYPES as readonly string[]).includes(t.trim())) throw new HttpError(400, 'bad_request', `query types: unknown event type ${JSON.stringify(t)}`, 'types');
       }
     },
-  }, (socket: WebSocket, req) => {
-    const q = req.query;
-    const binary = q.format === 'protobuf' || (q.format === undefined && socket.protocol === PROTOBUF_PROTOCOL);
-    const keep = q.types ? new Set(q.types.split(',').map((t) => t.trim())) : undefined;
-    const send = (e: WeftEvent) => {
-      if (keep && !keep.has(e.type)) return;
-      if (socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED) return;
-      socket.send(binary ? encodeEvent(e) : JSON.stringify(e), { binary });
-    };
-    const off = bus.subscribe(send);
-    socket.on('close', off);
-    socket.on('error', off);
-    // The stream is one-way: whatever the client sends is ignored.
-    socket.on('message', () => {});
+    handler: async () => {
+      throw new HttpError(426, 'upgrade_required', 'GET /api/v1/events is a WebSocket: connect with Upgrade: websocket (docs/EVENTS.md)');
+    },
+    wsHandler: (socket: WebSocket, req) => {
+      const q = req.query;
+      const binary = q.format === 'protobuf' || (q.format === undefined && socket.protocol === PROTOBUF_PROTOCOL);
+      const keep = q.types ? new Set(q.types.split(',').map((t) => t.trim())) : undefined;
+      const send = (e: WeftEvent) => {
+        if (keep && !keep.has(e.type)) return;
+        if (socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED) return;
+        socket.send(binary ? encodeEvent(e) : JSON.stringify(e), { binary });
+      };
+      const off = bus.subscribe(send);
+      socket.on('close', off);
+      socket.on('error', off);
+      // The stream is one-way: whatever the client sends is ignored.
+      socket.on('message', () => {});
+    },
   });
 }
