@@ -7,7 +7,7 @@
  *   base+25  openflow sessions: exact 5-tuples, both directions -> set-field, goto routing
  *   base+20  to a router address from inside: no NAT -> goto routing
  *   base+16  forward rules (stateless pair)        base+15  static rules (stateless pair)
- *   base+12  openflow: ICMP echo replies to a masquerade address -> controller
+ *   base+12  openflow: ICMP echo replies and ICMP errors to a masquerade address -> controller
  *   base+10  openflow: from a masqueraded prefix -> controller; conntrack: -> ct(nat, table=ctTable)
  */
 import type { FlowMod, Instruction } from '../../protocol/index.js';
@@ -18,6 +18,7 @@ import { applyActions, flowAdd, flowDelete, gotoTable, match, setField, toContro
 import type { MatchFields } from '../sdk/index.js';
 import type { NatOptions } from './options.js';
 import type { ForwardRule, MasqueradeRule, NatRule, StaticRule } from './rules.js';
+import { ICMP_ERROR_TYPES } from './icmp-error.js';
 import type { Session } from './sessions.js';
 
 /** Cookie low parts: the kind in bits 40-47, a session id below. */
@@ -93,6 +94,8 @@ function masqueradeFlows(env: FlowEnv, r: MasqueradeRule): FlowMod[] {
   return [
     ...env.routerIps.map((ip) => add(env, 20, { ...gw, eth_type: IPV4, ipv4_src: src, ipv4_dst: ip }, thenRoute(env, []))),
     add(env, 12, { eth_type: IPV4, ip_proto: IP_PROTO.ICMP, ipv4_dst: r.outside, icmpv4_type: ICMP_TYPE.ECHO_REPLY }, [applyActions([toController()])]),
+    // Errors quoting our translated packets (traceroute, path MTU discovery): icmp-error.ts.
+    ...ICMP_ERROR_TYPES.map((type) => add(env, 12, { eth_type: IPV4, ip_proto: IP_PROTO.ICMP, ipv4_dst: r.outside, icmpv4_type: type }, [applyActions([toController()])])),
     add(env, 10, { ...gw, eth_type: IPV4, ipv4_src: src }, [applyActions([toController()])]),
   ];
 }

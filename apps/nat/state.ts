@@ -17,6 +17,9 @@ export interface NatCounters {
   echoTranslated: number;
   /** Echo replies with no translation (dropped). */
   echoUnknown: number;
+  /** ICMP errors about a session, translated (icmp-error.ts), and ones that named no session. */
+  icmpErrorsTranslated: number;
+  icmpErrorsUnknown: number;
   /** Packets from a masqueraded prefix that cannot be translated (not TCP, UDP or echo). */
   dropped: number;
   /** Sessions ended by their flows' removal. */
@@ -27,7 +30,7 @@ export interface NatCounters {
 }
 
 export const zeroCounters = (): NatCounters => ({
-  sessions: 0, refusedFull: 0, refusedNoPort: 0, echoTranslated: 0, echoUnknown: 0, dropped: 0, flowRemoved: 0, expired: 0, arpReplies: 0,
+  sessions: 0, refusedFull: 0, refusedNoPort: 0, echoTranslated: 0, echoUnknown: 0, icmpErrorsTranslated: 0, icmpErrorsUnknown: 0, dropped: 0, flowRemoved: 0, expired: 0, arpReplies: 0,
 });
 
 export interface NatState {

@@ -9,6 +9,7 @@ import { ARP_OP, arpReplyFrame, ICMP_TYPE, ipv4ToNumber } from '../../protocol/p
 import type { Dpid, Outbox, PacketInEvent } from '../sdk/index.js';
 import { output, packetOut } from '../sdk/index.js';
 import { rewriteEcho } from './echo.js';
+import { ICMP_ERROR_TYPES, quotedTuple, rewriteIcmpError } from './icmp-error.js';
 import { extraAddresses, sessionFlows } from './flows.js';
 import { inPrefix } from './rules.js';
 import type { MasqueradeRule } from './rules.js';
@@ -31,6 +32,7 @@ export function handlePacketIn(s: NatState, dpid: Dpid, ev: PacketInEvent, out: 
   const ip = f.ipv4;
   if (!ip || f.eth.vlans.length > 0) return void s.counters.dropped++;
   if (f.icmp?.type === ICMP_TYPE.ECHO_REPLY) return echoReply(s, dpid, ev, out);
+  if (f.icmp && ICMP_ERROR_TYPES.includes(f.icmp.type)) return icmpError(s, dpid, ev, out);
   const rule = s.rules.find((r): r is MasqueradeRule => r.type === 'masquerade' && inPrefix(r, ipv4ToNumber(ip.src)));
   if (!rule) return void s.counters.dropped++;
   let proto: SessionProto;
@@ -79,5 +81,26 @@ function echoReply(s: NatState, dpid: Dpid, ev: PacketInEvent, out: Outbox): voi
   const d = rewriteEcho(ev.data, { dst: sess.insideIp, id: sess.insidePort });
   if (!d) return void s.counters.dropped++;
   s.counters.echoTranslated++;
+  out.to(dpid, toTable(d, ev.inPort));
+}
+
+/**
+ * An ICMP error about a masqueraded session (icmp-error.ts): from outside about a packet we
+ * sent out, or from an inside host about one we let in. Its quote names the session.
+ */
+function icmpError(s: NatState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
+  const ip = ev.frame.ipv4!;
+  const q = quotedTuple(ev.data);
+  let d: Uint8Array | undefined;
+  if (q) {
+    const sent = s.sessions.findOutside(q.proto, q.src, q.srcPort, q.dst, q.dstPort);
+    if (sent && ip.dst === sent.outsideIp) d = rewriteIcmpError(ev.data, 'in', { ip: sent.insideIp, port: sent.insidePort });
+    else {
+      const admitted = s.sessions.findInside(q.proto, q.dst, q.dstPort, q.src, q.srcPort);
+      if (admitted && ip.src === admitted.insideIp) d = rewriteIcmpError(ev.data, 'out', { ip: admitted.outsideIp, port: admitted.outsidePort });
+    }
+  }
+  if (!d) return void s.counters.icmpErrorsUnknown++;
+  s.counters.icmpErrorsTranslated++;
   out.to(dpid, toTable(d, ev.inPort));
 }

@@ -13,7 +13,9 @@ three hosts are inside (192.168.1.2-4, gateway .1), the last is the outside serv
   203.0.113.100; ping h1/h3 -> server works; static NAT: the server fetches
   http://203.0.113.103/ from h2's small HTTP server, and h2's own connection to the server
   appears as 203.0.113.103; port forwarding: the server fetches http://203.0.113.100:8080/
-  from h1's HTTP server on port 80.
+  from h1's HTTP server on port 80; portable backend: a connected UDP socket on h1 to a closed
+  port of the server gets ECONNREFUSED (the server's port unreachable, translated back by the
+  controller), then the session cap and idle expiry.
 
 Options: rest=URL (weft's REST API, required), settle=S (default 3).
 """
@@ -80,6 +82,16 @@ try:
             except socket.timeout:
                 pass
         else:
+            print("ERR timeout")
+    elif proto == "udp-closed":
+        # A connected UDP socket to a closed port: the ICMP port unreachable that comes back is
+        # matched to this socket by the packet it quotes, and raises ECONNREFUSED.
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(3); u.connect((host, port))
+        try:
+            u.send(msg); u.recv(100); print("ERR answered")
+        except ConnectionRefusedError:
+            print("refused")
+        except socket.timeout:
             print("ERR timeout")
     else:
         # A plain GET on a socket (urllib would honour any http_proxy of the environment).
@@ -209,6 +221,11 @@ def scenario(net, args, result):
         else:
             protos = sorted({x['protocol'] for x in sessions['sessions']})
             result.check('openflow: sessions listed in REST (tcp, udp, icmp)', protos == ['icmp', 'tcp', 'udp'], protos)
+            # The server's port unreachable goes to 203.0.113.100 quoting the translated datagram;
+            # h1's socket sees it only if the controller put h1's own address and port back.
+            refused = client(inside[0], 'udp-closed', SERVER_IP, 9, 'closed')
+            errs = nat_stats(args).get('icmpErrorsTranslated', 0)
+            result.check('openflow: an ICMP error from outside reaches the inside socket (ECONNREFUSED)', refused == 'refused' and errs >= 1, {'client': refused, 'icmpErrorsTranslated': errs})
             step_flood(args, result, inside, d, client)
     finally:
         for p in procs:

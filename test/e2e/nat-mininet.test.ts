@@ -32,6 +32,7 @@ const CHECKS = [
 const BACKEND_CHECKS: Record<string, string[]> = {
   openflow: [
     'openflow: sessions listed in REST (tcp, udp, icmp)',
+    'openflow: an ICMP error from outside reaches the inside socket (ECONNREFUSED)',
     'session cap: a flood of new connections is refused and counted',
     'idle sessions expire (flow removed) and new connections work again',
   ],

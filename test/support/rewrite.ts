@@ -1,12 +1,13 @@
 /**
  * What a switch's set-field and dec_nw_ttl actions do to the frame bytes, for the fake network:
  * each output of a trace carries the packet's fields (and TTL) at that moment; here they are
- * written into a copy of the frame (Ethernet addresses, IPv4 addresses and TTL, with the IPv4
- * header checksum recomputed). TCP/UDP checksums are not updated (nothing here rewrites ports
- * or relies on them), VLAN fields are not rewritten.
+ * written into a copy of the frame (Ethernet addresses, IPv4 addresses and TTL, TCP/UDP ports),
+ * with the IPv4 header checksum recomputed and the TCP/UDP checksum too when an address or a
+ * port changed (a UDP checksum of 0, "none", stays 0), as Open vSwitch does. VLAN fields are
+ * not rewritten.
  */
 import { OFPP } from '../../protocol/index.js';
-import { formatMac, internetChecksum, parseIpv4, parseMac } from '../../protocol/packet/index.js';
+import { formatMac, internetChecksum, parseIpv4, parseMac, transportChecksum } from '../../protocol/packet/index.js';
 import type { PacketFields } from './flow-table.js';
 import type { TraceOutput, TraceResult } from './pipeline.js';
 
@@ -39,19 +40,21 @@ export function rewriteFrame(data: Uint8Array, fields: PacketFields, nwTtl?: num
   }
   const off = ipv4Offset(data);
   if (off >= 0) {
-    let ipChanged = false;
+    let addrChanged = false;
     if (fields.ipv4_src && fields.ipv4_src !== ipText(data, off + 12)) {
       copy().set(parseIpv4(fields.ipv4_src), off + 12);
-      ipChanged = true;
+      addrChanged = true;
     }
     if (fields.ipv4_dst && fields.ipv4_dst !== ipText(data, off + 16)) {
       copy().set(parseIpv4(fields.ipv4_dst), off + 16);
-      ipChanged = true;
+      addrChanged = true;
     }
+    let ipChanged = addrChanged;
     if (nwTtl !== undefined && nwTtl !== data[off + 8]) {
       copy()[off + 8] = nwTtl;
       ipChanged = true;
     }
+    const portsChanged = rewritePorts(data, off, fields, copy);
     if (ipChanged) {
       const o = out!;
       const hl = (o[off]! & 0x0f) * 4;
@@ -61,8 +64,50 @@ export function rewriteFrame(data: Uint8Array, fields: PacketFields, nwTtl?: num
       o[off + 10] = sum >> 8;
       o[off + 11] = sum & 0xff;
     }
+    // The TCP/UDP checksum covers the addresses (pseudo-header) and the ports, not the TTL.
+    if (addrChanged || portsChanged) fixTransportChecksum(out!, off);
   }
   return out ?? data;
+}
+
+/** Where a first fragment's TCP/UDP header starts and its protocol, or undefined. */
+function transportAt(d: Uint8Array, off: number): { at: number; proto: number; end: number } | undefined {
+  const proto = d[off + 9]!;
+  const fragOffset = ((d[off + 6]! & 0x1f) << 8) | d[off + 7]!;
+  if ((proto !== 6 && proto !== 17) || fragOffset !== 0) return undefined;
+  const at = off + (d[off]! & 0x0f) * 4;
+  const end = Math.min(d.length, off + ((d[off + 2]! << 8) | d[off + 3]!));
+  return at + (proto === 6 ? 20 : 8) <= end ? { at, proto, end } : undefined;
+}
+
+/** Write set-field TCP/UDP ports into the frame (through `copy`); whether any changed. */
+function rewritePorts(data: Uint8Array, off: number, fields: PacketFields, copy: () => Uint8Array): boolean {
+  const t = transportAt(data, off);
+  if (!t) return false;
+  const [src, dst] = t.proto === 6 ? [fields.tcp_src, fields.tcp_dst] : [fields.udp_src, fields.udp_dst];
+  let changed = false;
+  for (const [value, at] of [[src, t.at], [dst, t.at + 2]] as const) {
+    if (typeof value !== 'number' || value === ((data[at]! << 8) | data[at + 1]!)) continue;
+    const o = copy();
+    o[at] = value >> 8;
+    o[at + 1] = value & 0xff;
+    changed = true;
+  }
+  return changed;
+}
+
+/** Recompute the TCP/UDP checksum after an address or port changed (UDP's "no checksum" stays). */
+function fixTransportChecksum(o: Uint8Array, off: number): void {
+  const t = transportAt(o, off);
+  if (!t) return;
+  const sumAt = t.at + (t.proto === 6 ? 16 : 6);
+  if (t.proto === 17 && o[sumAt] === 0 && o[sumAt + 1] === 0) return;
+  o[sumAt] = 0;
+  o[sumAt + 1] = 0;
+  let sum = transportChecksum(o.subarray(off + 12, off + 16), o.subarray(off + 16, off + 20), t.proto, o.subarray(t.at, t.end));
+  if (t.proto === 17 && sum === 0) sum = 0xffff;
+  o[sumAt] = sum >> 8;
+  o[sumAt + 1] = sum & 0xff;
 }
 
 /** The output action that sent a packet out of `port` (an explicit one first, else a flood). */
