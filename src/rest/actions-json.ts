@@ -4,7 +4,7 @@
  * ports by number or reserved name ("CONTROLLER"), setField flattened to { field, value },
  * sensible defaults (output maxLen: whole frame to the controller, 0 elsewhere; pushVlan 0x8100).
  */
-import { OFPCML_NO_BUFFER, OFPP } from '../../protocol/index.js';
+import { formatActions, OFPCML_NO_BUFFER, OFPP } from '../../protocol/index.js';
 import type { Action, Instruction, OxmBasic } from '../../protocol/index.js';
 import { oxmField } from '../../protocol/openflow/oxm.js';
 import { bad, prefixField } from './errors.js';
@@ -24,6 +24,14 @@ export const ACTION_TYPES = [
   'output', 'group', 'setQueue', 'setField', 'pushVlan', 'popVlan', 'pushMpls', 'popMpls', 'pushPbb', 'popPbb',
   'setMplsTtl', 'decMplsTtl', 'setNwTtl', 'decNwTtl', 'copyTtlOut', 'copyTtlIn',
 ] as const;
+
+/**
+ * Open vSwitch's Nicira extension actions (the nat app's conntrack backend installs them): read
+ * back from a switch they are shown as `{ type, text }`, `text` written the way `ovs-ofctl
+ * dump-flows` writes it (`ct(commit,zone=7,nat(src=203.0.113.100:1024-65535),table=2)`). They
+ * cannot be written through REST: apps install them (protocol/openflow/nicira).
+ */
+export const NX_ACTION_TYPES = ['nxCt', 'nxNat', 'nxResubmit', 'nxCtClear'] as const;
 
 /** One action; fields in errors are relative to the action (the list prefixes them). */
 export function actionFromFriendly(a: unknown): Action {
@@ -65,6 +73,7 @@ export function actionFromFriendly(a: unknown): Action {
     case 'copyTtlIn':
       return { type: t };
     default:
+      if ((NX_ACTION_TYPES as readonly unknown[]).includes(t)) return bad('type', `${String(t)}: Nicira actions are shown when flows are read, but cannot be written through REST`);
       return bad('type', `unknown action type ${JSON.stringify(t)} (one of ${ACTION_TYPES.join(', ')})`);
   }
 }
@@ -93,6 +102,11 @@ export function actionToFriendly(a: Action): Record<string, unknown> {
       return { type: 'experimenter', experimenter: a.experimenter, data: Buffer.from(a.data).toString('hex') };
     case 'unknown':
       return { type: 'unknown', actionType: a.actionType, body: Buffer.from(a.body).toString('hex') };
+    case 'nxCt':
+    case 'nxNat':
+    case 'nxResubmit':
+    case 'nxCtClear':
+      return { type: a.type, text: formatActions([a]) };
     default:
       return { ...a };
   }
@@ -160,7 +174,7 @@ export const ACTION_SCHEMA = {
   required: ['type'],
   additionalProperties: false,
   properties: {
-    type: { type: 'string', enum: [...ACTION_TYPES, 'experimenter', 'unknown'] },
+    type: { type: 'string', enum: [...ACTION_TYPES, 'experimenter', 'unknown', ...NX_ACTION_TYPES] },
     port: portOrName,
     maxLen: { type: 'integer' },
     groupId: intOrHex,
@@ -174,6 +188,7 @@ export const ACTION_SCHEMA = {
     actionType: { type: 'integer' },
     data: { type: 'string' },
     body: { type: 'string' },
+    text: { type: 'string', description: 'Nicira actions (read only): the action as ovs-ofctl writes it' },
   },
   examples: [{ type: 'output', port: 2 }, { type: 'setField', field: 'eth_dst', value: '02:00:00:00:00:02' }, { type: 'group', groupId: 7 }],
 } as const;

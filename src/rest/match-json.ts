@@ -10,6 +10,7 @@ import { oxmField, OxmKind } from '../../protocol/openflow/oxm.js';
 import type { OxmFieldDef } from '../../protocol/openflow/oxm.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6Into, parseMacInto } from '../../protocol/openflow/oxm-values.js';
 import { OFPVID_PRESENT, OfCodecError } from '../../protocol/index.js';
+import { ctState, formatCtState } from '../../protocol/openflow/nicira/index.js';
 import type { Match, OxmBasic, OxmEntry } from '../../protocol/index.js';
 import { bad, HttpError, openflowNames, prefixField } from './errors.js';
 import { formatPort, hex64, parsePort, parseU64, parseUint } from './values.js';
@@ -60,6 +61,14 @@ function vlanEntry(v: unknown, field: string): OxmBasic {
 
 export function entryOf(def: OxmFieldDef, v: unknown, field: string): OxmBasic {
   if (def.name === 'vlan_vid') return vlanEntry(v, field);
+  // ct_state also takes Open vSwitch's flag form, "+trk+new-est" (what reads show).
+  if (def.name === 'ct_state' && typeof v === 'string' && /^[+-]/.test(v)) {
+    try {
+      return ctState(v) as OxmBasic;
+    } catch (e) {
+      return bad(field, (e as Error).message);
+    }
+  }
   const [val, mask] = splitMask(v);
   if (mask !== undefined && !def.maskable) bad(field, `${def.name} cannot be masked`);
   let value: unknown;
@@ -140,6 +149,8 @@ export function formatEntry(e: OxmBasic): number | string {
   }
   const def = oxmField(e.field)!;
   const { value, mask } = e as { value: unknown; mask?: unknown };
+  // As ovs-ofctl writes it: +trk+new (entryOf reads it back).
+  if (e.field === 'ct_state') return formatCtState(value as number, (mask as number | undefined) ?? 0xffffffff);
   switch (def.kind) {
     case OxmKind.U64:
       return mask === undefined ? hex64(value as bigint) : `${hex64(value as bigint)}/${hex64(mask as bigint)}`;

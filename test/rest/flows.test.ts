@@ -2,6 +2,7 @@
 import t from 'tap';
 import { OFP_NO_BUFFER, OFPFC, OFPFF, OFPG_ANY, OFPP, OFPTT_ALL, OFPVID_PRESENT } from '../../protocol/index.js';
 import type { FlowMod } from '../../protocol/index.js';
+import { ct, ctClear, ctState, nat, resubmit } from '../../protocol/openflow/nicira/index.js';
 import { http, startRig } from './rig.js';
 
 t.test('flow routes', async (t) => {
@@ -41,6 +42,42 @@ t.test('flow routes', async (t) => {
     const badMatch = await http(rig, 'GET', `${flows}?match=notjson`);
     t.equal(badMatch.status, 400);
     t.equal(badMatch.json.error.field, 'match');
+  });
+
+  t.test('Nicira actions (the nat app\'s conntrack flows) read back as ovs-ofctl text; they cannot be written', async (t) => {
+    rig.script.flows = [
+      {
+        tableId: 0, durationSec: 1, durationNsec: 0, priority: 510, idleTimeout: 0, hardTimeout: 0, flags: 0, cookie: 0n, packetCount: 0n, byteCount: 0n,
+        match: [{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_src', value: '192.168.1.0', mask: '255.255.255.0' }],
+        instructions: [{ type: 'applyActions', actions: [ct({ zone: 7, table: 2, actions: [nat()] }), resubmit(1), ctClear()] }],
+      },
+      {
+        tableId: 2, durationSec: 1, durationNsec: 0, priority: 10, idleTimeout: 0, hardTimeout: 0, flags: 0, cookie: 0n, packetCount: 0n, byteCount: 0n,
+        match: [{ field: 'eth_type', value: 0x800 }, ctState('+trk+new')],
+        instructions: [{ type: 'applyActions', actions: [ct({ commit: true, zone: 7, actions: [nat({ kind: 'src', addr: '203.0.113.100', ports: [1024, 65535] })] }), resubmit(1)] }],
+      },
+    ];
+    const r = await http(rig, 'GET', flows);
+    t.equal(r.status, 200);
+    t.same(r.json[0].actions, [
+      { type: 'nxCt', text: 'ct(table=2,zone=7,nat)' },
+      { type: 'nxResubmit', text: 'resubmit(,1)' },
+      { type: 'nxCtClear', text: 'ct_clear' },
+    ]);
+    t.same(r.json[1].match, { eth_type: 2048, ct_state: '+new+trk' }, 'ct_state as ovs-ofctl writes it');
+    t.same(r.json[1].actions, [
+      { type: 'nxCt', text: 'ct(commit,zone=7,nat(src=203.0.113.100:1024-65535))' },
+      { type: 'nxResubmit', text: 'resubmit(,1)' },
+    ]);
+    const filtered = await http(rig, 'GET', `${flows}?match=${encodeURIComponent('{"eth_type":2048,"ct_state":"+trk-est"}')}`);
+    t.equal(filtered.status, 200);
+    t.same((rig.got('multipartRequest').at(-1)!.body as { match: unknown }).match, [{ field: 'eth_type', value: 0x800 }, { field: 'ct_state', value: 0x20, mask: 0x22 }], 'and takes that form in a match');
+    const badState = await http(rig, 'GET', `${flows}?match=${encodeURIComponent('{"ct_state":"+bogus"}')}`);
+    t.equal(badState.status, 400);
+    t.match(badState.json.error, { field: 'match.ct_state', message: /unknown ct_state flag "bogus"/ });
+    const write = await http(rig, 'POST', flows, { body: { priority: 1, actions: [{ type: 'nxCt', text: 'ct(commit)' }] } });
+    t.equal(write.status, 400);
+    t.match(write.json.error, { field: 'actions[0].type', message: /Nicira actions are shown when flows are read, but cannot be written through REST/ });
   });
 
   t.test('POST adds a flow: exact FLOW_MOD, then a barrier, then 201 with the flow as installed', async (t) => {
