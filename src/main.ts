@@ -17,6 +17,7 @@ import type { BoundAddress } from './openflow/server.js';
 import type { ListenerConfig } from './openflow/listener.js';
 import { OpenFlowStats } from './openflow/stats.js';
 import { createMetrics, topologyOf } from './metrics.js';
+import { installProcessGuard } from './process-guard.js';
 import { EventBus } from './rest/events/bus.js';
 import { flowErrorEvent, tapConnectionEvents } from './rest/events/sources.js';
 import type { WeftMetrics } from './metrics.js';
@@ -205,7 +206,12 @@ export async function main(io: MainIo): Promise<number> {
     io.stderr(lines.map((l) => `weft: ${l}\n`).join(''));
     return e instanceof ConfigError || e instanceof AppLoadError ? 2 : 1;
   }
-  if (primary) return runPrimary(primary, createLogs(primary.log), io.stderr);
+  if (primary) {
+    const logs = createLogs(primary.log);
+    installProcessGuard(logs.for('main'));
+    return runPrimary(primary, logs, io.stderr);
+  }
+  installProcessGuard(weft!.logs.for('main'));
   if (workerIndex !== undefined) {
     const ready: WorkerReady = { weft: 'ready', index: workerIndex, rest: weft!.restAddress(), listeners: weft!.addresses() };
     process.send?.(ready);

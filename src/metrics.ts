@@ -10,6 +10,7 @@ import type { App } from '../apps/sdk/index.js';
 import type { TopologyService } from '../apps/topology/api.js';
 import type { HostCounters } from './host/app-host.js';
 import { OpenFlowStats } from './openflow/stats.js';
+import { processFaults } from './process-guard.js';
 
 export interface MetricsSources {
   /** The counters the OpenFlow server was given (a fresh one if omitted). */
@@ -206,6 +207,17 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
   topo('weft_topology_switches', 'Switches in the topology (topology app)', (t) => t.switches().length);
   topo('weft_topology_links', 'Directed switch-to-switch links discovered (topology app)', (t) => t.links().length);
   topo('weft_topology_hosts', 'Hosts learned (topology app)', (t) => t.hosts().length);
+
+  new Counter({
+    name: 'weft_process_faults_total',
+    help: 'Unhandled promise rejections and uncaught exceptions logged by the process guard (weft kept running)',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [kind, n] of Object.entries(processFaults)) this.inc({ kind }, n);
+    },
+  });
 
   if (src.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'weft_' });
 

@@ -23,6 +23,7 @@ const CHUNK = 5_000;
 const WINDOW = 4;
 /** Errors listed in a response at most (the count is always exact). */
 const MAX_LISTED = 100;
+const NOOP = (): void => undefined;
 
 interface BulkBody {
   flows: unknown[];
@@ -103,7 +104,10 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
         if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
         const end = Math.min(start + CHUNK, n);
         for (let k = start; k < end; k++) xids[k] = conn.sendEncoded(buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!), onError);
-        barriers.push(conn.barrier());
+        const barrier = conn.barrier();
+        // Observed at once: a later barrier may fail (connection closed) while an older one is awaited.
+        barrier.catch(NOOP);
+        barriers.push(barrier);
         if (barriers.length > WINDOW) await barriers.shift();
         // Let the write queue hand this chunk to the socket before queueing the next.
         else await new Promise((r) => setImmediate(r));
