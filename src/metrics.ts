@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { errorCodeName, errorTypeName, OFPT } from '../protocol/index.js';
+import { apiOf } from '../apps/sdk/index.js';
 import type { App } from '../apps/sdk/index.js';
 import type { TopologyService } from '../apps/topology/api.js';
 import type { HostCounters } from './host/app-host.js';
@@ -37,10 +38,9 @@ const TYPE_NAMES: string[] = [];
 for (const [name, n] of Object.entries(OFPT)) TYPE_NAMES[n] = name;
 const typeName = (n: number) => TYPE_NAMES[n] ?? `TYPE_${n}`;
 
-/** The topology app's service, if the app is loaded (duck-typed: apps/topology is optional). */
+/** The topology app's service, if the app is loaded (apps/topology is optional). */
 export function topologyOf(app: (name: string) => App | undefined): TopologyService | undefined {
-  const t = (app('topology') as { topology?: TopologyService } | undefined)?.topology;
-  return t && typeof t.links === 'function' ? t : undefined;
+  return apiOf(app('topology'), 'topology');
 }
 
 export function createMetrics(src: MetricsSources): WeftMetrics {

@@ -4,11 +4,11 @@
  * shortest path, and everything else is flooded on the loop-free flood tree. Without it, each
  * switch learns and floods on its own, like the classic learning switch. See docs/L2.md.
  */
-import type { App, AppContext, AppFactory, Dpid, PacketInEvent, SwitchView } from '../sdk/index.js';
+import type { AppContext, AppFactory, Dpid, PacketInEvent, SwitchView } from '../sdk/index.js';
 import { Outbox, toDpid } from '../sdk/index.js';
 import type { PortStatus } from '../../protocol/index.js';
 import { OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
-import type { TopologyService } from '../topology/api.js';
+import type { L2LearningApi, L2LearningProvider, MacRow } from './api.js';
 import { handlePacketIn } from './forward.js';
 import { invalidatePort, invalidateSwitch, onTopologyEvent } from './invalidate.js';
 import { MacTables } from './mac-table.js';
@@ -27,13 +27,11 @@ export const TRANSIT_COOKIE = 2;
 /** Expired MACs are purged at most this often (they are invisible to lookups anyway). */
 const PURGE_INTERVAL_MS = 10_000;
 
-export interface L2LearningApp extends App {
+export type { L2LearningApi, MacRow } from './api.js';
+
+export interface L2LearningApp extends L2LearningProvider {
   /** Counters and sizes, for REST and metrics. */
   stats(): L2Stats;
-  /** 'topology': paths and flood tree from the topology app; 'standalone': per-switch learning, OFPP_FLOOD. */
-  readonly mode: 'topology' | 'standalone';
-  /** The learned MACs of one switch (unexpired). */
-  macTable(dpid: Dpid): { mac: string; port: number; firstSeen: number; lastSeen: number }[];
 }
 
 export const createL2LearningApp = (options: Readonly<Record<string, unknown>> = {}): L2LearningApp => {
@@ -48,6 +46,19 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
     return out.size > 0 ? out : undefined;
   };
 
+  const api: L2LearningApi = {
+    get mode() {
+      return s?.topo ? 'topology' : 'standalone';
+    },
+
+    macTable(dpid: Dpid) {
+      const rows: MacRow[] = [];
+      const table = s.macs.peek(toDpid(dpid));
+      for (const [mac, e] of table?.entries() ?? ([] as [string, MacEntry][])) rows.push({ mac, port: e.port, firstSeen: e.firstSeen, lastSeen: e.lastSeen });
+      return rows.sort((a, b) => a.mac.localeCompare(b.mac));
+    },
+  };
+
   const app: L2LearningApp = {
     name: 'l2-learning',
     receiveTableMiss: true,
@@ -56,7 +67,7 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
     switchLocal: true,
 
     init(ctx: AppContext) {
-      const topo = ctx.app<App & { topology?: TopologyService }>('topology')?.topology;
+      const topo = ctx.app('topology');
       s = {
         ctx,
         opts,
@@ -118,7 +129,7 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
 
     command(name: string, args: unknown) {
       if (name === 'stats') return app.stats();
-      if (name === 'macs') return app.macTable(String((args as { dpid?: unknown } | undefined)?.dpid));
+      if (name === 'macs') return api.macTable(String((args as { dpid?: unknown } | undefined)?.dpid));
       throw new Error(`l2-learning: unknown command ${name} (known: stats, macs)`);
     },
 
@@ -126,16 +137,7 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
       return { ...s.counters, macs: s.macs.size, trackedDestinations: s.routes.size, trackingEvictions: s.routes.evicted };
     },
 
-    get mode() {
-      return s?.topo ? 'topology' : 'standalone';
-    },
-
-    macTable(dpid: Dpid) {
-      const rows: { mac: string; port: number; firstSeen: number; lastSeen: number }[] = [];
-      const table = s.macs.peek(toDpid(dpid));
-      for (const [mac, e] of table?.entries() ?? ([] as [string, MacEntry][])) rows.push({ mac, port: e.port, firstSeen: e.firstSeen, lastSeen: e.lastSeen });
-      return rows.sort((a, b) => a.mac.localeCompare(b.mac));
-    },
+    api,
   };
   return app;
 };

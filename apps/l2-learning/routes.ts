@@ -6,7 +6,7 @@
  * fallback may have been needed.
  */
 import type { Dpid } from '../sdk/index.js';
-import { LruMap } from '../topology/lru-map.js';
+import { LruMap } from '../sdk/index.js';
 
 export interface Hop {
   readonly dpid: Dpid;

@@ -6,8 +6,8 @@
  * translated by the controller, see echo.ts), and `conntrack`, Open vSwitch's ct()/nat()
  * (no per-connection packet-in). Not in the default app list: see docs/NAT.md.
  */
-import { ipv4ToNumber } from '../../protocol/packet/index.js';
 import type { App, AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/index.js';
+import type { RoutingApi } from '../routing/api.js';
 import { HttpError, Outbox } from '../sdk/index.js';
 import { baseFlows, listSessions, mountRoutes, runCommand } from './admin.js';
 import { deleteSession, KIND } from './flows.js';
@@ -29,12 +29,6 @@ export interface NatApp extends App {
   readonly sessions: () => ReturnType<typeof listSessions>;
 }
 
-interface RouterIface {
-  address: string;
-  ip: string;
-  mac: string;
-}
-
 export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): NatApp => {
   let s!: NatState;
 
@@ -43,25 +37,15 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
 
     init(ctx: AppContext) {
       const opts: NatOptions = parseOptions({ ...options, ...ctx.options });
-      const routing = ctx.app('routing');
-      if (!routing?.command) throw new Error('nat needs the routing app, loaded before it (apps: table-miss, topology, l2-learning, routing, nat)');
-      // The router's interfaces, read through routing's public command each time (they can change over REST).
-      const ifaces = (): RouterIface[] => routing.command!('interfaces', undefined) as RouterIface[];
-      const gatewayMac = (ip: string): string | undefined => {
-        const n = ipv4ToNumber(ip);
-        for (const i of ifaces()) {
-          const len = Number(i.address.split('/')[1]);
-          const mask = len === 0 ? 0 : len === 32 ? 0xffffffff : (0xffffffff << (32 - len)) >>> 0;
-          if (((n & mask) >>> 0) === ((ipv4ToNumber(i.ip) & mask) >>> 0)) return i.mac;
-        }
-        return undefined;
-      };
+      const routing: RoutingApi | undefined = ctx.app('routing');
+      if (!routing) throw new Error('nat needs the routing app, loaded before it (apps: table-miss, topology, l2-learning, routing, nat)');
+      // The router's interfaces are read each time: they change over REST.
       const env: FlowEnv = {
         opts,
         cookie: (low) => ctx.cookie(low),
-        gatewayMac,
+        gatewayMac: (ip) => routing.connected(ip)?.mac,
         get routerIps() {
-          return ifaces().map((i) => i.ip);
+          return routing.interfaces().map((i) => i.ip);
         },
       };
       s = {

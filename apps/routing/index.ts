@@ -7,9 +7,11 @@
  * leaves same-subnet traffic to l2-learning. Not in the default app list: see docs/ROUTING.md.
  */
 import type { OfMessage } from '../../protocol/index.js';
-import type { App, AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/index.js';
+import { ipv4ToNumber } from '../../protocol/packet/index.js';
+import type { AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/index.js';
 import { HttpError, Outbox } from '../sdk/index.js';
-import type { TopologyApp } from '../topology/api.js';
+import type { L2LearningApi } from '../l2-learning/api.js';
+import type { RoutingApi, RoutingProvider } from './api.js';
 import { listNeighbors, listRoutes, mountRoutes, runCommand } from './admin.js';
 import { baseFlows, routeGuards } from './flows.js';
 import { handlePacketIn } from './forward.js';
@@ -26,7 +28,9 @@ export type { RoutingOptions, InterfaceSpec, RouteSpec } from './options.js';
 export type { RoutingCounters } from './state.js';
 export { KIND } from './flows.js';
 
-export interface RoutingApp extends App {
+export type { RoutingApi, RouterInterface } from './api.js';
+
+export interface RoutingApp extends RoutingProvider {
   readonly counters: () => RoutingCounters;
   readonly routesTable: () => ReturnType<typeof listRoutes>;
   readonly neighbors: () => ReturnType<typeof listNeighbors>;
@@ -43,14 +47,21 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
   let s!: RoutingState;
   let opts: RoutingOptions;
 
+  const api: RoutingApi = {
+    interfaces: () => s.rib.interfaces(),
+    connected: (ip) => s.rib.connected(ipv4ToNumber(ip)),
+  };
+
   const app: RoutingApp = {
     name: 'routing',
+    api,
 
     init(ctx: AppContext) {
       opts = parseOptions({ ...options, ...ctx.options });
-      const topo = ctx.app<TopologyApp>('topology')?.topology;
+      const topo = ctx.app('topology');
       if (!topo) throw new Error('routing needs the topology app, loaded before it (apps: table-miss, topology, l2-learning, routing)');
-      if (!ctx.app('l2-learning')) ctx.log.warn({}, 'l2-learning is not loaded: traffic within a subnet will not be forwarded');
+      const l2: L2LearningApi | undefined = ctx.app('l2-learning');
+      if (!l2) ctx.log.warn({}, 'l2-learning is not loaded: traffic within a subnet will not be forwarded');
       const rib = new Rib(() => ctx.now());
       s = {
         ctx,

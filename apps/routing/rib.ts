@@ -7,20 +7,9 @@
 import { HttpError } from '../sdk/index.js';
 import { formatCidr, ipv4ToNumber, isIpv4, isMac, isMulticastMac, normalizeMac, numberToIpv4, parseCidr, ZERO_MAC } from '../../protocol/packet/index.js';
 import type { InterfaceSpec, RouteSpec } from './options.js';
+import type { RouterInterface } from './api.js';
 
-export interface RouterInterface {
-  /** "10.0.1.1/24" */
-  readonly address: string;
-  readonly ip: string;
-  readonly ipNum: number;
-  readonly prefixLength: number;
-  readonly mask: number;
-  readonly networkNum: number;
-  /** "10.0.1.0/24" */
-  readonly network: string;
-  readonly broadcastNum: number;
-  readonly mac: string;
-}
+export type { RouterInterface } from './api.js';
 
 export type RouteState = 'resolving' | 'resolved' | 'unresolved';
 

@@ -7,6 +7,7 @@ import type { ErrorMsg, FeaturesReply, FlowMod, FlowRemoved, OfMessage, PacketIn
 import type { Dpid, Out, Outbox } from './outbox.js';
 import type { Frame } from './frame.js';
 import type { AppRoutes } from './routes.js';
+import type { AppApis, AppName } from './app-apis.js';
 
 /** A read-only view of a connected switch. */
 export interface SwitchView {
@@ -69,10 +70,11 @@ export interface AppContext {
   switches(): SwitchView[];
   switch(dpid: Dpid | bigint): SwitchView | undefined;
   /**
-   * Another loaded app, for the services it offers (e.g. `ctx.app<TopologyApp>('topology')`).
-   * Use it from init() on: every app is loaded before any init() runs.
+   * The API another loaded app offers (see app-apis.ts): `ctx.app('topology')` is the topology
+   * service, typed by apps/topology/api.ts; undefined when that app is not loaded. Use it from
+   * init() on: every app is loaded before any init() runs.
    */
-  app<T extends App = App>(name: string): T | undefined;
+  app<K extends AppName>(name: K): AppApis[K] | undefined;
   /**
    * Send messages outside an event's return value: for command handlers, which return a
    * result instead. Messages go through the same ordering and error routing.
@@ -97,6 +99,8 @@ export interface App {
    * docs/CONTROLLER.md). weft starts workers only when every loaded app says so.
    */
   readonly switchLocal?: boolean;
+  /** What this app offers other apps: AppApis[name], declared in its api.ts (see app-apis.ts). */
+  readonly api?: unknown;
   init?(ctx: AppContext): void;
   switchUp?(sw: SwitchView): Out;
   switchDown?(sw: SwitchView, reason: string): Out;

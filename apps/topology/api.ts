@@ -1,9 +1,15 @@
 /**
- * What the topology app offers other apps (l2-learning, routing, REST). Another app gets it
- * with `ctx.app<TopologyApp>('topology')?.topology` after init. Datapath ids are the SDK's
- * Dpid strings (16 lowercase hex digits).
+ * What the topology app offers other apps (l2-learning, routing) and weft (REST, metrics).
+ * Another app imports this file type-only and gets the service with `ctx.app('topology')` from
+ * init() on. Datapath ids are the SDK's Dpid strings (16 lowercase hex digits).
  */
-import type { App, Dpid } from '../sdk/index.js';
+import type { ApiProvider, Dpid } from '../sdk/index.js';
+
+declare module '../sdk/app-apis.js' {
+  interface AppApis {
+    topology: TopologyService;
+  }
+}
 
 /** One end of a link: a switch port. */
 export interface PortRef {
@@ -106,7 +112,7 @@ export interface TopologyCounters {
   hostsIgnored: number;
 }
 
-/** The topology app as other apps see it: `ctx.app<TopologyApp>('topology')?.topology`. */
-export interface TopologyApp extends App {
-  readonly topology: TopologyServiceExt;
+/** The topology app: its api is the service, with the extras (`ctx.app('topology')` types it as TopologyService). */
+export interface TopologyApp extends ApiProvider<'topology'> {
+  readonly api: TopologyServiceExt;
 }

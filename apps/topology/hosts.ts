@@ -6,7 +6,7 @@
  */
 import type { Dpid } from '../sdk/index.js';
 import type { HostInfo } from './api.js';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../sdk/index.js';
 
 export interface HostRecord {
   readonly mac: string;

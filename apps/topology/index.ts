@@ -1,7 +1,7 @@
 /**
  * topology: link discovery with signed LLDP, host tracking from packet-ins, and the switch
  * graph (shortest paths, a loop-free flood tree). Other apps read it through the service on
- * the app object: `ctx.app<TopologyApp>('topology')?.topology`. Load it after table-miss and
+ * the app object (api.ts): `ctx.app('topology')`. Load it after table-miss and
  * before the apps that forward: it must see a packet-in before they flood it (docs/TOPOLOGY.md).
  */
 import type { OfMessage } from '../../protocol/index.js';
@@ -24,7 +24,7 @@ export interface TopologyAppExtras {
   secret?: Uint8Array;
 }
 
-export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {}, extras: TopologyAppExtras = {}): TopologyApp & { topology: Topology } => {
+export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {}, extras: TopologyAppExtras = {}): TopologyApp & { api: Topology } => {
   let ctx: AppContext | undefined;
   const factoryOptions = options;
   const topology = new Topology(parseOptions(factoryOptions), () => ctx?.now() ?? Date.now());
@@ -44,10 +44,10 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
 
   const allPorts = (sw: SwitchState) => [...sw.ports.keys()].sort((a, b) => a - b);
 
-  const app: TopologyApp & { topology: Topology } = {
+  const app: TopologyApp & { api: Topology } = {
     name: 'topology',
     receiveTableMiss: true,
-    topology,
+    api: topology,
 
     init(c) {
       ctx = c;

@@ -7,7 +7,7 @@
 import { codecForType, errorCodeName, OFPR } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PacketIn, PortStatus } from '../../protocol/index.js';
 import type { App, AppContext, AppLogger, Out, PacketInEvent, SwitchView } from '../../apps/sdk/index.js';
-import { flowDelete, Outbox, toDpid } from '../../apps/sdk/index.js';
+import { apiOf, flowDelete, Outbox, toDpid } from '../../apps/sdk/index.js';
 import { APP_COOKIE_MASK, cookieAppId, makeCookie, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
 import type { SendErrorCallback } from '../openflow/error-routes.js';
@@ -521,7 +521,7 @@ export class AppHost implements ConnectionEvents {
       options,
       switches: () => host.switches(),
       switch: (dpid) => host.#conns.get(toDpid(dpid))?.view,
-      app: <T extends App>(name: string) => host.#byName.get(name)?.app as T | undefined,
+      app: (name) => apiOf(host.#byName.get(name)?.app, name),
       emit: (out) => {
         const entry = host.#byName.get(app.name)!;
         host.#dispatchOne('emit', entry, undefined, callEmit, out, undefined);

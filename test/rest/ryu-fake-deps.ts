@@ -55,7 +55,7 @@ export async function startFakeServer(switches: Record<string, Port[]>, opts: { 
   bus.attachTopology(topology);
   const conns = new Map(Object.entries(switches).map(([d, ps]) => [d, fakeSwitch(d, ps)]));
   const host = { apps: () => [], counters: () => ({}) as never, command: () => undefined };
-  const app = (name: string) => (name === 'topology' && opts.topology !== false ? ({ name: 'topology', topology } as never) : undefined);
+  const app = (name: string) => (name === 'topology' && opts.topology !== false ? ({ name: 'topology', api: topology } as never) : undefined);
   const quiet = { child: () => quiet, debug() {}, info() {}, warn() {}, error() {} };
   const deps: RestDeps = {
     switches: () => conns,

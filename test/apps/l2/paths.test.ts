@@ -38,7 +38,7 @@ const LINEAR: NetSpec = {
 
 t.test('linear 3: flood on the tree, then flows on every switch of the path', async (t) => {
   const { net, l2 } = build(LINEAR);
-  t.equal(l2.mode, 'topology');
+  t.equal(l2.api.mode, 'topology');
   const first = net.send('h1', mac(2));
   t.same(names(first), ['h2', 'h3'], 'unknown destination reaches every other host once');
   t.equal(first.packetIns, 3, 'one packet-in per switch on the flood tree');
@@ -59,7 +59,7 @@ t.test('linear 3: flood on the tree, then flows on every switch of the path', as
   const fromMiddle = net.send('h3', mac(1));
   t.equal(fromMiddle.packetIns, 1);
   t.same(names(fromMiddle), ['h1']);
-  t.equal(l2.macTable(dpidOf(2))[0]?.mac, mac(3));
+  t.equal(l2.api.macTable(dpidOf(2))[0]?.mac, mac(3));
   t.equal(l2.stats().flowsInstalled, 5, 'three for the first path, two for the second (s1 shared)');
   t.equal(l2.stats().floods, 3);
   t.equal(l2.stats().trackedDestinations, 1);
@@ -112,7 +112,7 @@ t.test('a MAC flood beyond the caps is refused, counted, and installs no flows',
   }
   const s = l2.stats();
   t.equal(s.refusedPortCap, 37, 'h2 plus 3 flooders fill port s3:1, the other 37 are refused');
-  t.equal(l2.macTable(dpidOf(3)).length, 4);
+  t.equal(l2.api.macTable(dpidOf(3)).length, 4);
   t.equal(s.macs, 5);
   t.equal(ours(net, 3).length, 3, 'pair flows only for the three learned flooders');
   // Another port of s3 fills the switch cap (6): one more fits, then refused.
@@ -121,12 +121,12 @@ t.test('a MAC flood beyond the caps is refused, counted, and installs no flows',
     net.send('flood', mac(1));
   }
   t.equal(l2.stats().refusedSwitchCap, 3);
-  t.equal(l2.macTable(dpidOf(3)).length, 6);
+  t.equal(l2.api.macTable(dpidOf(3)).length, 6);
   // Entries age out: after the TTL there is room again.
   net.clock.advance(300_001);
   net.hosts.flood = ['0e:00:00:00:03:01', 3, 1];
   net.send('flood', BCAST);
-  t.equal(l2.macTable(dpidOf(3)).length, 1, 'expired entries purged, the new one learned');
+  t.equal(l2.api.macTable(dpidOf(3)).length, 1, 'expired entries purged, the new one learned');
 });
 
 t.test('host move: flows towards the old place are deleted on every switch', async (t) => {
@@ -187,10 +187,10 @@ t.test('a link appearing on a port where MACs were learned forgets them', async 
   // Before discovery, s1:2 and s2:2 look like edge ports: wire them by hand in the net.
   (net as unknown as { hosts: NetSpec['hosts'] }).hosts.fake = [mac(1), 2, 2];
   net.send('fake', BCAST); // h1's MAC seen at s2:2 (as if it had come over the link)
-  t.same(l2.macTable(dpidOf(2)).map((e) => [e.mac, e.port]), [[mac(1), 2]]);
+  t.same(l2.api.macTable(dpidOf(2)).map((e) => [e.mac, e.port]), [[mac(1), 2]]);
   topo.addLink({ dpid: dpidOf(1), port: 2 }, { dpid: dpidOf(2), port: 2 });
   net.host.tick(net.clock.now());
-  t.same(l2.macTable(dpidOf(2)), [], 'forgotten');
+  t.same(l2.api.macTable(dpidOf(2)), [], 'forgotten');
 });
 
 t.test('switch down: flows towards its hosts are deleted elsewhere; switch up flushes ours', async (t) => {
@@ -207,7 +207,7 @@ t.test('switch down: flows towards its hosts are deleted elsewhere; switch up fl
     [{ in_port: 2, eth_dst: mac(1) }, { in_port: 3, eth_dst: mac(1), eth_src: mac(3) }],
     's2: the flow towards h2 is gone, flows towards h1 stay',
   );
-  t.same(l2.macTable(dpidOf(3)), []);
+  t.same(l2.api.macTable(dpidOf(3)), []);
   net.sw(3).connect(net.host);
   t.same(ours(net, 3), [], 'our flows left in s3 deleted at switch up');
   t.ok(net.sw(3).flows().some((f) => f.priority === 0), 'the table-miss flow was reinstalled after the delete');

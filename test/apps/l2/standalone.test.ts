@@ -21,7 +21,7 @@ const names = (r: { deliveries: { host: string }[] }) => r.deliveries.map((d) =>
 
 t.test('single switch without topology: flood, learn, then per-pair flows', async (t) => {
   const { net, l2 } = single({ idleTimeoutSec: 33, priority: 321 });
-  t.equal(l2.mode, 'standalone');
+  t.equal(l2.api.mode, 'standalone');
   const r1 = net.send('h1', H2);
   t.same(names(r1), ['h2', 'h3'], 'unknown destination: flooded once to every other port');
   t.equal(r1.packetIns, 1);
@@ -42,7 +42,7 @@ t.test('single switch without topology: flood, learn, then per-pair flows', asyn
   t.same(names(r4), ['h2']);
   t.same(net.send('h2', H1).deliveries.length, 1);
   t.match(l2.stats(), { macsLearned: 2, flowsInstalled: 2, floods: 1, moves: 0, refusedPortCap: 0, refusedSwitchCap: 0 });
-  t.same(l2.macTable(dpidOf(7)).map((e) => [e.mac, e.port]), [[H1, 1], [H2, 2]]);
+  t.same(l2.api.macTable(dpidOf(7)).map((e) => [e.mac, e.port]), [[H1, 1], [H2, 2]]);
 });
 
 t.test('LLDP, multicast sources and 802.1D link-local frames are neither learned nor forwarded', async (t) => {
@@ -73,7 +73,7 @@ t.test('a host moving to another port: its old flows go, traffic follows it', as
   t.notOk(flows.some((f) => f.match.some((e) => e.field === 'eth_dst' && e.value === H1)), 'flows to the old port deleted');
   t.notOk(flows.some((f) => f.match.some((e) => e.field === 'eth_src' && e.value === H1) && f.match.some((e) => e.field === 'in_port' && e.value === 1)), 'flows from the old port deleted');
   t.same(names(net.send('h2', H1)), ['h1']);
-  t.same(l2.macTable(dpidOf(7)).find((e) => e.mac === H1)?.port, 3);
+  t.same(l2.api.macTable(dpidOf(7)).find((e) => e.mac === H1)?.port, 3);
 });
 
 t.test('MAC entries expire after the TTL (injected clock)', async (t) => {
@@ -83,7 +83,7 @@ t.test('MAC entries expire after the TTL (injected clock)', async (t) => {
   t.same(names(net.send('h2', H1)), ['h1'], 'still known before the TTL');
   net.clock.advance(5_001);
   // H2 was learned at t=4000 and expires at 9000; H1 (learned at 0) is gone.
-  t.same(l2.macTable(dpidOf(7)).map((e) => e.mac), [], 'both expired');
+  t.same(l2.api.macTable(dpidOf(7)).map((e) => e.mac), [], 'both expired');
   t.same(names(net.send('h3', H1)), ['h1', 'h2'], 'expired destination: flooded again');
   t.equal(l2.stats().floods, 2);
   net.host.tick(net.clock.now());
@@ -97,7 +97,7 @@ t.test('port down: flows out of it and MACs on it are forgotten', async (t) => {
   t.equal(net.sw(7).flows().filter((f) => f.priority === 100).length, 1);
   net.cutLink(7, 1, 7, 9);
   t.equal(net.sw(7).flows().filter((f) => f.priority === 100).length, 0);
-  t.same(l2.macTable(dpidOf(7)).map((e) => e.mac), [H2]);
+  t.same(l2.api.macTable(dpidOf(7)).map((e) => e.mac), [H2]);
   t.ok(l2.stats().flowDeletes >= 1);
 });
 

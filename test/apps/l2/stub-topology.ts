@@ -4,7 +4,7 @@
  * and the flood tree is the BFS tree from the lowest dpid. Changes emit TopologyEvents like
  * the real app's, synchronously.
  */
-import type { App, Dpid } from '../../../apps/sdk/index.js';
+import type { ApiProvider, Dpid } from '../../../apps/sdk/index.js';
 import type { HostInfo, Link, PortRef, TopologyEvent, TopologyService } from '../../../apps/topology/api.js';
 
 const key = (p: PortRef) => `${p.dpid}/${p.port}`;
@@ -138,6 +138,6 @@ export class StubTopology implements TopologyService {
 }
 
 /** The stub wrapped as the 'topology' app, for `ctx.app('topology')`. */
-export function stubTopologyApp(topology: StubTopology): App & { topology: TopologyService } {
-  return { name: 'topology', topology };
+export function stubTopologyApp(topology: StubTopology): ApiProvider<'topology'> {
+  return { name: 'topology', api: topology };
 }

@@ -115,7 +115,7 @@ function pingall(t: Test, s: Net, round: number): number {
 
 t.test('ring of 4 with the topology app: pingall twice, the second in the datapath', async (t) => {
   const s = setup(ring(4));
-  t.equal(s.l2.mode, 'topology');
+  t.equal(s.l2.api.mode, 'topology');
   s.advance(8_000); // past the topology's settle time
   const first = pingall(t, s, 1);
   t.ok(first > 0 && first < 200, `round 1 packet-ins bounded (${first})`);
@@ -147,7 +147,7 @@ t.test('the default app list loads l2-learning after topology, in topology mode'
   t.same(apps.map((a) => a.name), ['table-miss', 'topology', 'l2-learning']);
   makeHost(apps);
   const l2 = apps[2] as L2LearningApp;
-  t.equal(l2.mode, 'topology');
+  t.equal(l2.api.mode, 'topology');
   t.equal(l2.stats().macs, 0);
   await t.rejects(loadApps(['l2-learning'], { appOptions: { 'l2-learning': { idleTimeout: 45 } } }), /idleTimeout is unknown/);
 });

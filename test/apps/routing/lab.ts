@@ -106,7 +106,7 @@ export function lab(o: LabOptions = {}) {
   // LLDP rounds and the topology's settle time: every edge port floodable afterwards.
   advance(8_000);
   clear();
-  return { net, host, clock, lines, routing: routing as RoutingApp, topo: topoApp.topology, send, advance, received, clear, answer };
+  return { net, host, clock, lines, routing: routing as RoutingApp, topo: topoApp.api, send, advance, received, clear, answer };
 }
 
 export type Lab = ReturnType<typeof lab>;

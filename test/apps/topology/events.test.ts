@@ -81,6 +81,6 @@ t.test('loads as the built-in app "topology" with its service', async (t) => {
   const app = (await loadApp('topology', { appOptions: { topology: { lldpIntervalMs: 1_000 } } })) as import('../../../apps/topology/index.js').TopologyApp;
   t.equal(app.name, 'topology');
   t.equal(app.receiveTableMiss, true);
-  t.equal(app.topology.version, 0);
-  t.same(app.topology.switches(), []);
+  t.equal(app.api.version, 0);
+  t.same(app.api.switches(), []);
 });

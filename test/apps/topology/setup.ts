@@ -23,7 +23,7 @@ export function flooder(): App {
     receiveTableMiss: true,
     init: (c) => void (ctx = c),
     packetIn(sw, ev) {
-      const topo = ctx.app<TopologyApp>('topology')!.topology;
+      const topo = ctx.app('topology')!;
       const ports = topo.floodPorts(sw.dpid, ev.inPort);
       if (ports.length === 0) return [];
       return [packetOut({ data: ev.data, inPort: ev.inPort, actions: ports.map((p) => output(p)) })];
@@ -55,7 +55,7 @@ export function setup(spec: NetSpec) {
     net.attach(name, at, { mac: `0a:00:00:00:00:${i.toString(16).padStart(2, '0')}`, ip: `10.0.0.${i}` });
   }
   const events: TopologyEvent[] = [];
-  const topo = topoApp.topology;
+  const topo = topoApp.api;
   topo.subscribe((ev) => void events.push(ev));
   if (spec.connect !== false) net.connect(host);
   /** Move the clock in host-tick steps of `step` ms, ticking and delivering what the apps send. */

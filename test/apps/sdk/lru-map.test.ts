@@ -1,5 +1,5 @@
 import t from 'tap';
-import { LruMap } from '../../../apps/topology/lru-map.js';
+import { LruMap } from '../../../apps/sdk/index.js';
 
 const keys = (m: LruMap<string, number>) => [...m.entries()].map(([k]) => k);
 
