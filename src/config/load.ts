@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { BY_ENV, BY_FLAG } from './options.js';
 import type { OptionDef } from './options.js';
-import { defaultConfig, DEFAULT_APPS, parseListen, SCHEMA } from './schema.js';
+import { defaultConfig, DEFAULT_APPS, parseListen, restExposureProblem, SCHEMA } from './schema.js';
 import type { WeftConfig } from './schema.js';
 import { coerce, merge, setPath, specAt, validate } from './validate.js';
 import type { Problem } from './validate.js';
@@ -52,6 +52,7 @@ export function parseFlags(argv: readonly string[]): Parsed {
       if (!def) throw new ConfigError(`unknown option ${name} (see weft --help)`);
       let v: string | undefined;
       if (eq > 0) v = a.slice(eq + 1);
+      else if (def.boolean) v = 'true';
       else {
         v = argv[i + 1];
         if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new ConfigError(`${name}: missing value (${def.arg})`);
@@ -142,6 +143,8 @@ function crossCheck(cfg: WeftConfig): void {
       else if (!existsSync(file)) problems.push({ path: `config.openflow.tls.${k}`, message: `file ${file} does not exist` });
     }
   }
+  const exposed = restExposureProblem(cfg.rest);
+  if (exposed) problems.push({ path: 'config.rest.host', message: exposed });
   if (cfg.apps.length === 0) problems.push({ path: 'config.apps', message: `no apps to load (the default is ${DEFAULT_APPS.join(', ')})` });
   const dup = cfg.apps.find((a, i) => cfg.apps.indexOf(a) !== i);
   if (dup) problems.push({ path: 'config.apps', message: `${dup} is listed twice` });

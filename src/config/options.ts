@@ -11,6 +11,8 @@ export interface OptionDef {
   help: string;
   /** Repeatable flags accumulate (--listen a --listen b). */
   repeat?: boolean;
+  /** A switch: `--flag` alone means true (`--flag=false` also works). */
+  boolean?: boolean;
 }
 
 export const OPTIONS: readonly OptionDef[] = [
@@ -26,6 +28,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { flag: '--rest-host', env: 'WEFT_REST_HOST', path: 'rest.host', arg: 'ADDR', help: 'address of the REST API' },
   { flag: '--rest-port', env: 'WEFT_REST_PORT', path: 'rest.port', arg: 'PORT', help: 'port of the REST API' },
   { flag: '--rest-token', env: 'WEFT_REST_TOKEN', path: 'rest.token', arg: 'TOKEN', help: 'bearer token required for REST writes' },
+  { flag: '--rest-insecure', env: 'WEFT_REST_INSECURE', path: 'rest.insecure', arg: '', help: 'allow a non-loopback --rest-host without a token (writes open to the network)', boolean: true },
   { flag: '--rest-cors', env: 'WEFT_REST_CORS', path: 'rest.corsOrigins', arg: 'ORIGIN,...', help: 'origins allowed by CORS ("*" for any)' },
   { flag: '--apps', env: 'WEFT_APPS', path: 'apps', arg: 'a,b,...', help: 'apps to load in order: built-in names or module paths' },
   { flag: '--tick-interval', env: 'WEFT_TICK_INTERVAL_MS', path: 'host.tickIntervalMs', arg: 'MS', help: 'interval of app tick() calls' },
@@ -37,7 +40,7 @@ export const BY_FLAG = new Map(OPTIONS.map((o) => [o.flag, o]));
 export const BY_ENV = new Map(OPTIONS.map((o) => [o.env, o]));
 
 export function usage(): string {
-  const rows = OPTIONS.map((o) => [`  ${o.flag} ${o.arg}`, `${o.help} [${o.env}]`]);
+  const rows = OPTIONS.map((o) => [`  ${o.flag}${o.arg ? ` ${o.arg}` : ''}`, `${o.help} [${o.env}]`]);
   rows.push(['  --help', 'print this help and exit'], ['  --version', 'print the version and exit']);
   const w = Math.max(...rows.map((r) => r[0]!.length)) + 2;
   return [

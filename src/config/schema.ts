@@ -46,6 +46,12 @@ export interface WeftConfig {
     bodyLimit: number;
     /** Largest body of POST /switches/:dpid/flows/bulk. */
     bulkBodyLimit: number;
+    /** Most flows one POST /switches/:dpid/flows/bulk may carry (413 above it). */
+    maxBulkFlows: number;
+    /** Bytes queued for one event-stream client above which it is disconnected. */
+    eventsMaxBufferedBytes: number;
+    /** Serve a non-loopback rest.host without rest.token (refused otherwise). */
+    insecure: boolean;
   };
   /** Apps in load order: built-in names (apps/<name>) or module paths. */
   apps: string[];
@@ -76,7 +82,17 @@ export function defaultConfig(): WeftConfig {
       workers: 1,
     },
     // Loopback by default: without a token anyone who reaches the port can change flows.
-    rest: { host: '127.0.0.1', port: 8080, token: null, corsOrigins: [], bodyLimit: 1024 * 1024, bulkBodyLimit: 256 * 1024 * 1024 },
+    rest: {
+      host: '127.0.0.1',
+      port: 8080,
+      token: null,
+      corsOrigins: [],
+      bodyLimit: 1024 * 1024,
+      bulkBodyLimit: 32 * 1024 * 1024,
+      maxBulkFlows: 100_000,
+      eventsMaxBufferedBytes: 1024 * 1024,
+      insecure: false,
+    },
     apps: [...DEFAULT_APPS],
     appOptions: {},
     host: { tickIntervalMs: 1_000 },
@@ -90,6 +106,7 @@ export type Spec =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'string'; nullable?: boolean; check?: (s: string) => string | undefined }
   | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'bool' }
   | { kind: 'list'; of: Spec; minItems?: number }
   | { kind: 'object'; fields: Record<string, Spec> }
   /** Free keys (checked by `key`) with values of one spec. */
@@ -159,6 +176,9 @@ export const SCHEMA: Spec = {
         },
         bodyLimit: int(1024, 2 ** 30),
         bulkBodyLimit: int(1024, 2 ** 31),
+        maxBulkFlows: int(1, 10_000_000),
+        eventsMaxBufferedBytes: int(16 * 1024, 2 ** 30),
+        insecure: { kind: 'bool' },
       },
     },
     apps: { kind: 'list', of: appSpec },
@@ -180,3 +200,21 @@ export const SCHEMA: Spec = {
     },
   },
 };
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and "localhost". */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/**
+ * Why the REST settings must not start, or undefined: a non-loopback address without a token
+ * serves unauthenticated writes (flows, groups, apps) to the network; rest.insecure allows it.
+ */
+export function restExposureProblem(rest: Pick<WeftConfig['rest'], 'host' | 'token' | 'insecure'>): string | undefined {
+  if (rest.token !== null || rest.insecure || isLoopbackHost(rest.host)) return undefined;
+  return (
+    `the REST API on ${rest.host} (not loopback) would accept writes from the network without a token: ` +
+    'set rest.token (--rest-token, WEFT_REST_TOKEN), or allow it explicitly with rest.insecure (--rest-insecure, WEFT_REST_INSECURE=true)'
+  );
+}

@@ -58,6 +58,9 @@ export function validate(value: unknown, spec: Spec, path: string, out: Problem[
         if (msg) bad(msg);
       }
       break;
+    case 'bool':
+      if (typeof value !== 'boolean') bad(`expected true or false, got ${show(value)}`);
+      break;
     case 'enum':
       if (typeof value !== 'string' || !spec.values.includes(value)) bad(`expected one of ${spec.values.join(', ')}, got ${show(value)}`);
       break;
@@ -112,6 +115,10 @@ export function coerce(text: string, spec: Spec): unknown {
   switch (spec.kind) {
     case 'int':
       return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+    case 'bool': {
+      const t = text.trim().toLowerCase();
+      return ['true', '1', 'yes', 'on'].includes(t) ? true : ['false', '0', 'no', 'off'].includes(t) ? false : text;
+    }
     case 'list':
       return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => coerce(s, spec.of));
     case 'record': {

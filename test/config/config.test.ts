@@ -130,3 +130,21 @@ t.test('help and version requests', async (t) => {
     t.ok(u.includes(flag), `usage lists ${flag}`);
   }
 });
+
+t.test('a REST API on a non-loopback address needs a token or an explicit rest.insecure', async (t) => {
+  const msg = error(['--rest-host', '0.0.0.0']);
+  t.match(msg, /^config\.rest\.host: the REST API on 0\.0\.0\.0 \(not loopback\) would accept writes from the network without a token/);
+  t.match(msg, /--rest-token/, 'names the token flag');
+  t.match(msg, /--rest-insecure/, 'names the escape hatch');
+  t.match(error([], { WEFT_REST_HOST: '192.0.2.7' }), /192\.0\.2\.7 \(not loopback\)/, 'any non-loopback address, from the environment too');
+  t.equal(run(['--rest-host', '0.0.0.0', '--rest-token', 'sekrit-token']).rest.host, '0.0.0.0', 'a token makes it fine');
+  const insecure = run(['--rest-host', '0.0.0.0', '--rest-insecure']);
+  t.equal(insecure.rest.insecure, true, '--rest-insecure alone is a switch');
+  t.equal(run(['--rest-host', '::', '--rest-insecure=true']).rest.insecure, true, '--rest-insecure=true');
+  t.equal(run(['--rest-host', '0.0.0.0'], { WEFT_REST_INSECURE: 'true' }).rest.insecure, true, 'WEFT_REST_INSECURE=true');
+  t.match(error(['--rest-host', '0.0.0.0', '--rest-insecure=false']), /not loopback/, '--rest-insecure=false keeps the check');
+  t.match(error([], { WEFT_REST_INSECURE: 'maybe' }), /WEFT_REST_INSECURE \(config\.rest\.insecure\): expected true or false, got "maybe"/);
+  for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) t.equal(run(['--rest-host', host]).rest.host, host, `${host} is loopback: no token needed`);
+  t.equal(defaultConfig().rest.insecure, false, 'off by default');
+  t.match(usage(), /--rest-insecure {2,}allow a non-loopback/, '--help lists the switch without an argument');
+});

@@ -89,6 +89,11 @@ t.test("the weft service's environment is weft's own configuration", async (t) =
   config = (req as { config: WeftConfig }).config;
   t.equal(config.openflow.host, '0.0.0.0', 'OpenFlow listens on every interface of the container');
   t.equal(config.rest.host, '0.0.0.0', 'REST listens on every interface of the container');
+  if (config.rest.token === null) {
+    t.equal(config.rest.insecure, true, 'no token on 0.0.0.0: rest.insecure says so, or weft would refuse to start');
+    const restPublish = (weft.ports ?? []).map(String).find((p) => p.endsWith(`:${config.rest.port}`));
+    t.match(restPublish, /^127\.0\.0\.1:/, 'without a token the REST port is published on the host loopback only');
+  }
   for (const app of config.apps) t.ok(existsSync(join(ROOT, 'apps', app)), `app ${app} is a built-in app`);
 });
 
