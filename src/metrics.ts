@@ -29,6 +29,8 @@ export interface WeftMetrics {
   /** REST request durations; observed by the REST server's onResponse hook. */
   readonly restDuration: Histogram<'method' | 'route' | 'status'>;
   readonly echoRtt: Histogram;
+  /** Event-stream clients disconnected for not reading (rest.eventsMaxBufferedBytes). */
+  readonly eventsSlowClients: Counter;
   /** The Prometheus text exposition. */
   text(): Promise<string>;
   readonly contentType: string;
@@ -112,6 +114,11 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
     registers,
   });
   stats.onEchoRtt = (s) => echoRtt.observe(s);
+  const eventsSlowClients = new Counter({
+    name: 'weft_events_slow_clients_disconnected_total',
+    help: 'Event-stream (WebSocket) clients disconnected because more than rest.eventsMaxBufferedBytes waited to be sent to them',
+    registers,
+  });
 
   const restDuration = new Histogram({
     name: 'weft_rest_request_duration_seconds',
@@ -226,6 +233,7 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
     openflow: stats,
     restDuration,
     echoRtt,
+    eventsSlowClients,
     text: () => registry.metrics(),
     contentType: registry.contentType,
   };

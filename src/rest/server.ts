@@ -14,6 +14,9 @@ import { eventsPlugin } from './events/plugin.js';
 import type { RestConfig, RestDeps } from './deps.js';
 import { ERROR_SCHEMA, errorBody, HttpError, toHttpError } from './errors.js';
 import { authHook } from './auth.js';
+import { lookupSwitch } from './switch-lookup.js';
+import { ryuSwitch } from './ryu/ryu-common.js';
+import { restExposureProblem } from '../config/schema.js';
 import { ACTION_SCHEMA, INSTRUCTION_SCHEMA } from './actions-json.js';
 import { FLOW_OUT_SCHEMA, FLOW_SCHEMA } from './flow-json.js';
 import { GROUP_OUT_SCHEMA, GROUP_SCHEMA, METER_OUT_SCHEMA, METER_SCHEMA } from './group-meter-json.js';
@@ -46,6 +49,7 @@ export async function buildRestApp(deps: RestDeps, config: RestConfig): Promise<
 
   app.setErrorHandler((err, req, reply) => {
     const h = toHttpError(err);
+    if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') h.message = `${h.message}: this route takes at most ${req.routeOptions.bodyLimit ?? config.bodyLimit} bytes (rest.bodyLimit; rest.bulkBodyLimit for flows/bulk)`;
     if (h.code === 'internal') deps.log.error({ err, method: req.method, url: req.url }, 'REST handler failed');
     if (h.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="weft"');
     return reply.code(h.status).send(errorBody(h));
@@ -61,6 +65,14 @@ export async function buildRestApp(deps: RestDeps, config: RestConfig): Promise<
     });
   }
   app.addHook('onRequest', authHook(config.token));
+  // Before the body is read: a request for a switch that is not connected gets its 404 (or a
+  // malformed dpid its 400) without weft buffering and parsing a body of many megabytes.
+  app.addHook('onRequest', async (req) => {
+    const dpid = (req.params as Record<string, unknown> | undefined)?.dpid;
+    if (typeof dpid !== 'string') return;
+    if (req.routeOptions.url?.startsWith(`${API_PREFIX}/`)) lookupSwitch(deps, dpid);
+    else if (req.routeOptions.url?.startsWith('/stats/')) ryuSwitch(deps, dpid);
+  });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     deps.metrics.restDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
@@ -69,7 +81,7 @@ export async function buildRestApp(deps: RestDeps, config: RestConfig): Promise<
 
   await registerRoutes(app, deps, config);
   await app.register(ryuPlugin, { deps });
-  await app.register(eventsPlugin, { prefix: API_PREFIX, deps });
+  await app.register(eventsPlugin, { prefix: API_PREFIX, deps, maxBuffered: config.eventsMaxBufferedBytes });
   return app;
 }
 
@@ -80,6 +92,8 @@ export async function createRestServer(deps: RestDeps, config: RestConfig): Prom
   return {
     app,
     async listen() {
+      const exposed = restExposureProblem(config);
+      if (exposed) throw new Error(`REST API: ${exposed}`);
       try {
         await app.listen({ host: config.host, port: config.port });
       } catch (e) {

@@ -47,6 +47,8 @@ export interface RigOptions {
   echoIntervalMs?: number;
   /** Do not connect a fake switch. */
   noSwitch?: boolean;
+  /** Other rest.* settings. */
+  rest?: Partial<WeftConfig['rest']>;
 }
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
@@ -97,6 +99,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       token: opts.token ?? null,
       corsOrigins: opts.cors ?? [],
       bodyLimit: opts.bodyLimit ?? base.rest.bodyLimit,
+      ...opts.rest,
     },
     apps: opts.apps ?? ['table-miss'],
     log: { level: 'silent', levels: {} },

@@ -43,13 +43,14 @@ export interface FakeServer {
   wsBase: string;
   topology: FakeTopology;
   bus: EventBus;
+  deps: RestDeps;
   close(): Promise<void>;
 }
 
 const fakeSwitch = (dpid: string, ports: Port[]) =>
   ({ closed: false, info: { dpid, datapathId: BigInt(`0x${dpid}`), ports: new Map(ports.map((p) => [p.portNo, p])) } }) as unknown as SwitchConnection;
 
-export async function startFakeServer(switches: Record<string, Port[]>, opts: { topology?: boolean } = {}): Promise<FakeServer> {
+export async function startFakeServer(switches: Record<string, Port[]>, opts: { topology?: boolean; rest?: Partial<ReturnType<typeof defaultConfig>['rest']>; log?: RestDeps['log'] } = {}): Promise<FakeServer> {
   const topology = new FakeTopology();
   const bus = new EventBus();
   bus.attachTopology(topology);
@@ -63,11 +64,11 @@ export async function startFakeServer(switches: Record<string, Port[]>, opts: { 
     app,
     ready: () => true,
     metrics: createMetrics({ switchCount: () => conns.size, host: host as never, app, processMetrics: false }),
-    log: quiet,
+    log: opts.log ?? quiet,
     version: '0.0.0-test',
     events: bus,
   };
-  const server = await createRestServer(deps, { ...defaultConfig().rest, host: '127.0.0.1', port: 0 });
+  const server = await createRestServer(deps, { ...defaultConfig().rest, host: '127.0.0.1', port: 0, ...opts.rest });
   const a = await server.listen();
   return {
     server,
@@ -75,6 +76,7 @@ export async function startFakeServer(switches: Record<string, Port[]>, opts: { 
     wsBase: `ws://127.0.0.1:${a.port}`,
     topology,
     bus,
+    deps,
     close: () => server.close(),
   };
 }

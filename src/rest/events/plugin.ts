@@ -2,7 +2,9 @@
  * GET /api/v1/events (WebSocket): the live event stream. JSON text frames by default; binary
  * protobuf frames (proto/events.proto, one Event per message) with `?format=protobuf` or the
  * subprotocol `weft.events.v1+protobuf`. `?types=link_added,link_removed` keeps only those.
- * A client that does not keep up loses events (seq shows the gap) rather than growing memory.
+ * A client that does not keep up is disconnected once more than rest.eventsMaxBufferedBytes wait
+ * to be sent to it (one log line, weft_events_slow_clients_disconnected_total): its queue never
+ * grows past that bound. It may reconnect; seq shows the events it missed.
  */
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
@@ -15,15 +17,13 @@ import { encodeEvent } from './proto.js';
 
 export const PROTOBUF_PROTOCOL = 'weft.events.v1+protobuf';
 export const JSON_PROTOCOL = 'weft.events.v1+json';
-/** Above this many queued bytes a client's events are dropped until it catches up. */
-export const MAX_BUFFERED = 1 << 20;
 
 interface EventsQuery {
   format?: 'json' | 'protobuf';
   types?: string;
 }
 
-export async function eventsPlugin(app: FastifyInstance, { deps }: { deps: RestDeps & { events?: EventBus } }): Promise<void> {
+export async function eventsPlugin(app: FastifyInstance, { deps, maxBuffered }: { deps: RestDeps & { events?: EventBus }; maxBuffered: number }): Promise<void> {
   const bus = deps.events ?? new EventBus();
   await app.register(websocket, {
     options: {
@@ -66,7 +66,15 @@ export async function eventsPlugin(app: FastifyInstance, { deps }: { deps: RestD
       const keep = q.types ? new Set(q.types.split(',').map((t) => t.trim())) : undefined;
       const send = (e: WeftEvent) => {
         if (keep && !keep.has(e.type)) return;
-        if (socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED) return;
+        if (socket.readyState !== socket.OPEN) return;
+        // bufferedAmount: what ws and the socket hold for this client (the kernel's buffer is full).
+        if (socket.bufferedAmount > maxBuffered) {
+          off();
+          deps.metrics.eventsSlowClients.inc();
+          deps.log.warn({ remote: req.ip, buffered: socket.bufferedAmount, limit: maxBuffered }, 'event stream client does not keep up: disconnected (rest.eventsMaxBufferedBytes)');
+          socket.terminate();
+          return;
+        }
         socket.send(binary ? encodeEvent(e) : JSON.stringify(e), { binary });
       };
       const off = bus.subscribe(send);

@@ -36,7 +36,7 @@ export interface BulkFlowError {
   openflow?: { type: string; code: string };
 }
 
-export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }: { deps: RestDeps; bodyLimit: number }): Promise<void> {
+export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, maxFlows }: { deps: RestDeps; bodyLimit: number; maxFlows: number }): Promise<void> {
   // This plugin's own JSON parser (encapsulated: only this route): plain JSON.parse, without the
   // default parser's prototype-poisoning scan over a body of many megabytes. Flows are converted
   // into fresh objects field by field, so a "__proto__" key is just an unknown field there.
@@ -81,6 +81,9 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit }:
       const command = req.body.command ?? 'add';
       const t0 = performance.now();
       const n = flows.length;
+      if (n > maxFlows) {
+        throw new HttpError(413, 'payload_too_large', `flows: ${n} flows in one request, at most ${maxFlows} are accepted (rest.maxBulkFlows); split them over several requests`, 'flows', undefined, { limit: maxFlows, count: n });
+      }
       // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0).
       const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
       const ends = new Uint32Array(n);

@@ -11,11 +11,14 @@ import type { FlowCommand } from '../flow-json.js';
 import { matchFromFriendly } from '../match-json.js';
 import { multipartStats } from '../multipart.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
+import { jsonListStream, STREAM_SLICE } from '../json-stream.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { parsePort, parseU64, parseUint } from '../values.js';
 import { confirmedWrite } from '../write.js';
 
 interface FlowQuery {
+  limit?: string;
+  offset?: string;
   table?: string;
   cookie?: string;
   cookieMask?: string;
@@ -25,6 +28,9 @@ interface FlowQuery {
   priority?: string;
   strict?: string;
 }
+
+/** Largest page a client may ask for (a listing without limit streams every flow). */
+export const MAX_PAGE = 100_000;
 
 const FILTER_QUERY = {
   type: 'object',
@@ -38,6 +44,16 @@ const FILTER_QUERY = {
     match: { type: 'string', description: 'a match object as JSON, e.g. {"in_port":1}' },
     priority: { type: 'string', description: 'DELETE with strict only' },
     strict: { type: 'string', enum: ['true', 'false'], description: 'DELETE only' },
+  },
+} as const;
+
+/** GET's query: the filters plus a page (the switch has no cursor: each page reads the table). */
+const LIST_QUERY = {
+  ...FILTER_QUERY,
+  properties: {
+    ...FILTER_QUERY.properties,
+    limit: { type: 'string', description: `flows per page (1-${MAX_PAGE}); default: every flow. X-Total-Count has the total` },
+    offset: { type: 'string', description: 'flows to skip (default 0), in the order the switch lists them' },
   },
 } as const;
 
@@ -74,12 +90,15 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
       tags: ['flows'],
       summary: 'Flows of a switch (a FLOW multipart request), filtered by table, cookie, out port/group and match',
       params: DPID_PARAMS,
-      querystring: FILTER_QUERY,
+      querystring: LIST_QUERY,
       response: responses({ 200: { type: 'array', items: { $ref: 'FlowOut#' } } }),
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const conn = lookupSwitch(deps, req.params.dpid);
       const q = req.query;
+      const limit = q.limit === undefined ? undefined : parseUint(q.limit, MAX_PAGE, 'limit');
+      const offset = q.offset === undefined ? 0 : parseUint(q.offset, 0xffffffff, 'offset');
+      if (limit === 0) throw new HttpError(400, 'bad_request', `limit: expected 1-${MAX_PAGE}`, 'limit');
       const cookie = q.cookie === undefined ? 0n : parseU64(q.cookie, 'cookie');
       const cookieMask = q.cookieMask !== undefined ? parseU64(q.cookieMask, 'cookieMask') : q.cookie !== undefined ? ALL_ONES : 0n;
       const stats = await multipartStats(
@@ -95,7 +114,10 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
         },
         'flow',
       );
-      return stats.map(flowStatsToFriendly);
+      reply.header('x-total-count', String(stats.length));
+      const page = limit === undefined && offset === 0 ? stats : stats.slice(offset, limit === undefined ? undefined : offset + limit);
+      if (page.length <= STREAM_SLICE) return page.map(flowStatsToFriendly);
+      return reply.type('application/json').send(jsonListStream(page, (f) => JSON.stringify(flowStatsToFriendly(f))));
     },
   });
 

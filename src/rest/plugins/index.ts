@@ -20,5 +20,5 @@ export async function registerRoutes(app: FastifyInstance, deps: RestDeps, confi
   for (const plugin of [switchesPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin]) {
     await app.register(plugin, { prefix: API_PREFIX, deps });
   }
-  await app.register(flowsBulkPlugin, { prefix: API_PREFIX, deps, bodyLimit: config.bulkBodyLimit });
+  await app.register(flowsBulkPlugin, { prefix: API_PREFIX, deps, bodyLimit: config.bulkBodyLimit, maxFlows: config.maxBulkFlows });
 }

@@ -10,6 +10,7 @@ import type { OfMessage } from '../../../protocol/index.js';
 import type { SwitchConnection } from '../../openflow/switch-connection.js';
 import type { RestDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { jsonListStream, STREAM_SLICE } from '../json-stream.js';
 import { confirmedWrite } from '../write.js';
 import { dpidKey, parseRyuBody, ryuDpid, ryuJson } from './ryu-values.js';
 
@@ -41,6 +42,13 @@ export function ryuSwitch(deps: Pick<RestDeps, 'switches'>, raw: unknown, field 
 /** Send a value as Ryu's JSON (bigints exact). */
 export function sendRyu(reply: FastifyReply, value: unknown): FastifyReply {
   return reply.type('application/json').send(ryuJson(value));
+}
+
+/** {"<decimal dpid>": [items as Ryu prints them]}; long lists are written in slices (json-stream). */
+export function sendRyuList<T>(reply: FastifyReply, conn: SwitchConnection, items: readonly T[], toRyu: (item: T) => unknown): FastifyReply {
+  if (items.length <= STREAM_SLICE) return sendRyu(reply, byDpid(conn, items.map(toRyu)));
+  const stream = jsonListStream(items, (item) => ryuJson(toRyu(item)), `{${JSON.stringify(dpidKey(conn.info.dpid))}:[`, ']}');
+  return reply.type('application/json').send(stream);
 }
 
 /** {"<decimal dpid>": value}, Ryu's wrap_dpid_dict. */
