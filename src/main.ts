@@ -15,6 +15,7 @@ import type { Logs } from './log.js';
 import { OpenFlowServer } from './openflow/server.js';
 import type { BoundAddress } from './openflow/server.js';
 import type { ListenerConfig } from './openflow/listener.js';
+import { canonicalDpid } from './openflow/identity.js';
 import { OpenFlowStats } from './openflow/stats.js';
 import { createMetrics, topologyOf } from './metrics.js';
 import { installProcessGuard } from './process-guard.js';
@@ -94,6 +95,13 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
       turnBudgetMs: o.turnBudgetMs,
       missSendLen: o.missSendLen,
       dpidConflict: o.dpidConflict,
+      dpidProbeTimeoutMs: o.dpidProbeTimeoutMs,
+      maxMultipartParts: o.maxMultipartParts,
+      maxMultipartBytes: o.maxMultipartBytes,
+      multipartDeadlineMs: o.multipartDeadlineMs,
+      maxPorts: o.maxPorts,
+      dpidBinding: { mode: o.tls.dpidBinding, names: dpidNamesOf(o.tls.dpidNames) },
+      logLimit: { perWindow: o.logRepeatLimit, windowMs: o.logRepeatWindowMs },
       stats: ofStats,
     },
     logs.unbound('openflow'),
@@ -142,15 +150,22 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
     metrics,
     addresses: () => server.addresses(),
     restAddress: () => restAddress,
+    // Stopping: /ready answers 503 from the first moment, while REST still serves; the switches
+    // are let go (quiesced first, so their flows stay as they are), then REST closes.
     stop: () =>
       (stopping ??= (async () => {
         ready = false;
-        await rest.close();
         host.stop();
         await server.stop();
+        await rest.close();
         log.info('weft stopped');
       })()),
   };
+}
+
+/** openflow.tls.dpidNames with keys as the connection layer names dpids (16 lowercase hex digits). */
+function dpidNamesOf(names: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(names).map(([k, v]) => [canonicalDpid(k) ?? k, v]));
 }
 
 export function version(): string {

@@ -107,6 +107,30 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
     },
   });
 
+  const byKey = (name: string, help: string, label: string, map: Map<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      collect() {
+        this.reset();
+        for (const [k, n] of map) this.inc({ [label]: k }, n);
+      },
+    });
+  byKey('weft_openflow_disconnects_total', 'Switch connections closed, by cause (docs/CONTROLLER.md, limits)', 'cause', stats.disconnects);
+  byKey('weft_openflow_violations_total', 'Protocol violations by peers, by kind (not_openflow, bad_framing, before_hello, undecodable ...)', 'kind', stats.violations);
+  byKey('weft_openflow_limit_hits_total', 'Per-connection caps that were hit, by limit (multipart_parts, multipart_bytes, multipart_deadline, ports)', 'limit', stats.limits);
+  new Counter({
+    name: 'weft_log_lines_suppressed_total',
+    help: 'Connection log lines left out by the per-peer rate limit (openflow.logRepeatLimit)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats.logLinesSuppressed);
+    },
+  });
+
   const echoRtt = new Histogram({
     name: 'weft_echo_rtt_seconds',
     help: 'Round-trip time of the echo requests weft sends to idle switches',
@@ -167,6 +191,15 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
       this.inc({ dispatch: 'owned' }, c.packetInsOwned);
       this.inc({ dispatch: 'miss' }, c.packetInsMiss);
       this.inc({ dispatch: 'unclaimed' }, c.packetInsUnclaimed);
+    },
+  });
+  new Counter({
+    name: 'weft_host_flow_removed_unclaimed_total',
+    help: 'FLOW_REMOVED messages no app owns (unsolicited, or for flows of an app not loaded)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(src.host.counters().flowRemovedUnclaimed);
     },
   });
   new Counter({

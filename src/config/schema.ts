@@ -11,6 +11,10 @@ export interface TlsConfig {
   cert: string | null;
   key: string | null;
   ca: string | null;
+  /** 'strict': a switch certificate must name the datapath id it claims (docs/CONTROLLER.md, TLS). */
+  dpidBinding: 'off' | 'strict';
+  /** With dpidBinding strict: the certificate name (CN or DNS SAN) expected per dpid; others must name their dpid. */
+  dpidNames: Record<string, string>;
 }
 
 export interface WeftConfig {
@@ -29,6 +33,16 @@ export interface WeftConfig {
     turnBudgetMs: number;
     missSendLen: number;
     dpidConflict: 'replace' | 'reject';
+    /** With dpidConflict replace: how long the old connection has to answer an echo before it is replaced. */
+    dpidProbeTimeoutMs: number;
+    /** Caps per switch connection (docs/CONTROLLER.md, limits). */
+    maxMultipartParts: number;
+    maxMultipartBytes: number;
+    multipartDeadlineMs: number;
+    maxPorts: number;
+    /** Repeated connection log lines per peer address and reason let through per window. */
+    logRepeatLimit: number;
+    logRepeatWindowMs: number;
     /**
      * Worker processes holding the switch connections (docs/CONTROLLER.md, worker processes):
      * 1 runs everything in this process; more needs apps that are all switch-local.
@@ -70,7 +84,7 @@ export function defaultConfig(): WeftConfig {
       host: '0.0.0.0',
       port: 6653,
       listen: [],
-      tls: { cert: null, key: null, ca: null },
+      tls: { cert: null, key: null, ca: null, dpidBinding: 'off', dpidNames: {} },
       echoIntervalMs: 5_000,
       echoMaxMissed: 3,
       handshakeTimeoutMs: 10_000,
@@ -79,6 +93,13 @@ export function defaultConfig(): WeftConfig {
       turnBudgetMs: 2,
       missSendLen: 0xffff,
       dpidConflict: 'replace',
+      dpidProbeTimeoutMs: 1_000,
+      maxMultipartParts: 16_384,
+      maxMultipartBytes: 16 * 1024 * 1024,
+      multipartDeadlineMs: 60_000,
+      maxPorts: 4_096,
+      logRepeatLimit: 5,
+      logRepeatWindowMs: 10_000,
       workers: 1,
     },
     // Loopback by default: without a token anyone who reaches the port can change flows.
@@ -152,7 +173,20 @@ export const SCHEMA: Spec = {
         host,
         port,
         listen: { kind: 'list', of: listen },
-        tls: { kind: 'object', fields: { cert: path, key: path, ca: path } },
+        tls: {
+          kind: 'object',
+          fields: {
+            cert: path,
+            key: path,
+            ca: path,
+            dpidBinding: { kind: 'enum', values: ['off', 'strict'] },
+            dpidNames: {
+              kind: 'record',
+              key: (k) => (/^(?:[0-9a-fA-F]{16}|[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){7})$/.test(k) ? undefined : 'expected a datapath id: 16 hex digits (colons between bytes allowed)'),
+              of: { kind: 'string', check: (s) => (s.length === 0 ? 'expected a certificate name' : undefined) },
+            },
+          },
+        },
         echoIntervalMs: ms,
         echoMaxMissed: int(1, 1000),
         handshakeTimeoutMs: ms,
@@ -161,6 +195,13 @@ export const SCHEMA: Spec = {
         turnBudgetMs: int(1, 1000),
         missSendLen: int(0, 0xffff),
         dpidConflict: { kind: 'enum', values: ['replace', 'reject'] },
+        dpidProbeTimeoutMs: int(10, 60_000),
+        maxMultipartParts: int(1, 2 ** 24),
+        maxMultipartBytes: int(64 * 1024, 2 ** 31),
+        multipartDeadlineMs: ms,
+        maxPorts: int(1, 65_280),
+        logRepeatLimit: int(1, 1_000_000),
+        logRepeatWindowMs: int(100, 3600 * 1000),
         workers: int(1, 64),
       },
     },

@@ -15,6 +15,7 @@ import { assignAppIds } from './app-ids.js';
 import { inHostOrder, orderBatch } from './ordering.js';
 import { packetInEvent } from './packet-in-event.js';
 import { switchViewOf } from './switch-view.js';
+import { LogLimiter } from '../log-limiter.js';
 
 export interface HostLogger extends AppLogger {}
 
@@ -121,6 +122,7 @@ export class AppHost implements ConnectionEvents {
   readonly #clock: () => number;
   readonly #tickIntervalMs: number;
   #timer: NodeJS.Timeout | undefined;
+  readonly #logLimit = new LogLimiter();
   readonly #counters: Omit<HostCounters, 'apps'> = {
     packetInsMiss: 0,
     packetInsOwned: 0,
@@ -251,7 +253,10 @@ export class AppHost implements ConnectionEvents {
         return this.#portStatus(view, msg);
       case 'error':
         this.#counters.errorsUnclaimed++;
-        this.#log.warn({ dpid: view.dpid, xid: msg.xid, error: errorCodeName(msg.errType, msg.code) }, 'switch error not caused by an app message');
+        // A flood of unsolicited ERRORs must not become a flood of log lines (counted either way).
+        if (this.#logLimit.allow(view.dpid, (n) => this.#log.warn({ dpid: view.dpid, suppressed: n }, `${n} more switch errors not caused by an app message were not logged`))) {
+          this.#log.warn({ dpid: view.dpid, xid: msg.xid, error: errorCodeName(msg.errType, msg.code) }, 'switch error not caused by an app message');
+        }
         return;
       default:
         this.#log.debug({ dpid: view.dpid, type: msg.type }, 'message ignored');

@@ -17,9 +17,11 @@ import { RequestError } from './switch-connection.js';
 import type { RequestOptions, SwitchConnection, SwitchInfo } from './switch-connection.js';
 import type { SendErrorCallback } from './error-routes.js';
 import type { OpenFlowStats } from './stats.js';
+import { certificateNames } from './identity.js';
 import { FairReader } from './fair-reader.js';
 import { WriteQueue } from './write-queue.js';
 import type { TurnScheduler } from './turn-scheduler.js';
+import type { LogLimiter } from '../log-limiter.js';
 
 /**
  * hello: waiting for the peer's HELLO; features: FEATURES_REQUEST sent; config: SET_CONFIG,
@@ -27,10 +29,41 @@ import type { TurnScheduler } from './turn-scheduler.js';
  */
 export type ConnectionState = 'hello' | 'features' | 'config' | 'main' | 'dead';
 
+/**
+ * Why a connection closed (the label of weft_openflow_disconnects_total). Peer faults:
+ * not_openflow, bad_framing, before_hello, bad_hello, version, auxiliary, limit; the peer went:
+ * peer_closed, socket_error, echo_timeout, handshake_timeout, handshake_failed, slow_reader;
+ * our decision: refused, replaced, shutdown, closed (an app or REST asked).
+ */
+export type DisconnectCause =
+  | 'not_openflow'
+  | 'bad_framing'
+  | 'before_hello'
+  | 'bad_hello'
+  | 'version'
+  | 'auxiliary'
+  | 'limit'
+  | 'peer_closed'
+  | 'socket_error'
+  | 'echo_timeout'
+  | 'handshake_timeout'
+  | 'handshake_failed'
+  | 'slow_reader'
+  | 'refused'
+  | 'replaced'
+  | 'shutdown'
+  | 'closed';
+
+/** Causes that are protocol violations by the peer (also counted in weft_openflow_violations_total). */
+const VIOLATIONS: ReadonlySet<DisconnectCause> = new Set(['not_openflow', 'bad_framing', 'before_hello', 'bad_hello', 'version', 'auxiliary']);
+
 /** How the server hears about a connection's life. */
 export interface ConnectionHooks {
-  /** Handshake done: may the switch be announced? A string refuses it with that reason. */
-  admit(conn: OpenFlowConnection): string | undefined;
+  /**
+   * Handshake done: may the switch be announced? A string refuses it with that reason; a
+   * promise defers the answer (the connection waits, its handshake deadline still running).
+   */
+  admit(conn: OpenFlowConnection): string | undefined | Promise<string | undefined>;
   up(conn: OpenFlowConnection): void;
   message(conn: OpenFlowConnection, msg: OfMessage): void;
   /** Called once, when the connection closes for any reason. `wasUp`: switchUp had been emitted. */
@@ -83,6 +116,13 @@ export class OpenFlowConnection implements SwitchConnection {
   private echoSentAt = 0;
   private readonly onFrame = (frame: Uint8Array): void => this.handleFrame(frame);
   private readonly reader: FairReader;
+  /** The logger without this connection's bindings, for summaries of rate-limited lines. */
+  private readonly baseLog: OfLogger;
+  /** Length of the frame being dispatched (multipart byte limits). */
+  private frameLength = 0;
+  /** Stopping: nothing new is sent (see quiesce). */
+  private quiet = false;
+  private admitting = false;
 
   constructor(
     private readonly socket: Socket,
@@ -93,32 +133,42 @@ export class OpenFlowConnection implements SwitchConnection {
     private readonly stats?: OpenFlowStats,
     /** The turn budget shared with the server's other connections (default: process-wide). */
     scheduler?: TurnScheduler,
+    /** Rate limit of repeated lines per peer address and reason, shared by the server's connections. */
+    private readonly limiter?: LogLimiter,
   ) {
     this.remoteAddress = socket.remoteAddress ?? '?';
     this.remotePort = socket.remotePort ?? 0;
+    this.baseLog = logger;
     this.log = logger.child({ peer: `${this.remoteAddress}:${this.remotePort}` });
-    this.tracker = new RequestTracker(opts.maxErrorCallbacks);
+    this.tracker = new RequestTracker(
+      opts.maxErrorCallbacks,
+      { maxParts: opts.maxMultipartParts, maxBytes: opts.maxMultipartBytes, deadlineMs: opts.multipartDeadlineMs },
+      (limit, what) => {
+        if (this.stats) this.stats.count(this.stats.limits, limit);
+        this.close(what, 'warn', false, 'limit');
+      },
+    );
     this.out = new WriteQueue(socket, opts.maxQueuedBytes, (queued) => {
       // Stop buffering at once, but report the close outside the caller's send(): an app host
       // should not see switchDown re-entrantly in the middle of its own send() call.
       this.out.dispose();
-      queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false));
+      queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false, 'slow_reader'));
     }, stats?.tx);
     socket.setNoDelay(true);
     this.reader = new FairReader(socket, (bytes) => this.consume(bytes), () => this.state === 'dead', scheduler);
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
-    socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false));
+    socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false, 'peer_closed'));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // A probe that resets the connection before HELLO is as routine as one that closes it.
       const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
-      if (reset && this.state === 'hello') return this.close(`${this.closedByPeerReason()} (${err.code})`, 'info', false);
-      this.close(`socket error: ${err.code ?? err.message}`, this.state === 'main' ? 'info' : 'warn', false);
+      if (reset && this.state === 'hello') return this.close(`${this.closedByPeerReason()} (${err.code})`, 'info', false, 'peer_closed');
+      this.close(`socket error: ${err.code ?? err.message}`, this.state === 'main' ? 'info' : 'warn', false, 'socket_error');
     });
     socket.on('close', () => {
       if (this.lingerTimer) clearTimeout(this.lingerTimer);
-      this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false);
+      this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false, 'peer_closed');
     });
-    this.handshakeTimer = setTimeout(() => this.close(`handshake not completed within ${opts.handshakeTimeoutMs} ms (state ${this.state})`, 'warn', false), opts.handshakeTimeoutMs);
+    this.handshakeTimer = setTimeout(() => this.close(`handshake not completed within ${opts.handshakeTimeoutMs} ms (state ${this.state})`, 'warn', false, 'handshake_timeout'), opts.handshakeTimeoutMs);
     this.handshakeTimer.unref();
     this.write(ourHello(this.tracker.allocXid()));
   }
@@ -143,7 +193,7 @@ export class OpenFlowConnection implements SwitchConnection {
     // The hot path (every FLOW_MOD and PACKET_OUT an app sends): no copy of the message for its
     // fresh xid; the write queue puts the xid into the encoded header instead.
     const xid = msg.xid === 0 ? this.tracker.allocXid() : msg.xid;
-    if (this.state !== 'dead') {
+    if (this.state !== 'dead' && !this.quiet) {
       this.out.push(msg, xid);
       this.tracker.noteSentAs(xid, msg.type === 'barrierRequest', onError);
       if (this.tracker.callbacksSinceBarrier >= AUTO_BARRIER_EVERY) this.autoBarrier();
@@ -155,7 +205,7 @@ export class OpenFlowConnection implements SwitchConnection {
     checkEncoded(bytes);
     const own = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
     const xid = own === 0 ? this.tracker.allocXid() : own;
-    if (this.state !== 'dead') {
+    if (this.state !== 'dead' && !this.quiet) {
       this.out.pushEncoded(bytes, xid);
       this.tracker.noteSentAs(xid, bytes[1] === OFPT.BARRIER_REQUEST, onError);
       if (this.tracker.callbacksSinceBarrier >= AUTO_BARRIER_EVERY) this.autoBarrier();
@@ -186,7 +236,30 @@ export class OpenFlowConnection implements SwitchConnection {
     return this.request<RoleReply>({ type: 'roleRequest', xid: 0, role: n, generationId }, opts);
   }
 
-  close(reason: string, level: LogLevel = 'info', graceful = true): void {
+  /**
+   * Probe liveness with an echo request: true if the reply comes within `timeoutMs`. Used before
+   * replacing this connection by another one claiming the same datapath id.
+   */
+  async probe(timeoutMs: number): Promise<boolean> {
+    if (this.state === 'dead') return false;
+    try {
+      await this.request({ type: 'echoRequest', xid: 0, data: new Uint8Array(0) }, { timeoutMs });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The controller is stopping: from now on nothing new is sent to this switch (what is queued
+   * still goes). Apps that react to other switches going down must not change this one's flows
+   * on the way out: a graceful stop leaves every switch's flows as they are.
+   */
+  quiesce(): void {
+    this.quiet = true;
+  }
+
+  close(reason: string, level: LogLevel = 'info', graceful = true, cause: DisconnectCause = 'closed'): void {
     if (this.state === 'dead') return;
     const wasUp = this.state === 'main';
     this.state = 'dead';
@@ -204,8 +277,12 @@ export class OpenFlowConnection implements SwitchConnection {
       this.socket.destroy();
     }
     this.tracker.failAll(reason);
+    if (this.stats) {
+      this.stats.count(this.stats.disconnects, cause);
+      if (VIOLATIONS.has(cause)) this.stats.count(this.stats.violations, cause);
+    }
     const what = wasUp ? 'switch disconnected' : this.features ? 'switch connection closed during handshake' : 'connection closed';
-    this.log[level]({ reason, bytesIn: this.bytesIn }, `${what}: ${reason}`);
+    if (this.mayLog(cause, level, what)) this.log[level]({ reason, cause, bytesIn: this.bytesIn }, `${what}: ${reason}`);
     this.hooks.down(this, reason, wasUp);
   }
 
@@ -217,8 +294,27 @@ export class OpenFlowConnection implements SwitchConnection {
 
   /** Drop the socket at once (after close(), when the peer did not finish in time). */
   destroy(): void {
-    if (this.state !== 'dead') this.close('connection destroyed', 'info', false);
+    if (this.state !== 'dead') this.close('connection destroyed', 'info', false, this.quiet ? 'shutdown' : 'closed');
     this.socket.destroy();
+  }
+
+  /** Names in the peer's TLS certificate (subject CN, then DNS and IP SANs); [] without TLS. */
+  peerCertificateNames(): string[] {
+    return certificateNames(this.socket);
+  }
+
+  /**
+   * The per-peer rate limit: true if a line about `cause` from this peer's address may be
+   * logged now. Left-out lines are counted, and summed up in one line when the window ends.
+   */
+  private mayLog(cause: string, level: LogLevel, what: string): boolean {
+    if (!this.limiter) return true;
+    const peer = this.remoteAddress;
+    const ok = this.limiter.allow(`${peer}|${cause}`, (n) =>
+      this.baseLog[level]({ peer, cause, suppressed: n }, `${what} (${cause}) from ${peer}: ${n} more lines like this were left out`),
+    );
+    if (!ok && this.stats) this.stats.logLinesSuppressed++;
+    return ok;
   }
 
   // ------------------------------------------------------------------ write path
@@ -234,13 +330,14 @@ export class OpenFlowConnection implements SwitchConnection {
     timeoutMs: number | undefined,
     done: (r: OfMessage | MultipartReplyBody[]) => void,
     fail: (e: Error) => void,
+    maxBytes?: number,
   ): void {
-    if (this.state === 'dead') {
-      fail(new RequestError(`${msg.type}: connection to the switch is closed`));
+    if (this.state === 'dead' || this.quiet) {
+      fail(new RequestError(`${msg.type}: connection to the switch is ${this.quiet ? 'closing (controller shutting down)' : 'closed'}`));
       return;
     }
     const m = msg.xid === 0 ? { ...msg, xid: this.tracker.allocXid() } : msg;
-    this.tracker.track(m, multipart, timeoutMs ?? this.opts.requestTimeoutMs, done, fail);
+    this.tracker.track(m, multipart, timeoutMs ?? this.opts.requestTimeoutMs, done, fail, maxBytes);
     try {
       this.write(m);
     } catch (e) {
@@ -275,7 +372,7 @@ export class OpenFlowConnection implements SwitchConnection {
     if (this.state === 'dead') return;
     if (this.bytesIn === 0 && !plausibleVersion(chunk[0]!)) {
       this.bytesIn += chunk.length;
-      this.close(`not an OpenFlow peer (first bytes ${hexPreview(chunk)})`, 'warn', false);
+      this.close(`not an OpenFlow peer (first bytes ${hexPreview(chunk)})`, 'warn', false, 'not_openflow');
       return;
     }
     this.bytesIn += chunk.length;
@@ -297,7 +394,7 @@ export class OpenFlowConnection implements SwitchConnection {
     } catch (e) {
       if (e instanceof OfCodecError) {
         // The stream lost its framing: nothing after this point can be trusted.
-        this.close(`bad framing: ${e.message}`, 'warn', false);
+        this.close(`bad framing: ${e.message}`, 'warn', false, 'bad_framing');
       } else {
         // A bug in our code or in an event handler: log it loudly, but keep the controller up.
         this.log.error({ err: e }, 'internal error while handling a switch message');
@@ -319,6 +416,7 @@ export class OpenFlowConnection implements SwitchConnection {
         if (!(e instanceof OfCodecError)) throw e;
         return this.handleUndecodable(frame, e);
       }
+      this.frameLength = frame.length;
       this.dispatch(msg);
     } catch (e) {
       this.log.error({ err: e }, 'internal error while handling a switch message');
@@ -332,7 +430,7 @@ export class OpenFlowConnection implements SwitchConnection {
     if (type !== 0) {
       if (version !== 4) this.sendError(xid, OFPET.BAD_REQUEST, 0 /* OFPBRC_BAD_VERSION */, frame);
       else this.sendError(xid, OFPET.HELLO_FAILED, OFPHFC.INCOMPATIBLE, Buffer.from(`expected OFPT_HELLO, got message type ${type}`));
-      return this.close(`message type ${type} (version ${version}) before HELLO`, 'warn', true);
+      return this.close(`message type ${type} (version ${version}) before HELLO`, 'warn', true, 'before_hello');
     }
     let hello: OfMessage;
     try {
@@ -340,13 +438,13 @@ export class OpenFlowConnection implements SwitchConnection {
     } catch (e) {
       if (!(e instanceof OfCodecError)) throw e;
       this.sendError(xid, e.errType, e.code, frame);
-      return this.close(`undecodable HELLO: ${e.message}`, 'warn', true);
+      return this.close(`undecodable HELLO: ${e.message}`, 'warn', true, 'bad_hello');
     }
-    if (hello.type !== 'hello') return this.close('undecodable HELLO', 'warn', false);
+    if (hello.type !== 'hello') return this.close('undecodable HELLO', 'warn', false, 'bad_hello');
     const refusal = negotiate(hello);
     if (refusal) {
       this.sendError(xid, OFPET.HELLO_FAILED, OFPHFC.INCOMPATIBLE, Buffer.from(refusal));
-      return this.close(`version negotiation failed: ${refusal}`, 'warn', true);
+      return this.close(`version negotiation failed: ${refusal}`, 'warn', true, 'version');
     }
     this.state = 'features';
     this.startRequest(
@@ -354,16 +452,17 @@ export class OpenFlowConnection implements SwitchConnection {
       false,
       this.opts.handshakeTimeoutMs,
       (r) => this.onFeatures(r as FeaturesReply),
-      (e) => this.close(`FEATURES_REQUEST failed: ${e.message}`, 'warn', true),
+      (e) => this.close(`FEATURES_REQUEST failed: ${e.message}`, 'warn', true, 'handshake_failed'),
     );
   }
 
   private handleUndecodable(frame: Uint8Array, e: OfCodecError): void {
     const xid = ((frame[4]! << 24) | (frame[5]! << 16) | (frame[6]! << 8) | frame[7]!) >>> 0;
     this.decodeErrors++;
+    if (this.stats) this.stats.count(this.stats.violations, 'undecodable');
     this.sendError(xid, e.errType, e.code, frame);
     this.tracker.failXid(xid, new RequestError(`reply xid ${xid} could not be decoded: ${e.message}`));
-    if (this.decodeErrors <= MAX_LOGGED_DECODE_ERRORS) {
+    if (this.decodeErrors <= MAX_LOGGED_DECODE_ERRORS && this.mayLog('undecodable', 'warn', 'undecodable message from switch')) {
       this.log.warn({ xid, bytes: hexPreview(frame, 32) }, `undecodable message from switch answered with an ERROR: ${e.message}`);
     }
   }
@@ -385,12 +484,15 @@ export class OpenFlowConnection implements SwitchConnection {
         return;
       case 'portStatus':
         if (this.ports) {
-          if (msg.reason === OFPPR.DELETE) this.ports.delete(msg.desc.portNo);
-          else this.ports.set(msg.desc.portNo, msg.desc);
+          const no = msg.desc.portNo;
+          if (msg.reason === OFPPR.DELETE) this.ports.delete(no);
+          else if (this.ports.has(no) || this.ports.size < this.opts.maxPorts) this.ports.set(no, msg.desc);
+          // Not kept, so not announced either: apps (topology's LLDP) see only the ports kept here.
+          else return this.portOverLimit(no, 1);
         }
         break;
       default:
-        if (!isAsync(msg) && this.tracker.onReply(msg)) return;
+        if (!isAsync(msg) && this.tracker.onReply(msg, this.frameLength)) return;
         // Our own echo requests need no bookkeeping: any received byte already proved liveness.
         if (msg.type === 'echoReply') {
           if (msg.xid === this.echoXid && this.stats?.onEchoRtt) this.stats.onEchoRtt((performance.now() - this.echoSentAt) / 1000);
@@ -404,6 +506,15 @@ export class OpenFlowConnection implements SwitchConnection {
 
   private onFeatures(reply: FeaturesReply): void {
     if (this.state !== 'features') return;
+    if (reply.auxiliaryId !== 0) {
+      // weft opens no auxiliary channels; one claiming a live switch's dpid must not replace it.
+      return this.close(
+        `auxiliary connection refused (datapath ${dpidString(reply.datapathId)}, auxiliary_id ${reply.auxiliaryId}): weft uses main connections only`,
+        'warn',
+        true,
+        'auxiliary',
+      );
+    }
     this.features = reply;
     this.log = this.log.child({ dpid: dpidString(reply.datapathId) });
     this.state = 'config';
@@ -417,11 +528,24 @@ export class OpenFlowConnection implements SwitchConnection {
       true,
       hs,
       (bodies) => {
-        this.ports = new Map();
-        for (const b of bodies as MultipartReplyBody[]) if (b.kind === 'portDesc') for (const p of b.ports) this.ports.set(p.portNo, p);
+        const ports = new Map<number, Port>();
+        let over = 0;
+        for (const b of bodies as MultipartReplyBody[]) {
+          if (b.kind !== 'portDesc') continue;
+          for (const p of b.ports) {
+            if (ports.has(p.portNo) || ports.size < this.opts.maxPorts) ports.set(p.portNo, p);
+            else over++;
+          }
+        }
+        this.ports = ports;
+        if (over > 0) this.portOverLimit(undefined, over);
         this.maybeUp();
       },
-      (e) => this.close(`PORT_DESC request failed: ${e.message}`, 'warn', true),
+      (e) => {
+        if (this.state !== 'dead') this.close(`PORT_DESC request failed: ${e.message}`, 'warn', true, 'handshake_failed');
+      },
+      // Twice maxPorts ports of 64 bytes and some headers: more is not a switch describing itself.
+      this.opts.maxPorts * 128 + 65_536,
     );
     this.startRequest(
       { type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'desc' } },
@@ -443,28 +567,54 @@ export class OpenFlowConnection implements SwitchConnection {
     );
   }
 
+  /** Ports beyond maxPorts: ignored (not kept, not announced), counted, logged at a limited rate. */
+  private portOverLimit(portNo: number | undefined, n: number): void {
+    if (this.stats) for (let i = 0; i < n; i++) this.stats.count(this.stats.limits, 'ports');
+    if (this.mayLog('ports', 'warn', 'ports over the limit')) {
+      const which = portNo === undefined ? `${n} ports of PORT_DESC` : `port ${portNo} (PORT_STATUS)`;
+      this.log.warn({ limit: this.opts.maxPorts, ignored: n }, `${which} ignored: the switch has ${this.ports?.size ?? this.opts.maxPorts} ports, the limit is ${this.opts.maxPorts} (openflow.maxPorts)`);
+    }
+  }
+
   private maybeUp(): void {
-    if (this.state !== 'config' || !this.ports || !this.descDone || !this.features) return;
+    if (this.state !== 'config' || !this.ports || !this.descDone || !this.features || this.admitting) return;
+    this._info = this.infoNow(this.features, this.ports);
+    const verdict = this.hooks.admit(this);
+    if (verdict instanceof Promise) {
+      this.admitting = true;
+      verdict.then(
+        (refusal) => this.finishUp(refusal),
+        (e: unknown) => this.finishUp(`admission failed: ${(e as Error)?.message ?? String(e)}`),
+      );
+      return;
+    }
+    this.finishUp(verdict);
+  }
+
+  private finishUp(refusal: string | undefined): void {
+    this.admitting = false;
+    if (this.state !== 'config') return;
+    if (refusal !== undefined) return this.close(refusal, 'warn', true, 'refused');
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    const features = this.features;
-    this._info = {
+    this.state = 'main';
+    this.lastRx = Date.now();
+    this.scheduleEcho(this.opts.echoIntervalMs);
+    this.hooks.up(this);
+  }
+
+  private infoNow(features: FeaturesReply, ports: Map<number, Port>): SwitchInfo {
+    return {
       datapathId: features.datapathId,
       dpid: dpidString(features.datapathId),
       features,
-      ports: this.ports,
+      ports,
       desc: this.desc,
       remoteAddress: this.remoteAddress,
       remotePort: this.remotePort,
       tls: this.tls,
       connectedAt: Date.now(),
     };
-    const refusal = this.hooks.admit(this);
-    if (refusal !== undefined) return this.close(refusal, 'warn', true);
-    this.state = 'main';
-    this.lastRx = Date.now();
-    this.scheduleEcho(this.opts.echoIntervalMs);
-    this.hooks.up(this);
   }
 
   // ------------------------------------------------------------------ liveness
@@ -480,7 +630,7 @@ export class OpenFlowConnection implements SwitchConnection {
     const idle = Date.now() - this.lastRx;
     if (idle < interval && this.echoMissed === 0) return this.scheduleEcho(interval - idle);
     if (this.echoMissed >= this.opts.echoMaxMissed) {
-      return this.close(`no reply to ${this.echoMissed} echo requests (silent for ${idle} ms)`, 'warn', false);
+      return this.close(`no reply to ${this.echoMissed} echo requests (silent for ${idle} ms)`, 'warn', false, 'echo_timeout');
     }
     this.echoMissed++;
     this.echoXid = this.tracker.allocXid();

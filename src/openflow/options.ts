@@ -16,6 +16,16 @@ export interface ConnectionOptions {
   missSendLen: number;
   /** send() error callbacks kept at most; the oldest are dropped first. */
   maxErrorCallbacks: number;
+  /** Parts of one multipart reply kept at most; more closes the connection. */
+  maxMultipartParts: number;
+  /** Bytes (on the wire) of one multipart reply kept at most; more closes the connection. */
+  maxMultipartBytes: number;
+  /** A multipart reply must be complete this long after its request, however it trickles. */
+  multipartDeadlineMs: number;
+  /** Ports kept per switch (PORT_DESC and PORT_STATUS); further ports are ignored. */
+  maxPorts: number;
+  /** A second connection with a live datapath id: how long the old one has to answer an echo. */
+  dpidProbeTimeoutMs: number;
 }
 
 export const DEFAULT_CONNECTION_OPTIONS: Readonly<ConnectionOptions> = Object.freeze({
@@ -26,13 +36,21 @@ export const DEFAULT_CONNECTION_OPTIONS: Readonly<ConnectionOptions> = Object.fr
   maxQueuedBytes: 16 * 1024 * 1024,
   missSendLen: OFPCML_NO_BUFFER,
   maxErrorCallbacks: 65_536,
+  maxMultipartParts: 16_384,
+  maxMultipartBytes: 16 * 1024 * 1024,
+  multipartDeadlineMs: 60_000,
+  maxPorts: 4_096,
+  dpidProbeTimeoutMs: 1_000,
 });
 
 /**
  * What to do when a connection completes its handshake with a datapath id that another live
- * connection already has. 'replace' (default): the old connection is closed (switchDown), then
- * the new one is announced (switchUp): OVS reconnecting after a network blip looks like this, and
- * the old TCP connection may take a long time to time out. 'reject': the new connection is closed.
+ * connection already has. 'replace' (default): the old connection is probed with an echo
+ * request; if it stays silent for dpidProbeTimeoutMs it is closed (switchDown) and the new one is
+ * announced (switchUp): OVS reconnecting after a network blip looks like this, and the old TCP
+ * connection may take a long time to time out. If the old one answers, the switch behind it is
+ * alive and the new connection is refused: a peer cannot take over a live switch by claiming its
+ * datapath id. 'reject': the new connection is always closed.
  */
 export type DpidConflictPolicy = 'replace' | 'reject';
 
@@ -57,5 +75,8 @@ export function resolveConnectionOptions(partial: Partial<ConnectionOptions> = {
   if (o.echoIntervalMs <= 0) throw new Error('OpenFlow option echoIntervalMs must be above 0');
   if (o.echoMaxMissed < 1) throw new Error('OpenFlow option echoMaxMissed must be at least 1');
   if (o.missSendLen > 0xffff) throw new Error('OpenFlow option missSendLen must fit in 16 bits');
+  for (const k of ['maxMultipartParts', 'maxMultipartBytes', 'multipartDeadlineMs', 'maxPorts', 'dpidProbeTimeoutMs'] as const) {
+    if (o[k] < 1) throw new Error(`OpenFlow option ${k} must be at least 1`);
+  }
   return o;
 }

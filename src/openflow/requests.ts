@@ -8,14 +8,30 @@ interface Pending {
   request: OfMessage;
   multipart: boolean;
   parts: MultipartReplyBody[];
+  /** Wire bytes of the multipart reply so far. */
+  bytes: number;
+  maxBytes: number;
   timeoutMs: number;
   timer: NodeJS.Timeout;
+  /** The multipart reply's total deadline (each part restarts `timer`, not this). */
+  deadline: NodeJS.Timeout | undefined;
   done(reply: OfMessage | MultipartReplyBody[]): void;
   fail(err: Error): void;
 }
 
 /** Barrier xids remembered at most (a switch that never answers barriers must not leak). */
 const MAX_BARRIERS = 1024;
+
+/** Bounds of one multipart reply (see ConnectionOptions). */
+export interface MultipartLimits {
+  maxParts: number;
+  maxBytes: number;
+  deadlineMs: number;
+}
+
+export type MultipartLimitName = 'multipart_parts' | 'multipart_bytes' | 'multipart_deadline';
+
+const NO_LIMITS: MultipartLimits = { maxParts: Number.POSITIVE_INFINITY, maxBytes: Number.POSITIVE_INFINITY, deadlineMs: 0 };
 
 /**
  * Transaction bookkeeping of one connection: xid allocation, replies matched to requests (with
@@ -34,7 +50,15 @@ export class RequestTracker {
   private readonly errorRoutes: ErrorRoutes;
   private readonly barriers = new Map<number, number>();
 
-  constructor(maxErrorCallbacks: number) {
+  /**
+   * `onLimit` hears of a multipart reply that broke `limits` (after its requester was failed
+   * with the same reason): the connection closes, since the peer is misbehaving.
+   */
+  constructor(
+    maxErrorCallbacks: number,
+    private readonly limits: MultipartLimits = NO_LIMITS,
+    private readonly onLimit: (limit: MultipartLimitName, reason: string) => void = () => undefined,
+  ) {
     this.errorRoutes = new ErrorRoutes(maxErrorCallbacks);
   }
 
@@ -87,6 +111,8 @@ export class RequestTracker {
     timeoutMs: number,
     done: (reply: OfMessage | MultipartReplyBody[]) => void,
     fail: (err: Error) => void,
+    /** A tighter byte bound for this reply than the tracker's (the handshake's PORT_DESC). */
+    maxBytes = this.limits.maxBytes,
   ): void {
     const xid = request.xid;
     const earlier = this.pending.get(xid);
@@ -95,20 +121,27 @@ export class RequestTracker {
       this.finish(xid, earlier);
       earlier.fail(new RequestError(`${earlier.request.type} xid ${xid}: xid reused by a later ${request.type} before the reply`));
     }
-    const p: Pending = { request, multipart, parts: [], timeoutMs, timer: undefined as unknown as NodeJS.Timeout, done, fail };
+    const p: Pending = { request, multipart, parts: [], bytes: 0, maxBytes: Math.min(maxBytes, this.limits.maxBytes), timeoutMs, timer: undefined as unknown as NodeJS.Timeout, deadline: undefined, done, fail };
     p.timer = this.startTimer(xid, p);
+    if (multipart && this.limits.deadlineMs > 0) {
+      const ms = this.limits.deadlineMs;
+      p.deadline = setTimeout(() => {
+        if (this.pending.get(xid) !== p) return;
+        this.overLimit(xid, p, 'multipart_deadline', `the multipart reply was not complete ${ms} ms after the request (${p.parts.length} parts, ${p.bytes} bytes so far; limit openflow.multipartDeadlineMs)`);
+      }, ms);
+      p.deadline.unref();
+    }
     this.pending.set(xid, p);
   }
 
   /** Forget a request that could not be written. */
   cancel(xid: number): void {
     const p = this.pending.get(xid);
-    if (p) clearTimeout(p.timer);
-    this.pending.delete(xid);
+    if (p) this.finish(xid, p);
   }
 
-  /** Offer a received message; true when it answered a request. */
-  onReply(msg: OfMessage): boolean {
+  /** Offer a received message (`size`: its length on the wire); true when it answered a request. */
+  onReply(msg: OfMessage, size = 0): boolean {
     if (msg.type === 'barrierReply') this.pruneAtBarrier(msg.xid);
     const p = this.pending.get(msg.xid);
     if (!p) return false;
@@ -119,6 +152,16 @@ export class RequestTracker {
         return true;
       }
       p.parts.push(msg.body);
+      p.bytes += size;
+      if (p.parts.length > this.limits.maxParts) {
+        this.overLimit(msg.xid, p, 'multipart_parts', `the multipart reply exceeded ${this.limits.maxParts} parts (limit openflow.maxMultipartParts)`);
+        return true;
+      }
+      if (p.bytes > p.maxBytes) {
+        const which = p.maxBytes < this.limits.maxBytes ? 'openflow.maxPorts' : 'openflow.maxMultipartBytes';
+        this.overLimit(msg.xid, p, 'multipart_bytes', `the multipart reply exceeded ${p.maxBytes} bytes (limit from ${which})`);
+        return true;
+      }
       if (msg.flags & OFPMPF_REPLY_MORE) {
         // A long dump may take longer than one timeout in total: each part restarts the clock.
         clearTimeout(p.timer);
@@ -162,7 +205,10 @@ export class RequestTracker {
   /** The connection closed: every waiting request fails with `reason`. */
   failAll(reason: string): void {
     const all = [...this.pending.values()];
-    for (const p of all) clearTimeout(p.timer);
+    for (const p of all) {
+      clearTimeout(p.timer);
+      if (p.deadline) clearTimeout(p.deadline);
+    }
     this.pending.clear();
     this.errorRoutes.clear();
     this.barriers.clear();
@@ -172,7 +218,7 @@ export class RequestTracker {
   private startTimer(xid: number, p: Pending): NodeJS.Timeout {
     const t = setTimeout(() => {
       if (this.pending.get(xid) !== p) return;
-      this.pending.delete(xid);
+      this.finish(xid, p);
       p.fail(new RequestError(`${p.request.type} xid ${xid}: no reply within ${p.timeoutMs} ms`));
     }, p.timeoutMs);
     t.unref();
@@ -181,7 +227,18 @@ export class RequestTracker {
 
   private finish(xid: number, p: Pending): void {
     clearTimeout(p.timer);
+    if (p.deadline) clearTimeout(p.deadline);
     this.pending.delete(xid);
+  }
+
+  private overLimit(xid: number, p: Pending, limit: MultipartLimitName, what: string): void {
+    this.finish(xid, p);
+    // The parts kept so far go with the request: nothing of the reply stays referenced.
+    p.parts = [];
+    const reason = `${p.request.type} xid ${xid}: ${what}; the switch was disconnected`;
+    // The connection closes first, so the requester's failure handler finds it closed already.
+    this.onLimit(limit, what);
+    p.fail(new RequestError(reason));
   }
 
   private pruneAtBarrier(xid: number): void {

@@ -10,6 +10,10 @@ import type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.
 import type { OpenFlowStats } from './stats.js';
 import type { ConnectionEvents } from './switch-connection.js';
 import { TURN_BUDGET_MS, TurnScheduler } from './turn-scheduler.js';
+import { checkDpidBinding } from './identity.js';
+import type { DpidBinding } from './identity.js';
+import { LogLimiter } from '../log-limiter.js';
+import type { LogLimiterOptions } from '../log-limiter.js';
 
 export interface OpenFlowServerOptions extends Partial<ConnectionOptions> {
   listeners: ListenerConfig[];
@@ -25,6 +29,10 @@ export interface OpenFlowServerOptions extends Partial<ConnectionOptions> {
    * requests are never more than about two budgets away. Default TURN_BUDGET_MS (2).
    */
   turnBudgetMs?: number;
+  /** TLS connections: may a certificate claim any datapath id? See identity.ts. Default off. */
+  dpidBinding?: DpidBinding;
+  /** Rate limit of repeated connection log lines per peer address and reason. */
+  logLimit?: LogLimiterOptions;
 }
 
 export interface BoundAddress {
@@ -49,14 +57,21 @@ export class OpenFlowServer {
   private started = false;
   private readonly stats: OpenFlowStats | undefined;
   private readonly scheduler: TurnScheduler;
+  private readonly limiter: LogLimiter;
+  private readonly binding: DpidBinding | undefined;
 
   constructor(
     private readonly options: OpenFlowServerOptions,
     logger: OfLogger,
     private readonly events: ConnectionEvents,
   ) {
-    const { listeners, dpidConflict, stopTimeoutMs, stats, turnBudgetMs, ...conn } = options;
+    const { listeners, dpidConflict, stopTimeoutMs, stats, turnBudgetMs, dpidBinding, logLimit, ...conn } = options;
     this.stats = stats;
+    this.limiter = new LogLimiter(logLimit);
+    if (dpidBinding !== undefined && dpidBinding.mode !== 'off' && dpidBinding.mode !== 'strict') {
+      throw new Error(`OpenFlow server: dpidBinding.mode must be "off" or "strict", got ${JSON.stringify(dpidBinding.mode)}`);
+    }
+    this.binding = dpidBinding;
     if (turnBudgetMs !== undefined && !(typeof turnBudgetMs === 'number' && turnBudgetMs > 0 && Number.isFinite(turnBudgetMs))) {
       throw new Error(`OpenFlow option turnBudgetMs must be a number above 0, got ${String(turnBudgetMs)}`);
     }
@@ -95,17 +110,24 @@ export class OpenFlowServer {
     }
   }
 
-  /** Close the listeners and every connection (switchDown for each announced switch). */
+  /**
+   * Close the listeners and every connection (switchDown for each announced switch). Every
+   * connection is quiesced first: the switchDown of one switch makes apps react (a link went
+   * down), and what they would send to the switches still connected must not go out, so each
+   * switch keeps its flows exactly as they were (fail_mode=secure keeps forwarding on them).
+   */
   async stop(): Promise<void> {
     const closing = this.closeListeners();
     const conns = [...this.connections];
+    for (const c of conns) c.quiesce();
     const gone = Promise.all(conns.map((c) => c.whenSocketClosed()));
-    for (const c of conns) c.close('controller shutting down', 'info', true);
+    for (const c of conns) c.close('controller shutting down', 'info', true, 'shutdown');
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, this.stopTimeoutMs)))]);
     clearTimeout(timer);
     for (const c of conns) c.destroy();
     await closing;
+    this.limiter.flush();
     this.started = false;
   }
 
@@ -134,19 +156,30 @@ export class OpenFlowServer {
   }
 
   private accept(socket: net.Socket, tls: boolean): void {
-    const conn = new OpenFlowConnection(socket, this.opts, this.log, this.hooks, tls, this.stats, this.scheduler);
+    const conn = new OpenFlowConnection(socket, this.opts, this.log, this.hooks, tls, this.stats, this.scheduler, this.limiter);
     if (!conn.closed) this.connections.add(conn);
   }
 
-  private admit(conn: OpenFlowConnection): string | undefined {
+  private admit(conn: OpenFlowConnection): string | undefined | Promise<string | undefined> {
     const dpid = conn.info.dpid;
+    if (conn.tls) {
+      const refusal = checkDpidBinding(this.binding, dpid, conn.peerCertificateNames());
+      if (refusal !== undefined) return refusal;
+    }
     const old = this.byDpid.get(dpid);
     if (!old || old === conn || old.closed) return undefined;
-    const from = `${conn.remoteAddress}:${conn.remotePort}`;
-    if (this.policy === 'reject') return `datapath ${dpid} is already connected from ${old.remoteAddress}:${old.remotePort}`;
-    // Closing the old connection emits its switchDown before the new switchUp.
-    old.close(`replaced by a new connection for the same datapath from ${from}`, 'info', true);
-    return undefined;
+    const where = `${old.remoteAddress}:${old.remotePort}`;
+    if (this.policy === 'reject') return `datapath ${dpid} is already connected from ${where}`;
+    const ms = this.opts.dpidProbeTimeoutMs;
+    return old.probe(ms).then((alive) => {
+      const now = this.byDpid.get(dpid);
+      if (now !== undefined && now !== old && !now.closed) return `datapath ${dpid} is already connected from ${now.remoteAddress}:${now.remotePort}`;
+      if (old.closed) return undefined;
+      if (alive) return `datapath ${dpid} is already connected from ${where} and that switch answers echo requests (dpidConflict: replace replaces silent connections only)`;
+      // Closing the old connection emits its switchDown before the new switchUp.
+      old.close(`replaced by a new connection for the same datapath from ${conn.remoteAddress}:${conn.remotePort} (no echo reply within ${ms} ms)`, 'info', true, 'replaced');
+      return undefined;
+    });
   }
 
   private up(conn: OpenFlowConnection): void {

@@ -17,6 +17,18 @@ export class OpenFlowStats {
   onSwitchError: ((dpid: string, err: ErrorMsg) => void) | undefined;
   /** Called with the round trip of each of our echo requests, in seconds. */
   onEchoRtt: ((seconds: number) => void) | undefined;
+  /** Connections closed, by cause (DisconnectCause). */
+  readonly disconnects = new Map<string, number>();
+  /** Protocol violations by peers, by kind (not_openflow, bad_framing, undecodable ...). */
+  readonly violations = new Map<string, number>();
+  /** Caps that were hit, by limit (multipart_parts, multipart_bytes, multipart_deadline, ports). */
+  readonly limits = new Map<string, number>();
+  /** Log lines left out by the per-peer rate limit. */
+  logLinesSuppressed = 0;
+
+  count(map: Map<string, number>, key: string): void {
+    map.set(key, (map.get(key) ?? 0) + 1);
+  }
 
   error(errType: number, code: number): void {
     const k = errType * 65536 + code;

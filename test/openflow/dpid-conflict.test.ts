@@ -2,26 +2,60 @@ import t from 'tap';
 import { FakeSwitch } from '../support/fake-switch.js';
 import { startServer } from './harness.js';
 
-t.test("policy 'replace' (default): a new connection for a live dpid replaces the old one", async (t) => {
-  const h = await startServer(t);
+t.test("policy 'replace' (default): a new connection replaces an old one that has gone silent", async (t) => {
+  const h = await startServer(t, { dpidProbeTimeoutMs: 300 });
   const first = await FakeSwitch.connect({ port: h.port, datapathId: 0xd00dn });
   t.teardown(() => first.destroy());
   const oldConn = await h.events.waitUp(0xd00dn);
+  // The old switch is gone without a FIN: it no longer answers anything.
+  first.answerEcho = false;
+  first.stopReading();
   const second = await FakeSwitch.connect({ port: h.port, datapathId: 0xd00dn });
   t.teardown(() => second.destroy());
-  const newConn = await h.events.waitFor((e) => e.kind === 'up' && e.sw !== oldConn).then((e) => e.sw);
-  await first.closed;
+  const newConn = await h.events.waitFor((e) => e.kind === 'up' && e.sw !== oldConn, 5000).then((e) => e.sw);
   t.same(
     h.events.events.map((e) => [e.kind, e.sw === oldConn ? 'old' : 'new']),
     [['up', 'old'], ['down', 'old'], ['up', 'new']],
     'switchDown for the old connection comes before switchUp for the new',
   );
   const down = h.events.events[1];
-  t.match(down?.kind === 'down' && down.reason, /replaced by a new connection for the same datapath from 127\.0\.0\.1:\d+/);
+  t.match(down?.kind === 'down' && down.reason, /replaced by a new connection for the same datapath from 127\.0\.0\.1:\d+ \(no echo reply within 300 ms\)/);
   t.equal(h.server.switches.get('000000000000d00d'), newConn);
   t.ok(oldConn.closed);
   t.notOk(newConn.closed);
   t.ok(h.log.lines.some((l) => l.level === 'info' && /replaced/.test(l.msg ?? '')), 'a log line for the replaced connection');
+});
+
+t.test("policy 'replace' (default): a live switch that answers the echo probe keeps its connection; the newcomer is refused", async (t) => {
+  const h = await startServer(t, { dpidProbeTimeoutMs: 2000 });
+  const first = await FakeSwitch.connect({ port: h.port, datapathId: 0xd01dn });
+  t.teardown(() => first.destroy());
+  const oldConn = await h.events.waitUp(0xd01dn);
+  const echoesBefore = first.received.filter((m) => m.type === 'echoRequest').length;
+  const hijacker = await FakeSwitch.connect({ port: h.port, datapathId: 0xd01dn });
+  t.teardown(() => hijacker.destroy());
+  await hijacker.closed;
+  t.ok(first.received.filter((m) => m.type === 'echoRequest').length > echoesBefore, 'the old connection was probed with an echo request');
+  t.same(h.events.events.map((e) => e.kind), ['up'], 'no switchDown, no second switchUp');
+  t.notOk(oldConn.closed, 'the real switch stays connected');
+  t.equal(h.server.switches.get('000000000000d01d'), oldConn);
+  t.ok(h.log.lines.some((l) => l.level === 'warn' && /already connected from .* answers echo requests/.test(l.msg ?? '')), 'the refusal is logged');
+  await oldConn.barrier({ timeoutMs: 1000 });
+});
+
+t.test('FEATURES_REPLY with auxiliary_id != 0 is refused; the main connection stays', async (t) => {
+  const h = await startServer(t);
+  const main = await FakeSwitch.connect({ port: h.port, datapathId: 0xa0a0n });
+  t.teardown(() => main.destroy());
+  const mainConn = await h.events.waitUp(0xa0a0n);
+  const aux = await FakeSwitch.connect({ port: h.port, datapathId: 0xa0a0n, features: { auxiliaryId: 1 } });
+  t.teardown(() => aux.destroy());
+  await aux.closed;
+  t.notOk(aux.received.some((m) => m.type === 'multipartRequest'), 'the handshake stopped at FEATURES_REPLY');
+  t.same(h.events.events.map((e) => e.kind), ['up'], 'no switchDown, no second switchUp');
+  t.notOk(mainConn.closed);
+  t.ok(h.log.lines.some((l) => l.level === 'warn' && /auxiliary connection refused .*auxiliary_id 1/.test(l.msg ?? '')));
+  await mainConn.barrier({ timeoutMs: 1000 });
 });
 
 t.test("policy 'reject': the new connection is closed and the old one stays", async (t) => {
