@@ -15,7 +15,7 @@ import { MacTables } from './mac-table.js';
 import type { MacEntry } from './mac-table.js';
 import { parseOptions } from './options.js';
 import { RouteTracker } from './routes.js';
-import { takePending, zeroCounters } from './state.js';
+import { zeroCounters } from './state.js';
 import type { L2State, L2Stats } from './state.js';
 
 export type { L2Stats } from './state.js';
@@ -38,13 +38,6 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
   const opts = parseOptions(options);
   let s!: L2State;
   let lastPurge = -Infinity;
-
-  /** Merge the pending queue (topology changes) into what a handler returns. */
-  const withPending = (fill: (out: Outbox) => void): Outbox | undefined => {
-    const out = takePending(s);
-    fill(out);
-    return out.size > 0 ? out : undefined;
-  };
 
   const api: L2LearningApi = {
     get mode() {
@@ -84,10 +77,9 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
         routes: new RouteTracker(opts.maxTrackedDestinations),
         counters: zeroCounters(),
         topo,
-        pending: new Outbox(),
       };
-      // The listener runs inside the topology app's handlers: queue, do not send, so the
-      // deletes share our next batch's barrier with any adds (docs/L2.md).
+      // The listener runs inside the topology app's handlers: its deletes are deferred into
+      // the batch of the event at hand, sharing its barrier with any adds (docs/L2.md).
       topo?.subscribe((ev) => onTopologyEvent(s, ev));
       ctx.log.info({ mode: topo ? 'topology' : 'standalone', ...opts }, topo ? 'forwarding on shortest paths' : 'no topology app: per-switch learning with OFPP_FLOOD (loops are unsafe)');
     },
@@ -95,26 +87,28 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
     switchUp(sw: SwitchView) {
       // A reconnecting switch may hold flows of a previous run or of an older topology.
       s.macs.dropSwitch(sw.dpid);
-      return withPending((out) => out.to(sw.dpid, s.ctx.deleteOwnFlows(s.opts.table)));
+      return [s.ctx.deleteOwnFlows(s.opts.table)];
     },
 
     switchDown(sw: SwitchView) {
-      return withPending((out) => invalidateSwitch(s, out, sw.dpid));
+      const out = new Outbox();
+      invalidateSwitch(s, out, sw.dpid);
+      return out;
     },
 
     portStatus(sw: SwitchView, msg: PortStatus) {
-      return withPending((out) => {
-        // With topology, its port and link events (already queued) say what changed.
-        if (s.topo) return;
-        const p = msg.desc;
-        const down = msg.reason === OFPPR.DELETE || (p.config & OFPPC.PORT_DOWN) !== 0 || (p.state & OFPPS.LINK_DOWN) !== 0;
-        if (down) invalidatePort(s, out, sw.dpid, p.portNo, true);
-      });
+      // With topology, its port and link events (deferred already) say what changed.
+      if (s.topo) return;
+      const p = msg.desc;
+      const down = msg.reason === OFPPR.DELETE || (p.config & OFPPC.PORT_DOWN) !== 0 || (p.state & OFPPS.LINK_DOWN) !== 0;
+      if (!down) return;
+      const out = new Outbox();
+      invalidatePort(s, out, sw.dpid, p.portNo, true);
+      return out;
     },
 
     packetIn(sw: SwitchView, ev: PacketInEvent) {
-      // Like withPending, without the closure: what is pending goes first.
-      const out = s.pending.size > 0 ? takePending(s) : new Outbox();
+      const out = new Outbox();
       handlePacketIn(s, sw, ev, out);
       return out.size > 0 ? out : undefined;
     },
@@ -124,7 +118,6 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
         lastPurge = now;
         s.macs.purgeStale();
       }
-      return withPending(() => {});
     },
 
     command(name: string, args: unknown) {

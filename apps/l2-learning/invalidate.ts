@@ -1,9 +1,10 @@
 /**
  * Removing flows that became wrong: a host moved or left, a port or link went down, a port
  * turned out to carry a link. Everything here only queues messages in an Outbox; the caller
- * returns it (or it waits in state.pending for the app's next batch).
+ * returns it, or the topology listener defers it (ctx.defer) into the batch of the event at hand.
  */
-import type { Dpid, Outbox } from '../sdk/index.js';
+import { Outbox } from '../sdk/index.js';
+import type { Dpid } from '../sdk/index.js';
 import type { Link, TopologyEvent } from '../topology/api.js';
 import { deleteFrom, deleteOutPort, deleteTo } from './flows.js';
 import { queueDeletes } from './state.js';
@@ -69,9 +70,14 @@ function linkAdded(s: L2State, out: Outbox, link: Link): void {
   for (const end of [link.src, link.dst]) for (const mac of s.macs.forgetPort(end.dpid, end.port)) invalidateMac(s, out, mac, end.dpid);
 }
 
-/** React to a topology change by queueing the deletes it calls for. */
+/** React to a topology change: the deletes it calls for are deferred into the current batch. */
 export function onTopologyEvent(s: L2State, ev: TopologyEvent): void {
-  const out = s.pending;
+  const out = new Outbox();
+  invalidateFor(s, out, ev);
+  if (out.size > 0) s.ctx.defer(out);
+}
+
+function invalidateFor(s: L2State, out: Outbox, ev: TopologyEvent): void {
   switch (ev.type) {
     case 'linkAdded':
       return linkAdded(s, out, ev.link);

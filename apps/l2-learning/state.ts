@@ -1,10 +1,9 @@
 /**
  * The state l2-learning's parts share, and its counters. Messages produced outside a handler's
- * return value (the topology listener) wait in `pending` and go out with the app's next batch,
- * so they share its ordering: deletes, barrier, adds (see docs/L2.md, "Invalidation").
+ * return value (the topology listener) go through ctx.defer() into the batch of the event at
+ * hand, so they share its ordering: deletes, barrier, adds (see docs/L2.md, "Invalidation").
  */
-import type { AppContext, Dpid } from '../sdk/index.js';
-import { Outbox } from '../sdk/index.js';
+import type { AppContext, Dpid, Outbox } from '../sdk/index.js';
 import type { TopologyService } from '../topology/api.js';
 import type { FlowParams } from './flows.js';
 import type { MacTables } from './mac-table.js';
@@ -54,19 +53,10 @@ export interface L2State {
   readonly routes: RouteTracker;
   readonly counters: Counters;
   readonly topo: TopologyService | undefined;
-  /** Messages waiting for the app's next batch. */
-  pending: Outbox;
 }
 
 /** Queue messages for a switch in an outbox, counting deletes. */
 export function queueDeletes(s: L2State, out: Outbox, dpid: Dpid, ...msgs: OfMessage[]): void {
   s.counters.flowDeletes += msgs.length;
   out.to(dpid, ...msgs);
-}
-
-/** The pending messages, handed over to be returned (and a fresh queue). */
-export function takePending(s: L2State): Outbox {
-  const out = s.pending;
-  s.pending = new Outbox();
-  return out;
 }

@@ -16,7 +16,7 @@ import { parseOptions } from './options.js';
 import type { NatOptions } from './options.js';
 import { parseRule, ruleView, checkConflicts } from './rules.js';
 import { SessionTable } from './sessions.js';
-import { takePending, zeroCounters } from './state.js';
+import { zeroCounters } from './state.js';
 import type { NatCounters, NatState } from './state.js';
 import { handlePacketIn } from './translate.js';
 
@@ -55,7 +55,6 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
         nextRuleId: 1,
         env,
         counters: zeroCounters(),
-        pending: new Outbox(),
         sessions: new SessionTable({
           max: opts.maxSessions,
           ttlMs: opts.sessionTtlMs,
@@ -65,7 +64,8 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
           now: () => ctx.now(),
           onExpire: (x) => {
             s.counters.expired++;
-            if (x.proto !== 'icmp') s.pending.to(x.dpid, deleteSession(env, x.id));
+            // Expiry runs inside the table's calls (a purge, an add that evicts): deferred.
+            if (x.proto !== 'icmp') ctx.defer(new Outbox().to(x.dpid, deleteSession(env, x.id)));
           },
         }),
       };
@@ -83,37 +83,32 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
     },
 
     switchUp(sw: SwitchView) {
-      return takePending(s).to(sw.dpid, s.ctx.deleteOwnFlows(), ...baseFlows(s));
+      return [s.ctx.deleteOwnFlows(), ...baseFlows(s)];
     },
 
     switchDown(sw: SwitchView) {
       // Its session flows are gone with it (or will be replaced at reconnection).
       for (const x of s.sessions.list()) if (x.dpid === sw.dpid) s.sessions.remove(x.id);
-      return takePending(s);
     },
 
     packetIn(sw, ev) {
-      const out = takePending(s);
+      const out = new Outbox();
       handlePacketIn(s, sw.dpid, ev, out);
       return out;
     },
 
     flowRemoved(sw, msg) {
-      const out = takePending(s);
       const low = msg.cookie & 0xffff_ffff_ffffn;
-      if (low >> 40n !== BigInt(KIND.session)) return out;
+      if (low >> 40n !== BigInt(KIND.session)) return;
       const id = Number(low & 0xff_ffff_ffffn);
-      if (s.sessions.remove(id)) {
-        s.counters.flowRemoved++;
-        // The pair's other flow may still be there: one removal ends the session.
-        out.to(sw.dpid, deleteSession(s.env, id));
-      }
-      return out;
+      if (!s.sessions.remove(id)) return;
+      s.counters.flowRemoved++;
+      // The pair's other flow may still be there: one removal ends the session.
+      return [deleteSession(s.env, id)];
     },
 
     tick() {
       s.sessions.purge();
-      return takePending(s);
     },
 
     command(name, args) {

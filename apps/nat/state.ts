@@ -1,6 +1,5 @@
 /** The nat app's shared state and counters, passed to its handler modules. */
 import type { AppContext } from '../sdk/index.js';
-import { Outbox } from '../sdk/index.js';
 import type { FlowEnv } from './flows.js';
 import type { NatOptions } from './options.js';
 import type { NatRule } from './rules.js';
@@ -41,12 +40,4 @@ export interface NatState {
   readonly sessions: SessionTable;
   readonly env: FlowEnv;
   readonly counters: NatCounters;
-  /** Messages caused outside a handler's return (TTL expiry), sent with the next batch. */
-  pending: Outbox;
-}
-
-export function takePending(s: NatState): Outbox {
-  const out = s.pending;
-  s.pending = new Outbox();
-  return out;
 }

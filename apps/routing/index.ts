@@ -15,7 +15,7 @@ import type { RoutingApi, RoutingProvider } from './api.js';
 import { listNeighbors, listRoutes, mountRoutes, runCommand } from './admin.js';
 import { baseFlows, routeGuards } from './flows.js';
 import { handlePacketIn } from './forward.js';
-import { onTopologyEvent, takePending } from './invalidate.js';
+import { onTopologyEvent } from './invalidate.js';
 import { Neighbors } from './neighbors.js';
 import { parseOptions } from './options.js';
 import type { RoutingOptions } from './options.js';
@@ -83,8 +83,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
         ),
         flows: { table: opts.table, priority: opts.priority, transitPriority: opts.transitPriority, idleTimeoutSec: opts.idleTimeoutSec, cookie: (k) => ctx.cookie(k) },
         counters: zeroCounters(),
-        pending: new Outbox(),
-        flushPending: false,
+        flushDeferred: false,
         icmpTokens: opts.icmpRatePerSec,
         icmpRefillAt: ctx.now(),
         askedAt: new Map(),
@@ -110,28 +109,19 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
     },
 
     switchUp(sw: SwitchView) {
-      const out = takePending(s);
       if (sw.nTables <= opts.table) s.ctx.log.error({ dpid: sw.dpid, nTables: sw.nTables, table: opts.table }, 'switch has too few tables for the routing table');
       // Forget what an earlier run installed (the host sends deletes, a barrier, then adds).
-      return out.to(sw.dpid, ASYNC, s.ctx.deleteOwnFlows(), ...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes()));
-    },
-
-    switchDown() {
-      return takePending(s);
-    },
-
-    portStatus() {
-      return takePending(s);
+      return [ASYNC, s.ctx.deleteOwnFlows(), ...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes())];
     },
 
     packetIn(sw, ev) {
-      const out = takePending(s);
+      const out = new Outbox();
       handlePacketIn(s, sw.dpid, ev, out);
       return out;
     },
 
     tick(now) {
-      const out = takePending(s);
+      const out = new Outbox();
       onTick(s, now, out);
       return out;
     },

@@ -5,9 +5,9 @@
  * routes, transit; all switches) where it names a link, port or switch, since any path may have
  * used it. Flushed traffic comes back to the controller and gets fresh shortest paths.
  *
- * Topology events arrive inside the topology app's handlers: deletes are queued in
- * `s.pending` and leave with our next batch (our handler for the same event, or the next
- * tick), so the host's delete-barrier-add ordering keeps them ahead of any new flow.
+ * Topology events arrive inside the topology app's handlers: deletes are deferred (ctx.defer)
+ * into the batch of the event at hand, so the host's delete-barrier-add ordering keeps them
+ * ahead of any new flow. Flushes are deferred as a function, so many events make one flush.
  */
 import { Outbox } from '../sdk/index.js';
 import type { TopologyEvent } from '../topology/api.js';
@@ -43,8 +43,18 @@ export function invalidateNeighbors(s: RoutingState, out: Outbox, gone: readonly
   if (nextHop) flushRoutes(s, out);
 }
 
+/** Every forwarding flow, flushed once with the current batch however many events ask. */
+function deferFlush(s: RoutingState): void {
+  if (s.flushDeferred) return;
+  s.flushDeferred = true;
+  s.ctx.defer((out) => {
+    s.flushDeferred = false;
+    flushForwarding(s, out);
+  });
+}
+
 export function onTopologyEvent(s: RoutingState, ev: TopologyEvent): void {
-  const out = s.pending;
+  const out = new Outbox();
   switch (ev.type) {
     case 'hostMoved': {
       // Our entries for the MAC, at the old place: their flows go; the entries follow the host.
@@ -60,31 +70,20 @@ export function onTopologyEvent(s: RoutingState, ev: TopologyEvent): void {
       break;
     }
     case 'linkRemoved':
-      s.flushPending = true;
+      deferFlush(s);
       break;
     case 'portRemoved':
     case 'portModified':
       if (ev.type === 'portModified' && ev.live) break;
       s.nbrs.forgetAt(ev.dpid, ev.port);
-      s.flushPending = true;
+      deferFlush(s);
       break;
     case 'switchRemoved':
       s.nbrs.forgetAt(ev.dpid);
-      s.flushPending = true;
+      deferFlush(s);
       break;
     default:
       break;
   }
-}
-
-/** What topology events queued, to send with the batch being built (one flush at most). */
-export function takePending(s: RoutingState): Outbox {
-  const out = s.pending;
-  s.pending = new Outbox();
-  if (s.flushPending) {
-    s.flushPending = false;
-    // Flushes go first in the batch's delete phase like any delete; one is enough.
-    flushForwarding(s, out);
-  }
-  return out;
+  if (out.size > 0) s.ctx.defer(out);
 }

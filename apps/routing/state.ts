@@ -1,6 +1,5 @@
 /** The routing app's shared state and counters, passed to the handler modules. */
-import type { AppContext } from '../sdk/index.js';
-import type { Outbox } from '../sdk/index.js';
+import type { AppContext, Outbox } from '../sdk/index.js';
 import type { TopologyService } from '../topology/api.js';
 import type { FlowParams } from './flows.js';
 import type { Neighbors } from './neighbors.js';
@@ -54,10 +53,8 @@ export interface RoutingState {
   readonly topo: TopologyService;
   readonly flows: FlowParams;
   readonly counters: RoutingCounters;
-  /** Deletes (and anything else) caused outside our own handlers, sent with our next batch. */
-  pending: Outbox;
-  /** A link, port or switch went: flush every forwarding flow with the next batch. */
-  flushPending: boolean;
+  /** A flush of every forwarding flow is deferred into the current batch (one per batch). */
+  flushDeferred: boolean;
   /** Token bucket of the ICMP error rate limit. */
   icmpTokens: number;
   icmpRefillAt: number;

@@ -80,6 +80,14 @@ export interface AppContext {
    * result instead. Messages go through the same ordering and error routing.
    */
   emit(out: Outbox): void;
+  /**
+   * Messages caused outside this app's own handlers (in a listener of another app's events, a
+   * cache's expiry callback): the host adds them, ahead of the apps' output, to the batch of
+   * the event being handled, so their deletes share that batch's barrier and ordering; with no
+   * event being handled they are sent at once. A function is called once, when the host takes
+   * the deferred messages, to fill an Outbox: one flush for many causes in one event.
+   */
+  defer(out: Outbox | ((out: Outbox) => void)): void;
 }
 
 export interface App {

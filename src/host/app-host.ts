@@ -69,6 +69,12 @@ interface Pending {
   msg: OfMessage;
 }
 
+/** Messages an app deferred (ctx.defer): an Outbox, or a function that fills one when taken. */
+interface Deferred {
+  readonly entry: Entry;
+  readonly out: Outbox | ((out: Outbox) => void);
+}
+
 /** What one dispatch collected, message i from entries[i] for switch dpids[i]. */
 interface Collected {
   entries: Entry[];
@@ -105,7 +111,7 @@ function refusedType(err: ErrorMsg): string {
   return (d.length >= 2 && codecForType(d[1]!)?.name) || 'unknown';
 }
 
-type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit';
+type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit' | 'defer';
 
 export class AppHost implements ConnectionEvents {
   readonly #entries: Entry[] = [];
@@ -118,6 +124,10 @@ export class AppHost implements ConnectionEvents {
   readonly #views = new Map<SwitchConnection, Attached>();
   /** A Collected to reuse (none while a dispatch holds it; a nested one makes its own). */
   #spare: Collected | undefined;
+  /** What apps deferred, in order, for the batch being built (docs/APPS.md, "Deferred messages"). */
+  readonly #deferred: Deferred[] = [];
+  /** Dispatches running (a handler's ctx.emit nests one): 0 means no batch is being built. */
+  #depth = 0;
   readonly #log: HostLogger;
   readonly #clock: () => number;
   readonly #tickIntervalMs: number;
@@ -327,29 +337,91 @@ export class AppHost implements ConnectionEvents {
     let first: Entry | undefined;
     let firstOut: Out;
     let c: Collected | undefined;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      const out = this.#invoke(handler, e, call, a, b);
-      if (out === undefined) continue;
-      if (first === undefined) {
-        first = e;
-        firstOut = out;
-        continue;
+    this.#depth++;
+    try {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        const out = this.#invoke(handler, e, call, a, b);
+        if (out === undefined) continue;
+        if (first === undefined) {
+          first = e;
+          firstOut = out;
+          continue;
+        }
+        if (c === undefined) {
+          c = this.#takeCollected();
+          this.#collect(first, handler, firstOut, dpid, c);
+        }
+        this.#collect(e, handler, out, dpid, c);
       }
-      if (c === undefined) {
-        c = this.#takeCollected();
-        this.#collect(first, handler, firstOut, dpid, c);
-      }
-      this.#collect(e, handler, out, dpid, c);
+      if (this.#deferred.length !== 0) this.#sendWithDeferred(handler, first, firstOut, c, dpid);
+      else if (c !== undefined) this.#flushCollected(c);
+      else if (first !== undefined) this.#sendOutput(first, handler, firstOut, dpid);
+    } finally {
+      this.#depth--;
     }
-    if (c !== undefined) this.#flushCollected(c);
-    else if (first !== undefined) this.#sendOutput(first, handler, firstOut, dpid);
   }
 
   /** #dispatch for one app (owned packet-ins, flow-removed, errors, emit). */
   #dispatchOne(handler: Handler, e: Entry, dpid: string | undefined, call: Call, a: unknown, b: unknown): void {
-    const out = this.#invoke(handler, e, call, a, b);
-    if (out !== undefined) this.#sendOutput(e, handler, out, dpid);
+    this.#depth++;
+    try {
+      const out = this.#invoke(handler, e, call, a, b);
+      if (this.#deferred.length !== 0) this.#sendWithDeferred(handler, out === undefined ? undefined : e, out, undefined, dpid);
+      else if (out !== undefined) this.#sendOutput(e, handler, out, dpid);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  /**
+   * Send a dispatch's output behind what apps deferred during it: deferred first (they were
+   * caused first, mostly deletes), then the apps' output (`c` if collected, else `first`'s).
+   */
+  #sendWithDeferred(handler: Handler, first: Entry | undefined, firstOut: Out, c: Collected | undefined, dpid: string | undefined): void {
+    const d = this.#takeCollected();
+    this.#takeDeferred(d);
+    if (c !== undefined) {
+      for (let i = 0; i < c.msgs.length; i++) {
+        d.entries.push(c.entries[i]!);
+        d.msgs.push(c.msgs[i]!);
+        d.dpids.push(c.dpids[i]!);
+      }
+    } else if (first !== undefined) this.#collect(first, handler, firstOut, dpid, d);
+    this.#flushCollected(d);
+  }
+
+  /** Move every deferred message into `c`, calling deferred functions (which may defer more). */
+  #takeDeferred(c: Collected): void {
+    const list = this.#deferred;
+    for (let i = 0; i < list.length; i++) {
+      const { entry, out } = list[i]!;
+      if (out instanceof Outbox) {
+        this.#collect(entry, 'defer', out, undefined, c);
+        continue;
+      }
+      const filled = new Outbox();
+      try {
+        out(filled);
+      } catch (err) {
+        this.#fail(entry, 'defer', err);
+        continue;
+      }
+      this.#collect(entry, 'defer', filled, undefined, c);
+    }
+    list.length = 0;
+  }
+
+  /** Deferred messages with no event being handled: sent at once. */
+  #flushDeferred(): void {
+    this.#depth++;
+    try {
+      const c = this.#takeCollected();
+      this.#takeDeferred(c);
+      this.#flushCollected(c);
+    } finally {
+      this.#depth--;
+    }
   }
 
   /** Run one app's handler: its output, or undefined when it has none, threw or said nothing. */
@@ -530,6 +602,11 @@ export class AppHost implements ConnectionEvents {
       emit: (out) => {
         const entry = host.#byName.get(app.name)!;
         host.#dispatchOne('emit', entry, undefined, callEmit, out, undefined);
+      },
+      defer: (out) => {
+        if (!(out instanceof Outbox) && typeof out !== 'function') throw new TypeError('defer() takes an Outbox or a function that fills one');
+        host.#deferred.push({ entry: host.#byName.get(app.name)!, out });
+        if (host.#depth === 0) host.#flushDeferred();
       },
     };
     return Object.freeze(ctx);
