@@ -17,6 +17,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The web UI's static files (served at /ui/; found next to dist/).
+COPY ui ./ui
 # Unprivileged: both ports are above 1024.
 USER node
 # 6653: OpenFlow (switches connect here); 8080: REST API.

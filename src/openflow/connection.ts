@@ -114,6 +114,8 @@ export class OpenFlowConnection implements SwitchConnection {
   /** Our last echo request (xid, performance.now()), for the round-trip metric. */
   private echoXid = -1;
   private echoSentAt = 0;
+  /** Round trip of the last echo request answered (ms). */
+  echoRttMs: number | undefined;
   private readonly onFrame = (frame: Uint8Array): void => this.handleFrame(frame);
   private readonly reader: FairReader;
   /** The logger without this connection's bindings, for summaries of rate-limited lines. */
@@ -495,7 +497,10 @@ export class OpenFlowConnection implements SwitchConnection {
         if (!isAsync(msg) && this.tracker.onReply(msg, this.frameLength)) return;
         // Our own echo requests need no bookkeeping: any received byte already proved liveness.
         if (msg.type === 'echoReply') {
-          if (msg.xid === this.echoXid && this.stats?.onEchoRtt) this.stats.onEchoRtt((performance.now() - this.echoSentAt) / 1000);
+          if (msg.xid === this.echoXid) {
+            this.echoRttMs = performance.now() - this.echoSentAt;
+            this.stats?.onEchoRtt?.(this.echoRttMs / 1000);
+          }
           return;
         }
     }

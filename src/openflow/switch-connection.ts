@@ -51,6 +51,8 @@ export interface RequestOptions {
 export interface SwitchConnection {
   readonly info: SwitchInfo;
   readonly closed: boolean;
+  /** Round trip of the last echo request weft sent (ms), for the UI; undefined before one returned. */
+  readonly echoRttMs?: number | undefined;
   /**
    * Queue a message for the switch. A message with xid 0 gets a fresh xid. Returns the xid.
    * `msg` is not modified, so a caller may send one object twice. `onError` is called if the switch answers this xid with an ERROR (until a later barrier

@@ -11,6 +11,7 @@ import { observabilityPlugin } from './observability.js';
 import { portsPlugin } from './ports.js';
 import { switchesPlugin } from './switches.js';
 import { topologyPlugin } from './topology.js';
+import { uiPlugin } from './ui.js';
 
 const API_PREFIX = '/api/v1';
 
@@ -21,4 +22,5 @@ export async function registerRoutes(app: FastifyInstance, deps: RestDeps, confi
     await app.register(plugin, { prefix: API_PREFIX, deps });
   }
   await app.register(flowsBulkPlugin, { prefix: API_PREFIX, deps, bodyLimit: config.bulkBodyLimit, maxFlows: config.maxBulkFlows });
+  await app.register(uiPlugin, { deps, auth: config.token !== null });
 }

@@ -1,0 +1,126 @@
+/**
+ * weft in-process (startWeft) with the apps the UI shows (topology, routing, nat), a fake LAN
+ * of switches cabled as asked, and chromium driven by playwright-core. Chromium must be
+ * installed (Debian package `chromium`, /usr/bin/chromium): without it the tests fail loudly.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { defaultConfig } from '../../src/config/index.js';
+import type { WeftConfig } from '../../src/config/index.js';
+import { startWeft } from '../../src/main.js';
+import type { Weft } from '../../src/main.js';
+import { freePort } from '../support/weft-process.js';
+import { FakeLan } from './fake-lan.js';
+import type { Cable } from './fake-lan.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+
+export interface UiRig {
+  weft: Weft;
+  base: string;
+  openflowPort: number;
+  lan: FakeLan;
+  close(): Promise<void>;
+}
+
+export interface UiRigOptions {
+  switches: number;
+  ports: number;
+  cables: Cable[];
+  token?: string;
+  lldpIntervalMs?: number;
+}
+
+/** A ring of n switches: port 1 of switch i to port 2 of switch i+1. */
+export function ring(n: number): Cable[] {
+  return Array.from({ length: n }, (_, i) => ({ a: [i, 1] as [number, number], b: [(i + 1) % n, 2] as [number, number] }));
+}
+
+export async function startUiRig(o: UiRigOptions): Promise<UiRig> {
+  const base = defaultConfig();
+  const openflowPort = await freePort();
+  const config: WeftConfig = {
+    ...base,
+    openflow: { ...base.openflow, host: '127.0.0.1', port: openflowPort, echoIntervalMs: 1000 },
+    rest: { ...base.rest, port: await freePort(), token: o.token ?? null },
+    apps: ['table-miss', 'topology', 'routing', 'nat'],
+    appOptions: {
+      topology: { lldpIntervalMs: o.lldpIntervalMs ?? 1000 },
+      routing: { interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] },
+      nat: { rules: [{ type: 'masquerade', inside: '192.168.1.0/24', outside: '203.0.113.100' }] },
+    },
+    log: { level: 'silent', levels: {} },
+  };
+  const weft = await startWeft(config, { logDestination: quiet });
+  const lan = await FakeLan.start(openflowPort, o.switches, o.ports, o.cables);
+  const addr = weft.restAddress();
+  return {
+    weft,
+    base: `http://127.0.0.1:${addr.port}`,
+    openflowPort,
+    lan,
+    async close() {
+      lan.close();
+      await weft.stop();
+    },
+  };
+}
+
+export interface Browsing {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Chromium headless with a fresh profile; throws (the test fails) when it is not installed. */
+export async function openBrowser(): Promise<Browsing> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package chromium (apt-get install -y chromium); .ci/run does`);
+  const profile = mkdtempSync(join(tmpdir(), 'weft-ui-chromium-'));
+  // A fresh profile per run (playwright passes it as --user-data-dir).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Poll `f` until it returns a truthy value or the time is up (then throw naming `what`). */
+export async function until<T>(f: () => Promise<T> | T, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Evaluate a script expression in the page (a string: the tests compile without the DOM types). */
+export const js = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate(expr) as Promise<T>;
+
+/** GET a URL and parse its JSON. */
+export async function json<T>(url: string): Promise<T> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
+  return (await r.json()) as T;
+}

@@ -1,0 +1,87 @@
+/**
+ * Apps: the loaded apps with their counters, and pages for apps that have one. A page is a
+ * function (root) -> cleanup registered in APP_PAGES by app name; routing and nat are here,
+ * later apps (DHCP leases ...) add theirs the same way.
+ */
+import { api, enc, get } from './api.js';
+import { onAuthChange } from './auth.js';
+import { clear, h } from './dom.js';
+import { apiForm, deleteButton } from './forms.js';
+
+export const APP_PAGES = new Map();
+
+function simpleTable(id, headers, rows) {
+  return h('table', { id }, h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
+}
+
+export function appsView(root, { name }) {
+  if (name && APP_PAGES.has(name)) return APP_PAGES.get(name)(root);
+  const box = h('div', {});
+  clear(root).append(h('h1', {}, name ? `App ${name}` : 'Apps'), box);
+  get('/api/v1/apps').then((apps) => {
+    const shown = name ? apps.filter((a) => a.name === name) : apps;
+    box.append(simpleTable('apps', ['App', 'Id', 'Cookie base', 'Counters'], shown.map((a) => [
+      APP_PAGES.has(a.name) ? h('a', { href: `#/apps/${a.name}` }, a.name) : a.name,
+      String(a.appId), h('code', {}, a.cookieBase),
+      h('code', {}, Object.entries(a.stats ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')),
+    ])));
+  }).catch((e) => box.append(h('p', { class: 'form-error' }, e.message)));
+  return () => {};
+}
+
+/** A page section that reloads its table after every change; errors of row deletes show above it. */
+function section(id, title, load) {
+  const body = h('div', { id: `${id}-body` });
+  const err = h('p', { class: 'form-error', role: 'alert', id: `${id}-delete-error` });
+  const el = h('section', { 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), err, body);
+  const reload = async () => {
+    try { clear(body).append(await load((e) => { err.textContent = e.message; }, reload)); err.textContent = ''; } catch (e) { err.textContent = e.message; }
+  };
+  onAuthChange(() => { if (el.isConnected) reload(); });
+  return { el, reload };
+}
+
+APP_PAGES.set('routing', (root) => {
+  const base = '/api/v1/apps/routing';
+  const ifaces = section('interfaces', 'Interfaces', async (onErr, reload) => simpleTable('interfaces-table', ['Address', 'Network', 'MAC', ''],
+    (await get(`${base}/interfaces`)).map((i) => [i.address, i.network, i.mac, deleteButton(`Delete interface ${i.ip}`, async () => { await api('DELETE', `${base}/interfaces/${enc(i.ip)}`); await reload(); }, onErr)])));
+  const routes = section('routes', 'Routes', async (onErr, reload) => simpleTable('routes-table', ['Prefix', 'Type', 'State', 'Next hop', 'Interface', ''],
+    (await get(`${base}/routes`)).map((r) => [r.prefix, r.type, r.state ?? '', r.nextHop ?? '', r.interface ?? '',
+      r.type === 'static' ? deleteButton(`Delete route ${r.prefix}`, async () => { await api('DELETE', `${base}/routes/${r.prefix.split('/').map(enc).join('/')}`); await reload(); }, onErr) : ''])));
+  const neigh = section('neighbors', 'Neighbours', async () => simpleTable('neighbors-table', ['IP', 'MAC', 'Switch', 'Port', 'Last seen'],
+    (await get(`${base}/neighbors`)).map((n) => [n.ip, n.mac, n.dpid, String(n.port), n.lastSeen ? new Date(n.lastSeen).toLocaleTimeString() : ''])));
+  const ifForm = apiForm({ id: 'add-interface', title: 'Add interface', fields: [{ name: 'address', label: 'Address (CIDR)', placeholder: '10.0.1.1/24' }, { name: 'mac', label: 'MAC', optional: true }],
+    submit: (v) => api('POST', `${base}/interfaces`, v), onDone: () => Promise.all([ifaces.reload(), routes.reload()]) });
+  const rtForm = apiForm({ id: 'add-route', title: 'Add route', fields: [{ name: 'prefix', label: 'Prefix', placeholder: '10.0.9.0/24' }, { name: 'nextHop', label: 'Next hop', placeholder: '10.0.3.2' }],
+    submit: (v) => api('POST', `${base}/routes`, v), onDone: () => routes.reload() });
+  clear(root).append(h('h1', {}, 'Routing'), ifaces.el, ifForm.el, routes.el, rtForm.el, neigh.el);
+  ifaces.reload(); routes.reload(); neigh.reload();
+  const timer = setInterval(() => neigh.reload(), 5000);
+  return () => clearInterval(timer);
+});
+
+APP_PAGES.set('nat', (root) => {
+  const base = '/api/v1/apps/nat';
+  const rules = section('nat-rules', 'Rules', async (onErr, reload) => simpleTable('nat-rules-table', ['Id', 'Type', 'Protocol', 'Inside', 'Outside', ''],
+    (await get(`${base}/rules`)).map((r) => [r.id, r.type, r.protocol ?? '', r.inside, r.outside, deleteButton(`Delete NAT rule ${r.id}`, async () => { await api('DELETE', `${base}/rules/${enc(r.id)}`); await reload(); }, onErr)])));
+  const sessions = section('nat-sessions', 'Sessions', async () => {
+    const s = await get(`${base}/sessions`);
+    return h('div', {}, h('p', {}, `Backend ${s.backend}, ${s.sessions.length} sessions.`), simpleTable('nat-sessions-table', ['Id', 'Protocol', 'Switch', 'Inside', 'Outside', 'Remote', 'Age (s)'],
+      s.sessions.map((x) => [String(x.id), x.protocol, x.dpid, x.inside, x.outside, x.remote, String(Math.round(x.ageMs / 1000))])));
+  });
+  const form = apiForm({
+    id: 'add-nat-rule', title: 'Add rule',
+    fields: [
+      { name: 'type', label: 'Type', options: [['masquerade', 'masquerade'], ['static', 'static'], ['forward', 'forward']] },
+      { name: 'protocol', label: 'Protocol (forward)', options: [['', '-'], ['tcp', 'tcp'], ['udp', 'udp']] },
+      { name: 'inside', label: 'Inside', placeholder: '192.168.1.0/24' },
+      { name: 'outside', label: 'Outside', placeholder: '203.0.113.100' },
+    ],
+    submit: (v) => api('POST', `${base}/rules`, v), onDone: () => rules.reload(),
+  });
+  clear(root).append(h('h1', {}, 'NAT'), rules.el, form.el, sessions.el);
+  rules.reload(); sessions.reload();
+  const timer = setInterval(() => sessions.reload(), 5000);
+  return () => clearInterval(timer);
+});
