@@ -34,6 +34,8 @@ export interface UiRigOptions {
   cables: Cable[];
   token?: string;
   lldpIntervalMs?: number;
+  /** Default: table-miss, topology, routing, nat. */
+  apps?: string[];
 }
 
 /** A ring of n switches: port 1 of switch i to port 2 of switch i+1. */
@@ -48,12 +50,14 @@ export async function startUiRig(o: UiRigOptions): Promise<UiRig> {
     ...base,
     openflow: { ...base.openflow, host: '127.0.0.1', port: openflowPort, echoIntervalMs: 1000 },
     rest: { ...base.rest, port: await freePort(), token: o.token ?? null },
-    apps: ['table-miss', 'topology', 'routing', 'nat'],
-    appOptions: {
-      topology: { lldpIntervalMs: o.lldpIntervalMs ?? 1000 },
-      routing: { interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] },
-      nat: { rules: [{ type: 'masquerade', inside: '192.168.1.0/24', outside: '203.0.113.100' }] },
-    },
+    apps: o.apps ?? ['table-miss', 'topology', 'routing', 'nat'],
+    appOptions: Object.fromEntries(
+      Object.entries({
+        topology: { lldpIntervalMs: o.lldpIntervalMs ?? 1000 },
+        routing: { interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] },
+        nat: { rules: [{ type: 'masquerade', inside: '192.168.1.0/24', outside: '203.0.113.100' }] },
+      }).filter(([app]) => (o.apps ?? ['topology', 'routing', 'nat']).includes(app)),
+    ),
     log: { level: 'silent', levels: {} },
   };
   const weft = await startWeft(config, { logDestination: quiet });
