@@ -59,6 +59,13 @@ function learnEdge(s: L2State, dpid: Dpid, port: number, mac: string, now: numbe
     s.macs.refresh(prev, now);
     return true;
   }
+  // What the topology refuses (a hijack of a pinned or often-moved MAC, a flood past its caps)
+  // is not learned here either: otherwise our newer sighting would win in locate().
+  const topo = s.topo!;
+  if (topo.admitsHost !== undefined && !topo.admitsHost(mac, dpid, port)) {
+    s.counters.refusedByTopology++;
+    return false;
+  }
   if (prev && prev.dpid !== dpid) {
     const prevDpid = prev.dpid;
     s.counters.moves++;

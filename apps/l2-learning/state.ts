@@ -19,6 +19,8 @@ export type L2Stats = {
   refusedSwitchCap: number;
   /** Learnings refused because the port had too many MACs. */
   refusedPortCap: number;
+  /** Learnings refused because the topology refuses the MAC there (pinned elsewhere, moved too often, its caps). */
+  refusedByTopology: number;
   /** Forwarding flows sent (one per switch of each installed path). */
   flowsInstalled: number;
   /** Frames flooded (packet-outs on the flood tree, or OFPP_FLOOD without topology). */
@@ -42,7 +44,7 @@ export type L2Stats = {
 export type Counters = Omit<L2Stats, 'macs' | 'trackedDestinations' | 'trackingEvictions'>;
 
 export function zeroCounters(): Counters {
-  return { macsLearned: 0, refusedSwitchCap: 0, refusedPortCap: 0, flowsInstalled: 0, floods: 0, moves: 0, flowDeletes: 0, ignored: 0, sameSegment: 0 };
+  return { macsLearned: 0, refusedSwitchCap: 0, refusedPortCap: 0, refusedByTopology: 0, flowsInstalled: 0, floods: 0, moves: 0, flowDeletes: 0, ignored: 0, sameSegment: 0 };
 }
 
 export interface L2State {

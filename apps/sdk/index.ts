@@ -10,6 +10,8 @@ export { APP_COOKIE_MASK, APP_LOW_MASK, cookieAppId, makeCookie } from './cookie
 export { decodeFrame } from './frame.js';
 export { LruMap } from './lru-map.js';
 export { intOption, intOptions, rejectUnknownKeys } from './options.js';
+export { LogLimiter } from './log-limiter.js';
+export type { LogLimiterOptions } from './log-limiter.js';
 export type { AppOptions, IntSpec } from './options.js';
 export type { Frame } from './frame.js';
 export * from './flows.js';

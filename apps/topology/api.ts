@@ -69,6 +69,13 @@ export interface TopologyService {
    * so that test fakes need not offer it: callers fall back to host().
    */
   hostLocation?(mac: string): HostLocation | undefined;
+  /**
+   * Whether the topology would record `mac` on (dpid, port) now: false when it refuses it there
+   * (the MAC is pinned elsewhere, has moved too often, or the port, switch or table is full).
+   * Forwarding apps learn no location the topology refuses, so a hijack refused here is not
+   * followed there either. Optional: test fakes may leave it out (everything admitted).
+   */
+  admitsHost?(mac: string, dpid: Dpid, port: number): boolean;
   /** True unless the port carries a switch-to-switch link. */
   isEdgePort(dpid: Dpid, port: number): boolean;
   /**
@@ -97,19 +104,39 @@ export interface TopologyServiceExt extends TopologyService {
   linkAt(dpid: Dpid, port: number): Link | undefined;
   /** Counters for metrics and REST. */
   counters(): TopologyCounters;
+  /** Pinned hosts, by MAC. */
+  pins(): HostPin[];
+  /** Pin a MAC to a port (RangeError when maxPins is reached); a host recorded elsewhere is removed. */
+  pin(pin: HostPin): void;
+  /** Returns whether the MAC was pinned. */
+  unpin(mac: string): boolean;
+}
+
+/** A MAC learned only on one port (canonical lowercase MAC, Dpid). */
+export interface HostPin extends PortRef {
+  readonly mac: string;
 }
 
 export interface TopologyCounters {
   lldpSent: number;
   lldpReceived: number;
-  /** LLDP refused, by reason: foreign (not our format), unsigned, bad-signature, stale, replayed, unknown-port. */
+  /**
+   * LLDP refused, by reason: foreign (not our format), unsigned, bad-signature, stale, replayed,
+   * malformed, unknown-port; and new links refused: edge-port (hosts speak there), slow.
+   */
   lldpRefused: Record<string, number>;
   linksExpired: number;
   hostsExpired: number;
-  /** Hosts dropped because maxHosts was reached. */
-  hostsEvicted: number;
   /** Host sightings ignored: on a port that carries a link, or a copy seen on a port not yet settled. */
   hostsIgnored: number;
+  /** New MACs not learned, by reason: port-cap, switch-cap, table-cap, pinned (elsewhere). */
+  hostsRefused: Record<string, number>;
+  /** Hosts moved to another port. */
+  hostMoves: number;
+  /** Moves refused, by reason: pinned, move-limit, port-cap, switch-cap. */
+  hostMovesRefused: Record<string, number>;
+  /** Log lines of refusals and moves suppressed by the rate limit. */
+  logLinesSuppressed: number;
 }
 
 /** The topology app: its api is the service, with the extras (`ctx.app('topology')` types it as TopologyService). */

@@ -19,6 +19,9 @@ export interface HostRecord {
   lastSeen: number;
   /** When the record last moved to the table's hot end (see HostTable's refreshMs). */
   orderedAt?: number;
+  /** Start of the host's current move-limit window, and the moves made in it (host-guard.ts). */
+  moveWindowAt?: number;
+  movesInWindow?: number;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -33,6 +36,8 @@ export class HostTable {
   readonly #byIp = new Map<string, HostRecord>();
   /** dpid -> port -> hosts (nested rather than "dpid/port" keys: no string built per lookup). */
   readonly #byPort = new Map<Dpid, Map<number, Set<HostRecord>>>();
+  /** Hosts per switch, for the per-switch cap. */
+  readonly #perSwitch = new Map<Dpid, number>();
   readonly #maxIps: number;
 
   readonly #refreshMs: number;
@@ -71,7 +76,19 @@ export class HostTable {
   }
 
   onSwitch(dpid: Dpid): HostRecord[] {
-    return this.all().filter((h) => h.dpid === dpid);
+    const out: HostRecord[] = [];
+    for (const s of this.#byPort.get(dpid)?.values() ?? []) out.push(...s);
+    return out;
+  }
+
+  /** Hosts attached to a port. */
+  portCount(dpid: Dpid, port: number): number {
+    return this.#byPort.get(dpid)?.get(port)?.size ?? 0;
+  }
+
+  /** Hosts attached to a switch. */
+  switchCount(dpid: Dpid): number {
+    return this.#perSwitch.get(dpid) ?? 0;
   }
 
   /** Every host, the most recently seen first. */
@@ -81,7 +98,7 @@ export class HostTable {
 
   add(h: HostRecord): void {
     this.#hosts.set(h.mac, h);
-    this.#portSet(h.dpid, h.port).add(h);
+    this.#attach(h);
   }
 
   /** A sighting: refresh and move to the hot end. */
@@ -96,7 +113,7 @@ export class HostTable {
     this.#unport(h);
     h.dpid = dpid;
     h.port = port;
-    this.#portSet(dpid, port).add(h);
+    this.#attach(h);
   }
 
   remove(h: HostRecord): void {
@@ -146,19 +163,24 @@ export class HostTable {
     return out;
   }
 
-  #portSet(dpid: Dpid, port: number): Set<HostRecord> {
-    let ports = this.#byPort.get(dpid);
-    if (!ports) this.#byPort.set(dpid, (ports = new Map()));
-    let s = ports.get(port);
-    if (!s) ports.set(port, (s = new Set()));
-    return s;
+  /** Index `h` under its port and switch. */
+  #attach(h: HostRecord): void {
+    let ports = this.#byPort.get(h.dpid);
+    if (!ports) this.#byPort.set(h.dpid, (ports = new Map()));
+    let s = ports.get(h.port);
+    if (!s) ports.set(h.port, (s = new Set()));
+    if (s.has(h)) return;
+    s.add(h);
+    this.#perSwitch.set(h.dpid, (this.#perSwitch.get(h.dpid) ?? 0) + 1);
   }
 
   #unport(h: HostRecord): void {
     const ports = this.#byPort.get(h.dpid);
     const s = ports?.get(h.port);
-    if (!ports || !s) return;
-    s.delete(h);
+    if (!ports || !s || !s.delete(h)) return;
+    const n = (this.#perSwitch.get(h.dpid) ?? 1) - 1;
+    if (n > 0) this.#perSwitch.set(h.dpid, n);
+    else this.#perSwitch.delete(h.dpid);
     if (s.size > 0) return;
     ports.delete(h.port);
     if (ports.size === 0) this.#byPort.delete(h.dpid);

@@ -11,6 +11,7 @@ import { flowAdd, output, Outbox, packetOut, toController } from '../sdk/index.j
 import type { TopologyApp } from './api.js';
 import { LldpSigner } from './lldp.js';
 import { parseOptions } from './options.js';
+import { pinRoutes } from './pin-routes.js';
 import { isPhysical, Topology } from './topology.js';
 import type { SwitchState } from './topology.js';
 
@@ -90,8 +91,8 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
         topology.count('lldpReceived');
         const v = signer.verify(frame.lldp, now, topology.options.lldpIntervalMs);
         if (!v.ok) return topology.refused(v.reason);
-        const reverseKnown = topology.linkSeen({ dpid: v.dpid, port: v.port }, { dpid: sw.dpid, port: ev.inPort }, now);
-        if (reverseKnown === undefined) return topology.refused('unknown-port');
+        const reverseKnown = topology.linkSeen({ dpid: v.dpid, port: v.port }, { dpid: sw.dpid, port: ev.inPort }, now, v.sentAt);
+        if (typeof reverseKnown === 'string') return [];
         // Answer at once on the receiving port so the other direction is learned in one round
         // trip instead of one interval: a new link is both ways known before it must settle.
         const state = topology.switchState(sw.dpid);
@@ -103,20 +104,35 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
 
     stats() {
       const c = topology.counters();
-      const refused = Object.values(c.lldpRefused).reduce((a, b) => a + b, 0);
       return {
         switches: topology.switchCount,
         links: topology.linkCount,
         hosts: topology.hostCount,
+        pins: topology.pins().length,
         version: topology.version,
         lldpSent: c.lldpSent,
         lldpReceived: c.lldpReceived,
-        lldpRefused: refused,
+        lldpRefused: sum(c.lldpRefused),
+        linksRefusedEdgePort: c.lldpRefused['edge-port'] ?? 0,
+        linksRefusedSlow: c.lldpRefused.slow ?? 0,
         linksExpired: c.linksExpired,
         hostsExpired: c.hostsExpired,
-        hostsEvicted: c.hostsEvicted,
         hostsIgnored: c.hostsIgnored,
+        hostsRefused: sum(c.hostsRefused),
+        hostsRefusedPortCap: c.hostsRefused['port-cap'] ?? 0,
+        hostsRefusedSwitchCap: c.hostsRefused['switch-cap'] ?? 0,
+        hostsRefusedTableCap: c.hostsRefused['table-cap'] ?? 0,
+        hostsRefusedPinned: c.hostsRefused.pinned ?? 0,
+        hostMoves: c.hostMoves,
+        hostMovesRefused: sum(c.hostMovesRefused),
+        hostMovesRefusedPinned: c.hostMovesRefused.pinned ?? 0,
+        hostMovesRefusedLimit: c.hostMovesRefused['move-limit'] ?? 0,
+        logLinesSuppressed: c.logLinesSuppressed,
       };
+    },
+
+    routes(r) {
+      pinRoutes(r, topology);
     },
 
     tick(now) {
@@ -133,5 +149,7 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
   };
   return app;
 };
+
+const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 export default createTopologyApp;

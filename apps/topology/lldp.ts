@@ -22,7 +22,7 @@ const CHASSIS_RE = /^dpid:([0-9a-f]{16})$/;
 const PORT_RE = /^[0-9]{1,10}$/;
 
 export type LldpVerdict =
-  | { ok: true; dpid: Dpid; port: number }
+  | { ok: true; dpid: Dpid; port: number; sentAt: number }
   | { ok: false; reason: 'foreign' | 'unsigned' | 'bad-signature' | 'stale' | 'replayed' };
 
 export class LldpSigner {
@@ -76,7 +76,7 @@ export class LldpSigner {
     const seq = dv.getUint32(8);
     if (seq <= (this.#lastSeq.get(key) ?? 0)) return { ok: false, reason: 'replayed' };
     this.#lastSeq.set(key, seq);
-    return { ok: true, dpid, port };
+    return { ok: true, dpid, port, sentAt };
   }
 
   /** Forget the sequence numbers of a switch that went away. */

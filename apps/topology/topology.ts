@@ -8,15 +8,20 @@
 import { OFPP, OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
 import type { Port } from '../../protocol/index.js';
 import { normalizeIpv6 } from '../../protocol/packet/index.js';
+import { LogLimiter } from '../sdk/index.js';
 import type { AppLogger, Dpid, Frame } from '../sdk/index.js';
 import type { HostInfo, HostLocation, Link, PortRef, TopologyCounters, TopologyEvent, TopologyServiceExt } from './api.js';
 import { Graph, sortLinks } from './graph.js';
+import { hostRefusal, noteMove } from './host-guard.js';
+import type { HostRefusal } from './host-guard.js';
 import { HostTable, hostInfo } from './hosts.js';
 import type { HostRecord } from './hosts.js';
 import { hostMacOf, learnAddresses } from './learn.js';
 import { LinkTable } from './links.js';
 import type { LinkRecord } from './links.js';
 import type { TopologyOptions } from './options.js';
+import { PinTable } from './pins.js';
+import type { Pin } from './pins.js';
 
 export interface PortState {
   readonly no: number;
@@ -26,6 +31,8 @@ export interface PortState {
   upAt: number;
   /** A host was seen on it while it had no link: an edge port for sure. */
   confirmed: boolean;
+  /** When a host last spoke on it as an established edge (settled, no link): no new link here for a while. */
+  edgeSeenAt: number;
 }
 
 export interface SwitchState {
@@ -35,6 +42,11 @@ export interface SwitchState {
 }
 
 export const isPhysical = (port: number) => port >= 1 && port <= OFPP.MAX;
+
+/** Why a verified LLDP frame made no link. */
+export type LinkRefusal = 'unknown-port' | 'edge-port' | 'slow';
+
+const newPort = (p: Port, now: number): PortState => ({ no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false, edgeSeenAt: -Infinity });
 const isLive = (p: Port) => (p.state & OFPPS.LINK_DOWN) === 0 && (p.config & OFPPC.PORT_DOWN) === 0;
 
 export class Topology implements TopologyServiceExt {
@@ -50,12 +62,27 @@ export class Topology implements TopologyServiceExt {
   #flushing = false;
   #version = 0;
   #graph: Graph | undefined;
-  readonly #counters: TopologyCounters = { lldpSent: 0, lldpReceived: 0, lldpRefused: {}, linksExpired: 0, hostsExpired: 0, hostsEvicted: 0, hostsIgnored: 0 };
+  #pins: PinTable;
+  /** Log lines a peer can cause (refusals, moves) go through here. */
+  readonly #logLimit = new LogLimiter();
+  readonly #counters: TopologyCounters = {
+    lldpSent: 0,
+    lldpReceived: 0,
+    lldpRefused: {},
+    linksExpired: 0,
+    hostsExpired: 0,
+    hostsIgnored: 0,
+    hostsRefused: {},
+    hostMoves: 0,
+    hostMovesRefused: {},
+    logLinesSuppressed: 0,
+  };
 
   constructor(opts: TopologyOptions, clock: () => number) {
     this.#opts = opts;
     this.#clock = clock;
     this.#hosts = this.#newHostTable();
+    this.#pins = this.#newPinTable();
   }
 
   /** Options and logger from the app's init (before any switch: the host table is empty). */
@@ -63,6 +90,7 @@ export class Topology implements TopologyServiceExt {
     this.#opts = opts;
     this.#log = log;
     if (this.#hosts.size === 0) this.#hosts = this.#newHostTable();
+    this.#pins = this.#newPinTable();
   }
 
   get options(): TopologyOptions {
@@ -142,7 +170,43 @@ export class Topology implements TopologyServiceExt {
   }
 
   counters(): TopologyCounters {
-    return { ...this.#counters, lldpRefused: { ...this.#counters.lldpRefused } };
+    const c = this.#counters;
+    return {
+      ...c,
+      lldpRefused: { ...c.lldpRefused },
+      hostsRefused: { ...c.hostsRefused },
+      hostMovesRefused: { ...c.hostMovesRefused },
+      logLinesSuppressed: this.#logLimit.suppressed,
+    };
+  }
+
+  admitsHost(mac: string, dpid: Dpid, port: number): boolean {
+    const m = mac.toLowerCase();
+    return hostRefusal(this.#opts, this.#hosts, this.#pins, this.#hosts.get(m), m, dpid, port, this.#clock()) === undefined;
+  }
+
+  // ---------------------------------------------------------------- pins
+
+  pins(): Pin[] {
+    return this.#pins.all();
+  }
+
+  /**
+   * Pin a MAC to a port (RangeError when the pin table is full). A host recorded elsewhere is
+   * removed: it is learned again when it speaks on its pinned port.
+   */
+  pin(pin: Pin): void {
+    this.#pins.set(pin);
+    const h = this.#hosts.get(pin.mac);
+    if (h && (h.dpid !== pin.dpid || h.port !== pin.port)) this.#removeHost(h);
+    this.#log?.info({ mac: pin.mac, dpid: pin.dpid, port: pin.port }, 'host pinned');
+    this.#flush();
+  }
+
+  unpin(mac: string): boolean {
+    const gone = this.#pins.delete(mac.toLowerCase());
+    if (gone) this.#log?.info({ mac: mac.toLowerCase() }, 'host unpinned');
+    return gone;
   }
 
   get switchCount(): number {
@@ -183,7 +247,7 @@ export class Topology implements TopologyServiceExt {
   switchUp(dpid: Dpid, ports: Iterable<Port>, now: number): void {
     if (this.#switches.has(dpid)) this.switchDown(dpid);
     const sw: SwitchState = { dpid, ports: new Map(), lastLldpAt: now };
-    for (const p of ports) sw.ports.set(p.portNo, { no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false });
+    for (const p of ports) sw.ports.set(p.portNo, newPort(p, now));
     this.#switches.set(dpid, sw);
     this.#graph = undefined;
     this.#emit({ type: 'switchAdded', dpid });
@@ -217,11 +281,11 @@ export class Topology implements TopologyServiceExt {
     }
     const live = isLive(desc);
     const cameUp = live && !prev?.live;
-    if (!prev) sw.ports.set(no, { no, hwAddr: desc.hwAddr, live, upAt: now, confirmed: false });
+    if (!prev) sw.ports.set(no, newPort(desc, now));
     else {
       prev.hwAddr = desc.hwAddr;
       prev.live = live;
-      if (cameUp) [prev.upAt, prev.confirmed] = [now, false];
+      if (cameUp) [prev.upAt, prev.confirmed, prev.edgeSeenAt] = [now, false, -Infinity];
     }
     this.#emit({ type: prev ? 'portModified' : 'portAdded', dpid, port: no, live });
     if (!live) this.#portGone(dpid, no, now);
@@ -230,17 +294,23 @@ export class Topology implements TopologyServiceExt {
   }
 
   /**
-   * A verified LLDP frame sent out of `src` arrived on `dst`. Returns whether the reverse
-   * direction is known too, or undefined when either port is unknown (nothing learned).
+   * A verified LLDP frame sent out of `src` at `sentAt` arrived on `dst`. Returns whether the
+   * reverse direction is known too, or why no link was learned (the refusal is counted).
    */
-  linkSeen(src: PortRef, dst: PortRef, now: number): boolean | undefined {
+  linkSeen(src: PortRef, dst: PortRef, now: number, sentAt: number = now): boolean | LinkRefusal {
     const sp = this.#switches.get(src.dpid)?.ports.get(src.port);
     const dp = this.#switches.get(dst.dpid)?.ports.get(dst.port);
-    if (!sp || !dp || (src.dpid === dst.dpid && src.port === dst.port)) return undefined;
+    if (!sp || !dp || (src.dpid === dst.dpid && src.port === dst.port)) return this.#refuseLink('unknown-port', src, dst, now);
     const rec = this.#links.from(src.dpid, src.port);
     if (rec && rec.link.dst.dpid === dst.dpid && rec.link.dst.port === dst.port) {
       rec.lastSeen = now;
     } else {
+      // A new link between two ports where hosts speak, or whose frame took the long way, is
+      // two hosts (or a tunnel) relaying our LLDP: signing stops forgery, not relaying.
+      const hold = this.#opts.linkEdgeHoldMs;
+      if (hold > 0 && (now - sp.edgeSeenAt < hold || now - dp.edgeSeenAt < hold)) return this.#refuseLink('edge-port', src, dst, now);
+      const maxDelay = this.#opts.lldpMaxDelayMs;
+      if (maxDelay > 0 && now - sentAt > maxDelay) return this.#refuseLink('slow', src, dst, now, now - sentAt);
       this.#removeLinks(this.#links.conflicts(src, dst), now);
       const link: Link = Object.freeze({ src: Object.freeze({ ...src }), dst: Object.freeze({ ...dst }) });
       this.#links.add(link, now);
@@ -266,8 +336,11 @@ export class Topology implements TopologyServiceExt {
       this.#counters.hostsIgnored++;
       return;
     }
+    if (this.#settled(port, now)) port.edgeSeenAt = now;
     let h = this.#hosts.get(mac);
     if (!h) {
+      const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, undefined, mac, dpid, inPort, now);
+      if (refusal !== undefined) return this.#refuseHost(refusal, mac, dpid, inPort, now);
       h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now, orderedAt: now };
       this.#hosts.add(h);
       port.confirmed = true;
@@ -284,7 +357,12 @@ export class Topology implements TopologyServiceExt {
         this.#counters.hostsIgnored++;
         return;
       }
+      const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, h, mac, dpid, inPort, now);
+      if (refusal !== undefined) return this.#refuseMove(refusal, h, dpid, inPort, now);
       const from: PortRef = { dpid: h.dpid, port: h.port };
+      noteMove(this.#opts, h, now);
+      this.#counters.hostMoves++;
+      this.#logLimited(`move ${mac}`, now, 'info', { mac, from, to: { dpid, port: inPort } }, 'host moved');
       this.#hosts.move(h, dpid, inPort);
       this.#hosts.touch(h, now);
       port.confirmed = true;
@@ -308,12 +386,46 @@ export class Topology implements TopologyServiceExt {
   // ---------------------------------------------------------------- internals
 
   #newHostTable(): HostTable {
-    const onEvict = (h: HostRecord) => {
-      this.#counters.hostsEvicted++;
-      this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
-    };
+    // Never full: hostRefusal() refuses new hosts at maxHosts (pinned ones aside, at most maxPins).
+    const bound = this.#opts.maxHosts + this.#opts.maxPins;
+    const onEvict = (h: HostRecord) => this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
     // Order refreshed at most every 1/64 of the idle timeout (~4.7 s by default).
-    return new HostTable(this.#opts.maxHosts, this.#opts.maxIpsPerHost, onEvict, this.#opts.hostIdleMs / 64);
+    return new HostTable(bound, this.#opts.maxIpsPerHost, onEvict, this.#opts.hostIdleMs / 64);
+  }
+
+  #newPinTable(): PinTable {
+    const pins = new PinTable(this.#opts.maxPins);
+    for (const p of this.#opts.pinnedHosts) pins.set(p);
+    return pins;
+  }
+
+  #refuseHost(reason: HostRefusal, mac: string, dpid: Dpid, port: number, now: number): void {
+    const c = this.#counters.hostsRefused;
+    c[reason] = (c[reason] ?? 0) + 1;
+    this.#logLimited(`host ${reason} ${dpid}/${port}`, now, 'warn', { mac, dpid, port, reason }, 'host refused');
+  }
+
+  #refuseMove(reason: HostRefusal, h: HostRecord, dpid: Dpid, port: number, now: number): void {
+    const c = this.#counters.hostMovesRefused;
+    c[reason] = (c[reason] ?? 0) + 1;
+    this.#logLimited(`move ${reason} ${h.mac}`, now, 'warn', { mac: h.mac, at: { dpid: h.dpid, port: h.port }, to: { dpid, port }, reason }, 'host move refused');
+  }
+
+  #refuseLink(reason: LinkRefusal, src: PortRef, dst: PortRef, now: number, delayMs?: number): LinkRefusal {
+    this.refused(reason);
+    if (reason !== 'unknown-port') {
+      this.#logLimited(`link ${reason} ${dst.dpid}/${dst.port}`, now, 'warn', { src, dst, reason, ...(delayMs === undefined ? {} : { delayMs }) }, 'link refused');
+    }
+    return reason;
+  }
+
+  /** A log line a peer can cause at will: rate-limited per key (LogLimiter). */
+  #logLimited(key: string, now: number, level: 'info' | 'warn', obj: Record<string, unknown>, msg: string): void {
+    const log = this.#log;
+    if (!log) return;
+    const suppressed = this.#logLimit.take(key, now);
+    if (suppressed === undefined) return;
+    log[level](suppressed > 0 ? { ...obj, suppressed } : obj, msg);
   }
 
   #theGraph(): Graph {

@@ -76,7 +76,9 @@ t.test('order: sightings move a host to the hot end; eviction and idle expiry ta
   t.equal(table.byIp('10.7.0.2'), undefined, 'out of the IP index');
   t.same(table.onPort(DP1, 2), [], 'and of the port index');
   t.equal(table.size, 3);
-  t.same(table.onSwitch(DP1).map((h) => h.mac), [d!.mac, a!.mac, c!.mac]);
+  t.same(table.onSwitch(DP1).map((h) => h.mac).sort(), [a!.mac, c!.mac, d!.mac]);
+  t.equal(table.switchCount(DP1), 3);
+  t.equal(table.portCount(DP1, 1), 1);
   table.remove(a!);
   t.equal(table.get(a!.mac), undefined);
   t.same(table.all().map((h) => h.mac), [d!.mac, c!.mac]);

@@ -165,23 +165,6 @@ t.test('hosts leave on idle timeout, port down and switch down', async (t) => {
   t.same(s.topo.hosts(), []);
 });
 
-t.test('the host table is bounded: the host quiet the longest goes first', async (t) => {
-  // Sightings reorder the table at most every hostIdleMs / 64 (4.7 s here): steps of 5 s.
-  const s = setup({ ...line(1), options: { maxHosts: 3 } });
-  for (let i = 1; i <= 3; i++) {
-    s.clock.advance(5_000); // past the order refresh (hostIdleMs / 64)
-    s.net.send('h1', udpFrom(`0a:00:00:00:01:0${i}`, `10.1.0.${i}`, '10.0.0.9'));
-  }
-  s.clock.advance(5_000); // past the order refresh (hostIdleMs / 64)
-  s.net.send('h1', udpFrom('0a:00:00:00:01:01', '10.1.0.1', '10.0.0.9')); // refresh the first
-  s.events.length = 0;
-  s.net.send('h1', udpFrom('0a:00:00:00:01:04', '10.1.0.4', '10.0.0.9'));
-  t.same(s.topo.hosts().map((h) => h.mac), ['0a:00:00:00:01:01', '0a:00:00:00:01:03', '0a:00:00:00:01:04']);
-  t.same(s.events.map((e) => e.type === 'hostRemoved' || e.type === 'hostAdded' ? `${e.type} ${e.host.mac}` : e.type), ['hostRemoved 0a:00:00:00:01:02', 'hostAdded 0a:00:00:00:01:04']);
-  t.equal(s.topo.hostByIp('10.1.0.2'), undefined, 'its addresses went with it');
-  t.equal(s.topo.counters().hostsEvicted, 1);
-});
-
 t.test('options: unknown keys and bad values stop the start', async (t) => {
   const mk = (o: Record<string, unknown>) => makeHost([createTableMissApp({}), createTopologyApp({}), ], { appOptions: { topology: o } });
   t.throws(() => mk({ lldpIntervalMS: 1000 }), /topology option lldpIntervalMS is unknown/);
