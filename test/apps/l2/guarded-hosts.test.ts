@@ -36,7 +36,7 @@ function setup(topologyOptions: Record<string, unknown> = {}) {
   };
   const frame = (from: string, src: string, to: string) => net.send(from, buildEthernet({ dst: net.hosts.get(to)!.mac, src, ethType: 0x88b5 }, new Uint8Array(46)));
   for (const h of ['h1', 'h2', 'h3']) arp(h);
-  return { net, l2, topo: topoApp.topology, frame };
+  return { net, l2, topo: topoApp.api, frame };
 }
 
 t.test('a frame forging a pinned MAC from another port does not divert its traffic', async (t) => {
