@@ -150,11 +150,14 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
     metrics,
     addresses: () => server.addresses(),
     restAddress: () => restAddress,
-    // Stopping: /ready answers 503 from the first moment, while REST still serves; the switches
-    // are let go (quiesced first, so their flows stay as they are), then REST closes.
+    // Stopping: /ready answers 503 from the first moment (for rest.stopGraceMs) while REST still
+    // serves; the switches are let go (quiesced first, so their flows stay as they are), then
+    // REST closes.
     stop: () =>
       (stopping ??= (async () => {
         ready = false;
+        // Time for load balancers and probes to see /ready fail before anything stops.
+        if (config.rest.stopGraceMs > 0) await new Promise((r) => setTimeout(r, config.rest.stopGraceMs));
         host.stop();
         await server.stop();
         await rest.close();

@@ -50,12 +50,26 @@ export interface WorkerSwitch {
   conn: number;
 }
 
-/** The primary's order to a worker: close this connection (a datapath id conflict). */
+/**
+ * The primary's order to a worker: close this connection (a datapath id conflict). With
+ * `probeMs` (policy replace): only if it does not answer an echo request within that time;
+ * if it does, the worker answers with a WorkerKeep and the newcomer is closed instead.
+ */
 export interface WorkerDrop {
   weft: 'drop';
   dpid: string;
   conn: number;
   reason: string;
+  probeMs?: number;
+  newcomer?: { index: number; conn: number };
+}
+
+/** A worker's answer to a probing drop order: the old connection is alive and stays. */
+export interface WorkerKeep {
+  weft: 'keep';
+  dpid: string;
+  conn: number;
+  newcomer: { index: number; conn: number };
 }
 
 /**
@@ -64,7 +78,7 @@ export interface WorkerDrop {
  */
 export function workerSwitchReports(
   inner: ConnectionEvents,
-  send: (m: WorkerSwitch) => void,
+  send: (m: WorkerSwitch | WorkerKeep) => void,
 ): { events: ConnectionEvents; drop(order: WorkerDrop, switches: ReadonlyMap<string, SwitchConnection>): boolean } {
   const ids = new WeakMap<SwitchConnection, number>();
   let next = 0;
@@ -86,7 +100,17 @@ export function workerSwitchReports(
     drop(order, switches) {
       const sw = switches.get(order.dpid);
       if (!sw || ids.get(sw) !== order.conn) return false;
-      sw.close(order.reason);
+      const probe = (sw as Partial<{ probe(ms: number): Promise<boolean> }>).probe;
+      if (order.probeMs === undefined || order.newcomer === undefined || typeof probe !== 'function') {
+        sw.close(order.reason);
+        return true;
+      }
+      const newcomer = order.newcomer;
+      void probe.call(sw, order.probeMs).then((alive) => {
+        if (sw.closed) return;
+        if (alive) send({ weft: 'keep', dpid: order.dpid, conn: order.conn, newcomer });
+        else sw.close(`${order.reason} (no echo reply within ${order.probeMs} ms)`);
+      });
       return true;
     },
   };
@@ -98,7 +122,11 @@ export function workerSwitchReports(
  */
 export class DpidHolders {
   readonly #held = new Map<string, { index: number; conn: number }>();
-  constructor(private readonly policy: 'replace' | 'reject') {}
+  constructor(
+    private readonly policy: 'replace' | 'reject',
+    /** With replace: the old connection is probed this long before it is replaced. */
+    private readonly probeMs?: number,
+  ) {}
 
   up(index: number, m: WorkerSwitch): { index: number; order: WorkerDrop } | undefined {
     const old = this.#held.get(m.dpid);
@@ -107,10 +135,24 @@ export class DpidHolders {
         return { index, order: { weft: 'drop', dpid: m.dpid, conn: m.conn, reason: `datapath ${m.dpid} is already connected to worker ${old.index} (dpidConflict: reject)` } };
       }
       this.#held.set(m.dpid, { index, conn: m.conn });
-      return { index: old.index, order: { weft: 'drop', dpid: m.dpid, conn: old.conn, reason: `replaced by a new connection for the same datapath in worker ${index}` } };
+      const order: WorkerDrop = { weft: 'drop', dpid: m.dpid, conn: old.conn, reason: `replaced by a new connection for the same datapath in worker ${index}` };
+      if (this.probeMs !== undefined) Object.assign(order, { probeMs: this.probeMs, newcomer: { index, conn: m.conn } });
+      return { index: old.index, order };
     }
     this.#held.set(m.dpid, { index, conn: m.conn });
     return undefined;
+  }
+
+  /**
+   * The old connection answered the probe (worker `index` keeps it): it holds the dpid again,
+   * and the newcomer is to be closed.
+   */
+  keep(index: number, m: WorkerKeep): { index: number; order: WorkerDrop } {
+    this.#held.set(m.dpid, { index, conn: m.conn });
+    return {
+      index: m.newcomer.index,
+      order: { weft: 'drop', dpid: m.dpid, conn: m.newcomer.conn, reason: `datapath ${m.dpid} is already connected to worker ${index} and that switch answers echo requests` },
+    };
   }
 
   down(index: number, m: WorkerSwitch): void {
@@ -159,7 +201,7 @@ export function runPrimary(config: WeftConfig, logs: Logs, stderr: (s: string) =
   const n = config.openflow.workers;
   const workers = new Map<number, Worker>();
   const ready = new Map<number, WorkerReady>();
-  const holders = new DpidHolders(config.openflow.dpidConflict);
+  const holders = new DpidHolders(config.openflow.dpidConflict, config.openflow.dpidProbeTimeoutMs);
   let stopping = false;
   let started = false;
   cluster.schedulingPolicy = cluster.SCHED_RR;
@@ -190,7 +232,13 @@ export function runPrimary(config: WeftConfig, logs: Logs, stderr: (s: string) =
     const fork = (index: number) => {
       const w = cluster.fork({ [WORKER_INDEX_ENV]: String(index) });
       workers.set(index, w);
-      w.on('message', (m: WorkerReady | WorkerSwitch) => {
+      w.on('message', (m: WorkerReady | WorkerSwitch | WorkerKeep) => {
+        if (m?.weft === 'keep') {
+          const drop = holders.keep(index, m);
+          log.info({ dpid: m.dpid, worker: drop.index, reason: drop.order.reason }, 'datapath id in two workers: the old connection is alive, closing the new one');
+          workers.get(drop.index)?.send(drop.order);
+          return;
+        }
         if (m?.weft === 'switchUp') {
           const drop = holders.up(index, m);
           if (drop) {

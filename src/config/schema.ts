@@ -64,6 +64,8 @@ export interface WeftConfig {
     maxBulkFlows: number;
     /** Bytes queued for one event-stream client above which it is disconnected. */
     eventsMaxBufferedBytes: number;
+    /** On stop, /ready answers 503 this long before the switches are let go and REST closes. */
+    stopGraceMs: number;
     /** Serve a non-loopback rest.host without rest.token (refused otherwise). */
     insecure: boolean;
   };
@@ -112,6 +114,7 @@ export function defaultConfig(): WeftConfig {
       bulkBodyLimit: 32 * 1024 * 1024,
       maxBulkFlows: 100_000,
       eventsMaxBufferedBytes: 1024 * 1024,
+      stopGraceMs: 0,
       insecure: false,
     },
     apps: [...DEFAULT_APPS],
@@ -219,6 +222,7 @@ export const SCHEMA: Spec = {
         bulkBodyLimit: int(1024, 2 ** 31),
         maxBulkFlows: int(1, 10_000_000),
         eventsMaxBufferedBytes: int(16 * 1024, 2 ** 30),
+        stopGraceMs: int(0, 600_000),
         insecure: { kind: 'bool' },
       },
     },

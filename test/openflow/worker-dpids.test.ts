@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { DpidHolders, workerSwitchReports } from '../../src/workers.js';
-import type { WorkerSwitch } from '../../src/workers.js';
+import type { WorkerKeep, WorkerSwitch } from '../../src/workers.js';
 import type { SwitchConnection } from '../../src/openflow/switch-connection.js';
 
 const up = (dpid: string, conn: number): WorkerSwitch => ({ weft: 'switchUp', dpid, conn });
@@ -38,7 +38,7 @@ t.test('reject: the newcomer is told to close, the holder stays', async (t) => {
 });
 
 t.test("a worker reports its switches and closes only the connection an order names", async (t) => {
-  const sent: WorkerSwitch[] = [];
+  const sent: (WorkerSwitch | WorkerKeep)[] = [];
   const calls: string[] = [];
   const r = workerSwitchReports({ switchUp: () => calls.push('up'), switchDown: () => calls.push('down'), message: () => calls.push('msg') }, (m) => sent.push(m));
   const closed: string[] = [];
@@ -56,4 +56,34 @@ t.test("a worker reports its switches and closes only the connection an order na
   t.same(closed, [`${X}: replaced`]);
   r.events.switchDown(a, 'closed');
   t.same(sent, [up(X, 1), down(X, 1)]);
+});
+
+t.test('replace with a probe: the old connection answers, so it keeps the dpid and the newcomer is closed', async (t) => {
+  const h = new DpidHolders('replace', 500);
+  h.up(0, up(X, 1));
+  const order = h.up(1, up(X, 4));
+  t.match(order, { index: 0, order: { weft: 'drop', conn: 1, probeMs: 500, newcomer: { index: 1, conn: 4 } } });
+  const back = h.keep(0, { weft: 'keep', dpid: X, conn: 1, newcomer: { index: 1, conn: 4 } });
+  t.match(back, { index: 1, order: { weft: 'drop', dpid: X, conn: 4, reason: /already connected to worker 0 and that switch answers echo requests/ } });
+  t.equal(h.holderOf(X), 0, 'the live switch holds its dpid again');
+  h.down(1, down(X, 4));
+  t.equal(h.holderOf(X), 0);
+});
+
+t.test('a worker probes before closing: alive -> keep message, silent -> closed', async (t) => {
+  for (const alive of [true, false]) {
+    const sent: (WorkerSwitch | WorkerKeep)[] = [];
+    const r = workerSwitchReports({ switchUp: () => undefined, switchDown: () => undefined, message: () => undefined }, (m) => sent.push(m));
+    const closed: string[] = [];
+    const sw = { info: { dpid: X }, closed: false, probe: async () => alive, close: (reason: string) => closed.push(reason) } as unknown as SwitchConnection;
+    r.events.switchUp(sw);
+    t.equal(r.drop({ weft: 'drop', dpid: X, conn: 1, reason: 'replaced', probeMs: 100, newcomer: { index: 2, conn: 9 } }, new Map([[X, sw]])), true);
+    await new Promise((res) => setImmediate(res));
+    if (alive) {
+      t.same(closed, [], 'alive: not closed');
+      t.same(sent.at(-1), { weft: 'keep', dpid: X, conn: 1, newcomer: { index: 2, conn: 9 } }, 'alive: the primary is told to keep it');
+    } else {
+      t.same(closed, ['replaced (no echo reply within 100 ms)'], 'silent: closed');
+    }
+  }
 });
