@@ -7,11 +7,14 @@
 import { codecForType, errorCodeName, OFPR } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PacketIn, PortStatus } from '../../protocol/index.js';
 import type { App, AppContext, AppLogger, Out, PacketInEvent, SwitchView } from '../../apps/sdk/index.js';
-import { apiOf, flowDelete, Outbox, toDpid } from '../../apps/sdk/index.js';
-import { APP_COOKIE_MASK, cookieAppId, makeCookie, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
+import { Outbox } from '../../apps/sdk/index.js';
+import { cookieAppId, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
 import type { SendErrorCallback } from '../openflow/error-routes.js';
+import { appContext } from './app-context.js';
+import type { AppCounters, HostCounters } from './counters.js';
 import { assignAppIds } from './app-ids.js';
+import { DeferredQueue } from './deferred.js';
 import { inHostOrder, orderBatch } from './ordering.js';
 import { packetInEvent } from './packet-in-event.js';
 import { switchViewOf } from './switch-view.js';
@@ -31,29 +34,7 @@ export interface AppHostOptions {
   appOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-export interface AppCounters {
-  /** Handler calls made. */
-  events: number;
-  /** Handler calls that threw or returned something unusable, by handler name. */
-  failures: Record<string, number>;
-  messagesSent: number;
-  /** Messages for a switch that was not connected. */
-  messagesDropped: number;
-  /** ERRORs from switches caused by this app's messages. */
-  switchErrors: number;
-}
-
-export interface HostCounters {
-  packetInsMiss: number;
-  packetInsOwned: number;
-  /** Packet-ins no app wanted. */
-  packetInsUnclaimed: number;
-  flowRemovedUnclaimed: number;
-  /** Switch ERRORs not caused by any app message (or whose request was forgotten). */
-  errorsUnclaimed: number;
-  barriers: number;
-  apps: Record<string, AppCounters>;
-}
+export type { AppCounters, HostCounters } from './counters.js';
 
 interface Entry {
   /** Position in load order (index into Attached.onError). */
@@ -67,12 +48,6 @@ interface Entry {
 interface Pending {
   entry: Entry;
   msg: OfMessage;
-}
-
-/** Messages an app deferred (ctx.defer): an Outbox, or a function that fills one when taken. */
-interface Deferred {
-  readonly entry: Entry;
-  readonly out: Outbox | ((out: Outbox) => void);
 }
 
 /** What one dispatch collected, message i from entries[i] for switch dpids[i]. */
@@ -124,8 +99,8 @@ export class AppHost implements ConnectionEvents {
   readonly #views = new Map<SwitchConnection, Attached>();
   /** A Collected to reuse (none while a dispatch holds it; a nested one makes its own). */
   #spare: Collected | undefined;
-  /** What apps deferred, in order, for the batch being built (docs/APPS.md, "Deferred messages"). */
-  readonly #deferred: Deferred[] = [];
+  /** What apps deferred, for the batch being built. */
+  readonly #deferred = new DeferredQueue<Entry>();
   /** Dispatches running (a handler's ctx.emit nests one): 0 means no batch is being built. */
   #depth = 0;
   readonly #log: HostLogger;
@@ -354,7 +329,7 @@ export class AppHost implements ConnectionEvents {
         }
         this.#collect(e, handler, out, dpid, c);
       }
-      if (this.#deferred.length !== 0) this.#sendWithDeferred(handler, first, firstOut, c, dpid);
+      if (this.#deferred.size !== 0) this.#sendWithDeferred(handler, first, firstOut, c, dpid);
       else if (c !== undefined) this.#flushCollected(c);
       else if (first !== undefined) this.#sendOutput(first, handler, firstOut, dpid);
     } finally {
@@ -367,7 +342,7 @@ export class AppHost implements ConnectionEvents {
     this.#depth++;
     try {
       const out = this.#invoke(handler, e, call, a, b);
-      if (this.#deferred.length !== 0) this.#sendWithDeferred(handler, out === undefined ? undefined : e, out, undefined, dpid);
+      if (this.#deferred.size !== 0) this.#sendWithDeferred(handler, out === undefined ? undefined : e, out, undefined, dpid);
       else if (out !== undefined) this.#sendOutput(e, handler, out, dpid);
     } finally {
       this.#depth--;
@@ -380,7 +355,7 @@ export class AppHost implements ConnectionEvents {
    */
   #sendWithDeferred(handler: Handler, first: Entry | undefined, firstOut: Out, c: Collected | undefined, dpid: string | undefined): void {
     const d = this.#takeCollected();
-    this.#takeDeferred(d);
+    this.#drainDeferred(d);
     if (c !== undefined) {
       for (let i = 0; i < c.msgs.length; i++) {
         d.entries.push(c.entries[i]!);
@@ -391,25 +366,11 @@ export class AppHost implements ConnectionEvents {
     this.#flushCollected(d);
   }
 
-  /** Move every deferred message into `c`, calling deferred functions (which may defer more). */
-  #takeDeferred(c: Collected): void {
-    const list = this.#deferred;
-    for (let i = 0; i < list.length; i++) {
-      const { entry, out } = list[i]!;
-      if (out instanceof Outbox) {
-        this.#collect(entry, 'defer', out, undefined, c);
-        continue;
-      }
-      const filled = new Outbox();
-      try {
-        out(filled);
-      } catch (err) {
-        this.#fail(entry, 'defer', err);
-        continue;
-      }
-      this.#collect(entry, 'defer', filled, undefined, c);
-    }
-    list.length = 0;
+  #drainDeferred(c: Collected): void {
+    this.#deferred.drain(
+      (entry, out) => this.#collect(entry, 'defer', out, undefined, c),
+      (entry, err) => this.#fail(entry, 'defer', err),
+    );
   }
 
   /** Deferred messages with no event being handled: sent at once. */
@@ -417,7 +378,7 @@ export class AppHost implements ConnectionEvents {
     this.#depth++;
     try {
       const c = this.#takeCollected();
-      this.#takeDeferred(c);
+      this.#drainDeferred(c);
       this.#flushCollected(c);
     } finally {
       this.#depth--;
@@ -583,33 +544,18 @@ export class AppHost implements ConnectionEvents {
   // ---------------------------------------------------------------- app context
 
   #contextFor(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>): AppContext {
-    const base = makeCookie(appId);
-    const host = this;
-    const ctx: AppContext = {
-      name: app.name,
-      appId,
-      cookieBase: base,
-      cookieMask: APP_COOKIE_MASK,
-      cookie: (low = 0n) => makeCookie(appId, low),
-      owns: (cookie) => cookie !== NO_FLOW_COOKIE && cookieAppId(cookie) === appId,
-      deleteOwnFlows: (table) => flowDelete({ table, cookie: base, cookieMask: APP_COOKIE_MASK }),
-      now: () => host.#clock(),
-      log,
-      options,
-      switches: () => host.switches(),
-      switch: (dpid) => host.#conns.get(toDpid(dpid))?.view,
-      app: (name) => apiOf(host.#byName.get(name)?.app, name),
-      emit: (out) => {
-        const entry = host.#byName.get(app.name)!;
-        host.#dispatchOne('emit', entry, undefined, callEmit, out, undefined);
-      },
+    const entry = () => this.#byName.get(app.name)!;
+    return appContext(app, appId, log, options, {
+      now: () => this.#clock(),
+      switches: () => this.switches(),
+      switch: (dpid) => this.#conns.get(dpid)?.view,
+      app: (name) => this.#byName.get(name)?.app,
+      emit: (out) => this.#dispatchOne('emit', entry(), undefined, callEmit, out, undefined),
       defer: (out) => {
-        if (!(out instanceof Outbox) && typeof out !== 'function') throw new TypeError('defer() takes an Outbox or a function that fills one');
-        host.#deferred.push({ entry: host.#byName.get(app.name)!, out });
-        if (host.#depth === 0) host.#flushDeferred();
+        this.#deferred.push(entry(), out);
+        if (this.#depth === 0) this.#flushDeferred();
       },
-    };
-    return Object.freeze(ctx);
+    });
   }
 }
 
