@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { OFPFC, OFPG_ANY, OFPP, OFPTT_ALL } from '../../../protocol/index.js';
 import type { FlowMod } from '../../../protocol/index.js';
+import { APP_COOKIE_MASK } from '../../../apps/sdk/index.js';
 import type { RestDeps } from '../deps.js';
 import { params, RYU_WRITE, ryuModRoute, ryuSwitch, ryuWrite } from './ryu-common.js';
 import type { RyuBody } from './ryu-common.js';
@@ -22,14 +23,25 @@ const COMMANDS: Readonly<Record<string, number>> = {
   delete_strict: OFPFC.DELETE_STRICT,
 };
 
+/**
+ * weft's own flows (table-miss, LLDP trap, apps) carry their app id in the cookie's top 16 bits,
+ * never 0. A Ryu client's cookie filter for a modify or delete that leaves those bits out of its
+ * mask ({"cookie": 1, "cookie_mask": 1}) is narrowed to app id 0, the range Ryu clients use, so it
+ * cannot reach weft's flows; a mask that names top bits is taken as given.
+ */
+export function ryuCookieFilter(cookie: bigint, mask: bigint, command: number): { cookie: bigint; cookieMask: bigint } {
+  if (command === OFPFC.ADD || mask === 0n || (mask & APP_COOKIE_MASK) !== 0n) return { cookie, cookieMask: mask };
+  return { cookie: cookie & ~APP_COOKIE_MASK, cookieMask: mask | APP_COOKIE_MASK };
+}
+
 /** ofctl_v1_3.mod_flow_entry: a Ryu flow dict -> FLOW_MOD. */
 export function flowModFromRyu(b: RyuBody, command: number): FlowMod {
   const int = (key: string, max: number, dflt: number) => (b[key] === undefined ? dflt : ryuUint(b[key], max, key));
+  const filter = ryuCookieFilter(b.cookie === undefined ? 0n : ryuU64(b.cookie, 'cookie'), b.cookie_mask === undefined ? 0n : ryuU64(b.cookie_mask, 'cookie_mask'), command);
   return {
     type: 'flowMod',
     xid: 0,
-    cookie: b.cookie === undefined ? 0n : ryuU64(b.cookie, 'cookie'),
-    cookieMask: b.cookie_mask === undefined ? 0n : ryuU64(b.cookie_mask, 'cookie_mask'),
+    ...filter,
     tableId: b.table_id === undefined ? 0 : TABLES.fromUser(b.table_id, 'table_id'),
     command,
     idleTimeout: int('idle_timeout', 0xffff, 0),

@@ -76,12 +76,12 @@ export function meterModFromRyu(b: RyuBody, command: number): MeterMod {
 export async function ofctlGroupMeterPlugin(app: FastifyInstance, { deps }: { deps: RestDeps }): Promise<void> {
   const tags = ['ryu ofctl_rest'];
 
-  ryuStatsRoute(app, deps, { url: '/stats/group/:dpid', optional: ['group_id'], summary: 'Group stats (group_id "ALL" or omitted: every group)', tags }, async (conn, { group_id: id }) => {
+  ryuStatsRoute(app, deps, { url: '/stats/group/:dpid', emptyWhenRefused: true, optional: ['group_id'], summary: 'Group stats (group_id "ALL" or omitted: every group)', tags }, async (conn, { group_id: id }) => {
     const groupId = id === undefined ? OFPG_ALL : GROUPS.fromUser(id, 'group_id');
     return (await multipartStats(conn, { kind: 'group', groupId }, 'group')).map(groupStatsToRyu);
   });
 
-  ryuStatsRoute(app, deps, { url: '/stats/groupdesc/:dpid', optional: ['group_id'], summary: 'Group descriptions, optionally one group', tags }, async (conn, { group_id: id }) => {
+  ryuStatsRoute(app, deps, { url: '/stats/groupdesc/:dpid', emptyWhenRefused: true, optional: ['group_id'], summary: 'Group descriptions, optionally one group', tags }, async (conn, { group_id: id }) => {
     const want = id === undefined ? undefined : GROUPS.fromUser(id, 'group_id');
     const descs = (await multipartStats(conn, { kind: 'groupDesc' }, 'groupDesc')).filter((d) => want === undefined || d.groupId === want);
     return descs.map(groupDescToRyu);
@@ -91,12 +91,12 @@ export async function ofctlGroupMeterPlugin(app: FastifyInstance, { deps }: { de
     (await multipartParts(conn, { kind: 'groupFeatures' }, 'groupFeatures')).map(groupFeaturesToRyu),
   );
 
-  ryuStatsRoute(app, deps, { url: '/stats/meter/:dpid', optional: ['meter_id'], summary: 'Meter stats (meter_id "ALL" or omitted: every meter)', tags }, async (conn, { meter_id: id }) => {
+  ryuStatsRoute(app, deps, { url: '/stats/meter/:dpid', emptyWhenRefused: true, optional: ['meter_id'], summary: 'Meter stats (meter_id "ALL" or omitted: every meter)', tags }, async (conn, { meter_id: id }) => {
     const meterId = id === undefined ? OFPM_ALL : METERS.fromUser(id, 'meter_id');
     return (await multipartStats(conn, { kind: 'meter', meterId }, 'meter')).map(meterStatsToRyu);
   });
 
-  ryuStatsRoute(app, deps, { url: '/stats/meterconfig/:dpid', optional: ['meter_id'], summary: 'Meter configuration (meter_id "ALL" or omitted: every meter)', tags }, async (conn, { meter_id: id }) => {
+  ryuStatsRoute(app, deps, { url: '/stats/meterconfig/:dpid', emptyWhenRefused: true, optional: ['meter_id'], summary: 'Meter configuration (meter_id "ALL" or omitted: every meter)', tags }, async (conn, { meter_id: id }) => {
     const meterId = id === undefined ? OFPM_ALL : METERS.fromUser(id, 'meter_id');
     return (await multipartStats(conn, { kind: 'meterConfig', meterId }, 'meterConfig')).map(meterConfigToRyu);
   });

@@ -1,7 +1,9 @@
 /**
  * GET /stats/role/<dpid> and POST /stats/role ({"dpid": 1, "role": "MASTER"}): the controller's
  * role (ROLE_REQUEST); POST /stats/portdesc/modify ({"dpid", "port_no", "config", "mask",
- * "hw_addr"?, "advertise"?}): a PORT_MOD, hw_addr and advertise defaulting to the port's own.
+ * "hw_addr"?, "advertise"?}): a PORT_MOD, hw_addr and advertise defaulting to the port's own;
+ * POST /stats/experimenter/<dpid> ({"experimenter", "exp_type", "data_type", "data"}): an
+ * OFPT_EXPERIMENTER message, data as ASCII text or base64 (data_type "base64").
  */
 import type { FastifyInstance } from 'fastify';
 import { OFPCR_ROLE } from '../../../protocol/index.js';
@@ -35,6 +37,23 @@ export async function ofctlRolePortPlugin(app: FastifyInstance, { deps }: { deps
       // A request (not a blind send): an ERROR (stale generation id ...) comes back as a 4xx.
       await conn.request<RoleReply>({ type: 'roleRequest', xid: 0, role, generationId: 0n });
       return reply.code(200).send('');
+    },
+  });
+
+  app.post<{ Params: { dpid: string }; Body: RyuBody | undefined }>('/stats/experimenter/:dpid', {
+    schema: { tags, summary: 'Send an EXPERIMENTER message (confirmed by a barrier)', params: params('dpid'), body: RYU_BODY('experimenter, exp_type, data_type ("ascii" or "base64"), data'), response: RYU_WRITE },
+    handler: async (req, reply) => {
+      const b = req.body ?? {};
+      const conn = ryuSwitch(deps, req.params.dpid);
+      const dataType = b.data_type ?? 'ascii';
+      if (dataType !== 'ascii' && dataType !== 'base64') bad('data_type', 'expected "ascii" or "base64"');
+      if (b.data !== undefined && typeof b.data !== 'string') bad('data', 'expected a string');
+      const text = (b.data as string | undefined) ?? '';
+      if (dataType === 'ascii' && /[^\x00-\x7f]/.test(text)) bad('data', 'expected ASCII text (or data_type "base64")');
+      const data = new Uint8Array(Buffer.from(text, dataType === 'base64' ? 'base64' : 'ascii'));
+      const experimenter = b.experimenter === undefined ? 0 : ryuUint(b.experimenter, 0xffffffff, 'experimenter');
+      const expType = b.exp_type === undefined ? 0 : ryuUint(b.exp_type, 0xffffffff, 'exp_type');
+      return ryuWrite(reply, conn, [{ type: 'experimenter', xid: 0, experimenter, expType, data }], 'experimenter');
     },
   });
 

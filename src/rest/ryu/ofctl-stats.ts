@@ -52,10 +52,11 @@ export async function ofctlStatsPlugin(app: FastifyInstance, { deps }: { deps: R
   });
 
   for (const method of ['GET', 'POST'] as const) {
-    app.route<{ Params: P; Body: RyuBody | undefined }>({
+    // flowdesc: ofctl_v1_3 answers it from the same FLOW multipart as /stats/flow.
+    for (const url of ['/stats/flow/:dpid', '/stats/flowdesc/:dpid']) app.route<{ Params: P; Body: RyuBody | undefined }>({
       method,
-      url: '/stats/flow/:dpid',
-      schema: { tags, summary: 'Flow stats, optionally filtered (POST body)', params: params('dpid'), ...(method === 'POST' ? { body: FLOW_FILTER_DOC } : {}), response: RYU_STATS },
+      url,
+      schema: { tags, summary: 'Flow stats (flowdesc: the same), optionally filtered (POST body)', params: params('dpid'), ...(method === 'POST' ? { body: FLOW_FILTER_DOC } : {}), response: RYU_STATS },
       handler: async (req, reply) => {
         const conn = ryuSwitch(deps, req.params.dpid);
         const b = req.body ?? {};
@@ -98,12 +99,12 @@ export async function ofctlStatsPlugin(app: FastifyInstance, { deps }: { deps: R
     return parts.flatMap((p) => p.ports).filter((p) => want === undefined || p.portNo === want).map(portDescToRyu);
   });
 
-  ryuStatsRoute(app, deps, { url: '/stats/queue/:dpid', optional: ['port', 'queue_id'], summary: 'Queue stats (port or queue "ALL": every one)', tags }, async (conn, { port, queue_id: queue }) => {
+  ryuStatsRoute(app, deps, { url: '/stats/queue/:dpid', emptyWhenRefused: true, optional: ['port', 'queue_id'], summary: 'Queue stats (port or queue "ALL": every one)', tags }, async (conn, { port, queue_id: queue }) => {
     const body = { kind: 'queue' as const, portNo: port === undefined ? OFPP.ANY : ryuUint(port, 0xffffffff, 'port'), queueId: queue === undefined ? OFPQ_ALL : QUEUES.fromUser(queue, 'queue_id') };
     return (await multipartStats(conn, body, 'queue')).map(queueStatsToRyu);
   });
 
-  ryuStatsRoute(app, deps, { url: '/stats/queueconfig/:dpid', optional: ['port'], summary: 'Queue configuration of a port (QUEUE_GET_CONFIG)', tags }, async (conn, { port }) => {
+  ryuStatsRoute(app, deps, { url: '/stats/queueconfig/:dpid', emptyWhenRefused: true, optional: ['port'], summary: 'Queue configuration of a port (QUEUE_GET_CONFIG)', tags }, async (conn, { port }) => {
     const portNo = port === undefined ? OFPP.ANY : PORTS.fromUser(port, 'port');
     const r = await conn.request<QueueGetConfigReply>({ type: 'queueGetConfigRequest', xid: 0, port: portNo });
     return [queueConfigToRyu(r.port, r.queues)];

@@ -8,6 +8,8 @@
 import type { Action, Instruction, OxmBasic } from '../../../protocol/index.js';
 import { oxmField } from '../../../protocol/openflow/oxm.js';
 import { entryOf } from '../match-json.js';
+import { nxActionToRyu } from './ryu-nx-actions.js';
+import { opaqueToRyu } from './ryu-nxm.js';
 import { bad, CML, GROUPS, METERS, PORTS, QUEUES, ryuU64, ryuUint, TABLES } from './ryu-values.js';
 
 type J = Record<string, unknown>;
@@ -170,16 +172,19 @@ export function actionToRyu(a: Action): string {
       return `SET_NW_TTL:${a.nwTtl}`;
     case 'decNwTtl':
       return 'DEC_NW_TTL';
-    case 'setField':
-      return a.field.field === 'opaque' ? 'UNKNOWN' : `SET_FIELD: {${a.field.field}:${setFieldValue(a.field)}}`;
+    case 'setField': {
+      if (a.field.field !== 'opaque') return `SET_FIELD: {${a.field.field}:${setFieldValue(a.field)}}`;
+      const nx = opaqueToRyu(a.field);
+      return nx ? `SET_FIELD: {${nx[0]}:${String(nx[1])}}` : 'UNKNOWN';
+    }
     case 'pushPbb':
       return `PUSH_PBB:${a.ethertype}`;
     case 'popPbb':
       return 'POP_PBB';
     case 'experimenter':
-      return `EXPERIMENTER: {experimenter:${a.experimenter}, data:${Buffer.from(a.data).toString('base64')}}`;
+      return nxActionToRyu(a, actionToRyu) ?? `EXPERIMENTER: {experimenter:${a.experimenter}, data:${Buffer.from(a.data).toString('base64')}}`;
     default:
-      return 'UNKNOWN';
+      return nxActionToRyu(a, actionToRyu) ?? 'UNKNOWN';
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { OfMessage } from '../../../protocol/index.js';
+import { SwitchError } from '../../openflow/switch-connection.js';
 import type { SwitchConnection } from '../../openflow/switch-connection.js';
 import type { RestDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -82,11 +83,12 @@ export const RYU_BODY = (description: string) => ({ type: 'object', description,
  * A GET route answering {"<dpid>": value} for the switch in `:dpid`, at `url` and, for each of
  * `optional` in turn, with one more path segment (Ryu's /stats/queue/<dpid>[/<port>[/<queue_id>]]).
  * `get` receives those segments with "ALL" read as absent, after the switch is looked up.
+ * With `emptyWhenRefused`, an ERROR from the switch answers 200 with [] (Ryu's behaviour).
  */
 export function ryuStatsRoute(
   app: FastifyInstance,
   deps: Pick<RestDeps, 'switches'>,
-  route: { url: string; optional?: readonly string[]; summary: string; tags: string[] },
+  route: { url: string; optional?: readonly string[]; summary: string; tags: string[]; emptyWhenRefused?: boolean },
   get: (conn: SwitchConnection, segments: Record<string, string | undefined>) => Promise<unknown>,
 ): void {
   const optional = route.optional ?? [];
@@ -97,7 +99,15 @@ export function ryuStatsRoute(
       handler: async (req, reply) => {
         const conn = ryuSwitch(deps, req.params.dpid);
         const segments = Object.fromEntries(optional.map((o) => [o, allOr(req.params[o])]));
-        return sendRyu(reply, byDpid(conn, await get(conn, segments)));
+        let value: unknown;
+        try {
+          value = await get(conn, segments);
+        } catch (e) {
+          // Ryu answers a read the switch refuses (a meter or queue it does not have) with [].
+          if (!(route.emptyWhenRefused && e instanceof SwitchError)) throw e;
+          value = [];
+        }
+        return sendRyu(reply, byDpid(conn, value));
       },
     });
   }

@@ -9,7 +9,9 @@
  */
 import { OFPVID_PRESENT } from '../../../protocol/index.js';
 import type { Match, OxmBasic, OxmEntry } from '../../../protocol/index.js';
+import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6Into, parseMacInto } from '../../../protocol/openflow/oxm-values.js';
 import { matchFromFriendly } from '../match-json.js';
+import { opaqueToRyu } from './ryu-nxm.js';
 import { bad, n64, PORTS, pyInt } from './ryu-values.js';
 
 const ALIASES: Readonly<Record<string, string>> = {
@@ -27,7 +29,8 @@ const ETH_TYPE_ARP = 0x0806;
 /** Ryu's vlan_vid value rules -> the raw OXM value, as the native friendly form spells it. */
 function vlanValue(v: unknown, field: string): string | number {
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0 || v > 0xfff) bad(field, `expected a VLAN id 0-4095, got ${v}`);
+    // Ryu ORs OFPVID_PRESENT into any integer: 4102 (0x1006, the bit already set) is VLAN 6.
+    if (!Number.isInteger(v) || v < 0 || v > 0x1fff) bad(field, `expected a VLAN id 0-4095 (or 4096-8191 with OFPVID_PRESENT set), got ${v}`);
     return `0x${(v | OFPVID_PRESENT).toString(16)}`;
   }
   if (typeof v !== 'string') return bad(field, `expected a VLAN id, got ${JSON.stringify(v)}`);
@@ -84,7 +87,35 @@ export function matchFromRyu(obj: unknown, path = 'match'): Match {
     else if (ADDRESS_FIELDS.has(name)) friendly[name] = value;
     else friendly[name] = intText(value, field);
   }
-  return matchFromFriendly(friendly, path);
+  return matchFromFriendly(friendly, path).map(maskValue);
+}
+
+const bytesA = new Uint8Array(16);
+const bytesB = new Uint8Array(16);
+
+/**
+ * Clear the value's bits its mask wildcards ("192.168.0.1/24" -> 192.168.0.0/24), as Open vSwitch
+ * does with what Ryu sends; the native API refuses such values instead (OFPBMC_BAD_WILDCARDS).
+ */
+export function maskValue(e: OxmEntry): OxmEntry {
+  const b = e as OxmBasic & { value: unknown; mask?: unknown };
+  if (e.field === 'opaque' || b.mask === undefined) return e;
+  const { value, mask } = b;
+  if (typeof value === 'bigint' && typeof mask === 'bigint') return { ...b, value: value & mask } as OxmEntry;
+  if (typeof value === 'number' && typeof mask === 'number') return { ...b, value: Number(BigInt(value) & BigInt(mask)) } as OxmEntry;
+  if (typeof value !== 'string' || typeof mask !== 'string') return e;
+  const v4 = parseIpv4(value);
+  const m4 = parseIpv4(mask);
+  if (v4 >= 0 && m4 >= 0) return { ...b, value: formatIpv4((v4 & m4) >>> 0) } as OxmEntry;
+  if (parseMacInto(value, bytesA, 0) && parseMacInto(mask, bytesB, 0)) {
+    for (let i = 0; i < 6; i++) bytesA[i]! &= bytesB[i]!;
+    return { ...b, value: formatMac(bytesA, 0) } as OxmEntry;
+  }
+  if (parseIpv6Into(value, bytesA, 0) && parseIpv6Into(mask, bytesB, 0)) {
+    for (let i = 0; i < 16; i++) bytesA[i]! &= bytesB[i]!;
+    return { ...b, value: formatIpv6(bytesA, 0) } as OxmEntry;
+  }
+  return e;
 }
 
 const RYU_NAMES: Readonly<Record<string, string>> = {
@@ -113,11 +144,15 @@ export function vidToRyu(value: number, mask: number | undefined): string {
 /** Python's str() of an OXM value: integers in decimal, addresses as text. */
 const pyStr = (v: unknown): string => (typeof v === 'bigint' ? v.toString(10) : String(v));
 
-/** OXM list -> Ryu's match dict (match_to_str). Opaque entries are skipped, as Ryu cannot name them. */
+/** OXM list -> Ryu's match dict (match_to_str); NXM fields (reg0, pkt_mark ...) by Ryu's names. */
 export function matchToRyu(match: readonly OxmEntry[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const e of match) {
-    if (e.field === 'opaque') continue;
+    if (e.field === 'opaque') {
+      const nx = opaqueToRyu(e);
+      if (nx && !(nx[0] in out)) out[nx[0]] = nx[1];
+      continue;
+    }
     const b = e as OxmBasic & { value: unknown; mask?: unknown };
     const key = RYU_NAMES[b.field] ?? b.field;
     let value: unknown;

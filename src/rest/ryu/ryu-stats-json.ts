@@ -6,10 +6,10 @@ import { OFPAT, OFPMBT, OFPMF } from '../../../protocol/index.js';
 import type { FlowStats, GroupDesc, GroupFeatures, GroupStats, MeterConfig, MeterFeatures, MeterStats, PacketQueue, Port, PortStats, QueueStats, TableFeatureProp, TableFeatures, TableStats } from '../../../protocol/index.js';
 import { encodeInstructions } from '../../../protocol/openflow/instructions.js';
 import { encodeMatch } from '../../../protocol/openflow/match.js';
-import { OXM_FIELDS } from '../../../protocol/openflow/oxm.js';
 import { Writer } from '../../../protocol/index.js';
 import { actionToRyu, instructionsToRyu } from './ryu-actions.js';
 import { matchToRyu } from './ryu-json.js';
+import { oxmNameRyu } from './ryu-nxm.js';
 import { GROUPS, METERS, n64, PORTS, QUEUES, TABLES } from './ryu-values.js';
 
 /** ofp_flow_stats length: 48 fixed bytes + the padded match + the instructions. */
@@ -185,14 +185,14 @@ const PROP_NAMES: Readonly<Record<string, string>> = {
 
 /** An instruction/action id's ofp length: 4, or 8 + data for an experimenter id. */
 const idLen = (x: { experimenter?: number; data?: Uint8Array }) => (x.experimenter === undefined ? 4 : 8 + (x.data?.length ?? 0));
-const oxmName = (cls: number, field: number): string | number => (cls === 0x8000 ? OXM_FIELDS[field]?.name ?? field : `${cls}:${field}`);
 
 function propToRyu(p: TableFeatureProp): Record<string, unknown> {
   const out: Record<string, unknown> = { type: PROP_NAMES[p.type] ?? 'UNKNOWN' };
   if ('instructions' in p) out.instruction_ids = p.instructions.map((i) => ({ len: idLen(i), type: i.type }));
   else if ('tableIds' in p) out.table_ids = [...p.tableIds];
   else if ('actions' in p) out.action_ids = p.actions.map((a) => ({ len: idLen(a), type: a.type }));
-  else if ('oxmIds' in p) out.oxm_ids = p.oxmIds.map((o) => ({ hasmask: o.hasMask, length: o.length, type: oxmName(o.oxmClass, o.oxmField) }));
+  // As Ryu's OFPOxmId: hasmask 0/1, the field by name (NXM fields too), else field_<n>.
+  else if ('oxmIds' in p) out.oxm_ids = p.oxmIds.map((o) => ({ hasmask: o.hasMask ? 1 : 0, length: o.length, type: oxmNameRyu(o.oxmClass, o.oxmField) }));
   return out;
 }
 
