@@ -49,21 +49,24 @@ const PORT_PART = (xid: number): OfMessage => ({
   body: { kind: 'portDesc', ports: Array.from({ length: 8 }, (_, i) => makePort(i + 1, `p${i + 1}`)) },
 });
 
+/** A switch that answers the handshake's PORT_DESC with parts that never end. */
+function portDescFlood(port: number, datapathId: bigint): Promise<FakeSwitch> {
+  return FakeSwitch.connect({
+    port,
+    datapathId,
+    handler: (m, sw) => {
+      if (m.type !== 'multipartRequest' || m.body.kind !== 'portDesc') return undefined;
+      pump(sw, PORT_PART(m.xid));
+      return [];
+    },
+  });
+}
+
 t.test('an endless PORT_DESC reply in the handshake: disconnected at the parts cap, no switchUp', async (t) => {
   const stats = new OpenFlowStats();
   const h = await startServer(t, { stats, maxMultipartParts: 200 });
   const good = await withBystander(t, h);
-  const bad = await FakeSwitch.connect({
-    port: h.port,
-    datapathId: 0xbad1n,
-    handler: (m, sw) => {
-      if (m.type === 'multipartRequest' && m.body.kind === 'portDesc') {
-        pump(sw, PORT_PART(m.xid));
-        return [];
-      }
-      return undefined;
-    },
-  });
+  const bad = await portDescFlood(h.port, 0xbad1n);
   t.teardown(() => bad.destroy());
   await bad.closed;
   t.equal(stats.limits.get('multipart_parts'), 1, 'counted once');
@@ -78,17 +81,7 @@ t.test('an endless PORT_DESC reply in the handshake: disconnected at the parts c
 t.test('the handshake PORT_DESC is bounded by maxPorts in bytes too', async (t) => {
   const stats = new OpenFlowStats();
   const h = await startServer(t, { stats, maxPorts: 16 });
-  const bad = await FakeSwitch.connect({
-    port: h.port,
-    datapathId: 0xbad2n,
-    handler: (m, sw) => {
-      if (m.type === 'multipartRequest' && m.body.kind === 'portDesc') {
-        pump(sw, PORT_PART(m.xid));
-        return [];
-      }
-      return undefined;
-    },
-  });
+  const bad = await portDescFlood(h.port, 0xbad2n);
   t.teardown(() => bad.destroy());
   await bad.closed;
   t.equal(stats.limits.get('multipart_bytes'), 1);
