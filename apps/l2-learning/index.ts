@@ -6,9 +6,10 @@
  */
 import type { AppContext, AppFactory, Dpid, PacketInEvent, SwitchView } from '../sdk/index.js';
 import { Outbox, toDpid } from '../sdk/index.js';
-import type { PortStatus } from '../../protocol/index.js';
+import type { FlowStats, PortStatus } from '../../protocol/index.js';
 import { OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
 import type { L2LearningApi, L2LearningProvider, MacRow } from './api.js';
+import { adoptPathFlow } from './adopt.js';
 import { handlePacketIn } from './forward.js';
 import { invalidatePort, invalidateSwitch, onTopologyEvent } from './invalidate.js';
 import { MacTables } from './mac-table.js';
@@ -85,9 +86,14 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
     },
 
     switchUp(sw: SwitchView) {
-      // A reconnecting switch may hold flows of a previous run or of an older topology.
+      // Paths the switch still holds are adopted (adoptFlow), not wiped: traffic on them keeps
+      // flowing across a weft restart or a reconnect. MACs are learned again from packet-ins.
       s.macs.dropSwitch(sw.dpid);
-      return [s.ctx.deleteOwnFlows(s.opts.table)];
+      return undefined;
+    },
+
+    adoptFlow(sw: SwitchView, flow: FlowStats) {
+      return adoptPathFlow(s, sw.dpid, flow);
     },
 
     switchDown(sw: SwitchView) {

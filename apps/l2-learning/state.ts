@@ -33,6 +33,8 @@ export type L2Stats = {
   ignored: number;
   /** Frames dropped because the destination is on the port they came in on. */
   sameSegment: number;
+  /** Path flows found on a switch at its switch up or an audit and kept (a previous run's, say). */
+  adoptedFlows: number;
   /** Currently learned MACs (all switches; expired ones not yet purged included). */
   macs: number;
   /** Destinations whose installed path is tracked. */
@@ -44,7 +46,7 @@ export type L2Stats = {
 export type Counters = Omit<L2Stats, 'macs' | 'trackedDestinations' | 'trackingEvictions'>;
 
 export function zeroCounters(): Counters {
-  return { macsLearned: 0, refusedSwitchCap: 0, refusedPortCap: 0, refusedByTopology: 0, flowsInstalled: 0, floods: 0, moves: 0, flowDeletes: 0, ignored: 0, sameSegment: 0 };
+  return { macsLearned: 0, refusedSwitchCap: 0, refusedPortCap: 0, refusedByTopology: 0, flowsInstalled: 0, floods: 0, moves: 0, flowDeletes: 0, ignored: 0, sameSegment: 0, adoptedFlows: 0 };
 }
 
 export interface L2State {

@@ -19,6 +19,7 @@ import { SessionTable } from './sessions.js';
 import { zeroCounters } from './state.js';
 import type { NatCounters, NatState } from './state.js';
 import { handlePacketIn } from './translate.js';
+import { sessionFromFlow } from './adopt.js';
 
 export type { NatOptions } from './options.js';
 export type { NatCounters } from './state.js';
@@ -82,8 +83,23 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
       ctx.log.info({ backend: opts.backend, rules: s.rules.map(ruleView) }, 'nat');
     },
 
-    switchUp(sw: SwitchView) {
-      return [s.ctx.deleteOwnFlows(), ...baseFlows(s)];
+    switchUp() {
+      // The rule flows come from desiredFlows, sessions from adoptFlow (reconciliation).
+      return undefined;
+    },
+
+    desiredFlows() {
+      return baseFlows(s);
+    },
+
+    adoptFlow(sw: SwitchView, flow) {
+      // Portable backend: a session flow names its whole session; keep the flow and the session.
+      if (s.opts.backend !== 'openflow') return false;
+      const found = sessionFromFlow(flow, sw.dpid, s.ctx.now());
+      if (!found) return false;
+      const ok = s.sessions.restore(found);
+      if (ok) s.counters.sessionsRestored++;
+      return ok;
     },
 
     switchDown(sw: SwitchView) {

@@ -33,6 +33,13 @@ export class PortPool {
     return undefined;
   }
 
+  /** Mark a port used (a session restored from a switch's flows keeps its port). */
+  reserve(key: string, port: number): void {
+    let used = this.#used.get(key);
+    if (!used) this.#used.set(key, (used = new Set()));
+    used.add(port);
+  }
+
   free(key: string, port: number): void {
     this.#used.get(key)?.delete(port);
   }

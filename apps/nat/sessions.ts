@@ -103,6 +103,26 @@ export class SessionTable {
     return s;
   }
 
+  /**
+   * Take back a session found in a switch's flows (adopt.ts): its id and outside port as they
+   * are there. False when it clashes with a session held already (another id on its tuple or
+   * port) or the table is full; true when it is held now (also when it was already).
+   */
+  restore(s: Session): boolean {
+    const have = this.#byId.get(s.id);
+    if (have) return have.insideIp === s.insideIp && have.insidePort === s.insidePort && have.outsidePort === s.outsidePort && have.remoteIp === s.remoteIp;
+    if (this.full()) return false;
+    if (this.#byInside.has(insideKey(s.proto, s.insideIp, s.insidePort, s.remoteIp, s.remotePort))) return false;
+    if (this.#byOutside.has(insideKey(s.proto, s.outsideIp, s.outsidePort, s.remoteIp, s.remotePort))) return false;
+    this.#pool.reserve(poolKey(s.proto, s.outsideIp), s.outsidePort);
+    this.#byId.set(s.id, s, { ttl: this.o.ttlMs });
+    this.#byInside.set(insideKey(s.proto, s.insideIp, s.insidePort, s.remoteIp, s.remotePort), s.id);
+    this.#byOutside.set(insideKey(s.proto, s.outsideIp, s.outsidePort, s.remoteIp, s.remotePort), s.id);
+    // New ids continue after the restored ones (ids are unique per run within 40 bits).
+    if (s.id >= this.#nextId) this.#nextId = s.id >= 0xff_ffff_ffff ? 1 : s.id + 1;
+    return true;
+  }
+
   /** Keep an ICMP translation alive (its packets go through the controller). */
   touch(s: Session): void {
     this.#byId.set(s.id, s, { ttl: s.proto === 'icmp' ? this.o.echoTtlMs : this.o.ttlMs });

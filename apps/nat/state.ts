@@ -26,10 +26,12 @@ export interface NatCounters {
   /** Sessions ended by the table's TTL backstop. */
   expired: number;
   arpReplies: number;
+  /** Sessions rebuilt from a switch's flows (weft restart, reconnect). */
+  sessionsRestored: number;
 }
 
 export const zeroCounters = (): NatCounters => ({
-  sessions: 0, refusedFull: 0, refusedNoPort: 0, echoTranslated: 0, echoUnknown: 0, icmpErrorsTranslated: 0, icmpErrorsUnknown: 0, dropped: 0, flowRemoved: 0, expired: 0, arpReplies: 0,
+  sessions: 0, refusedFull: 0, refusedNoPort: 0, echoTranslated: 0, echoUnknown: 0, icmpErrorsTranslated: 0, icmpErrorsUnknown: 0, dropped: 0, flowRemoved: 0, expired: 0, arpReplies: 0, sessionsRestored: 0,
 });
 
 export interface NatState {

@@ -13,7 +13,7 @@ import { HttpError, Outbox } from '../sdk/index.js';
 import type { L2LearningApi } from '../l2-learning/api.js';
 import type { RoutingApi, RoutingProvider } from './api.js';
 import { listNeighbors, listRoutes, mountRoutes, runCommand } from './admin.js';
-import { baseFlows, routeGuards } from './flows.js';
+import { baseFlows, KIND, routeGuards } from './flows.js';
 import { handlePacketIn } from './forward.js';
 import { onTopologyEvent } from './invalidate.js';
 import { Neighbors } from './neighbors.js';
@@ -110,8 +110,19 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
 
     switchUp(sw: SwitchView) {
       if (sw.nTables <= opts.table) s.ctx.log.error({ dpid: sw.dpid, nTables: sw.nTables, table: opts.table }, 'switch has too few tables for the routing table');
-      // Forget what an earlier run installed (the host sends deletes, a barrier, then adds).
-      return [ASYNC, s.ctx.deleteOwnFlows(), ...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes())];
+      // The base flows and route guards come from desiredFlows (reconciliation, docs/STATE.md).
+      return [ASYNC];
+    },
+
+    desiredFlows() {
+      return [...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes())];
+    },
+
+    adoptFlow(_sw, flow) {
+      // Resolved hosts, routes' forwarding flows and transit flows are learned and idle out on
+      // their own; invalidation finds them by cookie kind and match, so they can stay.
+      const kind = Number(flow.cookie & 0xffff_ffff_ffffn);
+      return kind === KIND.host || kind === KIND.route || kind === KIND.transit;
     },
 
     packetIn(sw, ev) {

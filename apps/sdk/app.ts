@@ -3,7 +3,7 @@
  * them in load order and sends what they return. Apps never touch sockets or timers, and read
  * the time only through ctx.now(), so they run the same against a real switch or a fake one.
  */
-import type { ErrorMsg, FeaturesReply, FlowMod, FlowRemoved, OfMessage, PacketIn, Port, PortStatus, DescStats } from '../../protocol/index.js';
+import type { ErrorMsg, FeaturesReply, FlowMod, FlowRemoved, FlowStats, OfMessage, PacketIn, Port, PortStatus, DescStats } from '../../protocol/index.js';
 import type { Dpid, Out, Outbox } from './outbox.js';
 import type { Frame } from './frame.js';
 import type { AppRoutes } from './routes.js';
@@ -117,6 +117,20 @@ export interface App {
   flowRemoved?(sw: SwitchView, msg: FlowRemoved): Out;
   /** The switch refused `sent` (a message this app emitted) with `err`. */
   error?(sw: SwitchView, err: ErrorMsg, sent: OfMessage): Out;
+  /**
+   * The flows this app wants on `sw` now, built from its state (flow adds with cookies in the
+   * app's range). The host reconciles them at every switch up and audit (docs/STATE.md):
+   * missing ones are installed, changed ones modified, identical ones left untouched. An app
+   * with this method returns no flow adds for them from switchUp.
+   */
+  desiredFlows?(sw: SwitchView): FlowMod[];
+  /**
+   * A flow in this app's cookie range that the switch holds and desiredFlows does not name:
+   * state the app installed earlier (a learned path, a NAT session), possibly by a previous
+   * run. Return true to keep it (and rebuild state from it); false, or no method, lets the
+   * host delete it.
+   */
+  adoptFlow?(sw: SwitchView, flow: FlowStats): boolean;
   /** Called every host tick interval with ctx.now(). */
   tick?(now: number): Out;
   /** A named command from the operator (REST, CLI); the result is returned to the caller. */

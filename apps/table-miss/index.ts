@@ -1,6 +1,6 @@
 /**
- * table-miss: at switch up, install the table-miss flow of table 0 (priority 0, empty match,
- * whole frame to the controller). OpenFlow 1.3 switches drop unmatched packets by default;
+ * table-miss: every switch holds the table-miss flow of table 0 (priority 0, empty match,
+ * whole frame to the controller), installed and repaired by reconciliation (docs/STATE.md). OpenFlow 1.3 switches drop unmatched packets by default;
  * the L2 apps rely on this flow to see the traffic they learn from.
  */
 import type { App, AppContext, AppFactory } from '../sdk/index.js';
@@ -15,7 +15,7 @@ export const createTableMissApp: AppFactory = (options) => {
     init(c) {
       ctx = c;
     },
-    switchUp() {
+    desiredFlows() {
       return [tableMiss({ table, cookie: ctx?.cookie(1) ?? 0n })];
     },
   };

@@ -59,15 +59,19 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
       const now = ctx!.now();
       topology.switchUp(sw.dpid, sw.ports.values(), now);
       const state = topology.switchState(sw.dpid)!;
-      const lldpFlow = flowAdd({
-        priority: topology.options.lldpPriority,
-        match: { eth_type: ETH_TYPE.LLDP, eth_dst: LLDP_MULTICAST_MAC },
-        actions: [toController()],
-        cookie: ctx!.cookie(1),
-      });
-      // Forget flows an earlier run installed (another priority, say), then ours; the host
-      // sends the packet-outs after the flow.
-      return [ctx!.deleteOwnFlows(), lldpFlow, ...lldpOut(state, allPorts(state), now)];
+      // The LLDP trap flow comes from desiredFlows (reconciliation); probes go out at once.
+      return lldpOut(state, allPorts(state), now);
+    },
+
+    desiredFlows() {
+      return [
+        flowAdd({
+          priority: topology.options.lldpPriority,
+          match: { eth_type: ETH_TYPE.LLDP, eth_dst: LLDP_MULTICAST_MAC },
+          actions: [toController()],
+          cookie: ctx!.cookie(1),
+        }),
+      ];
     },
 
     switchDown(sw: SwitchView) {

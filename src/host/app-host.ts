@@ -19,6 +19,9 @@ import { inHostOrder, orderBatch } from './ordering.js';
 import { packetInEvent } from './packet-in-event.js';
 import { switchViewOf } from './switch-view.js';
 import { LogLimiter } from '../log-limiter.js';
+import { Reconciler } from './reconciler.js';
+import type { DesiredStateSource, Participant, ReconcileOptions } from './reconcile-types.js';
+import { appParticipant, sourceParticipant } from './reconcile-participants.js';
 
 export interface HostLogger extends AppLogger {}
 
@@ -32,6 +35,8 @@ export interface AppHostOptions {
   /** Interval of tick() once start() is called. Default 1000 ms. */
   tickIntervalMs?: number;
   appOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Reconciliation options (docs/STATE.md); defaults in reconcile-types.ts. */
+  reconcile?: Partial<ReconcileOptions>;
 }
 
 export type { AppCounters, HostCounters } from './counters.js';
@@ -86,7 +91,7 @@ function refusedType(err: ErrorMsg): string {
   return (d.length >= 2 && codecForType(d[1]!)?.name) || 'unknown';
 }
 
-type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit' | 'defer';
+type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit' | 'defer' | 'desiredFlows' | 'adoptFlow';
 
 export class AppHost implements ConnectionEvents {
   readonly #entries: Entry[] = [];
@@ -116,11 +121,15 @@ export class AppHost implements ConnectionEvents {
     errorsUnclaimed: 0,
     barriers: 0,
   };
+  /** Reads switches and sends the difference to what apps and sources want (reconciler.ts). */
+  readonly reconciler: Reconciler;
+  readonly #participants: Participant[] = [];
 
   constructor(opts: AppHostOptions) {
     this.#log = opts.log;
     this.#clock = opts.clock ?? Date.now;
     this.#tickIntervalMs = opts.tickIntervalMs ?? 1000;
+    this.reconciler = new Reconciler({ participants: () => this.#participants, log: opts.log, clock: this.#clock, options: opts.reconcile });
     const ids = assignAppIds(opts.apps);
     opts.apps.forEach((app, i) => {
       if (this.#byName.has(app.name)) throw new Error(`two apps are named ${app.name}`);
@@ -136,6 +145,7 @@ export class AppHost implements ConnectionEvents {
       this.#byId.set(appId, entry);
       this.#byName.set(app.name, entry);
       if (app.receiveTableMiss && app.packetIn) this.#missSubscribers.push(entry);
+      this.#participants.push(appParticipant(app, entry.ctx, (handler, err) => this.#fail(entry, handler, err)));
     });
     // init() failing is a startup error, not something to run on without.
     for (const e of this.#entries) {
@@ -164,14 +174,22 @@ export class AppHost implements ConnectionEvents {
     return { ...this.#counters, apps };
   }
 
-  /** Start the tick timer. */
+  /** Desired state from outside the apps (the state store), reconciled like the apps' own. */
+  addDesiredSource(src: DesiredStateSource): void {
+    if (this.#participants.some((p) => p.name === src.name)) throw new Error(`a desired-state source or app named ${src.name} exists already`);
+    this.#participants.push(sourceParticipant(src));
+  }
+
+  /** Start the tick timer and the reconciliation audit. */
   start(): void {
+    this.reconciler.start();
     if (this.#timer || !this.#entries.some((e) => e.app.tick)) return;
     this.#timer = setInterval(() => this.tick(), this.#tickIntervalMs);
     this.#timer.unref();
   }
 
   stop(): void {
+    this.reconciler.stop();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
   }
@@ -210,6 +228,7 @@ export class AppHost implements ConnectionEvents {
     this.#views.set(conn, att);
     this.#log.info({ dpid: view.dpid, remote: `${view.remoteAddress}`, ports: view.ports.size }, 'switch up');
     this.#dispatch('switchUp', this.#entries, view.dpid, callSwitchUp, view, undefined);
+    this.reconciler.switchUp(conn, view);
   }
 
   switchDown(conn: SwitchConnection, reason: string): void {
@@ -217,7 +236,10 @@ export class AppHost implements ConnectionEvents {
     if (!att) return;
     const view = att.view;
     this.#views.delete(conn);
-    if (this.#conns.get(view.dpid) === att) this.#conns.delete(view.dpid);
+    if (this.#conns.get(view.dpid) === att) {
+      this.#conns.delete(view.dpid);
+      this.reconciler.switchDown(view.dpid);
+    }
     this.#log.info({ dpid: view.dpid, reason }, 'switch down');
     this.#dispatch('switchDown', this.#entries, undefined, callSwitchDown, view, reason);
   }

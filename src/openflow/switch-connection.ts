@@ -73,6 +73,11 @@ export interface SwitchConnection {
   multipart(msg: MultipartRequest, opts?: RequestOptions): Promise<MultipartReplyBody[]>;
   /** Barrier: resolves when the switch has processed everything sent before it. */
   barrier(opts?: RequestOptions): Promise<void>;
+  /**
+   * Only connections that answer in-process (the test fakes): a multipart request answered at
+   * once, or a barrier (undefined) sent and done. Reconciliation then runs within switchUp.
+   */
+  answerNow?(msg: MultipartRequest | { type: 'barrierRequest'; xid: number }): MultipartReplyBody[] | undefined;
   close(reason: string): void;
 }
 

@@ -148,6 +148,19 @@ export class FakeDatapath implements SwitchConnection {
   }
 
   async multipart(msg: MultipartRequest, _opts?: RequestOptions): Promise<MultipartReplyBody[]> {
+    return this.#multipartNow(msg);
+  }
+
+  /** In-process answers: the host reconciles this switch within switchUp (no await in tests). */
+  answerNow(msg: MultipartRequest | { type: 'barrierRequest'; xid: number }): MultipartReplyBody[] | undefined {
+    if (msg.type === 'barrierRequest') {
+      this.send(msg);
+      return undefined;
+    }
+    return this.#multipartNow(msg);
+  }
+
+  #multipartNow(msg: MultipartRequest): MultipartReplyBody[] {
     this.send(msg);
     const b = msg.body;
     if (b.kind === 'portDesc') return [{ kind: 'portDesc', ports: [...this.#ports.values()] }];

@@ -21,7 +21,8 @@ t.test('switch up: the LLDP flow, then signed LLDP out of every port', async (t)
     { field: 'eth_type', value: 0x88cc },
   ]);
   t.same(flows[0]!.instructions, [{ type: 'applyActions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: OFPCML_NO_BUFFER }] }]);
-  t.ok(sw.sent.some((m) => m.type === 'flowMod' && m.command === OFPFC.DELETE), 'deletes its old flows first');
+  t.ok(sw.sent.some((m) => m.type === 'multipartRequest' && m.body.kind === 'flow'), 'reads the switch flows first (reconciliation)');
+  t.notOk(sw.sent.some((m) => m.type === 'flowMod' && m.command === OFPFC.DELETE), 'deletes nothing on a fresh switch');
   t.equal(sw.trace({ in_port: 2, eth_type: 0x88cc, eth_dst: '01:80:c2:00:00:0e' }).flows[0]!.cookie, flows[0]!.cookie, 'LLDP hits our flow, not table-miss');
 
   t.equal(sw.packetOuts.length, 3);

@@ -1,0 +1,121 @@
+/**
+ * The pure part of reconciliation: what a switch holds against what weft wants there, as a plan
+ * of flow adds, modifies and deletes (and group and meter adds and modifies). Flows are
+ * compared semantically (reconcile-normalize.ts): identity is table + priority + match, and a
+ * flow whose identity matches is kept untouched when its body is the same, modified in place
+ * (MODIFY_STRICT: counters keep running) when only its instructions differ, and replaced by an
+ * ADD when its cookie, timeouts or flags differ (a MODIFY cannot change those).
+ */
+import type { FlowMod, FlowStats, GroupDesc, GroupMod, MeterConfig, MeterMod } from '../../protocol/index.js';
+import { flowActionsKey, flowAttrsKey, flowId, groupKey, meterKey } from './reconcile-normalize.js';
+
+/** A flow weft wants on a switch, and who wants it (an app or a desired-state source). */
+export interface DesiredFlow {
+  readonly owner: string;
+  readonly flow: FlowMod;
+  /** flowId of the flow (computed by the diff when absent). */
+  id?: string;
+  /** The flow's whole semantic form: the key failures are remembered by. */
+  key?: string;
+}
+
+export interface DiffPolicy {
+  /** Whether a cookie is in weft's space (an app's range, or a source's). */
+  isOurs(cookie: bigint): boolean;
+  /** An extraneous flow of ours: keep it (its owner adopts it) or delete it. */
+  adopt(flow: FlowStats): boolean;
+  /** Delete flows outside weft's cookie space too. */
+  deleteForeign: boolean;
+  /** Desired flows not to send now (failed before, waiting for their retry). */
+  blocked?(d: DesiredFlow): boolean;
+}
+
+export interface FlowPlan {
+  /** Missing flows, and flows whose cookie, timeouts or flags differ (an ADD replaces them). */
+  add: DesiredFlow[];
+  /** Flows whose instructions differ (MODIFY_STRICT). */
+  modify: DesiredFlow[];
+  /** Extraneous flows (DELETE_STRICT with their exact cookie). */
+  delete: FlowStats[];
+  /** Desired flows the switch holds as they are. */
+  kept: number;
+  /** Extraneous flows of ours that their owner adopted. */
+  adopted: number;
+  /** Flows outside weft's cookie space, left alone. */
+  foreign: number;
+  /** Desired flows held back (failed, waiting to be retried). */
+  blocked: DesiredFlow[];
+  /** Desired flows with the identity of an earlier desired flow (the first one wins). */
+  conflicts: DesiredFlow[];
+}
+
+export function completeDesired(d: DesiredFlow): DesiredFlow {
+  d.id ??= flowId(d.flow.tableId, d.flow);
+  d.key ??= `${d.id}|${flowAttrsKey(d.flow)}|${flowActionsKey(d.flow)}`;
+  return d;
+}
+
+export function diffFlows(onSwitch: readonly FlowStats[], desired: readonly DesiredFlow[], policy: DiffPolicy): FlowPlan {
+  const plan: FlowPlan = { add: [], modify: [], delete: [], kept: 0, adopted: 0, foreign: 0, blocked: [], conflicts: [] };
+  const wanted = new Map<string, DesiredFlow>();
+  for (const d of desired) {
+    completeDesired(d);
+    if (wanted.has(d.id!)) plan.conflicts.push(d);
+    else wanted.set(d.id!, d);
+  }
+  const seen = new Set<string>();
+  for (const f of onSwitch) {
+    const id = flowId(f.tableId, f);
+    const d = wanted.get(id);
+    if (d) {
+      seen.add(id);
+      if (flowAttrsKey(f) !== flowAttrsKey(d.flow)) push(plan, policy, d, plan.add);
+      else if (flowActionsKey(f) !== flowActionsKey(d.flow)) push(plan, policy, d, plan.modify);
+      else plan.kept++;
+      continue;
+    }
+    if (policy.isOurs(f.cookie)) {
+      if (policy.adopt(f)) plan.adopted++;
+      else plan.delete.push(f);
+    } else if (policy.deleteForeign) plan.delete.push(f);
+    else plan.foreign++;
+  }
+  for (const [id, d] of wanted) if (!seen.has(id)) push(plan, policy, d, plan.add);
+  return plan;
+}
+
+function push(plan: FlowPlan, policy: DiffPolicy, d: DesiredFlow, to: DesiredFlow[]): void {
+  if (policy.blocked?.(d)) plan.blocked.push(d);
+  else to.push(d);
+}
+
+export interface TablePlan<M> {
+  add: M[];
+  modify: M[];
+  kept: number;
+}
+
+/**
+ * Groups (or meters) by id: missing ones added, different ones modified. Ones weft does not
+ * want are left alone: they carry no cookie that says whose they are.
+ */
+function diffById<M, S>(onSwitch: readonly S[], desired: readonly M[], idOf: (x: M | S) => number, keyOf: (x: M | S) => string): TablePlan<M> {
+  const have = new Map<number, S>();
+  for (const s of onSwitch) have.set(idOf(s), s);
+  const plan: TablePlan<M> = { add: [], modify: [], kept: 0 };
+  for (const m of desired) {
+    const s = have.get(idOf(m));
+    if (s === undefined) plan.add.push(m);
+    else if (keyOf(s) !== keyOf(m)) plan.modify.push(m);
+    else plan.kept++;
+  }
+  return plan;
+}
+
+export function diffGroups(onSwitch: readonly GroupDesc[], desired: readonly GroupMod[]): TablePlan<GroupMod> {
+  return diffById<GroupMod, GroupDesc>(onSwitch, desired, (g) => g.groupId, groupKey);
+}
+
+export function diffMeters(onSwitch: readonly MeterConfig[], desired: readonly MeterMod[]): TablePlan<MeterMod> {
+  return diffById<MeterMod, MeterConfig>(onSwitch, desired, (m) => m.meterId, meterKey);
+}
