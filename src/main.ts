@@ -20,7 +20,7 @@ import { OpenFlowStats } from './openflow/stats.js';
 import { createMetrics, topologyOf } from './metrics.js';
 import { installProcessGuard } from './process-guard.js';
 import { EventBus } from './rest/events/bus.js';
-import { flowErrorEvent, tapConnectionEvents } from './rest/events/sources.js';
+import { flowErrorEvent, reconciledEvent, tapConnectionEvents } from './rest/events/sources.js';
 import type { WeftMetrics } from './metrics.js';
 import { createRestServer } from './rest/server.js';
 import type { RestServer } from './rest/server.js';
@@ -75,12 +75,14 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
     clock: opts.clock,
     tickIntervalMs: config.host.tickIntervalMs,
     appOptions,
+    reconcile: config.reconcile,
   });
   const o = config.openflow;
   const ofStats = new OpenFlowStats();
   // Live events (/api/v1/events): switch up/down and ERRORs here, topology events below.
   const events = new EventBus(opts.clock);
   ofStats.onSwitchError = (dpid, err) => events.publish(flowErrorEvent(dpid, err));
+  host.reconciler.onResult((r) => events.publish(reconciledEvent(r)));
   const hostEvents = tapConnectionEvents(host, events);
   // A worker reports its switches to the primary, which settles dpid conflicts across workers.
   const reports = opts.workerIndex !== undefined && process.send ? workerSwitchReports(hostEvents, (m) => process.send?.(m)) : undefined;
@@ -115,7 +117,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
   const appByName = (name: string) => appsByName.get(name);
   const topology = topologyOf(appByName);
   if (topology) events.attachTopology(topology);
-  const metrics = createMetrics({ openflow: ofStats, switchCount: () => server.switches.size, host, app: appByName });
+  const metrics = createMetrics({ openflow: ofStats, switchCount: () => server.switches.size, host, app: appByName, reconciler: host.reconciler });
   let ready = true;
   let rest: RestServer;
   let restAddress: { host: string; port: number };

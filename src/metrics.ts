@@ -10,6 +10,7 @@ import { apiOf } from '../apps/sdk/index.js';
 import type { App } from '../apps/sdk/index.js';
 import type { TopologyService } from '../apps/topology/api.js';
 import type { HostCounters } from './host/app-host.js';
+import type { Reconciler } from './host/reconciler.js';
 import { OpenFlowStats } from './openflow/stats.js';
 import { processFaults } from './process-guard.js';
 
@@ -19,6 +20,8 @@ export interface MetricsSources {
   switchCount(): number;
   host: { counters(): HostCounters; apps(): { name: string }[] };
   app(name: string): App | undefined;
+  /** Reconciliation runs and failed flows (docs/STATE.md). */
+  reconciler?: Pick<Reconciler, 'totals' | 'failedCount' | 'lastResults'>;
   /** Process metrics (CPU, memory, event loop lag, GC); default true. */
   processMetrics?: boolean;
 }
@@ -211,6 +214,80 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
       this.inc(src.host.counters().errorsUnclaimed);
     },
   });
+
+  const rec = src.reconciler;
+  if (rec) {
+    new Counter({
+      name: 'weft_reconcile_runs_total',
+      help: 'Reconciliations of a switch against desired state, by trigger (switchUp, audit, retry, request)',
+      labelNames: ['trigger'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [trigger, n] of Object.entries(rec.totals.runs)) this.inc({ trigger }, n);
+      },
+    });
+    new Counter({
+      name: 'weft_reconcile_errors_total',
+      help: 'Reconciliations that could not finish (switch gone, request timed out)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(rec.totals.errors);
+      },
+    });
+    new Counter({
+      name: 'weft_reconcile_flows_total',
+      help: 'Flows by what reconciliation did with them: added, modified, deleted, kept (identical), adopted, failed',
+      labelNames: ['action'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [action, n] of Object.entries(rec.totals.flows)) this.inc({ action }, n);
+      },
+    });
+    new Gauge({
+      name: 'weft_reconcile_failed_flows',
+      help: 'Desired flows currently marked failed (refused by their switch), all switches',
+      registers,
+      collect() {
+        this.set(rec.failedCount);
+      },
+    });
+    new Gauge({
+      name: 'weft_reconcile_last_flows',
+      help: 'Per switch, the last reconciliation: flows by action',
+      labelNames: ['dpid', 'action'],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of rec.lastResults()) {
+          const f = r.flows;
+          for (const action of ['added', 'modified', 'deleted', 'kept', 'adopted', 'foreign', 'failed'] as const) this.set({ dpid: r.dpid, action }, f[action]);
+        }
+      },
+    });
+    new Gauge({
+      name: 'weft_reconcile_last_timestamp_seconds',
+      help: 'Per switch, when the last reconciliation started (Unix time)',
+      labelNames: ['dpid'],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of rec.lastResults()) this.set({ dpid: r.dpid }, Date.parse(r.at) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'weft_reconcile_last_duration_seconds',
+      help: 'Per switch, how long the last reconciliation took (read, diff, send, barrier)',
+      labelNames: ['dpid'],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of rec.lastResults()) this.set({ dpid: r.dpid }, r.durationMs / 1000);
+      },
+    });
+  }
 
   // Numbers apps report through App.stats(), and the topology's size when it is loaded.
   new Gauge({

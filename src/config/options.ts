@@ -32,6 +32,8 @@ export const OPTIONS: readonly OptionDef[] = [
   { flag: '--rest-cors', env: 'WEFT_REST_CORS', path: 'rest.corsOrigins', arg: 'ORIGIN,...', help: 'origins allowed by CORS ("*" for any)' },
   { flag: '--apps', env: 'WEFT_APPS', path: 'apps', arg: 'a,b,...', help: 'apps to load in order: built-in names or module paths' },
   { flag: '--tick-interval', env: 'WEFT_TICK_INTERVAL_MS', path: 'host.tickIntervalMs', arg: 'MS', help: 'interval of app tick() calls' },
+  { flag: '--audit-interval', env: 'WEFT_AUDIT_INTERVAL_MS', path: 'reconcile.auditIntervalMs', arg: 'MS', help: 'interval of the drift audit of every switch (0: off)' },
+  { flag: '--foreign-flows', env: 'WEFT_FOREIGN_FLOWS', path: 'reconcile.foreignFlows', arg: 'keep|delete', help: 'flows with cookies that are not weft\'s, at reconciliation' },
   { flag: '--log-level', env: 'WEFT_LOG_LEVEL', path: 'log.level', arg: 'LEVEL', help: 'fatal, error, warn, info, debug, trace or silent' },
   { flag: '--log-levels', env: 'WEFT_LOG_LEVELS', path: 'log.levels', arg: 'sub=LEVEL,...', help: 'per subsystem: main, openflow, host, rest, app, app:<name>' },
 ];

@@ -74,6 +74,15 @@ export interface WeftConfig {
   /** Options per app, by the app's entry in `apps`. */
   appOptions: Record<string, Record<string, unknown>>;
   host: { tickIntervalMs: number };
+  /** Reconciliation of switches against desired state (docs/STATE.md). */
+  reconcile: {
+    /** Drift audit interval; 0 turns the audit off. */
+    auditIntervalMs: number;
+    foreignFlows: 'keep' | 'delete';
+    maxAttempts: number;
+    retryBackoffMs: number;
+    maxRetryBackoffMs: number;
+  };
   log: { level: LogLevel; levels: Record<string, LogLevel> };
 }
 
@@ -120,6 +129,7 @@ export function defaultConfig(): WeftConfig {
     apps: [...DEFAULT_APPS],
     appOptions: {},
     host: { tickIntervalMs: 1_000 },
+    reconcile: { auditIntervalMs: 30_000, foreignFlows: 'keep', maxAttempts: 5, retryBackoffMs: 1_000, maxRetryBackoffMs: 60_000 },
     log: { level: 'info', levels: {} },
   };
 }
@@ -229,6 +239,16 @@ export const SCHEMA: Spec = {
     apps: { kind: 'list', of: appSpec },
     appOptions: { kind: 'record', of: { kind: 'anyObject' } },
     host: { kind: 'object', fields: { tickIntervalMs: int(10, 3600 * 1000) } },
+    reconcile: {
+      kind: 'object',
+      fields: {
+        auditIntervalMs: int(0, 24 * 3600 * 1000),
+        foreignFlows: { kind: 'enum', values: ['keep', 'delete'] },
+        maxAttempts: int(1, 100),
+        retryBackoffMs: ms,
+        maxRetryBackoffMs: ms,
+      },
+    },
     log: {
       kind: 'object',
       fields: {

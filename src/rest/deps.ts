@@ -5,6 +5,7 @@
 import type { App } from '../../apps/sdk/index.js';
 import type { WeftConfig } from '../config/schema.js';
 import type { HostCounters } from '../host/app-host.js';
+import type { Reconciler } from '../host/reconciler.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import type { WeftMetrics } from '../metrics.js';
 import type { EventBus } from './events/bus.js';
@@ -21,6 +22,8 @@ export interface RestHost {
   apps(): { name: string; appId: number; cookieBase: bigint }[];
   counters(): HostCounters;
   command(appName: string, name: string, args: unknown): unknown;
+  /** Reconciliation status and runs per switch (absent: 503 from its routes). */
+  reconciler?: Pick<Reconciler, 'status' | 'reconcile'>;
 }
 
 /** The `rest` section of the config (documented there). */

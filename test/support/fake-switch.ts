@@ -239,6 +239,10 @@ export class FakeSwitch {
         if (!this.answerHandshake) return [];
         if (msg.body.kind === 'desc') return [{ type: 'multipartReply', xid, flags: 0, body: { kind: 'desc', ...(this.opts.desc ?? DEFAULT_DESC) } }];
         if (msg.body.kind === 'portDesc') return this.portDescReplies(xid);
+        // An empty switch: what reconciliation reads at switch up.
+        if (msg.body.kind === 'flow' || msg.body.kind === 'groupDesc' || msg.body.kind === 'meterConfig') {
+          return [{ type: 'multipartReply', xid, flags: 0, body: { kind: msg.body.kind, stats: [] } }];
+        }
         return [];
       default:
         return [];

@@ -13,14 +13,28 @@ export type WeftEventBody =
   | { type: 'link_added' | 'link_removed'; src: PortRef; dst: PortRef }
   | { type: 'host_added' | 'host_removed' | 'host_updated'; mac: string; ipv4: string[]; ipv6: string[]; at: PortRef }
   | { type: 'host_moved'; mac: string; ipv4: string[]; ipv6: string[]; at: PortRef; from: PortRef }
-  | { type: 'flow_error'; dpid: string; xid: number; errorType: string; errorCode: string; request: string };
+  | { type: 'flow_error'; dpid: string; xid: number; errorType: string; errorCode: string; request: string }
+  | {
+      type: 'switch_reconciled';
+      dpid: string;
+      trigger: string;
+      durationMs: number;
+      added: number;
+      modified: number;
+      deleted: number;
+      kept: number;
+      adopted: number;
+      foreign: number;
+      failed: number;
+      error: string;
+    };
 
 export type WeftEvent = WeftEventBody & { seq: number; time: string };
 
 export type EventType = WeftEventBody['type'];
 export const EVENT_TYPES: readonly EventType[] = [
   'switch_up', 'switch_down', 'port_added', 'port_removed', 'port_modified', 'link_added', 'link_removed',
-  'host_added', 'host_removed', 'host_moved', 'host_updated', 'flow_error',
+  'host_added', 'host_removed', 'host_moved', 'host_updated', 'flow_error', 'switch_reconciled',
 ];
 
 export class EventBus {

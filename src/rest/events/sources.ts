@@ -6,6 +6,7 @@
 import { codecForType, errorCodeName, errorTypeName } from '../../../protocol/index.js';
 import type { ErrorMsg } from '../../../protocol/index.js';
 import type { ConnectionEvents } from '../../openflow/switch-connection.js';
+import type { ReconcileResult } from '../../host/reconcile-types.js';
 import type { EventBus, WeftEventBody } from './bus.js';
 
 /** ConnectionEvents that publish switch_up / switch_down, then hand everything to `inner`. */
@@ -30,4 +31,23 @@ export function flowErrorEvent(dpid: string, err: ErrorMsg): WeftEventBody {
   const typeByte = err.data.length >= 2 ? err.data[1]! : -1;
   const request = typeByte >= 0 ? (codecForType(typeByte)?.name ?? `type ${typeByte}`) : '';
   return { type: 'flow_error', dpid, xid: err.xid, errorType: errorTypeName(err.errType), errorCode: errorCodeName(err.errType, err.code), request };
+}
+
+/** A finished reconciliation as a switch_reconciled event (error: '' when it finished). */
+export function reconciledEvent(r: ReconcileResult): WeftEventBody {
+  const f = r.flows;
+  return {
+    type: 'switch_reconciled',
+    dpid: r.dpid,
+    trigger: r.trigger,
+    durationMs: r.durationMs,
+    added: f.added,
+    modified: f.modified,
+    deleted: f.deleted,
+    kept: f.kept,
+    adopted: f.adopted,
+    foreign: f.foreign,
+    failed: f.failed,
+    error: r.error ?? '',
+  };
 }

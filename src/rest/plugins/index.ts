@@ -9,6 +9,7 @@ import { groupsPlugin } from './groups.js';
 import { metersPlugin } from './meters.js';
 import { observabilityPlugin } from './observability.js';
 import { portsPlugin } from './ports.js';
+import { reconciliationPlugin } from './reconciliation.js';
 import { switchesPlugin } from './switches.js';
 import { topologyPlugin } from './topology.js';
 import { uiPlugin } from './ui.js';
@@ -18,7 +19,7 @@ const API_PREFIX = '/api/v1';
 export async function registerRoutes(app: FastifyInstance, deps: RestDeps, config: RestConfig): Promise<void> {
   await registerDocs(app, deps.version);
   await app.register(observabilityPlugin, { deps });
-  for (const plugin of [switchesPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin]) {
+  for (const plugin of [switchesPlugin, reconciliationPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin]) {
     await app.register(plugin, { prefix: API_PREFIX, deps });
   }
   await app.register(flowsBulkPlugin, { prefix: API_PREFIX, deps, bodyLimit: config.bulkBodyLimit, maxFlows: config.maxBulkFlows });
