@@ -4,6 +4,7 @@
  * topology service (ports, links, hosts). One JSON-friendly event shape, also the source of
  * the protobuf frames (proto/events.proto).
  */
+import type { ReconcileResult } from '../../host/reconcile-types.js';
 import type { HostInfo, PortRef, TopologyEvent, TopologyService } from '../../../apps/topology/api.js';
 
 export type WeftEventBody =
@@ -14,20 +15,7 @@ export type WeftEventBody =
   | { type: 'host_added' | 'host_removed' | 'host_updated'; mac: string; ipv4: string[]; ipv6: string[]; at: PortRef }
   | { type: 'host_moved'; mac: string; ipv4: string[]; ipv6: string[]; at: PortRef; from: PortRef }
   | { type: 'flow_error'; dpid: string; xid: number; errorType: string; errorCode: string; request: string }
-  | {
-      type: 'switch_reconciled';
-      dpid: string;
-      trigger: string;
-      durationMs: number;
-      added: number;
-      modified: number;
-      deleted: number;
-      kept: number;
-      adopted: number;
-      foreign: number;
-      failed: number;
-      error: string;
-    };
+  | ({ type: 'switch_reconciled'; dpid: string; trigger: string; durationMs: number; error: string } & Omit<ReconcileResult['flows'], 'onSwitch' | 'desired'>);
 
 export type WeftEvent = WeftEventBody & { seq: number; time: string };
 
