@@ -9,6 +9,7 @@ import { errorCodeName, errorTypeName, OFPT } from '../protocol/index.js';
 import { apiOf } from '../apps/sdk/index.js';
 import type { App } from '../apps/sdk/index.js';
 import type { TopologyService } from '../apps/topology/api.js';
+import type { AppHealth } from './host/watchdog.js';
 import type { HostCounters } from './host/app-host.js';
 import type { Reconciler } from './host/reconciler.js';
 import { OpenFlowStats } from './openflow/stats.js';
@@ -18,7 +19,7 @@ export interface MetricsSources {
   /** The counters the OpenFlow server was given (a fresh one if omitted). */
   openflow?: OpenFlowStats;
   switchCount(): number;
-  host: { counters(): HostCounters; apps(): { name: string }[] };
+  host: { counters(): HostCounters; apps(): { name: string }[]; health?(): Record<string, AppHealth> };
   app(name: string): App | undefined;
   /** Reconciliation runs and failed flows (docs/STATE.md). */
   reconciler?: Pick<Reconciler, 'totals' | 'failedCount' | 'lastResults'>;
@@ -168,6 +169,21 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
       },
     });
   perApp('weft_app_events_total', 'Events delivered to each app (handler calls)', (c) => c.events);
+  // The app watchdog (src/host/watchdog.ts).
+  const perAppHealth = (name: string, help: string, pick: (h: AppHealth) => number, Kind: typeof Gauge | typeof Counter) =>
+    new Kind({
+      name,
+      help,
+      labelNames: ['app'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [app, h] of Object.entries(src.host.health?.() ?? {})) (this as Gauge).inc({ app }, pick(h));
+      },
+    });
+  perAppHealth('weft_app_enabled', '1 while an app runs, 0 once the watchdog disabled it', (h) => (h.state === 'enabled' ? 1 : 0), Gauge);
+  perAppHealth('weft_app_disables_total', 'Times the watchdog disabled each app', (h) => h.disables, Counter);
+  perAppHealth('weft_app_slow_calls_total', 'Handler calls of each app over the watchdog time budget', (h) => h.slowCalls, Counter);
   perApp('weft_app_messages_sent_total', 'OpenFlow messages each app emitted that were sent', (c) => c.messagesSent);
   perApp('weft_app_messages_dropped_total', 'Messages each app emitted for a switch that was not connected', (c) => c.messagesDropped);
   perApp('weft_app_switch_errors_total', 'Switch ERRORs caused by each app\'s messages', (c) => c.switchErrors);

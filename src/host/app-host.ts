@@ -18,6 +18,8 @@ import { DeferredQueue } from './deferred.js';
 import { inHostOrder, orderBatch } from './ordering.js';
 import { packetInEvent } from './packet-in-event.js';
 import { switchViewOf } from './switch-view.js';
+import { AppWatch, DEFAULT_WATCHDOG } from './watchdog.js';
+import type { AppHealth, WatchdogOptions } from './watchdog.js';
 import { LogLimiter } from '../log-limiter.js';
 import { Reconciler } from './reconciler.js';
 import type { DesiredStateSource, Participant, ReconcileOptions } from './reconcile-types.js';
@@ -37,6 +39,12 @@ export interface AppHostOptions {
   appOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Reconciliation options (docs/STATE.md); defaults in reconcile-types.ts. */
   reconcile?: Partial<ReconcileOptions>;
+  /** The app watchdog's limits (watchdog.ts; default DEFAULT_WATCHDOG). */
+  watchdog?: Partial<WatchdogOptions>;
+  /** Measures handler time for the watchdog (ms). Default performance.now; tests inject one. */
+  timer?: () => number;
+  /** Told when the watchdog disables an app or an operator enables it (the event stream). */
+  onAppState?: (app: string, health: Readonly<AppHealth>) => void;
 }
 
 export type { AppCounters, HostCounters } from './counters.js';
@@ -48,6 +56,7 @@ interface Entry {
   readonly appId: number;
   readonly ctx: AppContext;
   readonly counters: AppCounters;
+  readonly watch: AppWatch;
 }
 
 interface Pending {
@@ -110,6 +119,9 @@ export class AppHost implements ConnectionEvents {
   #depth = 0;
   readonly #log: HostLogger;
   readonly #clock: () => number;
+  readonly #handlerTimer: () => number;
+  readonly #watchdog: WatchdogOptions;
+  readonly #onAppState: AppHostOptions['onAppState'];
   readonly #tickIntervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   readonly #logLimit = new LogLimiter();
@@ -128,6 +140,9 @@ export class AppHost implements ConnectionEvents {
   constructor(opts: AppHostOptions) {
     this.#log = opts.log;
     this.#clock = opts.clock ?? Date.now;
+    this.#handlerTimer = opts.timer ?? (() => performance.now());
+    this.#watchdog = { ...DEFAULT_WATCHDOG, ...opts.watchdog };
+    this.#onAppState = opts.onAppState;
     this.#tickIntervalMs = opts.tickIntervalMs ?? 1000;
     this.reconciler = new Reconciler({ participants: () => this.#participants, log: opts.log, clock: this.#clock, options: opts.reconcile });
     const ids = assignAppIds(opts.apps);
@@ -140,6 +155,7 @@ export class AppHost implements ConnectionEvents {
         appId,
         ctx: this.#contextFor(app, appId, opts.appLogger?.(app.name) ?? opts.log, opts.appOptions?.[app.name] ?? {}),
         counters: { events: 0, failures: {}, messagesSent: 0, messagesDropped: 0, switchErrors: 0 },
+        watch: new AppWatch(this.#watchdog),
       };
       this.#entries.push(entry);
       this.#byId.set(appId, entry);
@@ -158,6 +174,29 @@ export class AppHost implements ConnectionEvents {
   }
 
   // ---------------------------------------------------------------- public surface
+
+  /** Each app's watchdog state (enabled or disabled, why, slow calls), by name. */
+  health(): Record<string, AppHealth> {
+    const out: Record<string, AppHealth> = {};
+    for (const e of this.#entries) out[e.app.name] = { ...e.watch.health };
+    return out;
+  }
+
+  /**
+   * Run a disabled app again (REST POST /api/v1/apps/NAME/enable). It missed the events of its
+   * disabled time: it gets switchUp for every connected switch, as after a reconnect. Returns
+   * false when it was not disabled.
+   */
+  enable(appName: string): boolean {
+    const e = this.#byName.get(appName);
+    if (!e) throw new Error(`no app named ${appName}`);
+    if (e.watch.enabled) return false;
+    e.watch.enable();
+    this.#log.warn({ app: appName }, `app ${appName} enabled again`);
+    this.#onAppState?.(appName, e.watch.health);
+    for (const att of [...this.#conns.values()]) this.#dispatchOne('switchUp', e, att.view.dpid, callSwitchUp, att.view, undefined);
+    return true;
+  }
 
   /** Loaded apps in load order with their app ids. */
   apps(): { name: string; appId: number; cookieBase: bigint }[] {
@@ -410,16 +449,30 @@ export class AppHost implements ConnectionEvents {
   /** Run one app's handler: its output, or undefined when it has none, threw or said nothing. */
   #invoke(handler: Handler, e: Entry, call: Call, a: unknown, b: unknown): Out | undefined {
     if (handler !== 'emit' && typeof e.app[handler as keyof App] !== 'function') return undefined;
+    // A disabled app is not called (and what it emits is dropped) until it is enabled again.
+    if (!e.watch.enabled) return undefined;
     e.counters.events++;
     let out: Out;
+    const start = this.#handlerTimer();
     try {
       out = call(e.app, a, b);
     } catch (err) {
       this.#fail(e, handler, err);
+      this.#watched(e, handler, start, true);
       return undefined;
     }
+    this.#watched(e, handler, start, false);
     if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) return undefined;
     return out;
+  }
+
+  /** Tell the watchdog how a call went; disable the app when it says so. */
+  #watched(e: Entry, handler: Handler, start: number, failed: boolean): void {
+    const reason = e.watch.record(handler, this.#handlerTimer() - start, failed, this.#clock());
+    if (reason === undefined) return;
+    e.watch.disable(reason, this.#clock());
+    this.#log.error({ app: e.app.name, reason }, `app ${e.app.name} disabled by the watchdog: ${reason}; POST /api/v1/apps/${e.app.name}/enable to run it again`);
+    this.#onAppState?.(e.app.name, e.watch.health);
   }
 
   /** Send one app's output: for one switch without copying it; anything else collected. */
@@ -559,8 +612,11 @@ export class AppHost implements ConnectionEvents {
 
   #fail(e: Entry, handler: Handler | 'send', err: unknown): void {
     e.counters.failures[handler] = (e.counters.failures[handler] ?? 0) + 1;
+    // An app failing on every packet-in must not write a line per packet-in.
+    const app = e.app.name;
+    if (!this.#logLimit.allow(`fail ${app} ${handler}`, (n) => this.#log.error({ app, handler, suppressed: n }, `${n} more failures of app ${app} in ${handler} were not logged`))) return;
     const error = err instanceof Error ? { message: err.message, stack: err.stack } : { message: String(err) };
-    this.#log.error({ app: e.app.name, handler, err: error }, `app ${e.app.name} failed in ${handler}`);
+    this.#log.error({ app, handler, err: error }, `app ${app} failed in ${handler}`);
   }
 
   // ---------------------------------------------------------------- app context

@@ -18,12 +18,18 @@ export interface RestLogger {
   error(obj: unknown, msg?: string): void;
 }
 
+import type { AppHealth } from '../host/watchdog.js';
+
 export interface RestHost {
   apps(): { name: string; appId: number; cookieBase: bigint }[];
   counters(): HostCounters;
   command(appName: string, name: string, args: unknown): unknown;
   /** Reconciliation status and runs per switch (absent: 503 from its routes). */
   reconciler?: Pick<Reconciler, 'status' | 'reconcile'>;
+  /** The watchdog's state per app (AppHost.health). */
+  health?(): Record<string, AppHealth>;
+  /** Run an app the watchdog disabled again; false when it was enabled (AppHost.enable). */
+  enable?(appName: string): boolean;
 }
 
 /** The `rest` section of the config (documented there). */

@@ -1,5 +1,6 @@
 /**
- * GET /apps (loaded apps with their counters and stats), POST /apps/:name/commands/:command,
+ * GET /apps (loaded apps with their counters, stats and watchdog state), POST /apps/:name/enable,
+ * POST /apps/:name/commands/:command,
  * and every app's own routes (App.routes) mounted under /apps/<name>.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -20,6 +21,10 @@ const APP_SCHEMA = {
     stats: { type: 'object', additionalProperties: { type: 'number' } },
     commands: { type: 'boolean' },
     routes: { type: 'boolean' },
+    state: { type: 'string', enum: ['enabled', 'disabled'], description: 'disabled by the watchdog until POST /apps/NAME/enable' },
+    reason: { type: 'string', description: 'why the watchdog disabled it (last time)' },
+    disabledAt: { type: 'number' },
+    health: { type: 'object', additionalProperties: true },
   },
 };
 
@@ -76,7 +81,9 @@ export async function appsPlugin(app: FastifyInstance, { deps }: { deps: RestDep
     schema: { tags: ['apps'], summary: 'Loaded apps in load order, with their counters and stats', response: responses({ 200: { type: 'array', items: APP_SCHEMA } }) },
     handler: async () => {
       const counters = deps.host.counters().apps;
+      const health = deps.host.health?.() ?? {};
       return deps.host.apps().map((a) => {
+        const h = health[a.name];
         const loaded = deps.app(a.name);
         let stats: Record<string, number> = {};
         try {
@@ -92,6 +99,10 @@ export async function appsPlugin(app: FastifyInstance, { deps }: { deps: RestDep
           stats,
           commands: typeof loaded?.command === 'function',
           routes: typeof loaded?.routes === 'function',
+          state: h?.state ?? 'enabled',
+          ...(h?.reason !== undefined ? { reason: h.reason } : {}),
+          ...(h?.disabledAt !== undefined ? { disabledAt: h.disabledAt } : {}),
+          health: h ?? {},
         };
       });
     },
@@ -112,6 +123,21 @@ export async function appsPlugin(app: FastifyInstance, { deps }: { deps: RestDep
       const result = await deps.host.command(req.params.name, req.params.command, req.body?.args);
       await settleWrites(deps);
       return { result: JSON.parse(JSON.stringify(result ?? null, bigintSafe)) as unknown };
+    },
+  });
+
+  app.post<{ Params: { name: string } }>('/apps/:name/enable', {
+    schema: {
+      tags: ['apps'],
+      summary: 'Run an app the watchdog disabled again (it gets switchUp for every connected switch)',
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+      response: responses({ 200: { type: 'object', properties: { name: { type: 'string' }, state: { type: 'string' }, wasDisabled: { type: 'boolean' } } } }),
+    },
+    handler: async (req) => {
+      if (!deps.app(req.params.name) || !deps.host.enable) throw new HttpError(404, 'not_found', `no app named ${req.params.name}`);
+      const wasDisabled = deps.host.enable(req.params.name);
+      if (wasDisabled) await settleWrites(deps);
+      return { name: req.params.name, state: 'enabled', wasDisabled };
     },
   });
 
