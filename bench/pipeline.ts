@@ -1,8 +1,8 @@
 /**
  * The packet-in pipeline in one process, without the kernel: PACKET_IN bytes as ofbench sends
  * them are fed in read-sized chunks to real OpenFlowConnections (framer, decode, connection
- * dispatch, app host with the default apps, encode, write queue) whose sockets are fakes that
- * count what is written. It measures weft's own CPU cost per PACKET_IN, steadily enough to
+ * dispatch, the OpenFlow server's dispatch wired as main.ts wires it, app host with the default
+ * apps, encode, write queue) whose sockets are fakes that count what is written. It measures weft's own CPU cost per PACKET_IN, steadily enough to
  * compare changes on a loaded machine (ofbench's numbers also carry the kernel's TCP work and
  * the scheduling of two processes). `node --cpu-prof` works as usual.
  *
@@ -13,7 +13,6 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { OfMessage } from '../protocol/index.js';
 import { ensureBuilt } from '../test/support/weft-process.js';
 import { descReply, featuresReply, portDescReply, T } from './emu-switch.js';
 
@@ -42,8 +41,9 @@ const { OFP_NO_BUFFER } = (await import(`${dist}protocol/index.js`)) as typeof i
 const { AppHost } = (await import(`${dist}src/host/app-host.js`)) as typeof import('../src/host/app-host.js');
 const { loadApps } = (await import(`${dist}src/host/loader.js`)) as typeof import('../src/host/loader.js');
 const { DEFAULT_APPS } = (await import(`${dist}src/config/schema.js`)) as typeof import('../src/config/schema.js');
-const { OpenFlowConnection } = (await import(`${dist}src/openflow/connection.js`)) as typeof import('../src/openflow/connection.js');
-const { DEFAULT_CONNECTION_OPTIONS } = (await import(`${dist}src/openflow/options.js`)) as typeof import('../src/openflow/options.js');
+const { OpenFlowServer } = (await import(`${dist}src/openflow/server.js`)) as typeof import('../src/openflow/server.js');
+const { EventBus } = (await import(`${dist}src/rest/events/bus.js`)) as typeof import('../src/rest/events/bus.js');
+const { switchLifecycleEvents } = (await import(`${dist}src/rest/events/sources.js`)) as typeof import('../src/rest/events/sources.js');
 type Conn = import('../src/openflow/connection.js').OpenFlowConnection;
 
 /** ofbench's PACKET_IN k of switch i (spec layout, by hand). */
@@ -158,14 +158,13 @@ const silentLog = { child: () => silentLog, trace() {}, debug() {}, info() {}, w
 const silent = silentLog as never;
 const apps = await loadApps(opt.apps ? opt.apps.split(',') : DEFAULT_APPS, { baseDir: fileURLToPath(new URL('../', import.meta.url)) });
 const host = new AppHost({ apps, log: silent });
-const hooks = {
-  admit: () => undefined,
-  up: (c: Conn) => host.switchUp(c),
-  message: (c: Conn, m: OfMessage) => host.message(c, m),
-  down: (c: Conn, reason: string, wasUp: boolean) => void (wasUp && host.switchDown(c, reason)),
-};
+// The server is never started: its accept() takes the fake sockets as a listener would.
+const server = new OpenFlowServer({ listeners: [{ host: '127.0.0.1', port: 0 }] }, silent, host);
+server.onLifecycle(switchLifecycleEvents(new EventBus()));
+const accept = (server as unknown as { accept(s: unknown, tls: boolean): void }).accept.bind(server);
 const sockets = Array.from({ length: nSwitches }, (_, i) => new FakeSocket(i));
-const conns = sockets.map((s) => new OpenFlowConnection(s as never, { ...DEFAULT_CONNECTION_OPTIONS }, silent, hooks, false));
+for (const s of sockets) accept(s, false);
+const conns = [...(server as unknown as { connections: Set<Conn> }).connections];
 const turn = () => new Promise((r) => setImmediate(r));
 for (let i = 0; i < 50 && conns.some((c) => c.state !== 'main'); i++) await turn();
 if (conns.some((c) => c.state !== 'main')) throw new Error(`handshake did not complete: ${conns.map((c) => c.state).join(',')}`);

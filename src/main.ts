@@ -20,7 +20,7 @@ import { OpenFlowStats } from './openflow/stats.js';
 import { createMetrics, topologyOf } from './metrics.js';
 import { installProcessGuard } from './process-guard.js';
 import { EventBus } from './rest/events/bus.js';
-import { flowErrorEvent, reconciledEvent, tapConnectionEvents } from './rest/events/sources.js';
+import { flowErrorEvent, reconciledEvent, switchLifecycleEvents } from './rest/events/sources.js';
 import type { WeftMetrics } from './metrics.js';
 import { createRestServer } from './rest/server.js';
 import type { RestServer } from './rest/server.js';
@@ -83,9 +83,6 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
   const events = new EventBus(opts.clock);
   ofStats.onSwitchError = (dpid, err) => events.publish(flowErrorEvent(dpid, err));
   host.reconciler.onResult((r) => events.publish(reconciledEvent(r)));
-  const hostEvents = tapConnectionEvents(host, events);
-  // A worker reports its switches to the primary, which settles dpid conflicts across workers.
-  const reports = opts.workerIndex !== undefined && process.send ? workerSwitchReports(hostEvents, (m) => process.send?.(m)) : undefined;
   const server = new OpenFlowServer(
     {
       listeners: listenersOf(config),
@@ -107,8 +104,13 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
       stats: ofStats,
     },
     logs.unbound('openflow'),
-    reports ? reports.events : hostEvents,
+    host,
   );
+  // Switch up/down reach the bus beside the app host; messages go to the host alone.
+  server.onLifecycle(switchLifecycleEvents(events));
+  // A worker reports its switches to the primary, which settles dpid conflicts across workers.
+  const reports = opts.workerIndex !== undefined && process.send ? workerSwitchReports((m) => process.send?.(m)) : undefined;
+  if (reports) server.onLifecycle(reports.listener);
   await server.start();
   if (reports) process.on('message', (m: WorkerDrop) => void (m?.weft === 'drop' && reports.drop(m, server.switches)));
   host.start();

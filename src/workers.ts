@@ -22,7 +22,7 @@ import type { Worker } from 'node:cluster';
 import type { App } from '../apps/sdk/index.js';
 import { ConfigError } from './config/index.js';
 import type { WeftConfig } from './config/index.js';
-import type { ConnectionEvents, SwitchConnection } from './openflow/switch-connection.js';
+import type { SwitchConnection, SwitchLifecycleListener } from './openflow/switch-connection.js';
 import type { BoundAddress } from './openflow/server.js';
 import type { Logs } from './log.js';
 
@@ -73,29 +73,27 @@ export interface WorkerKeep {
 }
 
 /**
- * A worker's side of the conflict handling: `inner` (the app host's events) plus reports to
- * the primary, and `drop` to carry out the primary's orders against `switches`.
+ * A worker's side of the conflict handling: a lifecycle listener (OpenFlowServer.onLifecycle)
+ * that reports the worker's switches to the primary, and `drop` to carry out the primary's
+ * orders against `switches`.
  */
-export function workerSwitchReports(
-  inner: ConnectionEvents,
-  send: (m: WorkerSwitch | WorkerKeep) => void,
-): { events: ConnectionEvents; drop(order: WorkerDrop, switches: ReadonlyMap<string, SwitchConnection>): boolean } {
+export function workerSwitchReports(send: (m: WorkerSwitch | WorkerKeep) => void): {
+  listener: SwitchLifecycleListener;
+  drop(order: WorkerDrop, switches: ReadonlyMap<string, SwitchConnection>): boolean;
+} {
   const ids = new WeakMap<SwitchConnection, number>();
   let next = 0;
   return {
-    events: {
+    listener: {
       switchUp(sw) {
         const conn = ++next;
         ids.set(sw, conn);
-        inner.switchUp(sw);
         send({ weft: 'switchUp', dpid: sw.info.dpid, conn });
       },
-      switchDown(sw, reason) {
-        inner.switchDown(sw, reason);
+      switchDown(sw) {
         const conn = ids.get(sw);
         if (conn !== undefined) send({ weft: 'switchDown', dpid: sw.info.dpid, conn });
       },
-      message: (sw, msg) => inner.message(sw, msg),
     },
     drop(order, switches) {
       const sw = switches.get(order.dpid);

@@ -7,6 +7,6 @@ export type { ListenerConfig, TlsListenerConfig, PemSource } from './listener.js
 export { DEFAULT_CONNECTION_OPTIONS, resolveConnectionOptions } from './options.js';
 export type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.js';
 export { SwitchError, RequestError } from './switch-connection.js';
-export type { SwitchConnection, SwitchInfo, ConnectionEvents, RequestOptions } from './switch-connection.js';
+export type { SwitchConnection, SwitchInfo, ConnectionEvents, SwitchLifecycleListener, RequestOptions } from './switch-connection.js';
 export { OpenFlowStats } from './stats.js';
 export { TurnScheduler, TURN_BUDGET_MS } from './turn-scheduler.js';

@@ -8,7 +8,7 @@ import type { ListenerConfig } from './listener.js';
 import { resolveConnectionOptions } from './options.js';
 import type { ConnectionOptions, DpidConflictPolicy, OfLogger } from './options.js';
 import type { OpenFlowStats } from './stats.js';
-import type { ConnectionEvents } from './switch-connection.js';
+import type { ConnectionEvents, SwitchLifecycleListener } from './switch-connection.js';
 import { TURN_BUDGET_MS, TurnScheduler } from './turn-scheduler.js';
 import { checkDpidBinding } from './identity.js';
 import type { DpidBinding } from './identity.js';
@@ -59,6 +59,7 @@ export class OpenFlowServer {
   private readonly scheduler: TurnScheduler;
   private readonly limiter: LogLimiter;
   private readonly binding: DpidBinding | undefined;
+  private lifecycle: readonly SwitchLifecycleListener[] = [];
 
   constructor(
     private readonly options: OpenFlowServerOptions,
@@ -131,6 +132,17 @@ export class OpenFlowServer {
     this.started = false;
   }
 
+  /**
+   * Also tell `listener` when a switch comes up or goes down, after the app host. Returns the
+   * function that removes it. A listener that throws is logged; the others still run.
+   */
+  onLifecycle(listener: SwitchLifecycleListener): () => void {
+    this.lifecycle = [...this.lifecycle, listener];
+    return () => {
+      this.lifecycle = this.lifecycle.filter((l) => l !== listener);
+    };
+  }
+
   /** Where the listeners actually listen (useful with port 0). */
   addresses(): BoundAddress[] {
     return this.servers.map(({ server, tls }) => {
@@ -189,7 +201,8 @@ export class OpenFlowServer {
       { dpid: info.dpid, peer: `${conn.remoteAddress}:${conn.remotePort}`, tls: conn.tls, ports: info.ports.size, tables: info.features.nTables, sw: info.desc?.swDesc },
       `switch ${info.dpid} connected`,
     );
-    this.call('switchUp', () => this.events.switchUp(conn));
+    this.call('ConnectionEvents.switchUp', () => this.events.switchUp(conn));
+    for (const l of this.lifecycle) if (l.switchUp) this.call("a lifecycle listener's switchUp", () => l.switchUp!(conn));
   }
 
   private message(conn: OpenFlowConnection, msg: OfMessage): void {
@@ -205,7 +218,8 @@ export class OpenFlowServer {
     this.connections.delete(conn);
     if (!wasUp) return;
     if (this.byDpid.get(conn.info.dpid) === conn) this.byDpid.delete(conn.info.dpid);
-    this.call('switchDown', () => this.events.switchDown(conn, reason));
+    this.call('ConnectionEvents.switchDown', () => this.events.switchDown(conn, reason));
+    for (const l of this.lifecycle) if (l.switchDown) this.call("a lifecycle listener's switchDown", () => l.switchDown!(conn, reason));
   }
 
   /** The app host isolates apps itself; this is the last guard so a socket handler never throws. */
@@ -213,7 +227,7 @@ export class OpenFlowServer {
     try {
       fn();
     } catch (err) {
-      this.log.error({ err }, `ConnectionEvents.${what} threw`);
+      this.log.error({ err }, `${what} threw`);
     }
   }
 }

@@ -88,3 +88,13 @@ export interface ConnectionEvents {
   /** Asynchronous and unclaimed messages: packetIn, flowRemoved, portStatus, error, experimenter... */
   message(sw: SwitchConnection, msg: OfMessage): void;
 }
+
+/**
+ * Switch arrivals and departures only, for observers beside the app host (the REST event bus,
+ * a worker's reports to its primary). They never see PACKET_IN and the other messages, so
+ * adding one costs the message path nothing. Called after the app host's switchUp/switchDown.
+ */
+export interface SwitchLifecycleListener {
+  switchUp?(sw: SwitchConnection): void;
+  switchDown?(sw: SwitchConnection, reason: string): void;
+}

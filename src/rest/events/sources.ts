@@ -1,28 +1,19 @@
 /**
  * Where bus events come from outside the topology app: the connection layer's switch up/down
- * (a ConnectionEvents tap that forwards everything to the app host unchanged) and the switch
- * ERRORs the connection layer reports through OpenFlowStats.onSwitchError.
+ * (a lifecycle listener on the OpenFlow server, off the message path) and the switch ERRORs the
+ * connection layer reports through OpenFlowStats.onSwitchError.
  */
 import { codecForType, errorCodeName, errorTypeName } from '../../../protocol/index.js';
 import type { ErrorMsg } from '../../../protocol/index.js';
-import type { ConnectionEvents } from '../../openflow/switch-connection.js';
+import type { SwitchLifecycleListener } from '../../openflow/switch-connection.js';
 import type { ReconcileResult } from '../../host/reconcile-types.js';
 import type { EventBus, WeftEventBody } from './bus.js';
 
-/** ConnectionEvents that publish switch_up / switch_down, then hand everything to `inner`. */
-export function tapConnectionEvents(inner: ConnectionEvents, bus: EventBus): ConnectionEvents {
+/** Publishes switch_up / switch_down (subscribe it with OpenFlowServer.onLifecycle). */
+export function switchLifecycleEvents(bus: EventBus): SwitchLifecycleListener {
   return {
-    switchUp(sw) {
-      inner.switchUp(sw);
-      bus.publish({ type: 'switch_up', dpid: sw.info.dpid, remoteAddress: sw.info.remoteAddress, remotePort: sw.info.remotePort });
-    },
-    switchDown(sw, reason) {
-      inner.switchDown(sw, reason);
-      bus.publish({ type: 'switch_down', dpid: sw.info.dpid, reason });
-    },
-    message(sw, msg) {
-      inner.message(sw, msg);
-    },
+    switchUp: (sw) => bus.publish({ type: 'switch_up', dpid: sw.info.dpid, remoteAddress: sw.info.remoteAddress, remotePort: sw.info.remotePort }),
+    switchDown: (sw, reason) => bus.publish({ type: 'switch_down', dpid: sw.info.dpid, reason }),
   };
 }
 
