@@ -35,7 +35,7 @@ function drop(ix: PortIndex, ref: PortRef, rec: LinkRecord): void {
 export class LinkTable {
   readonly #bySrc: PortIndex = new Map();
   readonly #byDst: PortIndex = new Map();
-  /** Every record by "dpid/port" of its source, in the order first added (as before the nested indexes). */
+  /** Every record by "dpid/port" of its source, in the order first added, which is the order all() lists them in. */
   readonly #all = new Map<string, LinkRecord>();
 
   get size(): number {

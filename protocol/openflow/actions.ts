@@ -1,6 +1,7 @@
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { pad, struct, u8, u16, u32, type Struct } from '../wire/struct.js';
+import { checkBytes, closeEntry } from '../wire/tlv.js';
 import { OFPAT, OFPCML_MAX, OFPP } from './constants.js';
 import { OfCodecError } from './error.js';
 import { OFPBAC, OFPET } from './error-codes.js';
@@ -144,19 +145,6 @@ function badArg(detail: string): never {
   throw new OfCodecError(OFPET.BAD_ACTION, OFPBAC.BAD_ARGUMENT, detail);
 }
 
-function checkBytes(what: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) badArg(`${what} must be a Uint8Array`);
-  return v;
-}
-
-/** Pad the action started at `start` to 8 bytes and fill in its length. */
-function finishVariable(w: Writer, start: number, what: string): void {
-  w.padTo(start, 8);
-  const len = w.pos - start;
-  if (len > 0xffff) badLen(`${what} action of ${len} bytes exceeds 65535`);
-  w.patchU16(start + 2, len);
-}
-
 /** Encode one action, padded to 8 bytes. Values are range-checked (OFPBAC_BAD_ARGUMENT). */
 export function encodeAction(w: Writer, a: Action): void {
   if (a === null || typeof a !== 'object') {
@@ -194,11 +182,11 @@ export function encodeAction(w: Writer, a: Action): void {
       w.u16(OFPAT.SET_FIELD);
       w.u16(0);
       encodeOxm(w, f, SET_FIELD_ERRORS);
-      finishVariable(w, start, 'set_field');
+      closeEntry(w, start, 2, 8, 'set_field action', badLen);
       return;
     }
     case 'experimenter': {
-      const data = checkBytes('experimenter action data', a.data);
+      const data = checkBytes('experimenter action data', a.data, badArg);
       if (!Number.isInteger(a.experimenter) || a.experimenter < 0 || a.experimenter > 0xffffffff) {
         badArg(`experimenter id ${a.experimenter} is not a 32-bit unsigned integer`);
       }
@@ -206,18 +194,18 @@ export function encodeAction(w: Writer, a: Action): void {
       w.u16(0);
       w.u32(a.experimenter);
       w.bytes(data);
-      finishVariable(w, start, 'experimenter');
+      closeEntry(w, start, 2, 8, 'experimenter action', badLen);
       return;
     }
     case 'unknown': {
-      const body = checkBytes('unknown action body', a.body);
+      const body = checkBytes('unknown action body', a.body, badArg);
       if (!Number.isInteger(a.actionType) || a.actionType < 0 || a.actionType > 0xffff) {
         throw new OfCodecError(OFPET.BAD_ACTION, OFPBAC.BAD_TYPE, `action type ${a.actionType} is not a 16-bit number`);
       }
       w.u16(a.actionType);
       w.u16(0);
       w.bytes(body);
-      finishVariable(w, start, 'unknown');
+      closeEntry(w, start, 2, 8, 'unknown action', badLen);
       return;
     }
     default:

@@ -1,6 +1,7 @@
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { pad, struct, u16, u32 } from '../wire/struct.js';
+import { checkUint, closeEntry, within } from '../wire/tlv.js';
 import { decodeActions, encodeActions } from './actions.js';
 import { OfCodecError } from './error.js';
 import { OFPET } from './error-codes.js';
@@ -29,35 +30,20 @@ export function decodeBuckets(r: Reader): Bucket[] {
       badBucket(`bucket length ${len} is not a multiple of 8 between ${bucketHeader.size} and the ${left} bytes left`);
     }
     const h = bucketHeader.decode(r);
-    const outerEnd = r.end;
-    r.end = start + len;
-    let actions;
-    try {
-      actions = decodeActions(r);
-    } finally {
-      r.end = outerEnd;
-    }
+    const actions = within(r, start + len, decodeActions);
     out.push({ weight: h.weight, watchPort: h.watchPort, watchGroup: h.watchGroup, actions });
   }
   return out;
 }
 
-function checkUint(what: string, v: unknown, max: number, code?: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    badBucket(`bucket ${what} ${JSON.stringify(v)} is not an integer in 0..${max}`, code);
-  }
-}
-
 export function encodeBuckets(w: Writer, buckets: readonly Bucket[]): void {
   for (const b of buckets) {
-    checkUint('weight', b.weight, 0xffff);
-    checkUint('watch port', b.watchPort, 0xffffffff, OFPGMFC_BAD_WATCH);
-    checkUint('watch group', b.watchGroup, 0xffffffff, OFPGMFC_BAD_WATCH);
+    checkUint('bucket weight', b.weight, 0xffff, badBucket);
+    checkUint('bucket watch port', b.watchPort, 0xffffffff, badBucket, OFPGMFC_BAD_WATCH);
+    checkUint('bucket watch group', b.watchGroup, 0xffffffff, badBucket, OFPGMFC_BAD_WATCH);
     const start = w.pos;
     bucketHeader.encode(w, { len: 0, weight: b.weight, watchPort: b.watchPort, watchGroup: b.watchGroup });
     encodeActions(w, b.actions);
-    const len = w.pos - start;
-    if (len > 0xffff) badBucket(`bucket of ${len} bytes exceeds 65535`);
-    w.patchU16(start, len);
+    closeEntry(w, start, 0, 1, 'bucket', badBucket);
   }
 }

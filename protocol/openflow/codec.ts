@@ -1,4 +1,4 @@
-import { Reader } from '../wire/reader.js';
+import { Reader, u32At } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import { OFP_HEADER_LEN, OFP_VERSION, OFPT } from './constants.js';
 import { OfCodecError } from './error.js';
@@ -49,7 +49,7 @@ function decodeUnchecked(buf: Uint8Array): OfMessage {
   const version = buf[0]!;
   const type = buf[1]!;
   const length = (buf[2]! << 8) | buf[3]!;
-  const xid = ((buf[4]! << 24) | (buf[5]! << 16) | (buf[6]! << 8) | buf[7]!) >>> 0;
+  const xid = u32At(buf, 4);
   if (length !== n) {
     throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `header length ${length} but ${n} bytes given`);
   }

@@ -24,6 +24,7 @@ import {
   quote,
   tableName,
 } from './format-parts.js';
+import { u32At } from '../wire/reader.js';
 import { formatMultipartReply, formatMultipartRequest } from './format-multipart.js';
 import type { AsyncConfig, MessageOf, MessageType, OfMessage } from './types.js';
 
@@ -100,7 +101,7 @@ function errorBody(m: MessageOf<'error'>): string {
   let extra = '';
   if (m.errType === OFPET.HELLO_FAILED) extra = ` text=${quote(Buffer.from(d).toString('latin1'))}`;
   else if (d.length >= 8) {
-    const xid = ((d[4]! << 24) | (d[5]! << 16) | (d[6]! << 8) | d[7]!) >>> 0;
+    const xid = u32At(d, 4);
     extra = ` request=${OFPT_BY_NUMBER[d[1]!] ?? `type${d[1]}`}(xid=${hex(xid)})`;
   }
   return `${name} data_len=${d.length}${extra}`;

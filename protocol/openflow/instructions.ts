@@ -1,6 +1,7 @@
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { pad, struct, u8, u32, u64 } from '../wire/struct.js';
+import { checkBytes, checkUint, closeEntry, within } from '../wire/tlv.js';
 import { decodeActions, encodeActions } from './actions.js';
 import { OFPIT } from './constants.js';
 import { OfCodecError } from './error.js';
@@ -58,14 +59,7 @@ export function decodeInstruction(r: Reader): Instruction {
     case OFPIT.APPLY_ACTIONS: {
       r.pos = start + ACTIONS_HEADER_LEN;
       // The action list fills the instruction exactly; action errors keep their BAD_ACTION type.
-      const outerEnd = r.end;
-      r.end = end;
-      let actions: Action[];
-      try {
-        actions = decodeActions(r);
-      } finally {
-        r.end = outerEnd;
-      }
+      const actions = within(r, end, decodeActions);
       out = { type: type === OFPIT.WRITE_ACTIONS ? 'writeActions' : 'applyActions', actions };
       break;
     }
@@ -96,25 +90,8 @@ export function decodeInstructions(r: Reader): Instruction[] {
   return out;
 }
 
-function checkUint(what: string, v: unknown, max: number, code = UNSUP_INST): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) badArg(`${what} ${JSON.stringify(v)} is not an integer in 0..${max}`, code);
-}
-
 function checkU64(what: string, v: unknown, code: number): void {
   if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) badArg(`${what} must be a bigint in 0..2^64-1`, code);
-}
-
-function checkBytes(what: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) badArg(`${what} must be a Uint8Array`);
-  return v;
-}
-
-/** Pad the instruction started at `start` to 8 bytes and fill in its length. */
-function finish(w: Writer, start: number, what: string): void {
-  w.padTo(start, 8);
-  const len = w.pos - start;
-  if (len > 0xffff) badLen(`${what} instruction of ${len} bytes exceeds 65535`);
-  w.patchU16(start + 2, len);
 }
 
 export function encodeInstruction(w: Writer, ins: Instruction): void {
@@ -122,7 +99,7 @@ export function encodeInstruction(w: Writer, ins: Instruction): void {
   const start = w.pos;
   switch (ins.type) {
     case 'gotoTable':
-      checkUint('goto_table table id', ins.tableId, 0xff, BAD_TABLE_ID);
+      checkUint('goto_table table id', ins.tableId, 0xff, badArg, BAD_TABLE_ID);
       w.u16(OFPIT.GOTO_TABLE);
       w.u16(8);
       gotoTableBody.encode(w, ins);
@@ -143,9 +120,7 @@ export function encodeInstruction(w: Writer, ins: Instruction): void {
       w.pos = start + ACTIONS_HEADER_LEN;
       encodeActions(w, ins.actions);
       // Actions are multiples of 8, so no padding is due; only the length.
-      const len = w.pos - start;
-      if (len > 0xffff) badLen(`${ins.type} instruction of ${len} bytes exceeds 65535`);
-      w.patchU16(start + 2, len);
+      closeEntry(w, start, 2, 1, ins.type === 'writeActions' ? 'writeActions instruction' : 'applyActions instruction', badLen);
       return;
     }
     case 'clearActions':
@@ -154,25 +129,25 @@ export function encodeInstruction(w: Writer, ins: Instruction): void {
       w.zeros(4);
       return;
     case 'meter':
-      checkUint('meter id', ins.meterId, 0xffffffff);
+      checkUint('meter id', ins.meterId, 0xffffffff, badArg);
       w.u16(OFPIT.METER);
       w.u16(8);
       meterBody.encode(w, ins);
       return;
     case 'experimenter':
-      checkUint('experimenter id', ins.experimenter, 0xffffffff, BAD_EXPERIMENTER);
+      checkUint('experimenter id', ins.experimenter, 0xffffffff, badArg, BAD_EXPERIMENTER);
       w.u16(OFPIT.EXPERIMENTER);
       w.u16(0);
       w.u32(ins.experimenter);
-      w.bytes(checkBytes('experimenter instruction data', ins.data));
-      finish(w, start, 'experimenter');
+      w.bytes(checkBytes('experimenter instruction data', ins.data, badArg));
+      closeEntry(w, start, 2, 8, 'experimenter instruction', badLen);
       return;
     case 'unknown':
-      checkUint('instruction type', ins.instructionType, 0xffff, OFPBIC.UNKNOWN_INST);
+      checkUint('instruction type', ins.instructionType, 0xffff, badArg, OFPBIC.UNKNOWN_INST);
       w.u16(ins.instructionType);
       w.u16(0);
-      w.bytes(checkBytes('unknown instruction body', ins.body));
-      finish(w, start, 'unknown');
+      w.bytes(checkBytes('unknown instruction body', ins.body, badArg));
+      closeEntry(w, start, 2, 8, 'unknown instruction', badLen);
       return;
     default:
       throw new OfCodecError(

@@ -1,6 +1,7 @@
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { pad, struct, u8, u16, u32 } from '../wire/struct.js';
+import { checkBytes, checkUint, closeEntry } from '../wire/tlv.js';
 import { OFPMBT } from './constants.js';
 import { OfCodecError } from './error.js';
 import { OFPET } from './error-codes.js';
@@ -54,22 +55,11 @@ export function decodeMeterBands(r: Reader): MeterBand[] {
   return out;
 }
 
-function checkUint(what: string, v: unknown, max: number, code: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    bad(`meter band ${what} ${JSON.stringify(v)} is not an integer in 0..${max}`, code);
-  }
-}
-
-function checkBytes(v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) bad(`meter band data must be a Uint8Array`, OFPMMFC_BAD_BAND_VALUE);
-  return v;
-}
-
 /** Encode meter bands; experimenter/unknown data is written as given (no padding added). */
 export function encodeMeterBands(w: Writer, bands: readonly MeterBand[]): void {
   for (const b of bands) {
-    checkUint('rate', b.rate, 0xffffffff, OFPMMFC_BAD_RATE);
-    checkUint('burst size', b.burstSize, 0xffffffff, OFPMMFC_BAD_BURST);
+    checkUint('meter band rate', b.rate, 0xffffffff, bad, OFPMMFC_BAD_RATE);
+    checkUint('meter band burst size', b.burstSize, 0xffffffff, bad, OFPMMFC_BAD_BURST);
     const start = w.pos;
     switch (b.type) {
       case 'drop':
@@ -77,26 +67,24 @@ export function encodeMeterBands(w: Writer, bands: readonly MeterBand[]): void {
         dropTail.encode(w, {});
         break;
       case 'dscpRemark':
-        checkUint('prec level', b.precLevel, 0xff, OFPMMFC_BAD_BAND_VALUE);
+        checkUint('meter band prec level', b.precLevel, 0xff, bad, OFPMMFC_BAD_BAND_VALUE);
         bandHeader.encode(w, { bandType: OFPMBT.DSCP_REMARK, len: KNOWN_LEN, rate: b.rate, burstSize: b.burstSize });
         dscpTail.encode(w, b);
         break;
       case 'experimenter':
-        checkUint('experimenter', b.experimenter, 0xffffffff, OFPMMFC_BAD_BAND_VALUE);
+        checkUint('meter band experimenter', b.experimenter, 0xffffffff, bad, OFPMMFC_BAD_BAND_VALUE);
         bandHeader.encode(w, { bandType: OFPMBT.EXPERIMENTER, len: 0, rate: b.rate, burstSize: b.burstSize });
         experimenterTail.encode(w, b);
-        w.bytes(checkBytes(b.data));
+        w.bytes(checkBytes('meter band data', b.data, bad, OFPMMFC_BAD_BAND_VALUE));
         break;
       case 'unknown':
-        checkUint('type', b.bandType, 0xffff, OFPMMFC_BAD_BAND);
+        checkUint('meter band type', b.bandType, 0xffff, bad, OFPMMFC_BAD_BAND);
         bandHeader.encode(w, { bandType: b.bandType, len: 0, rate: b.rate, burstSize: b.burstSize });
-        w.bytes(checkBytes(b.data));
+        w.bytes(checkBytes('meter band data', b.data, bad, OFPMMFC_BAD_BAND_VALUE));
         break;
       default:
         bad(`unknown meter band type ${JSON.stringify((b as { type: unknown }).type)}`);
     }
-    const len = w.pos - start;
-    if (len > 0xffff) bad(`meter band of ${len} bytes exceeds 65535`);
-    w.patchU16(start + 2, len);
+    closeEntry(w, start, 2, 1, 'meter band', bad);
   }
 }

@@ -25,7 +25,7 @@ const IPV4_DST = fieldDef('ipv4_dst');
  * addresses), unmasked and valid, written without the by-name lookup and the generic per-kind
  * value switch of encodeOxm (~15 ns an entry). Returns the field number, or NOT_COMMON having
  * written nothing (pos unchanged) for anything else, invalid values included: encodeOxm then
- * encodes or rejects the entry exactly as before, so there is one set of error messages.
+ * encodes or rejects the entry itself, so there is one set of error messages.
  */
 export function encodeCommonOxm(w: Writer, e: OxmBasic): number {
   const field = e.field;

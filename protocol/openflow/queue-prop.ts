@@ -1,6 +1,7 @@
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { pad, struct, u16, u32 } from '../wire/struct.js';
+import { checkBytes, checkUint, closeEntry, within } from '../wire/tlv.js';
 import { OFPQT } from './constants.js';
 import { OfCodecError } from './error.js';
 import { OFPBRC, OFPET } from './error-codes.js';
@@ -52,15 +53,6 @@ function badValue(detail: string): never {
   throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, detail);
 }
 
-function checkUint(what: string, v: unknown, max: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) badValue(`queue ${what} ${JSON.stringify(v)} is not an integer in 0..${max}`);
-}
-
-function checkBytes(v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) badValue('queue property data must be a Uint8Array');
-  return v;
-}
-
 /** Encode queue properties, each padded to 8 bytes. */
 export function encodeQueueProps(w: Writer, props: readonly QueueProperty[]): void {
   for (const p of props) {
@@ -68,28 +60,25 @@ export function encodeQueueProps(w: Writer, props: readonly QueueProperty[]): vo
     switch (p.type) {
       case 'minRate':
       case 'maxRate':
-        checkUint('rate', p.rate, 0xffff);
+        checkUint('queue rate', p.rate, 0xffff, badValue);
         propHeader.encode(w, { property: p.type === 'minRate' ? OFPQT.MIN_RATE : OFPQT.MAX_RATE, len: RATE_LEN });
         rateBody.encode(w, p);
         break;
       case 'experimenter':
-        checkUint('experimenter', p.experimenter, 0xffffffff);
+        checkUint('queue experimenter', p.experimenter, 0xffffffff, badValue);
         propHeader.encode(w, { property: OFPQT.EXPERIMENTER, len: 0 });
         experimenterBody.encode(w, p);
-        w.bytes(checkBytes(p.data));
+        w.bytes(checkBytes('queue property data', p.data, badValue));
         break;
       case 'unknown':
-        checkUint('property type', p.propType, 0xffff);
+        checkUint('queue property type', p.propType, 0xffff, badValue);
         propHeader.encode(w, { property: p.propType, len: 0 });
-        w.bytes(checkBytes(p.data));
+        w.bytes(checkBytes('queue property data', p.data, badValue));
         break;
       default:
         badValue(`unknown queue property type ${JSON.stringify((p as { type: unknown }).type)}`);
     }
-    w.padTo(start, 8);
-    const len = w.pos - start;
-    if (len > 0xffff) badLen(`queue property of ${len} bytes exceeds 65535`);
-    w.patchU16(start + 2, len);
+    closeEntry(w, start, 2, 8, 'queue property', badLen);
   }
 }
 
@@ -105,14 +94,7 @@ export function decodePacketQueues(r: Reader): PacketQueue[] {
       badLen(`packet queue length ${len} is invalid (at least ${packetQueue.size}, at most the ${left} bytes left)`);
     }
     const h = packetQueue.decode(r);
-    const outerEnd = r.end;
-    r.end = start + len;
-    let properties: QueueProperty[];
-    try {
-      properties = decodeQueueProps(r);
-    } finally {
-      r.end = outerEnd;
-    }
+    const properties = within(r, start + len, decodeQueueProps);
     out.push({ queueId: h.queueId, port: h.port, properties });
   }
   return out;
@@ -120,13 +102,11 @@ export function decodePacketQueues(r: Reader): PacketQueue[] {
 
 export function encodePacketQueues(w: Writer, queues: readonly PacketQueue[]): void {
   for (const q of queues) {
-    checkUint('id', q.queueId, 0xffffffff);
-    checkUint('port', q.port, 0xffffffff);
+    checkUint('queue id', q.queueId, 0xffffffff, badValue);
+    checkUint('queue port', q.port, 0xffffffff, badValue);
     const start = w.pos;
     packetQueue.encode(w, { queueId: q.queueId, port: q.port, len: 0 });
     encodeQueueProps(w, q.properties);
-    const len = w.pos - start;
-    if (len > 0xffff) badLen(`packet queue of ${len} bytes exceeds 65535`);
-    w.patchU16(start + 8, len);
+    closeEntry(w, start, 8, 1, 'packet queue', badLen);
   }
 }

@@ -8,7 +8,7 @@ import { OFPBRC, OFPET } from '../openflow/error-codes.js';
  *
  * Integers are read by indexing `buf`, not through a DataView: on Node 20 `new DataView` costs
  * ~50-90 ns, more than a whole PACKET_IN decode, and even reading `buf.buffer`/`byteOffset` to
- * key a cache costs ~25 ns. `dv` is still offered (positions relative to `buf`, as before) for
+ * key a cache costs ~25 ns. `dv` is offered too (positions relative to `buf`) for
  * decoders that want it; it is created on first use and shared with sub-readers.
  */
 export class Reader {

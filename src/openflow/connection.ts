@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { decode, Framer, OfCodecError, OFP_VERSION, OFPCR_ROLE, OFPET, OFPHFC, OFPPR, OFPT } from '../../protocol/index.js';
+import { decode, Framer, OfCodecError, OFP_VERSION, OFPCR_ROLE, OFPET, OFPHFC, OFPPR, OFPT, u32At } from '../../protocol/index.js';
 import type {
   DescStats,
   ErrorMsg,
@@ -205,7 +205,7 @@ export class OpenFlowConnection implements SwitchConnection {
 
   sendEncoded(bytes: Uint8Array, onError?: SendErrorCallback): number {
     checkEncoded(bytes);
-    const own = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
+    const own = u32At(bytes, 4);
     const xid = own === 0 ? this.tracker.allocXid() : own;
     if (this.state !== 'dead' && !this.quiet) {
       this.out.pushEncoded(bytes, xid);
@@ -428,7 +428,7 @@ export class OpenFlowConnection implements SwitchConnection {
   private handleFirstFrame(frame: Uint8Array): void {
     const version = frame[0]!;
     const type = frame[1]!;
-    const xid = ((frame[4]! << 24) | (frame[5]! << 16) | (frame[6]! << 8) | frame[7]!) >>> 0;
+    const xid = u32At(frame, 4);
     if (type !== 0) {
       if (version !== 4) this.sendError(xid, OFPET.BAD_REQUEST, 0 /* OFPBRC_BAD_VERSION */, frame);
       else this.sendError(xid, OFPET.HELLO_FAILED, OFPHFC.INCOMPATIBLE, Buffer.from(`expected OFPT_HELLO, got message type ${type}`));
@@ -459,7 +459,7 @@ export class OpenFlowConnection implements SwitchConnection {
   }
 
   private handleUndecodable(frame: Uint8Array, e: OfCodecError): void {
-    const xid = ((frame[4]! << 24) | (frame[5]! << 16) | (frame[6]! << 8) | frame[7]!) >>> 0;
+    const xid = u32At(frame, 4);
     this.decodeErrors++;
     if (this.stats) this.stats.count(this.stats.violations, 'undecodable');
     this.sendError(xid, e.errType, e.code, frame);

@@ -35,7 +35,7 @@ export const PAUSE_ABOVE_BYTES = 128 * 1024;
  * goes beyond waits in a backlog (with the socket paused once the backlog passes
  * PAUSE_ABOVE_BYTES: TCP pushes back on the switch), and
  * the scheduler's drain hands out further slices, one per connection in turn, until the
- * budget is spent. A quiet connection's chunk is consumed at once, as before, and a few
+ * budget is spent. A quiet connection's chunk is consumed at once, and a few
  * hundred bytes (SMALL_BYTES) per connection and turn are consumed at once even past the budget.
  */
 export class FairReader implements Drainable {

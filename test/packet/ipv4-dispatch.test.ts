@@ -1,6 +1,6 @@
 /**
- * parseFrame's IPv4 path was split for speed (untagged Ethernet and IPv4/UDP inline, the rest
- * out of line): every other branch must still decode, and fail, as before.
+ * parseFrame's IPv4 path is split for speed (untagged Ethernet and IPv4/UDP inline, the rest
+ * out of line): every other branch must decode, and fail, as the general parser does.
  */
 import t from 'tap';
 import { packet as P } from '../../protocol/index.js';

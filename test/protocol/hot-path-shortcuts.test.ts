@@ -85,7 +85,7 @@ t.test('parseMacInto agrees with the old pattern on random near-MAC strings', as
   t.ok(accepted > 2000 && accepted < 18000, `both outcomes exercised (${accepted} accepted)`);
 });
 
-/** The match through the general OXM encoder alone, as before the shortcut. */
+/** The match through the general OXM encoder alone, the reference for the shortcut. */
 function generic(match: Match): string {
   return enc((w) => {
     const start = w.pos;
@@ -228,7 +228,7 @@ t.test('PACKET_IN fast decode gives what the general codec gives, and steps asid
     t.strictSame({ ...fast!, data: [...fast!.data] }, { ...viaReader(bytes), data: [...msg.data] }, 'same message as the general decoder');
     t.strictSame((decode(bytes) as PacketIn).match, msg.match);
   }
-  // Another match, or a match that is not in_port alone: the general path, same results as before.
+  // Another match, or a match that is not in_port alone: the general path, with the same results.
   const two = encode({ ...base, match: [{ field: 'in_port', value: 3 }, { field: 'eth_type', value: 0x0800 }] });
   t.equal(decodePacketInFast(two, 1), undefined, 'two fields: general path');
   t.strictSame((decode(two) as PacketIn).match, [{ field: 'in_port', value: 3 }, { field: 'eth_type', value: 0x0800 }]);

@@ -13,7 +13,7 @@ const body = struct('ofp_switch_features', 24, [
   ['reserved', u32],
 ]);
 
-/** OFPT_FEATURES_REPLY: fixed 32 bytes; OpenFlow 1.3 no longer lists ports here. */
+/** OFPT_FEATURES_REPLY: fixed 32 bytes; OpenFlow 1.3 lists no ports here (PORT_DESC does). */
 export const featuresReply = messageCodec({
   ofpType: OFPT.FEATURES_REPLY,
   name: 'featuresReply',

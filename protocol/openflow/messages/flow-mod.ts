@@ -79,7 +79,7 @@ function encodeHead(w: Writer, m: Head): void {
   w.ensure(40);
   const dv = w.dv;
   const p = w.pos;
-  // Cookies are checked (first, as before) while they are written: on error pos has not moved, so nothing counts.
+  // Cookies are checked first, while they are written: on error pos has not moved, so nothing counts.
   if (!putU64(dv, p, cookie)) bad(OFPET.FLOW_MOD_FAILED, OFPFMFC.UNKNOWN, 'cookie', cookie, 'a 64-bit unsigned bigint');
   if (!putU64(dv, p + 8, cookieMask)) bad(OFPET.FLOW_MOD_FAILED, OFPFMFC.UNKNOWN, 'cookie mask', cookieMask, 'a 64-bit unsigned bigint');
   if (notUint(tableId, 0xff)) bad(OFPET.FLOW_MOD_FAILED, OFPFMFC.BAD_TABLE_ID, 'table id', tableId, 'in 0..255');

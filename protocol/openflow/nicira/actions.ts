@@ -1,6 +1,7 @@
 import type { Reader } from '../../wire/reader.js';
 import type { Writer } from '../../wire/writer.js';
 import { pad, struct, u8, u16, u32 } from '../../wire/struct.js';
+import { closeEntry } from '../../wire/tlv.js';
 import { OfCodecError } from '../error.js';
 import { OFPAT } from '../constants.js';
 import { OFPBAC, OFPET } from '../error-codes.js';
@@ -118,11 +119,8 @@ function header(w: Writer, subtype: number): number {
   return start;
 }
 
-function finish(w: Writer, start: number, what: string): void {
-  w.padTo(start, 8);
-  const len = w.pos - start;
-  if (len > 0xffff) throw new OfCodecError(OFPET.BAD_ACTION, OFPBAC.BAD_LEN, `${what} action of ${len} bytes exceeds 65535`);
-  w.patchU16(start + 2, len);
+function badLen(detail: string): never {
+  throw new OfCodecError(OFPET.BAD_ACTION, OFPBAC.BAD_LEN, detail);
 }
 
 function ipv4(v: unknown, what: string): number {
@@ -168,7 +166,7 @@ function encodeNat(w: Writer, a: NxNatAction): void {
   if (present & NX_NAT_RANGE.IPV6_MAX) w.bytes(v6.subarray(16));
   if (present & NX_NAT_RANGE.PROTO_MIN) w.u16(pmin);
   if (present & NX_NAT_RANGE.PROTO_MAX) w.u16(pmax);
-  finish(w, start, 'nxNat');
+  closeEntry(w, start, 2, 8, 'nxNat action', badLen);
 }
 
 /** Encode a typed Nicira action (values range-checked, OFPBAC_BAD_ARGUMENT), padded to 8. */
@@ -181,7 +179,7 @@ export function encodeNxAction(w: Writer, a: NxAction, encodeActions: ActionsEnc
         CT.encode(w, { flags: a.flags, zoneSrc: a.zoneSrc ?? 0, zone: a.zone, recircTable: a.recircTable, alg: a.alg });
         if (!Array.isArray(a.actions)) bad('nxCt actions must be an array');
         encodeActions(w, a.actions);
-        finish(w, start, 'nxCt');
+        closeEntry(w, start, 2, 8, 'nxCt action', badLen);
         return;
       }
       case 'nxNat':
@@ -190,12 +188,12 @@ export function encodeNxAction(w: Writer, a: NxAction, encodeActions: ActionsEnc
       case 'nxResubmit':
         header(w, NXAST.RESUBMIT_TABLE);
         RESUBMIT.encode(w, { inPort: a.inPort, table: a.table });
-        finish(w, start, 'nxResubmit');
+        closeEntry(w, start, 2, 8, 'nxResubmit action', badLen);
         return;
       case 'nxCtClear':
         header(w, NXAST.CT_CLEAR);
         CLEAR.encode(w, {});
-        finish(w, start, 'nxCtClear');
+        closeEntry(w, start, 2, 8, 'nxCtClear action', badLen);
         return;
     }
   } catch (e) {
