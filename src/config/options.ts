@@ -36,6 +36,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { flag: '--foreign-flows', env: 'WEFT_FOREIGN_FLOWS', path: 'reconcile.foreignFlows', arg: 'keep|delete', help: 'flows with cookies that are not weft\'s, at reconciliation' },
   { flag: '--log-level', env: 'WEFT_LOG_LEVEL', path: 'log.level', arg: 'LEVEL', help: 'fatal, error, warn, info, debug, trace or silent' },
   { flag: '--log-levels', env: 'WEFT_LOG_LEVELS', path: 'log.levels', arg: 'sub=LEVEL,...', help: 'per subsystem: main, openflow, host, rest, app, app:<name>' },
+  { flag: '--log-format', env: 'WEFT_LOG_FORMAT', path: 'log.format', arg: 'auto|json|pretty', help: 'log lines as JSON, or readable (auto: readable on a terminal)' },
 ];
 
 export const BY_FLAG = new Map(OPTIONS.map((o) => [o.flag, o]));

@@ -3,8 +3,8 @@
  * One schema drives validation of the file, the environment and the flags, so an error always
  * names the key path (config.openflow.port) and the source it came from.
  */
-import { LOG_LEVELS, LOG_SUBSYSTEMS } from '../log.js';
-import type { LogLevel } from '../log.js';
+import { LOG_FORMATS, LOG_LEVELS, LOG_SUBSYSTEMS } from '../log.js';
+import type { LogFormat, LogLevel } from '../log.js';
 
 export interface TlsConfig {
   /** PEM files: our certificate, its key, and the CA a switch certificate must chain to. */
@@ -83,7 +83,7 @@ export interface WeftConfig {
     retryBackoffMs: number;
     maxRetryBackoffMs: number;
   };
-  log: { level: LogLevel; levels: Record<string, LogLevel> };
+  log: { level: LogLevel; levels: Record<string, LogLevel>; format?: LogFormat };
 }
 
 /** Built-in apps loaded when the config names none; table-miss first (the others rely on its flow). */
@@ -130,7 +130,7 @@ export function defaultConfig(): WeftConfig {
     appOptions: {},
     host: { tickIntervalMs: 1_000 },
     reconcile: { auditIntervalMs: 30_000, foreignFlows: 'keep', maxAttempts: 5, retryBackoffMs: 1_000, maxRetryBackoffMs: 60_000 },
-    log: { level: 'info', levels: {} },
+    log: { level: 'info', levels: {}, format: 'auto' },
   };
 }
 
@@ -261,6 +261,7 @@ export const SCHEMA: Spec = {
               : `unknown subsystem (expected ${LOG_SUBSYSTEMS.join(', ')} or app:<name>)`,
           of: level,
         },
+        format: { kind: 'enum', values: LOG_FORMATS },
       },
     },
   },
