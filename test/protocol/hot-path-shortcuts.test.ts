@@ -111,7 +111,7 @@ t.test('encodeMatch: common fields write the same bytes as the general encoder',
   for (const m of matches) t.equal(enc((w) => encodeMatch(w, m)), generic(m), JSON.stringify(m.map((e) => e.field)));
 });
 
-t.test('encodeMatch: invalid common values fail as before and leave nothing behind', async (t) => {
+t.test('encodeMatch: invalid common values fail as in the general encoder and leave nothing behind', async (t) => {
   const cases: [Match, number, RegExp][] = [
     [[{ field: 'in_port', value: -1 }], OFPBMC.BAD_VALUE, /in_port value -1 is not an integer in 0\.\.4294967295/],
     [[{ field: 'in_port', value: 2 ** 32 }], OFPBMC.BAD_VALUE, /in_port value 4294967296/],

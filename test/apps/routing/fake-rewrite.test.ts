@@ -38,5 +38,5 @@ t.test('dec_nw_ttl in a flow: decremented per output; TTL 1 goes to the controll
   t.ok(expired.toController);
   t.same(expired.ports, [], 'not forwarded');
   t.same(expired.actions.map((a) => a.type), ['decNwTtl'], 'processing stopped at the dec_nw_ttl');
-  t.same(sw.trace(fields).ports, [2], 'without a TTL the action changes nothing (as before)');
+  t.same(sw.trace(fields).ports, [2], 'without a TTL field the action changes nothing');
 });
