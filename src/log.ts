@@ -6,7 +6,7 @@
  */
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import { build as pretty } from 'pino-pretty';
+import { createRequire } from 'node:module';
 
 export type { Logger } from 'pino';
 
@@ -58,7 +58,9 @@ export function resolveLogFormat(format: LogFormat | undefined, stdoutIsTty: boo
  * synchronously, so a line is out before the process exits. Colours on a colour terminal.
  */
 export function prettyStream(destination: number | NodeJS.WritableStream = 1): DestinationStream {
-  return pretty({
+  // Loaded on first use: a process logging JSON does not pay for pino-pretty at start.
+  const { build } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+  return build({
     destination,
     sync: true,
     singleLine: true,
