@@ -24,6 +24,12 @@ import { flowErrorEvent, reconciledEvent, switchLifecycleEvents } from './rest/e
 import type { WeftMetrics } from './metrics.js';
 import { createRestServer } from './rest/server.js';
 import type { RestServer } from './rest/server.js';
+import { openStateStore, StoreOpenError } from './store/index.js';
+import type { StateStore } from './store/index.js';
+import { appStateOf, APPS_PREFIX } from './store/app-state.js';
+import { DesiredFlows, SWITCHES_PREFIX } from './store/desired-flows.js';
+import { Mirror } from './store/mirror.js';
+import { switchObjectCodec } from './rest/switch-object-codec.js';
 import { checkSwitchLocal, runPrimary, WORKER_INDEX_ENV, workerConfig, workerIndexOf, workerSwitchReports } from './workers.js';
 import type { WorkerDrop, WorkerReady } from './workers.js';
 
@@ -34,6 +40,10 @@ export interface Weft {
   readonly server: OpenFlowServer;
   readonly rest: RestServer;
   readonly metrics: WeftMetrics;
+  /** The state store (docs/STATE.md). */
+  readonly store: StateStore;
+  /** Flows, groups and meters persisted through REST, per switch. */
+  readonly desired: DesiredFlows;
   addresses(): BoundAddress[];
   /** Where the REST API listens (useful to find the port in tests). */
   restAddress(): { host: string; port: number };
@@ -66,6 +76,39 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
   const logs = createLogs(config.log, opts.logDestination, opts.workerIndex === undefined ? {} : { worker: opts.workerIndex });
   const log = logs.for('main');
   const apps = await loadApps(config.apps, { baseDir: opts.cwd, appOptions: config.appOptions });
+  // The store is loaded before anything else starts: apps restore from it in init(), and no
+  // switch connects before the persisted configuration is known.
+  const store = await openStateStore(config.state.dir, (msg) => log.warn(msg));
+  let appsMirror: Mirror;
+  let desired: DesiredFlows;
+  try {
+    appsMirror = await Mirror.open(store, APPS_PREFIX);
+    desired = new DesiredFlows(await Mirror.open(store, SWITCHES_PREFIX), switchObjectCodec);
+    const bad = desired.firstBad();
+    if (bad) throw new StoreOpenError(config.state.dir ?? 'memory', `key ${bad[0]}: ${bad[1]}`);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  log.info({ store: store.description }, 'state store loaded');
+  try {
+    return await startWithStore(config, opts, logs, apps, store, appsMirror, desired);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+async function startWithStore(
+  config: WeftConfig,
+  opts: StartOptions,
+  logs: Logs,
+  apps: Awaited<ReturnType<typeof loadApps>>,
+  store: StateStore,
+  appsMirror: Mirror,
+  desired: DesiredFlows,
+): Promise<Weft> {
+  const log = logs.for('main');
   // appOptions are keyed by the entry in `apps`; the host knows apps by name.
   const appOptions = Object.fromEntries(apps.map((a, i) => [a.name, config.appOptions[config.apps[i]!] ?? {}]));
   const host = new AppHost({
@@ -76,6 +119,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
     tickIntervalMs: config.host.tickIntervalMs,
     appOptions,
     reconcile: config.reconcile,
+    appState: (name) => appStateOf(store, appsMirror, name),
   });
   const o = config.openflow;
   const ofStats = new OpenFlowStats();
@@ -83,6 +127,8 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
   const events = new EventBus(opts.clock);
   ofStats.onSwitchError = (dpid, err) => events.publish(flowErrorEvent(dpid, err));
   host.reconciler.onResult((r) => events.publish(reconciledEvent(r)));
+  // Persisted REST flows, groups and meters: desired state the reconciliation installs and repairs.
+  host.addDesiredSource(desired);
   const server = new OpenFlowServer(
     {
       listeners: listenersOf(config),
@@ -134,6 +180,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
         log: logs.for('rest'),
         version: version(),
         events,
+        state: { store, desired },
       },
       config.rest,
     );
@@ -152,6 +199,8 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
     server,
     rest,
     metrics,
+    store,
+    desired,
     addresses: () => server.addresses(),
     restAddress: () => restAddress,
     // Stopping: /ready answers 503 from the first moment (for rest.stopGraceMs) while REST still
@@ -165,6 +214,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
         host.stop();
         await server.stop();
         await rest.close();
+        await store.close();
         log.info('weft stopped');
       })()),
   };

@@ -18,6 +18,7 @@
  * workers: `replace` closes the old connection in its worker, `reject` closes the new one.
  */
 import cluster from 'node:cluster';
+import { join } from 'node:path';
 import type { Worker } from 'node:cluster';
 import type { App } from '../apps/sdk/index.js';
 import { ConfigError } from './config/index.js';
@@ -178,9 +179,13 @@ export function checkSwitchLocal(apps: readonly App[], workers: number): void {
   );
 }
 
-/** The config worker `index` runs: its own REST port, and one process (it starts no workers). */
+/**
+ * The config worker `index` runs: its own REST port, one process (it starts no workers), and
+ * its own state store in a subdirectory (one file store has one writer; docs/STATE.md).
+ */
 export function workerConfig(config: WeftConfig, index: number): WeftConfig {
-  return { ...config, openflow: { ...config.openflow, workers: 1 }, rest: { ...config.rest, port: config.rest.port + index } };
+  const dir = config.state.dir === null ? null : join(config.state.dir, `worker-${index}`);
+  return { ...config, openflow: { ...config.openflow, workers: 1 }, rest: { ...config.rest, port: config.rest.port + index }, state: { dir } };
 }
 
 /** Parse the index a worker was started with; undefined in a process that is not a worker. */

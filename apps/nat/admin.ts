@@ -1,5 +1,6 @@
 /** The nat app's REST routes and commands: rules (list, add, delete) and sessions. */
-import { HttpError, Outbox } from '../sdk/index.js';
+import { HttpError, Outbox, saved } from '../sdk/index.js';
+import { ruleKey, ruleRecord } from './persist.js';
 import type { AppRoutes } from '../sdk/index.js';
 import { conntrackFlows, deleteBase, openflowBaseFlows } from './flows.js';
 import { checkConflicts, parseRule, ruleView } from './rules.js';
@@ -27,15 +28,16 @@ export function addRule(s: NatState, body: unknown) {
   s.rules.push(rule);
   s.ctx.log.info(ruleView(rule), 'nat rule added');
   s.ctx.emit(reinstall(s));
-  return ruleView(rule);
+  return saved(ruleView(rule), s.ctx.state.put(ruleKey(id), ruleRecord(s, rule)));
 }
 
-export function deleteRule(s: NatState, id: string): void {
+export function deleteRule(s: NatState, id: string): Promise<void> {
   const i = s.rules.findIndex((r) => r.id === id);
   if (i < 0) throw HttpError.notFound(`no rule ${id}`);
   const [rule] = s.rules.splice(i, 1);
   s.ctx.log.info(ruleView(rule!), 'nat rule deleted');
   s.ctx.emit(reinstall(s));
+  return saved(undefined, s.ctx.state.delete(ruleKey(id)));
 }
 
 export function listSessions(s: NatState) {

@@ -15,6 +15,7 @@ import type { FlowEnv } from './flows.js';
 import { parseOptions } from './options.js';
 import type { NatOptions } from './options.js';
 import { parseRule, ruleView, checkConflicts } from './rules.js';
+import { restoreRules } from './persist.js';
 import { SessionTable } from './sessions.js';
 import { zeroCounters } from './state.js';
 import type { NatCounters, NatState } from './state.js';
@@ -54,6 +55,7 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
         opts,
         rules: [],
         nextRuleId: 1,
+        nextSeq: 1,
         env,
         counters: zeroCounters(),
         sessions: new SessionTable({
@@ -80,6 +82,8 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
           throw new RangeError(`nat option rules[${i}]: ${err instanceof HttpError ? err.message : String(err)}`);
         }
       });
+      const restored = restoreRules(ctx, s);
+      if (restored > 0) ctx.log.info({ rules: restored }, 'nat rules restored from the state store');
       ctx.log.info({ backend: opts.backend, rules: s.rules.map(ruleView) }, 'nat');
     },
 

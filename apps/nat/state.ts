@@ -39,6 +39,8 @@ export interface NatState {
   readonly opts: NatOptions;
   rules: NatRule[];
   nextRuleId: number;
+  /** Order of the next rule kept in ctx.state. */
+  nextSeq: number;
   readonly sessions: SessionTable;
   readonly env: FlowEnv;
   readonly counters: NatCounters;

@@ -5,7 +5,8 @@
  * HttpErrors (400 naming the field, 404, 409) that REST sends as they are.
  */
 import type { AppRoutes } from '../sdk/index.js';
-import { HttpError, Outbox } from '../sdk/index.js';
+import { HttpError, Outbox, saved } from '../sdk/index.js';
+import { ifaceKey, routeKey } from './persist.js';
 import { baseFlows, routeGuards } from './flows.js';
 import { flushRoutes } from './invalidate.js';
 import type { InterfaceSpec, RouteSpec } from './options.js';
@@ -36,20 +37,22 @@ function reinstall(s: RoutingState): Outbox {
   return out;
 }
 
+/** Add an interface; resolves once it is saved in the state store. */
 export function addInterface(s: RoutingState, spec: InterfaceSpec) {
   const iface = s.rib.addInterface(spec);
   s.ctx.log.info(interfaceView(iface), 'interface added');
   s.ctx.emit(reinstall(s));
-  return interfaceView(iface);
+  return saved(interfaceView(iface), s.ctx.state.put(ifaceKey(iface.ip), { address: iface.address, mac: iface.mac }));
 }
 
 export function deleteInterface(s: RoutingState, address: string) {
   const iface = s.rib.removeInterface(address);
   s.ctx.log.info(interfaceView(iface), 'interface deleted');
   s.ctx.emit(reinstall(s));
-  return interfaceView(iface);
+  return saved(interfaceView(iface), s.ctx.state.delete(ifaceKey(iface.ip)));
 }
 
+/** Add a static route; resolves once it is saved in the state store. */
 export function addRoute(s: RoutingState, spec: RouteSpec) {
   const route = s.rib.addRoute(spec);
   const out = new Outbox();
@@ -59,7 +62,7 @@ export function addRoute(s: RoutingState, spec: RouteSpec) {
   flushRoutes(s, out);
   s.ctx.log.info({ prefix: route.prefix, nextHop: route.nextHop, state: route.state }, 'route added');
   s.ctx.emit(out);
-  return routeView(s, route);
+  return saved(routeView(s, route), s.ctx.state.put(routeKey(route.prefix), { prefix: route.prefix, nextHop: route.nextHop }));
 }
 
 export function deleteRoute(s: RoutingState, prefix: string) {
@@ -69,7 +72,7 @@ export function deleteRoute(s: RoutingState, prefix: string) {
   flushRoutes(s, out);
   s.ctx.log.info({ prefix: route.prefix, nextHop: route.nextHop }, 'route deleted');
   s.ctx.emit(out);
-  return routeView(s, route);
+  return saved(routeView(s, route), s.ctx.state.delete(routeKey(route.prefix)));
 }
 
 export function listNeighbors(s: RoutingState) {

@@ -19,6 +19,7 @@ import { onTopologyEvent } from './invalidate.js';
 import { Neighbors } from './neighbors.js';
 import { parseOptions } from './options.js';
 import type { RoutingOptions } from './options.js';
+import { restore } from './persist.js';
 import { Rib } from './rib.js';
 import { zeroCounters } from './state.js';
 import type { RoutingCounters, RoutingState } from './state.js';
@@ -104,6 +105,8 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
           throw configError('routes', i, err);
         }
       });
+      const restored = restore(ctx, rib);
+      if (restored.interfaces + restored.routes > 0) ctx.log.info(restored, 'routing configuration restored from the state store');
       topo.subscribe((ev) => onTopologyEvent(s, ev));
       ctx.log.info({ interfaces: rib.interfaces().map((i) => `${i.address} ${i.mac}`), routes: rib.routes().map((r) => `${r.prefix} via ${r.nextHop}`), table: opts.table }, 'routing');
     },

@@ -8,6 +8,7 @@ import type { Dpid, Out, Outbox } from './outbox.js';
 import type { Frame } from './frame.js';
 import type { AppRoutes } from './routes.js';
 import type { AppApis, AppName } from './app-apis.js';
+import type { AppState } from './state.js';
 
 /** A read-only view of a connected switch. */
 export interface SwitchView {
@@ -66,6 +67,8 @@ export interface AppContext {
   readonly log: AppLogger;
   /** Per-app options from the config (appOptions.<name>), or {}. */
   readonly options: Readonly<Record<string, unknown>>;
+  /** Configuration this app changed at run time, kept across restarts (state.ts). */
+  readonly state: AppState;
   /** Currently connected switches. */
   switches(): SwitchView[];
   switch(dpid: Dpid | bigint): SwitchView | undefined;

@@ -96,6 +96,8 @@ function rebase(file: Record<string, unknown>, dir: string): void {
   const of = file.openflow as Record<string, unknown> | undefined;
   const tls = of?.tls as Record<string, unknown> | undefined;
   if (tls) for (const k of ['cert', 'key', 'ca']) if (typeof tls[k] === 'string' && !isAbsolute(tls[k] as string)) tls[k] = resolve(dir, tls[k] as string);
+  const state = file.state as Record<string, unknown> | undefined;
+  if (state && typeof state.dir === 'string' && !isAbsolute(state.dir)) state.dir = resolve(dir, state.dir);
   if (Array.isArray(file.apps)) {
     file.apps = file.apps.map((a) => (typeof a === 'string' && (a.startsWith('./') || a.startsWith('../')) ? resolve(dir, a) : a));
   }
@@ -151,6 +153,12 @@ function crossCheck(cfg: WeftConfig): void {
   if (problems.length) fail(problems);
 }
 
+/** The state directory when no source names one: $XDG_STATE_HOME/weft, else ./weft-state. */
+export function defaultStateDir(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  const xdg = env.XDG_STATE_HOME;
+  return xdg && isAbsolute(xdg) ? resolve(xdg, 'weft') : resolve(cwd, 'weft-state');
+}
+
 export function loadConfig(input: LoadInput): CliRequest {
   const cwd = input.cwd ?? process.cwd();
   const flags = parseFlags(input.argv);
@@ -178,6 +186,9 @@ export function loadConfig(input: LoadInput): CliRequest {
   const cli = fromOptions(flagEntries.filter(notConfig), (d) => d.flag);
 
   const config = merge(merge(merge(defaultConfig(), file), env), cli);
+  const stateGiven = [file, env, cli].some((src) => (src.state as Record<string, unknown> | undefined)?.dir !== undefined);
+  if (!stateGiven) config.state.dir = defaultStateDir(input.env, cwd);
+  else if (typeof config.state.dir === 'string') config.state.dir = resolve(cwd, config.state.dir);
   crossCheck(config);
   return { kind: 'run', config, configFile };
 }

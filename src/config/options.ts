@@ -34,6 +34,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { flag: '--tick-interval', env: 'WEFT_TICK_INTERVAL_MS', path: 'host.tickIntervalMs', arg: 'MS', help: 'interval of app tick() calls' },
   { flag: '--audit-interval', env: 'WEFT_AUDIT_INTERVAL_MS', path: 'reconcile.auditIntervalMs', arg: 'MS', help: 'interval of the drift audit of every switch (0: off)' },
   { flag: '--foreign-flows', env: 'WEFT_FOREIGN_FLOWS', path: 'reconcile.foreignFlows', arg: 'keep|delete', help: 'flows with cookies that are not weft\'s, at reconciliation' },
+  { flag: '--state-dir', env: 'WEFT_STATE_DIR', path: 'state.dir', arg: 'DIR', help: 'state store directory (default $XDG_STATE_HOME/weft or ./weft-state)' },
   { flag: '--log-level', env: 'WEFT_LOG_LEVEL', path: 'log.level', arg: 'LEVEL', help: 'fatal, error, warn, info, debug, trace or silent' },
   { flag: '--log-levels', env: 'WEFT_LOG_LEVELS', path: 'log.levels', arg: 'sub=LEVEL,...', help: 'per subsystem: main, openflow, host, rest, app, app:<name>' },
   { flag: '--log-format', env: 'WEFT_LOG_FORMAT', path: 'log.format', arg: 'auto|json|pretty', help: 'log lines as JSON, or readable (auto: readable on a terminal)' },

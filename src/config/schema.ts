@@ -83,6 +83,12 @@ export interface WeftConfig {
     retryBackoffMs: number;
     maxRetryBackoffMs: number;
   };
+  /**
+   * The state store (docs/STATE.md): configuration written at run time persists in `dir`.
+   * null keeps it in memory only (lost at exit); the command line's default is
+   * $XDG_STATE_HOME/weft, or ./weft-state without XDG_STATE_HOME.
+   */
+  state: { dir: string | null };
   log: { level: LogLevel; levels: Record<string, LogLevel>; format?: LogFormat };
 }
 
@@ -130,6 +136,8 @@ export function defaultConfig(): WeftConfig {
     appOptions: {},
     host: { tickIntervalMs: 1_000 },
     reconcile: { auditIntervalMs: 30_000, foreignFlows: 'keep', maxAttempts: 5, retryBackoffMs: 1_000, maxRetryBackoffMs: 60_000 },
+    // In memory for embedders and tests; loadConfig (the command line) fills in a directory.
+    state: { dir: null },
     log: { level: 'info', levels: {}, format: 'auto' },
   };
 }
@@ -249,6 +257,7 @@ export const SCHEMA: Spec = {
         maxRetryBackoffMs: ms,
       },
     },
+    state: { kind: 'object', fields: { dir: { kind: 'string', nullable: true, check: (s) => (s.length === 0 ? 'expected a directory path' : undefined) } } },
     log: {
       kind: 'object',
       fields: {

@@ -2,7 +2,7 @@
  * The AppContext the host gives one app: its cookie range and logger, the injected clock, and
  * the host's services bound to that app.
  */
-import type { App, AppContext, AppLogger, Outbox, SwitchView } from '../../apps/sdk/index.js';
+import type { App, AppContext, AppLogger, AppState, Outbox, SwitchView } from '../../apps/sdk/index.js';
 import { apiOf, flowDelete, toDpid } from '../../apps/sdk/index.js';
 import { APP_COOKIE_MASK, cookieAppId, makeCookie, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { DeferredOut } from './deferred.js';
@@ -19,7 +19,7 @@ export interface HostServices {
   defer(out: DeferredOut): void;
 }
 
-export function appContext(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, host: HostServices): AppContext {
+export function appContext(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, state: AppState, host: HostServices): AppContext {
   const base = makeCookie(appId);
   const ctx: AppContext = {
     name: app.name,
@@ -32,6 +32,7 @@ export function appContext(app: App, appId: number, log: AppLogger, options: Rea
     now: host.now,
     log,
     options,
+    state,
     switches: host.switches,
     switch: (dpid) => host.switch(toDpid(dpid)),
     app: (name) => apiOf(host.app(name), name),

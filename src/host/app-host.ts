@@ -6,8 +6,8 @@
  */
 import { codecForType, errorCodeName, OFPR } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PacketIn, PortStatus } from '../../protocol/index.js';
-import type { App, AppContext, AppLogger, Out, PacketInEvent, SwitchView } from '../../apps/sdk/index.js';
-import { Outbox } from '../../apps/sdk/index.js';
+import type { App, AppContext, AppLogger, AppState, Out, PacketInEvent, SwitchView } from '../../apps/sdk/index.js';
+import { memoryAppState, Outbox } from '../../apps/sdk/index.js';
 import { cookieAppId, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
 import type { SendErrorCallback } from '../openflow/error-routes.js';
@@ -45,6 +45,8 @@ export interface AppHostOptions {
   timer?: () => number;
   /** Told when the watchdog disables an app or an operator enables it (the event stream). */
   onAppState?: (app: string, health: Readonly<AppHealth>) => void;
+  /** Each app's persisted configuration (ctx.state); default: kept in memory. */
+  appState?: (appName: string) => AppState;
 }
 
 export type { AppCounters, HostCounters } from './counters.js';
@@ -153,7 +155,7 @@ export class AppHost implements ConnectionEvents {
         index: i,
         app,
         appId,
-        ctx: this.#contextFor(app, appId, opts.appLogger?.(app.name) ?? opts.log, opts.appOptions?.[app.name] ?? {}),
+        ctx: this.#contextFor(app, appId, opts.appLogger?.(app.name) ?? opts.log, opts.appOptions?.[app.name] ?? {}, opts.appState?.(app.name) ?? memoryAppState()),
         counters: { events: 0, failures: {}, messagesSent: 0, messagesDropped: 0, switchErrors: 0 },
         watch: new AppWatch(this.#watchdog),
       };
@@ -621,9 +623,9 @@ export class AppHost implements ConnectionEvents {
 
   // ---------------------------------------------------------------- app context
 
-  #contextFor(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>): AppContext {
+  #contextFor(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, state: AppState): AppContext {
     const entry = () => this.#byName.get(app.name)!;
-    return appContext(app, appId, log, options, {
+    return appContext(app, appId, log, options, state, {
       now: () => this.#clock(),
       switches: () => this.switches(),
       switch: (dpid) => this.#conns.get(dpid)?.view,

@@ -9,6 +9,7 @@ import type { Reconciler } from '../host/reconciler.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import type { WeftMetrics } from '../metrics.js';
 import type { EventBus } from './events/bus.js';
+import type { RestState } from './persist.js';
 
 export interface RestLogger {
   child(bindings: Record<string, unknown>): RestLogger;
@@ -49,4 +50,6 @@ export interface RestDeps {
   version: string;
   /** Live events for /api/v1/events (none: the stream stays silent). */
   events?: EventBus;
+  /** The state store REST writes persist into (none: nothing is persisted). */
+  state?: RestState;
 }

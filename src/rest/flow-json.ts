@@ -151,6 +151,7 @@ export const FLOW_SCHEMA = {
     outPort: { type: ['integer', 'string'], description: 'delete: only flows that output to this port' },
     outGroup: { type: 'integer', description: 'delete: only flows that output to this group' },
     strict: { type: 'boolean', description: 'modify/delete: only the flow with exactly this match and priority' },
+    persistent: { type: 'boolean', description: 'keep it in the state store across restarts (default true; docs/STATE.md)' },
   },
   examples: [{ table: 0, priority: 100, match: { in_port: 1, eth_type: '0x800', ipv4_dst: '10.0.0.0/24' }, actions: [{ type: 'output', port: 2 }] }],
 } as const;

@@ -109,6 +109,7 @@ export const GROUP_SCHEMA = {
   additionalProperties: false,
   properties: {
     groupId: { type: 'integer', minimum: 0, maximum: 0xffffff00, description: 'required on POST; taken from the path on PUT' },
+    persistent: { type: 'boolean', description: 'keep it in the state store across restarts (default true; docs/STATE.md)' },
     type: { type: 'string', enum: Object.keys(GROUP_TYPES) },
     buckets: { type: 'array', items: BUCKET_SCHEMA },
   },
@@ -137,6 +138,7 @@ export const METER_SCHEMA = {
   additionalProperties: false,
   properties: {
     meterId: { type: 'integer', minimum: 1, maximum: 0xffff0000, description: 'required on POST; taken from the path on PUT' },
+    persistent: { type: 'boolean', description: 'keep it in the state store across restarts (default true; docs/STATE.md)' },
     flags: { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'string', enum: Object.keys(METER_FLAGS) } }], description: 'default ["kbps"]' },
     bands: {
       type: 'array',

@@ -5,6 +5,9 @@
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { decode, encode, Framer } from '../../protocol/index.js';
@@ -21,9 +24,11 @@ interface Run {
 }
 
 function weft(args: string[], env: Record<string, string> = {}): Run {
+  // A state store of its own per process (the default, ./weft-state, is one per directory).
+  const stateDir = mkdtempSync(join(tmpdir(), 'weft-cli-state-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', WEFT_STATE_DIR: stateDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -31,6 +36,7 @@ function weft(args: string[], env: Record<string, string> = {}): Run {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  void code.then(() => rmSync(stateDir, { recursive: true, force: true }));
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   void code.then(() => clearTimeout(timer));
   return { code, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s) };
@@ -76,6 +82,24 @@ t.test('a port in use: one clear line, exit 1', async (t) => {
   const r = weft(['--openflow-host', '127.0.0.1', '--openflow-port', String(port), '--log-level', 'silent']);
   t.equal(await r.code, 1);
   t.equal(r.stderr(), `weft: OpenFlow listener 127.0.0.1:${port}: address already in use\n`);
+});
+
+t.test('a state store that cannot be read: one line naming the file and the problem, exit 1, nothing listens', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-corrupt-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const torn = '{"format":"weft-state","version":1,"revision":3,"entr';
+  writeFileSync(join(dir, 'weft-state.json'), torn);
+  writeFileSync(join(dir, 'weft-state.log'), 'whatever');
+  const port = await freePort();
+  const r = weft(['--openflow-host', '127.0.0.1', '--openflow-port', String(port), '--state-dir', dir]);
+  t.equal(await r.code, 1);
+  t.match(r.stderr(), new RegExp(`^weft: state store ${join(dir, 'weft-state.json')}: not valid JSON \\([^\\n]+\\)\\n$`));
+  t.notMatch(r.stdout(), /weft started/);
+  t.equal(readFileSync(join(dir, 'weft-state.json'), 'utf8'), torn, 'the store is left as it was');
+  writeFileSync(join(dir, 'weft-state.json'), '{"format":"weft-state","version":9,"revision":0,"entries":[]}');
+  const newer = weft(['--openflow-host', '127.0.0.1', '--openflow-port', String(port), '--state-dir', dir]);
+  t.equal(await newer.code, 1);
+  t.equal(newer.stderr(), `weft: state store ${join(dir, 'weft-state.json')}: format version 9 was written by a newer weft (this one reads up to 1)\n`);
 });
 
 t.test('--help and --version', async (t) => {

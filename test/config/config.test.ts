@@ -36,11 +36,27 @@ function error(argv: string[], env: Record<string, string> = {}): string {
 
 t.test('defaults', async (t) => {
   const c = run([]);
-  t.same(c, defaultConfig());
+  // The command line keeps state in ./weft-state; defaultConfig() (embedders) in memory.
+  t.same(c, { ...defaultConfig(), state: { dir: join(dir, 'weft-state') } });
+  t.equal(defaultConfig().state.dir, null);
   t.equal(c.openflow.port, 6653);
   t.equal(c.rest.port, 8080);
   t.same(c.apps, ['table-miss', 'topology', 'l2-learning']);
   t.same(listenersOf(c), [{ host: '0.0.0.0', port: 6653 }]);
+});
+
+t.test('state.dir: XDG default, flag, environment, file (relative to the file), null for memory', async (t) => {
+  t.equal(run([], { XDG_STATE_HOME: '/var/lib/xdg' }).state.dir, '/var/lib/xdg/weft');
+  t.equal(run([], { XDG_STATE_HOME: 'relative' }).state.dir, join(dir, 'weft-state'), 'a relative XDG_STATE_HOME is ignored, as the spec says');
+  t.equal(run(['--state-dir', 'st']).state.dir, join(dir, 'st'));
+  t.equal(run(['--state-dir=/abs/st']).state.dir, '/abs/st');
+  t.equal(run([], { WEFT_STATE_DIR: '/env/st' }).state.dir, '/env/st');
+  t.equal(run(['--state-dir', '/flag/st'], { WEFT_STATE_DIR: '/env/st' }).state.dir, '/flag/st');
+  const cfg = file('state.json', { state: { dir: 'here' } });
+  t.equal(run(['--config', cfg]).state.dir, join(dir, 'here'));
+  t.equal(run(['--config', file('mem.json', { state: { dir: null } })]).state.dir, null, 'null in a file: memory only');
+  t.match(error(['--state-dir', '']), /--state-dir \(config.state.dir\): expected a directory path/);
+  t.match(error(['--config', file('bad-state.json', { state: { dri: 'x' } })]), /config.state.dri \(in .*bad-state.json\): unknown key \(did you mean dir\?\)/);
 });
 
 t.test('precedence: defaults < file < environment < flags', async (t) => {

@@ -49,6 +49,8 @@ export interface RigOptions {
   noSwitch?: boolean;
   /** Other rest.* settings. */
   rest?: Partial<WeftConfig['rest']>;
+  /** The state store's directory (default: in memory). */
+  stateDir?: string;
 }
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
@@ -102,6 +104,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       ...opts.rest,
     },
     apps: opts.apps ?? ['table-miss'],
+    state: { dir: opts.stateDir ?? null },
     log: { level: 'silent', levels: {} },
   };
   const weft = await startWeft(config, { logDestination: quiet });

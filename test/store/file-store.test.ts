@@ -8,7 +8,7 @@ import { LOG_FILE, SNAPSHOT_FILE } from '../../src/store/file-format.js';
 import { StoreError, StoreOpenError } from '../../src/store/store.js';
 import type { WatchEvent } from '../../src/store/store.js';
 
-const tempDir = (t: Tap.Test) => {
+const tempDir = (t: { teardown(fn: () => void): void }) => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-store-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;

@@ -8,7 +8,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,6 +157,12 @@ export async function startWeftProcess(opts: WeftProcessOptions = {}): Promise<W
   const restPort = opts.restPort ?? (await freePort());
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEFT_')));
   Object.assign(env, opts.env ?? {});
+  // Each process gets a state store of its own unless the test names one (then it is the test's).
+  let tempState: string | undefined;
+  if (!env.WEFT_STATE_DIR && !(opts.args ?? []).some((a) => a === '--state-dir' || a.startsWith('--state-dir='))) {
+    tempState = mkdtempSync(join(tmpdir(), 'weft-test-state-'));
+    env.WEFT_STATE_DIR = tempState;
+  }
   const args = [
     CLI,
     '--openflow-host', opts.openflowHost ?? '127.0.0.1',
@@ -196,6 +203,7 @@ export async function startWeftProcess(opts: WeftProcessOptions = {}): Promise<W
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       live.delete(child);
+      if (tempState) rmSync(tempState, { recursive: true, force: true });
       resolve({ code, signal });
     });
   });

@@ -11,12 +11,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { encodeInto, Writer } from '../../../protocol/index.js';
-import type { ErrorMsg } from '../../../protocol/index.js';
+import type { ErrorMsg, FlowMod } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
 import { HttpError, openflowNames, prefixField, switchErrorToHttp, toHttpError } from '../errors.js';
 import { flowModFromFriendly } from '../flow-json.js';
 import type { FlowCommand } from '../flow-json.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
+import { commit, flowOps } from '../persist.js';
 import { lookupSwitch } from '../switch-lookup.js';
 
 const CHUNK = 5_000;
@@ -28,6 +29,7 @@ const NOOP = (): void => undefined;
 interface BulkBody {
   flows: unknown[];
   command?: FlowCommand;
+  persistent?: boolean;
 }
 
 export interface BulkFlowError {
@@ -66,6 +68,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
           // No `items` schema on purpose: each flow is checked by hand, cheaply.
           flows: { type: 'array', description: 'flows, as in POST /switches/{dpid}/flows' },
           command: { type: 'string', enum: ['add', 'modify', 'delete'], default: 'add' },
+          persistent: { type: 'boolean', default: true, description: 'keep the flows in the state store across restarts (docs/STATE.md)' },
         },
       },
       response: responses({
@@ -87,11 +90,15 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0).
       const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
       const ends = new Uint32Array(n);
+      // Kept only when the store needs them (the messages themselves travel as bytes).
+      const mods: FlowMod[] | undefined = deps.state ? new Array<FlowMod>(n) : undefined;
       let i = 0;
       try {
         for (; i < n; i++) {
-          encodeInto(flowModFromFriendly(flows[i], command), w);
+          const fm = flowModFromFriendly(flows[i], command);
+          encodeInto(fm, w);
           ends[i] = w.pos;
+          if (mods) mods[i] = fm;
         }
       } catch (e) {
         prefixField(toHttpError(e), `flows[${i}]`);
@@ -116,8 +123,14 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
         else await new Promise((r) => setImmediate(r));
       }
       await Promise.all(barriers);
-      const durationMs = performance.now() - t0;
       const rejected = switchErrors.length;
+      if (mods && deps.state) {
+        // What the switch accepted goes to the store; the answer waits for its fsync.
+        const refused = new Set(switchErrors.map((e) => e.xid));
+        const accepted = rejected === 0 ? mods : mods.filter((_m, k) => !refused.has(xids[k]!));
+        await commit(deps.state, flowOps(deps.state, conn.info.dpid, accepted, req.body.persistent ?? true));
+      }
+      const durationMs = performance.now() - t0;
       if (rejected > 0) {
         const indexOf = new Map<number, number>();
         for (let k = 0; k < n; k++) indexOf.set(xids[k]!, k);

@@ -14,6 +14,7 @@ import { DPID_PARAMS, responses } from '../schemas.js';
 import { jsonListStream, STREAM_SLICE } from '../json-stream.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { parsePort, parseU64, parseUint } from '../values.js';
+import { persistFlows, takePersistent } from '../persist.js';
 import { confirmedWrite } from '../write.js';
 
 interface FlowQuery {
@@ -123,8 +124,10 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
 
   const write = (command: FlowCommand) => async (req: { params: { dpid: string }; body: unknown }) => {
     const conn = lookupSwitch(deps, req.params.dpid);
-    const fm = flowModFromFriendly(req.body ?? {}, command);
+    const { body, persistent } = takePersistent(req.body ?? {});
+    const fm = flowModFromFriendly(body, command);
     await confirmedWrite(conn, [fm], `flow ${command}`);
+    await persistFlows(deps.state, conn.info.dpid, [fm], persistent);
     return fm;
   };
 

@@ -9,6 +9,7 @@ import { DPID_PARAMS, responses } from '../schemas.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import type { SwitchConnection } from '../../openflow/switch-connection.js';
 import { confirmedWrite } from '../write.js';
+import { persistGroup } from '../persist.js';
 import { modRoutes } from './mod-routes.js';
 
 interface GroupBody {
@@ -26,7 +27,7 @@ async function listGroups(conn: SwitchConnection): Promise<Record<string, unknow
   return descs.sort((a, b) => a.groupId - b.groupId).map((d) => groupToFriendly(d, byId.get(d.groupId)));
 }
 
-function groupMod(command: number, groupId: number, body: GroupBody | undefined): GroupMod {
+export function groupMod(command: number, groupId: number, body: GroupBody | undefined): GroupMod {
   return {
     type: 'groupMod',
     xid: 0,
@@ -49,13 +50,16 @@ export async function groupsPlugin(app: FastifyInstance, { deps }: { deps: RestD
     list: listGroups,
     mod: groupMod,
     written: (gm) => groupToFriendly(gm, undefined),
+    persist: (dpid, gm, persistent) => persistGroup(deps.state, dpid, gm, persistent),
   });
 
   app.delete<{ Params: { dpid: string } }>('/switches/:dpid/groups', {
     schema: { tags: ['groups'], summary: 'Delete every group', params: DPID_PARAMS, response: responses({ 204: { type: 'null' } }) },
     handler: async (req, reply) => {
       const conn = lookupSwitch(deps, req.params.dpid);
-      await confirmedWrite(conn, [groupMod(OFPGC.DELETE, OFPG_ALL, undefined)], 'group delete');
+      const gm = groupMod(OFPGC.DELETE, OFPG_ALL, undefined);
+      await confirmedWrite(conn, [gm], 'group delete');
+      await persistGroup(deps.state, conn.info.dpid, gm, true);
       reply.code(204);
     },
   });

@@ -10,6 +10,7 @@ import { metersPlugin } from './meters.js';
 import { observabilityPlugin } from './observability.js';
 import { portsPlugin } from './ports.js';
 import { reconciliationPlugin } from './reconciliation.js';
+import { statePlugin } from './state.js';
 import { switchesPlugin } from './switches.js';
 import { topologyPlugin } from './topology.js';
 import { uiPlugin } from './ui.js';
@@ -19,7 +20,7 @@ const API_PREFIX = '/api/v1';
 export async function registerRoutes(app: FastifyInstance, deps: RestDeps, config: RestConfig): Promise<void> {
   await registerDocs(app, deps.version);
   await app.register(observabilityPlugin, { deps });
-  for (const plugin of [switchesPlugin, reconciliationPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin]) {
+  for (const plugin of [switchesPlugin, reconciliationPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin, statePlugin]) {
     await app.register(plugin, { prefix: API_PREFIX, deps });
   }
   await app.register(flowsBulkPlugin, { prefix: API_PREFIX, deps, bodyLimit: config.bulkBodyLimit, maxFlows: config.maxBulkFlows });

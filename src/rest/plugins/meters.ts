@@ -6,6 +6,7 @@ import type { RestDeps } from '../deps.js';
 import { bandsFromFriendly, meterFlagsFromFriendly, meterToFriendly } from '../group-meter-json.js';
 import { multipartStats } from '../multipart.js';
 import type { SwitchConnection } from '../../openflow/switch-connection.js';
+import { persistMeter } from '../persist.js';
 import { modRoutes } from './mod-routes.js';
 
 interface MeterBody {
@@ -23,7 +24,7 @@ async function listMeters(conn: SwitchConnection, meterId = OFPM_ALL): Promise<R
   return configs.sort((a, b) => a.meterId - b.meterId).map((c) => meterToFriendly(c, byId.get(c.meterId)));
 }
 
-function meterMod(command: number, meterId: number, body: MeterBody | undefined): MeterMod {
+export function meterMod(command: number, meterId: number, body: MeterBody | undefined): MeterMod {
   return {
     type: 'meterMod',
     xid: 0,
@@ -46,5 +47,6 @@ export async function metersPlugin(app: FastifyInstance, { deps }: { deps: RestD
     list: listMeters,
     mod: meterMod,
     written: (mm) => meterToFriendly(mm, undefined),
+    persist: (dpid, mm, persistent) => persistMeter(deps.state, dpid, mm, persistent),
   });
 }

@@ -11,6 +11,7 @@ import { HttpError } from '../errors.js';
 import { dpidAnd, DPID_PARAMS, responses } from '../schemas.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { parseUint } from '../values.js';
+import { takePersistent } from '../persist.js';
 import { confirmedWrite } from '../write.js';
 
 export interface ModResource<B, M extends OfMessage> {
@@ -32,6 +33,8 @@ export interface ModResource<B, M extends OfMessage> {
   mod(command: number, id: number, body: B | undefined): M;
   /** What an add or replace answers: the object as written, without counters. */
   written(mod: M): Record<string, unknown>;
+  /** Keep an accepted write in the state store (persistent: false drops a stored one of the same id). */
+  persist(dpid: string, mod: M, persistent: boolean): Promise<void>;
 }
 
 export function modRoutes<B extends object, M extends OfMessage>(app: FastifyInstance, deps: RestDeps, r: ModResource<B, M>): void {
@@ -62,11 +65,13 @@ export function modRoutes<B extends object, M extends OfMessage>(app: FastifyIns
     schema: { tags, summary: `Add a ${name} (409 if it exists)`, params: DPID_PARAMS, body: { $ref: `${r.schema}#` }, response: responses({ 201: out }) },
     handler: async (req, reply) => {
       const conn = lookupSwitch(deps, req.params.dpid);
-      const body = req.body as B; // the schema `${r.schema}#` checked it
+      const { body: b, persistent } = takePersistent(req.body);
+      const body = b as B; // the schema `${r.schema}#` checked it
       const id = bodyId(body);
       if (id === undefined) throw new HttpError(400, 'bad_request', `${idField}: missing`, idField);
       const m = r.mod(r.commands.add, id, body);
       await confirmedWrite(conn, [m], `${name} add`);
+      await r.persist(conn.info.dpid, m, persistent);
       reply.code(201);
       return r.written(m);
     },
@@ -77,11 +82,13 @@ export function modRoutes<B extends object, M extends OfMessage>(app: FastifyIns
     handler: async (req) => {
       const conn = lookupSwitch(deps, req.params.dpid);
       const id = parseUint(req.params.id, maxId, 'id');
-      const body = req.body as B;
+      const { body: b, persistent } = takePersistent(req.body);
+      const body = b as B;
       const given = bodyId(body);
       if (given !== undefined && given !== id) throw new HttpError(400, 'bad_request', `${idField}: differs from the id in the path`, idField);
       const m = r.mod(r.commands.modify, id, body);
       await confirmedWrite(conn, [m], `${name} modify`);
+      await r.persist(conn.info.dpid, m, persistent);
       return r.written(m);
     },
   });
@@ -90,7 +97,9 @@ export function modRoutes<B extends object, M extends OfMessage>(app: FastifyIns
     schema: { tags, summary: `Delete a ${name} (and the flows that use it)`, params: idParams, response: responses({ 204: { type: 'null' } }) },
     handler: async (req, reply) => {
       const conn = lookupSwitch(deps, req.params.dpid);
-      await confirmedWrite(conn, [r.mod(r.commands.delete, parseUint(req.params.id, maxId, 'id'), undefined)], `${name} delete`);
+      const m = r.mod(r.commands.delete, parseUint(req.params.id, maxId, 'id'), undefined);
+      await confirmedWrite(conn, [m], `${name} delete`);
+      await r.persist(conn.info.dpid, m, true);
       reply.code(204);
     },
   });

@@ -148,7 +148,7 @@ t.test('REST: rules are listed, validated, added and deleted; sessions listed', 
   const call = (k: string, req: { params?: Record<string, string>; body?: unknown } = {}) => routes.get(k)!({ params: req.params ?? {}, query: {}, body: req.body });
   t.same(call('GET /rules'), []);
   const added = call('POST /rules', { body: { type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.4:53' } });
-  t.same(added, { id: '1', type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.4:53' });
+  t.same(await added, { id: '1', type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.4:53' });
   throwsHttp(t, () => call('POST /rules', { body: { type: 'forward', protocol: 'udp', outside: '203.0.113.100:5353', inside: '192.168.1.2:53' } }), { status: 409 });
   throwsHttp(t, () => call('POST /rules', { body: { type: 'masquerade', inside: '192.168.1.7/24', outside: '203.0.113.100' } }), { status: 400, field: 'inside' });
   throwsHttp(t, () => call('POST /rules', { body: { type: 'static', inside: '192.168.1.300', outside: '203.0.113.103' } }), { status: 400, field: 'inside' });
@@ -156,7 +156,7 @@ t.test('REST: rules are listed, validated, added and deleted; sessions listed', 
   // The new rule is live at once.
   l.send('srv', udp('srv', '203.0.113.100', 999, 5353));
   t.equal(l.received('h3').filter((f) => f.udp).length, 1, 'forwarded to 192.168.1.4');
-  t.equal(call('DELETE /rules/:id', { params: { id: '1' } }), undefined);
+  t.equal(await call('DELETE /rules/:id', { params: { id: '1' } }), undefined);
   t.same(call('GET /rules'), []);
   throwsHttp(t, () => call('DELETE /rules/:id', { params: { id: '1' } }), { status: 404 });
   t.same((call('GET /sessions') as { backend: string }).backend, 'openflow');

@@ -57,7 +57,7 @@ t.test('a link goes down: every forwarding flow is flushed, the next packet take
 
 t.test('interfaces changed at run time: flows replaced on every switch', async (t) => {
   const l = lab();
-  const added = l.host.command('routing', 'addInterface', { address: '172.16.5.1/16', mac: '02:AA:BB:CC:DD:EE' }) as { mac: string; network: string };
+  const added = (await l.host.command('routing', 'addInterface', { address: '172.16.5.1/16', mac: '02:AA:BB:CC:DD:EE' })) as { mac: string; network: string };
   t.equal(added.mac, '02:aa:bb:cc:dd:ee');
   t.equal(added.network, '172.16.0.0/16');
   l.answer(l.net.pump());

@@ -20,7 +20,7 @@ const errors = (l: Lab, name: string) => l.received(name).filter((f) => f.icmp?.
 
 t.test('a route via a router host: resolved by ARP, then forwarded to the next hop\'s MAC', async (t) => {
   const l = lab();
-  const added = cmd(l, 'addRoute', { prefix: '10.0.9.0/24', nextHop: HOSTS.r.ip }) as { state: string };
+  const added = (await cmd(l, 'addRoute', { prefix: '10.0.9.0/24', nextHop: HOSTS.r.ip })) as { state: string };
   t.equal(added.state, 'resolving');
   l.host.tick();
   l.answer(l.net.pump());
@@ -76,7 +76,7 @@ t.test('route removal: its flows go, the next packet gets net unreachable', asyn
   l.advance(1_000);
   l.send('h1', ping('h1', '10.0.9.5'));
   t.equal(forwarding(l, 1n).length, 1);
-  const removed = cmd(l, 'deleteRoute', { prefix: '10.0.9.0/24' }) as { prefix: string };
+  const removed = (await cmd(l, 'deleteRoute', { prefix: '10.0.9.0/24' })) as { prefix: string };
   t.equal(removed.prefix, '10.0.9.0/24');
   l.answer(l.net.pump());
   t.same([1n, 2n, 3n].map((sw) => routeFlows(l, sw).length), [0, 0, 0], 'route flows and guards deleted on every switch');

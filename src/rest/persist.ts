@@ -1,0 +1,99 @@
+/**
+ * REST writes of flows, groups and meters into the state store (docs/STATE.md). A write is sent
+ * to the switch and confirmed by a barrier first; only what the switch accepted is stored, and
+ * the 2xx follows the store's fsync. `"persistent": false` makes an add or modify one-off: an add
+ * then also drops a stored flow (group, meter) of the same identity, which the one-off replaces
+ * on the switch. Flows with an idle or hard timeout are never stored (they are meant to expire).
+ * Deletes always delete from the store, as selected by OpenFlow's rules (src/store/flow-identity.ts).
+ */
+import { OFPFC, OFPG_ALL, OFPGC, OFPM_ALL, OFPMC, OFPTT_ALL } from '../../protocol/index.js';
+import type { FlowMod, GroupMod, MeterMod } from '../../protocol/index.js';
+import { flowKey, groupKey, meterKey, switchPrefix } from '../store/desired-flows.js';
+import type { DesiredFlows } from '../store/desired-flows.js';
+import { selects, usesGroup, usesMeter } from '../store/flow-identity.js';
+import type { StateStore, TxnOp } from '../store/store.js';
+import { HttpError } from './errors.js';
+import { flowModToFriendly } from './flow-json.js';
+import { groupToFriendly, meterToFriendly } from './group-meter-json.js';
+
+export interface RestState {
+  store: StateStore;
+  desired: DesiredFlows;
+}
+
+/** The `persistent` flag of a body (default true), taken out so the converters never see it. */
+export function takePersistent(body: unknown): { body: unknown; persistent: boolean } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('persistent' in body)) return { body, persistent: true };
+  const { persistent, ...rest } = body as Record<string, unknown>;
+  if (typeof persistent !== 'boolean') throw new HttpError(400, 'bad_request', 'persistent: expected a boolean', 'persistent');
+  return { body: rest, persistent };
+}
+
+export async function commit(state: RestState, ops: TxnOp[]): Promise<void> {
+  if (ops.length === 0) return;
+  try {
+    await state.store.txn([], ops);
+  } catch (e) {
+    throw new HttpError(503, 'state_write_failed', `applied to the switch, but not saved in the state store: ${(e as Error).message}`);
+  }
+}
+
+const storable = (fm: FlowMod) => fm.idleTimeout === 0 && fm.hardTimeout === 0;
+
+/** The store operations for FLOW_MODs the switch accepted (one switch). */
+export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[], persistent: boolean): TxnOp[] {
+  const ops: TxnOp[] = [];
+  let stored: [string, FlowMod][] | undefined;
+  const storedFlows = () => (stored ??= state.desired.storedFlows(dpid));
+  for (const fm of mods) {
+    const strict = fm.command === OFPFC.MODIFY_STRICT || fm.command === OFPFC.DELETE_STRICT;
+    if (fm.command === OFPFC.ADD) {
+      ops.push(persistent && storable(fm) ? { type: 'put', key: flowKey(dpid, fm), value: flowModToFriendly(fm) } : { type: 'delete', key: flowKey(dpid, fm) });
+    } else if (fm.command === OFPFC.MODIFY || fm.command === OFPFC.MODIFY_STRICT) {
+      if (!persistent) continue;
+      for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) {
+        if (selects(fm, f, strict, false)) ops.push({ type: 'put', key, value: flowModToFriendly({ ...f, instructions: fm.instructions }) });
+      }
+    } else {
+      for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) if (selects(fm, f, strict, true)) ops.push({ type: 'delete', key });
+    }
+  }
+  return ops;
+}
+
+/** The stored flow with a strict command's identity in one table (a direct lookup: bulk strict writes that name the table stay linear). */
+function exact(state: RestState, dpid: string, fm: FlowMod): [string, FlowMod][] {
+  const key = flowKey(dpid, fm);
+  const v = state.desired.mirror.get(key);
+  return v === undefined ? [] : [[key, state.desired.codec.flow(v)]];
+}
+
+export async function persistFlows(state: RestState | undefined, dpid: string, mods: readonly FlowMod[], persistent: boolean): Promise<void> {
+  if (state) await commit(state, flowOps(state, dpid, mods, persistent));
+}
+
+/** Stored flows that use a deleted group or meter go too, as on the switch. */
+function dependentFlows(state: RestState, dpid: string, uses: (fm: FlowMod) => boolean): TxnOp[] {
+  return state.desired.storedFlows(dpid).filter(([, f]) => uses(f)).map(([key]) => ({ type: 'delete', key }));
+}
+
+export async function persistGroup(state: RestState | undefined, dpid: string, gm: GroupMod, persistent: boolean): Promise<void> {
+  if (!state) return;
+  if (gm.command === OFPGC.DELETE) {
+    const keys: TxnOp[] = gm.groupId === OFPG_ALL ? [{ type: 'deletePrefix', prefix: switchPrefix(dpid, 'groups') }] : [{ type: 'delete', key: groupKey(dpid, gm.groupId) }];
+    return commit(state, [...keys, ...dependentFlows(state, dpid, (f) => usesGroup(f, gm.groupId))]);
+  }
+  const key = groupKey(dpid, gm.groupId);
+  const value = groupToFriendly(gm, undefined);
+  return commit(state, [persistent ? { type: 'put', key, value } : { type: 'delete', key }]);
+}
+
+export async function persistMeter(state: RestState | undefined, dpid: string, mm: MeterMod, persistent: boolean): Promise<void> {
+  if (!state) return;
+  if (mm.command === OFPMC.DELETE) {
+    const keys: TxnOp[] = mm.meterId === OFPM_ALL ? [{ type: 'deletePrefix', prefix: switchPrefix(dpid, 'meters') }] : [{ type: 'delete', key: meterKey(dpid, mm.meterId) }];
+    return commit(state, [...keys, ...dependentFlows(state, dpid, (f) => usesMeter(f, mm.meterId))]);
+  }
+  const key = meterKey(dpid, mm.meterId);
+  return commit(state, [persistent ? { type: 'put', key, value: meterToFriendly(mm, undefined) } : { type: 'delete', key }]);
+}
