@@ -70,6 +70,8 @@ export async function buildRestApp(deps: RestDeps, config: RestConfig): Promise<
   app.addHook('onRequest', async (req) => {
     const dpid = (req.params as Record<string, unknown> | undefined)?.dpid;
     if (typeof dpid !== 'string') return;
+    // /state/switches/:dpid shows what is persisted for a switch, connected or not.
+    if (req.routeOptions.url?.startsWith(`${API_PREFIX}/state/`)) return;
     if (req.routeOptions.url?.startsWith(`${API_PREFIX}/`)) lookupSwitch(deps, dpid);
     else if (req.routeOptions.url?.startsWith('/stats/')) ryuSwitch(deps, dpid);
   });
