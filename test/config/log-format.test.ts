@@ -6,6 +6,8 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { resolveLogFormat } from '../../src/log.js';
@@ -37,7 +39,7 @@ t.test('log.format comes from the defaults, a flag or the environment; bad value
 async function run(t: Test, opts: { tty: boolean; args?: string[]; env?: Record<string, string> }, ready: RegExp): Promise<string> {
   await ensureBuilt();
   const argv = [join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(await freePort()), '--rest-host', '127.0.0.1', '--rest-port', String(await freePort()), ...(opts.args ?? [])];
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'dumb', ...opts.env };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'dumb', WEFT_STATE_DIR: mkdtempSync(join(tmpdir(), 'weft-test-state-')), ...opts.env };
   // `script -qec CMD /dev/null` runs CMD on a pseudo-terminal and copies what it prints.
   const quoted = [process.execPath, ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = opts.tty

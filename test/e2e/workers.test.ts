@@ -201,7 +201,7 @@ t.test('apps that span switches are refused with workers > 1, before any worker 
   await ensureBuilt();
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ['dist/src/cli.js', '--openflow-host', '127.0.0.1', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['dist/src/cli.js', '--openflow-host', '127.0.0.1', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', WEFT_STATE_DIR: mkdtempSync(join(tmpdir(), 'weft-test-state-')) }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       let stdout = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
