@@ -176,7 +176,16 @@ export class Reconciler {
     const { result, steps, t0 } = this.#begin(h, trigger);
     try {
       let r = steps.next();
-      while (!r.done) r = steps.next(h.conn.answerNow!(r.value));
+      while (!r.done) {
+        let answer: MultipartReplyBody[] | undefined;
+        try {
+          answer = h.conn.answerNow!(r.value);
+        } catch (err) {
+          r = steps.throw(err);
+          continue;
+        }
+        r = steps.next(answer);
+      }
     } catch (err) {
       result.error = (err as Error)?.message ?? String(err);
     }
@@ -204,7 +213,15 @@ export class Reconciler {
     const parts = this.#deps.participants();
     // Nothing to reconcile: not even a read of the switch.
     if (!parts.some(managed) && this.options.foreignFlows === 'keep') return;
-    const flows = collect<FlowStats>((yield FLOW_DUMP)!, 'flow');
+    let flows: FlowStats[];
+    try {
+      flows = collect<FlowStats>((yield FLOW_DUMP)!, 'flow');
+    } catch (err) {
+      // A switch that cannot list its flows still gets what weft wants there: every desired
+      // flow is sent as an add (which replaces an identical one) and nothing is deleted.
+      flows = [];
+      result.error = `flow dump failed (${(err as Error)?.message ?? String(err)}); desired flows installed without a diff`;
+    }
     result.flows.onSwitch = flows.length;
     const { desired, groups, meters, unavailable } = this.#desired(parts, view);
     result.flows.desired = desired.length;

@@ -134,6 +134,8 @@ function scriptedSwitch(port: number, dpid: bigint) {
         case 'multipartRequest':
           if (m.body.kind === 'portDesc') return send({ type: 'multipartReply', xid: m.xid, flags: 0, body: { kind: 'portDesc', ports: [makePort(dpid, 1), makePort(dpid, 2)] } });
           if (m.body.kind === 'desc') return send({ type: 'multipartReply', xid: m.xid, flags: 0, body: { kind: 'desc', mfrDesc: 'test', hwDesc: 'scripted', swDesc: '1', serialNum: '2', dpDesc: 'cli test' } });
+          // An empty flow table: what reconciliation reads at switch up.
+          if (m.body.kind === 'flow') return send({ type: 'multipartReply', xid: m.xid, flags: 0, body: { kind: 'flow', stats: [] } });
           return undefined;
         default:
           return undefined;
