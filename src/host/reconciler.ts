@@ -152,20 +152,17 @@ export class Reconciler {
 
   async #runAsync(h: Held, trigger: ReconcileTrigger): Promise<void> {
     const { result, steps, t0 } = this.#begin(h, trigger);
+    const ask = async (step: Step): Promise<Outcome> => {
+      try {
+        if (step.type === 'barrierRequest') return { ok: true, answer: void (await h.conn.barrier()) };
+        return { ok: true, answer: await h.conn.multipart(step) };
+      } catch (err) {
+        return { ok: false, err };
+      }
+    };
     try {
       let r = steps.next();
-      while (!r.done) {
-        const step = r.value;
-        let answer: MultipartReplyBody[] | undefined;
-        try {
-          if (step.type === 'barrierRequest') await h.conn.barrier();
-          else answer = await h.conn.multipart(step);
-        } catch (err) {
-          r = steps.throw(err);
-          continue;
-        }
-        r = steps.next(answer);
-      }
+      while (!r.done) r = feed(steps, await ask(r.value));
     } catch (err) {
       result.error = (err as Error)?.message ?? String(err);
     }
@@ -174,18 +171,16 @@ export class Reconciler {
 
   #runSync(h: Held, trigger: ReconcileTrigger): void {
     const { result, steps, t0 } = this.#begin(h, trigger);
+    const ask = (step: Step): Outcome => {
+      try {
+        return { ok: true, answer: h.conn.answerNow!(step) };
+      } catch (err) {
+        return { ok: false, err };
+      }
+    };
     try {
       let r = steps.next();
-      while (!r.done) {
-        let answer: MultipartReplyBody[] | undefined;
-        try {
-          answer = h.conn.answerNow!(r.value);
-        } catch (err) {
-          r = steps.throw(err);
-          continue;
-        }
-        r = steps.next(answer);
-      }
+      while (!r.done) r = feed(steps, ask(r.value));
     } catch (err) {
       result.error = (err as Error)?.message ?? String(err);
     }
@@ -381,6 +376,14 @@ function managed(p: Participant): boolean {
 }
 
 type Step = MultipartRequest | { type: 'barrierRequest'; xid: number };
+
+/** How one request of a run ended: its reply bodies (none for a barrier), or the error. */
+type Outcome = { ok: true; answer: MultipartReplyBody[] | undefined } | { ok: false; err: unknown };
+
+/** Hands a request's outcome to the run; an error is thrown into it, where it may be handled. */
+function feed(steps: Generator<Step, void, MultipartReplyBody[] | undefined>, o: Outcome): IteratorResult<Step, void> {
+  return o.ok ? steps.next(o.answer) : steps.throw(o.err);
+}
 const FLOW_DUMP: MultipartRequest = {
   type: 'multipartRequest',
   xid: 0,
