@@ -19,6 +19,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The web UI's static files (served at /ui/; found next to dist/).
 COPY ui ./ui
+# The event stream's protobuf schema, read at run time (src/rest/events/proto.ts).
+COPY proto ./proto
 # The state store (docs/STATE.md): a volume, writable by the unprivileged user.
 RUN mkdir -p /var/lib/weft && chown node:node /var/lib/weft
 ENV WEFT_STATE_DIR=/var/lib/weft
