@@ -26,7 +26,7 @@ writeFileSync(join(dir, 'throws.mjs'), `throw new Error('module top level failed
 t.test('a built-in app by name', async (t) => {
   const app = await loadApp('table-miss');
   t.equal(app.name, 'table-miss');
-  t.type(app.switchUp, 'function');
+  t.type(app.desiredFlows, 'function', 'table-miss states its flow as desired state');
 });
 
 t.test('third-party apps by relative and absolute path, factories get their options', async (t) => {

@@ -124,6 +124,12 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       if (Date.now() > deadline) throw new Error('fake switch did not come up');
       await new Promise((r) => setTimeout(r, 10));
     }
+    // The switch-up reconciliation (a flow dump, the table-miss flow, a barrier) ends before a
+    // test counts what the switch receives.
+    while (!weft.host.reconciler.status(dpid)?.last) {
+      if (Date.now() > deadline + 10_000) throw new Error('switch-up reconciliation did not end');
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
   const addr = weft.restAddress();
   return {

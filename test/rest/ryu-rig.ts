@@ -51,6 +51,12 @@ export async function startRyuRig(opts: RigOptions = {}): Promise<RyuRig> {
     if (Date.now() > deadline) throw new Error('fake switch did not come up');
     await new Promise((r) => setTimeout(r, 10));
   }
+  // The switch-up reconciliation (a flow dump, the table-miss flow, a barrier) ends before a test
+  // counts what the switch receives.
+  while (!rig.weft.host.reconciler.status(dpid)?.last) {
+    if (Date.now() > deadline + 10_000) throw new Error('switch-up reconciliation did not end');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   return {
     weft: rig.weft,
     base: rig.base,

@@ -87,7 +87,7 @@ t.test('/metrics parses as Prometheus text and counts what happened', async (t) 
   t.equal(valueOf(p, 'weft_switch_errors_total', { type: 'OFPET_BAD_ACTION', code: 'OFPBAC_BAD_OUT_GROUP' }), 1);
   t.ok(valueOf(p, 'weft_echo_rtt_seconds_count')! >= 1, 'echo round trips measured');
   t.equal(valueOf(p, 'weft_app_stat', { app: 'demo', stat: 'macs_learned' }), 17);
-  t.equal(valueOf(p, 'weft_app_messages_sent_total', { app: 'table-miss' }), 1);
+  t.equal(valueOf(p, 'weft_app_messages_sent_total', { app: 'table-miss' }), 0, 'the table-miss flow is sent by reconciliation, not by the app');
   t.equal(valueOf(p, 'weft_rest_request_duration_seconds_count', { method: 'POST', route: '/api/v1/switches/:dpid/flows', status: '422' }), 1);
   t.equal(valueOf(p, 'weft_rest_request_duration_seconds_count', { method: 'POST', route: '/api/v1/switches/:dpid/flows', status: '201' }), 1);
   t.ok(valueOf(p, 'weft_process_cpu_seconds_total')! > 0, 'process metrics');
@@ -102,7 +102,7 @@ t.test('apps: list, commands, and routes an app mounts under /api/v1/apps/NAME',
   t.equal(list.status, 200);
   t.same(list.json.map((a: { name: string }) => a.name), ['table-miss', 'demo']);
   t.match(list.json[1], { name: 'demo', stats: { policies: 0, macs_learned: 17 }, commands: true, routes: true, counters: { events: 0 } });
-  t.match(list.json[0], { name: 'table-miss', commands: false, routes: false, counters: { events: 1, messagesSent: 1 } });
+  t.match(list.json[0], { name: 'table-miss', commands: false, routes: false, counters: { events: 0, messagesSent: 0 } });
   t.match(list.json[0].cookieBase, /^0x[0-9a-f]+$/);
 
   const cmd = await http(rig, 'POST', '/api/v1/apps/demo/commands/echo', { body: { args: { x: 3 } }, headers: auth });
