@@ -54,6 +54,11 @@ t.test('a 60k-flow listing streams: echoes answered, pages, Ryu shape kept', asy
     if (Date.now() > deadline) throw new Error('switches did not come up');
     await new Promise((r) => setTimeout(r, 10));
   }
+  // The switch-up reconciliation reads the same 60k flows; the listing is measured after it.
+  while (!rig.weft.host.reconciler.status('0000000000000b16')?.last) {
+    if (Date.now() > deadline + 30_000) throw new Error('switch-up reconciliation did not end');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 
   // Only the transfer is measured: this process also parses the answer afterwards.
   const fetchText = async (path: string) => {
