@@ -177,11 +177,13 @@ t.test('a datapath id that reconnects through another worker replaces its old co
   };
   let old = await connectX();
   await waitFor(async () => (await holder()) >= 0, 5000, 'X listed');
-  // The old connection stays open (a switch that lost it without a FIN would look the same).
+  // The old connection stays open but falls silent, as one lost without a FIN does: the probe
+  // of the old connection (dpidConflict replace) finds it dead, so the newcomer replaces it.
   // Connections go to the workers in turn, so within a few tries one lands on the other worker.
   let crossed = false;
   for (let tries = 0; tries < 4 && !crossed; tries++) {
     const before = await holder();
+    old.answerEcho = false;
     const next = await connectX();
     await old.closed;
     t.ok(old.isClosed, `try ${tries + 1}: the older connection of ${hex} was closed`);
