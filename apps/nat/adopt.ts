@@ -8,11 +8,11 @@
 import type { FlowStats, OxmValueTypes } from '../../protocol/index.js';
 import { IP_PROTO } from '../../protocol/packet/index.js';
 import { KIND } from './flows.js';
-import type { Session, SessionProto } from './sessions.js';
+import type { Direction, Session, SessionProto } from './sessions.js';
 
 type Fields = Partial<Record<keyof OxmValueTypes, unknown>>;
 
-function fieldsOf(list: readonly { field: string; value?: unknown }[]): Fields {
+export function fieldsOf(list: readonly { field: string; value?: unknown }[]): Fields {
   const out: Fields = {};
   for (const e of list) if (e.field !== 'opaque') out[e.field as keyof OxmValueTypes] = e.value;
   return out;
@@ -42,14 +42,21 @@ export function sessionFromFlow(flow: FlowStats, dpid: string, now: number): Omi
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   const [srcIp, dstIp, srcPort, dstPort] = [str(m.ipv4_src), str(m.ipv4_dst), num(m[srcF]), num(m[dstF])];
   if (srcIp === undefined || dstIp === undefined || srcPort === undefined || dstPort === undefined) return undefined;
+  const here = new Set([dpid]);
   const base = { id, proto, dpid, remotePort: 0, createdAt: now };
   if (str(sets.ipv4_src) !== undefined && num(sets[srcF]) !== undefined) {
     // Outbound: inside -> remote, source rewritten to the outside address.
-    return { ...base, insideIp: srcIp, insidePort: srcPort, remoteIp: dstIp, remotePort: dstPort, outsideIp: str(sets.ipv4_src)!, outsidePort: num(sets[srcF])! };
+    return { ...base, outAt: here, inAt: new Set(), insideIp: srcIp, insidePort: srcPort, remoteIp: dstIp, remotePort: dstPort, outsideIp: str(sets.ipv4_src)!, outsidePort: num(sets[srcF])! };
   }
   if (str(sets.ipv4_dst) !== undefined && num(sets[dstF]) !== undefined) {
     // Inbound: remote -> outside, destination rewritten back to the inside host.
-    return { ...base, remoteIp: srcIp, remotePort: srcPort, outsideIp: dstIp, outsidePort: dstPort, insideIp: str(sets.ipv4_dst)!, insidePort: num(sets[dstF])! };
+    return { ...base, outAt: new Set(), inAt: here, remoteIp: srcIp, remotePort: srcPort, outsideIp: dstIp, outsidePort: dstPort, insideIp: str(sets.ipv4_dst)!, insidePort: num(sets[dstF])! };
   }
   return undefined;
+}
+
+/** Which direction of its session a session flow (or its FLOW_REMOVED) carries, by its match. */
+export function directionOf(match: readonly { field: string; value?: unknown }[], s: Session): Direction {
+  const m = fieldsOf(match);
+  return m.ipv4_dst === s.outsideIp && m.ipv4_src === s.remoteIp ? 'in' : 'out';
 }

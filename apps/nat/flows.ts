@@ -8,6 +8,7 @@
  *   base+20  to a router address from inside: no NAT -> goto routing
  *   base+16  forward rules (stateless pair)        base+15  static rules (stateless pair)
  *   base+12  openflow: ICMP echo replies and ICMP errors to a masquerade address -> controller
+ *   base+11  openflow: TCP/UDP to a masquerade address (a reply where its session has no flow yet) -> controller
  *   base+10  openflow: from a masqueraded prefix -> controller; conntrack: -> ct(nat, table=ctTable)
  */
 import type { FlowMod, Instruction } from '../../protocol/index.js';
@@ -19,7 +20,7 @@ import type { MatchFields } from '../sdk/index.js';
 import type { NatOptions } from './options.js';
 import type { ForwardRule, MasqueradeRule, NatRule, StaticRule } from './rules.js';
 import { ICMP_ERROR_TYPES } from './icmp-error.js';
-import type { Session } from './sessions.js';
+import type { Direction, Session } from './sessions.js';
 
 /** Cookie low parts: the kind in bits 40-47, a session id below. */
 export const KIND = { base: 1, session: 2 } as const;
@@ -97,6 +98,9 @@ function masqueradeFlows(env: FlowEnv, r: MasqueradeRule): FlowMod[] {
     // Errors quoting our translated packets (traceroute, path MTU discovery): icmp-error.ts.
     ...ICMP_ERROR_TYPES.map((type) => add(env, 12, { eth_type: IPV4, ip_proto: IP_PROTO.ICMP, ipv4_dst: r.outside, icmpv4_type: type }, [applyActions([toController()])])),
     add(env, 10, { ...gw, eth_type: IPV4, ipv4_src: src }, [applyActions([toController()])]),
+    // Replies entering at a switch without the session's inbound flow (translate.ts installs it there).
+    add(env, 11, { eth_type: IPV4, ip_proto: IP_PROTO.TCP, ipv4_dst: r.outside }, [applyActions([toController()])]),
+    add(env, 11, { eth_type: IPV4, ip_proto: IP_PROTO.UDP, ipv4_dst: r.outside }, [applyActions([toController()])]),
   ];
 }
 
@@ -174,26 +178,29 @@ export function conntrackFlows(env: FlowEnv, rules: readonly NatRule[]): FlowMod
   return out;
 }
 
-/** The two flows of a TCP/UDP session (portable backend), idle-timed, reporting their removal. */
-export function sessionFlows(env: FlowEnv, s: Session): FlowMod[] {
-  if (s.proto === 'icmp') return [];
-  const [src, dst] = portFields(s.proto);
-  const ip_proto = protoNum(s.proto);
-  const idle = s.proto === 'tcp' ? env.opts.tcpIdleSec : env.opts.udpIdleSec;
+/**
+ * One direction's flow of a TCP/UDP session (portable backend), idle-timed, reporting its
+ * removal. Each goes to the switches where that direction's packets enter the router.
+ */
+export function sessionFlow(env: FlowEnv, s: Session, dir: Direction): FlowMod {
+  const proto = s.proto === 'udp' ? 'udp' : 'tcp';
+  const [src, dst] = portFields(proto);
+  const ip_proto = protoNum(proto);
+  const idle = proto === 'tcp' ? env.opts.tcpIdleSec : env.opts.udpIdleSec;
   const cookie = env.cookie(kindCookie(KIND.session, s.id));
   const common = { priority: env.opts.priority + 25, cookie, idle, flags: OFPFF_SEND_FLOW_REM };
-  return [
-    flowAdd({
+  if (dir === 'out') {
+    return flowAdd({
       ...common,
       match: { eth_type: IPV4, ip_proto, ipv4_src: s.insideIp, ipv4_dst: s.remoteIp, [src]: s.insidePort, [dst]: s.remotePort },
       instructions: thenRoute(env, [setField('ipv4_src', s.outsideIp), setField(src, s.outsidePort)]),
-    }),
-    flowAdd({
-      ...common,
-      match: { eth_type: IPV4, ip_proto, ipv4_src: s.remoteIp, ipv4_dst: s.outsideIp, [src]: s.remotePort, [dst]: s.outsidePort },
-      instructions: thenRoute(env, [setField('ipv4_dst', s.insideIp), setField(dst, s.insidePort)]),
-    }),
-  ];
+    });
+  }
+  return flowAdd({
+    ...common,
+    match: { eth_type: IPV4, ip_proto, ipv4_src: s.remoteIp, ipv4_dst: s.outsideIp, [src]: s.remotePort, [dst]: s.outsidePort },
+    instructions: thenRoute(env, [setField('ipv4_dst', s.insideIp), setField(dst, s.insidePort)]),
+  });
 }
 
 /** Delete a session's flows (both directions) by their exact cookie. */

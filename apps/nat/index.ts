@@ -10,7 +10,7 @@ import type { App, AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/
 import type { RoutingApi } from '../routing/api.js';
 import { HttpError, Outbox } from '../sdk/index.js';
 import { baseFlows, listSessions, mountRoutes, runCommand } from './admin.js';
-import { deleteSession, KIND } from './flows.js';
+import { deleteSession } from './flows.js';
 import type { FlowEnv } from './flows.js';
 import { parseOptions } from './options.js';
 import type { NatOptions } from './options.js';
@@ -20,7 +20,7 @@ import { SessionTable } from './sessions.js';
 import { zeroCounters } from './state.js';
 import type { NatCounters, NatState } from './state.js';
 import { handlePacketIn } from './translate.js';
-import { sessionFromFlow } from './adopt.js';
+import { directionOf, sessionFromFlow, sessionIdOf } from './adopt.js';
 
 export type { NatOptions } from './options.js';
 export type { NatCounters } from './state.js';
@@ -68,7 +68,7 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
           onExpire: (x) => {
             s.counters.expired++;
             // Expiry runs inside the table's calls (a purge, an add that evicts): deferred.
-            if (x.proto !== 'icmp') ctx.defer(new Outbox().to(x.dpid, deleteSession(env, x.id)));
+            if (x.proto !== 'icmp') ctx.defer(new Outbox().toEach(new Set([...x.outAt, ...x.inAt]), deleteSession(env, x.id)));
           },
         }),
       };
@@ -107,8 +107,14 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
     },
 
     switchDown(sw: SwitchView) {
-      // Its session flows are gone with it (or will be replaced at reconnection).
-      for (const x of s.sessions.list()) if (x.dpid === sw.dpid) s.sessions.remove(x.id);
+      // Its session flows are gone with it (or are adopted again at reconnection); a session
+      // with flows on no switch left is forgotten.
+      for (const x of s.sessions.list()) {
+        if (x.proto === 'icmp') continue;
+        x.outAt.delete(sw.dpid);
+        x.inAt.delete(sw.dpid);
+        if (x.outAt.size === 0 && x.inAt.size === 0) s.sessions.remove(x.id);
+      }
     },
 
     packetIn(sw, ev) {
@@ -118,13 +124,17 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
     },
 
     flowRemoved(sw, msg) {
-      const low = msg.cookie & 0xffff_ffff_ffffn;
-      if (low >> 40n !== BigInt(KIND.session)) return;
-      const id = Number(low & 0xff_ffff_ffffn);
-      if (!s.sessions.remove(id)) return;
+      const id = sessionIdOf(msg.cookie);
+      const x = id === undefined ? undefined : s.sessions.get(id);
+      if (!x) return;
+      const at = directionOf(msg.match, x) === 'in' ? x.inAt : x.outAt;
+      at.delete(sw.dpid);
+      // A direction idle everywhere ends the session (as one flow pair's removal would on one
+      // switch); the other direction's flows, wherever they are, go with it.
+      if (at.size > 0) return;
+      s.sessions.remove(x.id);
       s.counters.flowRemoved++;
-      // The pair's other flow may still be there: one removal ends the session.
-      return [deleteSession(s.env, id)];
+      return new Outbox().toEach(new Set([...x.outAt, ...x.inAt, sw.dpid]), deleteSession(s.env, x.id));
     },
 
     tick() {

@@ -1,7 +1,9 @@
 /**
- * The portable backend's translations. A TCP/UDP session is a pair of flows on one switch
- * (out: inside tuple -> outside tuple; in: the reverse), identified by a 40-bit id carried in
- * both flows' cookies, so a FLOW_REMOVED finds its session. An ICMP echo translation lives here
+ * The portable backend's translations. A TCP/UDP session is two kinds of flows (out: inside
+ * tuple -> outside tuple, on the switches where the inside host's packets enter; in: the reverse,
+ * on the switches where the remote's replies enter), identified by a 40-bit id carried in every
+ * one of its flows' cookies, so a FLOW_REMOVED finds its session. `outAt`/`inAt` name the
+ * switches that hold each direction's flow. An ICMP echo translation lives here
  * only: the controller rewrites those packets itself (see echo.ts).
  * The table is an lru-cache: `ttl` is a backstop for sessions whose flows vanished unseen (a
  * switch that went away), and `dispose` gives the port back however an entry leaves.
@@ -12,10 +14,16 @@ import { PortPool } from './ports.js';
 
 export type SessionProto = 'tcp' | 'udp' | 'icmp';
 
+export type Direction = 'out' | 'in';
+
 export interface Session {
   id: number;
   proto: SessionProto;
+  /** The switch where the connection's first packet entered. */
   dpid: Dpid;
+  /** Switches holding the outbound flow, and the inbound one (TCP/UDP). */
+  outAt: Set<Dpid>;
+  inAt: Set<Dpid>;
   insideIp: string;
   /** TCP/UDP source port, or the ICMP echo id. */
   insidePort: number;
@@ -90,13 +98,13 @@ export class SessionTable {
   }
 
   /** A new session, or 'exhausted' (no port) / 'full' (cap). */
-  create(p: Omit<Session, 'id' | 'outsidePort' | 'createdAt'>): Session | 'full' | 'exhausted' {
+  create(p: Omit<Session, 'id' | 'outsidePort' | 'createdAt' | 'outAt' | 'inAt'>): Session | 'full' | 'exhausted' {
     if (this.full()) return 'full';
     const outsidePort = this.#pool.allocate(poolKey(p.proto, p.outsideIp), p.insidePort);
     if (outsidePort === undefined) return 'exhausted';
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0xff_ffff_ffff ? 1 : this.#nextId + 1;
-    const s: Session = { ...p, id, outsidePort, createdAt: this.o.now() };
+    const s: Session = { ...p, id, outsidePort, createdAt: this.o.now(), outAt: new Set(), inAt: new Set() };
     this.#byId.set(id, s, { ttl: p.proto === 'icmp' ? this.o.echoTtlMs : this.o.ttlMs });
     this.#byInside.set(insideKey(s.proto, s.insideIp, s.insidePort, s.remoteIp, s.remotePort), id);
     this.#byOutside.set(insideKey(s.proto, s.outsideIp, s.outsidePort, s.remoteIp, s.remotePort), id);
@@ -106,11 +114,19 @@ export class SessionTable {
   /**
    * Take back a session found in a switch's flows (adopt.ts): its id and outside port as they
    * are there. False when it clashes with a session held already (another id on its tuple or
-   * port) or the table is full; true when it is held now (also when it was already).
+   * port) or the table is full; true when it is held now (also when it was already: the
+   * switches of `s`'s flows are added to it).
    */
   restore(s: Session): boolean {
     const have = this.#byId.get(s.id);
-    if (have) return have.insideIp === s.insideIp && have.insidePort === s.insidePort && have.outsidePort === s.outsidePort && have.remoteIp === s.remoteIp;
+    if (have) {
+      const same = have.insideIp === s.insideIp && have.insidePort === s.insidePort && have.outsidePort === s.outsidePort && have.remoteIp === s.remoteIp;
+      if (same) {
+        for (const d of s.outAt) have.outAt.add(d);
+        for (const d of s.inAt) have.inAt.add(d);
+      }
+      return same;
+    }
     if (this.full()) return false;
     if (this.#byInside.has(insideKey(s.proto, s.insideIp, s.insidePort, s.remoteIp, s.remotePort))) return false;
     if (this.#byOutside.has(insideKey(s.proto, s.outsideIp, s.outsidePort, s.remoteIp, s.remotePort))) return false;

@@ -21,6 +21,8 @@ export interface NatCounters {
   icmpErrorsUnknown: number;
   /** Packets from a masqueraded prefix that cannot be translated (not TCP, UDP or echo). */
   dropped: number;
+  /** TCP/UDP packets to a masquerade address that are no session's reply (dropped). */
+  inboundUnknown: number;
   /** Sessions ended by their flows' removal. */
   flowRemoved: number;
   /** Sessions ended by the table's TTL backstop. */
@@ -31,7 +33,7 @@ export interface NatCounters {
 }
 
 export const zeroCounters = (): NatCounters => ({
-  sessions: 0, refusedFull: 0, refusedNoPort: 0, echoTranslated: 0, echoUnknown: 0, icmpErrorsTranslated: 0, icmpErrorsUnknown: 0, dropped: 0, flowRemoved: 0, expired: 0, arpReplies: 0, sessionsRestored: 0,
+  sessions: 0, refusedFull: 0, refusedNoPort: 0, echoTranslated: 0, echoUnknown: 0, icmpErrorsTranslated: 0, icmpErrorsUnknown: 0, dropped: 0, inboundUnknown: 0, flowRemoved: 0, expired: 0, arpReplies: 0, sessionsRestored: 0,
 });
 
 export interface NatState {

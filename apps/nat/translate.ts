@@ -1,8 +1,11 @@
 /**
  * What the nat app does with a packet that reached the controller through one of its flows:
  * answer ARP for extra outside addresses, translate ICMP echo (echo.ts), and set up TCP/UDP
- * sessions for the portable backend: allocate the outside port, install the flow pair, and send
- * the first packet back into the pipeline (output:TABLE) where the new flow translates it.
+ * sessions for the portable backend: allocate the outside port, install the outbound flow on the
+ * switch the packet entered, and send it back into the pipeline (output:TABLE) where the new
+ * flow translates it. A reply entering at a switch that has no inbound flow of its session yet
+ * comes here too and gets that flow there: inside hosts, remote hosts and the path between them
+ * may be anywhere in the network.
  */
 import { OFPP } from '../../protocol/index.js';
 import { ARP_OP, arpReplyFrame, ICMP_TYPE, ipv4ToNumber } from '../../protocol/packet/index.js';
@@ -10,7 +13,7 @@ import type { Dpid, Outbox, PacketInEvent } from '../sdk/index.js';
 import { output, packetOut } from '../sdk/index.js';
 import { rewriteEcho } from './echo.js';
 import { ICMP_ERROR_TYPES, quotedTuple, rewriteIcmpError } from './icmp-error.js';
-import { extraAddresses, sessionFlows } from './flows.js';
+import { extraAddresses, sessionFlow } from './flows.js';
 import { inPrefix } from './rules.js';
 import type { MasqueradeRule } from './rules.js';
 import type { Session, SessionProto } from './sessions.js';
@@ -34,7 +37,7 @@ export function handlePacketIn(s: NatState, dpid: Dpid, ev: PacketInEvent, out: 
   if (f.icmp?.type === ICMP_TYPE.ECHO_REPLY) return echoReply(s, dpid, ev, out);
   if (f.icmp && ICMP_ERROR_TYPES.includes(f.icmp.type)) return icmpError(s, dpid, ev, out);
   const rule = s.rules.find((r): r is MasqueradeRule => r.type === 'masquerade' && inPrefix(r, ipv4ToNumber(ip.src)));
-  if (!rule) return void s.counters.dropped++;
+  if (!rule) return inbound(s, dpid, ev, out);
   let proto: SessionProto;
   let insidePort: number;
   let remotePort = 0;
@@ -61,8 +64,20 @@ export function handlePacketIn(s: NatState, dpid: Dpid, ev: PacketInEvent, out: 
     s.counters.sessions++;
   }
   if (proto === 'icmp') return echoRequest(s, dpid, ev, sess, out);
-  // Installing again is harmless (same match, same priority) and covers a retransmitted first packet.
-  out.to(dpid, ...sessionFlows(s.env, sess), toTable(ev.data, ev.inPort));
+  // Installing again is harmless (same match, same priority) and covers a retransmitted first
+  // packet, or the inside host's packets entering at another switch now.
+  sess.outAt.add(dpid);
+  out.to(dpid, sessionFlow(s.env, sess, 'out'), toTable(ev.data, ev.inPort));
+}
+
+/** A TCP/UDP packet to a masquerade address: a session's reply, at a switch without its inbound flow. */
+function inbound(s: NatState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
+  const f = ev.frame;
+  const l4 = f.tcp ?? f.udp;
+  const sess = l4 && s.sessions.findOutside(f.tcp ? 'tcp' : 'udp', f.ipv4!.dst, l4.dstPort, f.ipv4!.src, l4.srcPort);
+  if (!sess) return void s.counters.inboundUnknown++;
+  sess.inAt.add(dpid);
+  out.to(dpid, sessionFlow(s.env, sess, 'in'), toTable(ev.data, ev.inPort));
 }
 
 function echoRequest(s: NatState, dpid: Dpid, ev: PacketInEvent, sess: Session, out: Outbox): void {

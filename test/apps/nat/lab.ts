@@ -2,7 +2,8 @@
  * The NAT tests' network on the fake network: one switch acting as the router, inside hosts
  * h1..h3 in 192.168.1.0/24 (gateway 192.168.1.1) and an outside server srv 203.0.113.10
  * (outside interface 203.0.113.100/24), with table-miss, topology, l2-learning, routing and nat.
- * Hosts answer ARP for their own address.
+ * Hosts answer ARP for their own address. `lab(opts, true)` spreads them over three switches in
+ * a line instead (s1 p5 - s2 p5, s2 p4 - s3 p5): h1 and h2 on s1, h3 on s2, srv on s3.
  */
 import type { App } from '../../../apps/sdk/index.js';
 import { createTableMissApp } from '../../../apps/table-miss/index.js';
@@ -32,14 +33,21 @@ export const RULES = [
   { type: 'forward', protocol: 'tcp', outside: '203.0.113.100:8080', inside: '192.168.1.2:80' },
 ];
 
-export function lab(nat: Record<string, unknown> = {}) {
+const SPREAD: Record<HostName, readonly [bigint, number]> = { h1: [1n, 1], h2: [1n, 2], h3: [2n, 3], srv: [3n, 4] };
+
+export function lab(nat: Record<string, unknown> = {}, spread = false) {
   const routing = createRoutingApp({ interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] });
   const natApp = createNatApp({ rules: RULES, ...nat });
   const apps: App[] = [createTableMissApp({}), createTopologyApp({ lldpIntervalMs: 5_000 }), createL2LearningApp({}), routing, natApp];
   const { host, clock, lines } = makeHost(apps);
   const net = new FakeNetwork({ clock: clock.now });
   const sw = net.addSwitch(1n, [1, 2, 3, 4, 5]);
-  for (const [name, h] of Object.entries(HOSTS)) net.attach(name, [1n, h.port], { mac: h.mac, ip: h.ip });
+  if (spread) {
+    net.addSwitch(2n, [1, 2, 3, 4, 5]);
+    net.addSwitch(3n, [1, 2, 3, 4, 5]);
+    net.link([1n, 5], [2n, 5]).link([2n, 4], [3n, 5]);
+  }
+  for (const [name, h] of Object.entries(HOSTS)) net.attach(name, spread ? SPREAD[name as HostName] : [1n, h.port], { mac: h.mac, ip: h.ip });
   const seen = new Map<string, number>();
   const answer = () => {
     for (let round = 0; round < 10; round++) {
