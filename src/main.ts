@@ -30,6 +30,9 @@ import { appStateOf, APPS_PREFIX } from './store/app-state.js';
 import { DesiredFlows, SWITCHES_PREFIX } from './store/desired-flows.js';
 import { Mirror } from './store/mirror.js';
 import { switchObjectCodec } from './rest/switch-object-codec.js';
+import { joinCluster, openClusterStore } from './cluster/index.js';
+import type { Cluster } from './cluster/index.js';
+import type { EtcdStore } from './store/etcd-store.js';
 import { checkSwitchLocal, runPrimary, WORKER_INDEX_ENV, workerConfig, workerIndexOf, workerSwitchReports } from './workers.js';
 import type { WorkerDrop, WorkerReady } from './workers.js';
 
@@ -44,6 +47,8 @@ export interface Weft {
   readonly store: StateStore;
   /** Flows, groups and meters persisted through REST, per switch. */
   readonly desired: DesiredFlows;
+  /** This instance's cluster (docs/CLUSTER.md), with `cluster.etcd` set. */
+  readonly cluster: Cluster | undefined;
   addresses(): BoundAddress[];
   /** Where the REST API listens (useful to find the port in tests). */
   restAddress(): { host: string; port: number };
@@ -78,7 +83,7 @@ export async function startWeft(config: WeftConfig, opts: StartOptions = {}): Pr
   const apps = await loadApps(config.apps, { baseDir: opts.cwd, appOptions: config.appOptions });
   // The store is loaded before anything else starts: apps restore from it in init(), and no
   // switch connects before the persisted configuration is known.
-  const store = await openStateStore(config.state.dir, (msg) => log.warn(msg));
+  const store = config.cluster.etcd !== null ? await openClusterStore(config, (msg) => log.warn(msg)) : await openStateStore(config.state.dir, (msg) => log.warn(msg));
   let appsMirror: Mirror;
   let desired: DesiredFlows;
   try {
@@ -109,6 +114,9 @@ async function startWithStore(
   desired: DesiredFlows,
 ): Promise<Weft> {
   const log = logs.for('main');
+  // A cluster instance writes only to the switches it masters (the connection's write gate),
+  // and reconciles only those; the cluster joins before any switch can connect.
+  let cluster: Cluster | undefined;
   // appOptions are keyed by the entry in `apps`; the host knows apps by name.
   const appOptions = Object.fromEntries(apps.map((a, i) => [a.name, config.appOptions[config.apps[i]!] ?? {}]));
   const host = new AppHost({
@@ -120,7 +128,19 @@ async function startWithStore(
     appOptions,
     reconcile: config.reconcile,
     appState: (name) => appStateOf(store, appsMirror, name),
+    mayWrite: config.cluster.etcd === null ? undefined : (dpid) => cluster?.mayWrite(dpid) === true,
   });
+  if (config.cluster.etcd !== null) {
+    cluster = await joinCluster(config, store as EtcdStore, {
+      log: logs.for('main'),
+      onMastership: (dpid, master) => void (master && host.reconciler.reconcile(dpid, 'mastership')),
+    });
+    // A REST write accepted by another instance reaches the master through the store.
+    desired.mirror.onChange((events) => {
+      const dpids = new Set(events.map((e) => e.key.split('/')[1]!));
+      for (const d of dpids) if (cluster!.mayWrite(d)) void host.reconciler.reconcile(d, 'request');
+    });
+  }
   const o = config.openflow;
   const ofStats = new OpenFlowStats();
   // Live events (/api/v1/events): switch up/down and ERRORs here, topology events below.
@@ -157,7 +177,13 @@ async function startWithStore(
   // A worker reports its switches to the primary, which settles dpid conflicts across workers.
   const reports = opts.workerIndex !== undefined && process.send ? workerSwitchReports((m) => process.send?.(m)) : undefined;
   if (reports) server.onLifecycle(reports.listener);
-  await server.start();
+  if (cluster) server.onLifecycle({ switchUp: (c) => cluster!.switchUp(c), switchDown: (c) => cluster!.switchDown(c) });
+  try {
+    await server.start();
+  } catch (e) {
+    await cluster?.leave();
+    throw e;
+  }
   if (reports) process.on('message', (m: WorkerDrop) => void (m?.weft === 'drop' && reports.drop(m, server.switches)));
   host.start();
   // REST after the OpenFlow listeners: /ready answers 200 from its first request on.
@@ -181,11 +207,13 @@ async function startWithStore(
         version: version(),
         events,
         state: { store, desired },
+        cluster,
       },
       config.rest,
     );
     restAddress = await rest.listen();
   } catch (e) {
+    await cluster?.leave();
     host.stop();
     await server.stop();
     throw e;
@@ -201,6 +229,7 @@ async function startWithStore(
     metrics,
     store,
     desired,
+    cluster,
     addresses: () => server.addresses(),
     restAddress: () => restAddress,
     // Stopping: /ready answers 503 from the first moment (for rest.stopGraceMs) while REST still
@@ -211,6 +240,8 @@ async function startWithStore(
         ready = false;
         // Time for load balancers and probes to see /ready fail before anything stops.
         if (config.rest.stopGraceMs > 0) await new Promise((r) => setTimeout(r, config.rest.stopGraceMs));
+        // A cluster instance hands its switches over first (SLAVE, lease revoked).
+        await cluster?.leave();
         host.stop();
         await server.stop();
         await rest.close();

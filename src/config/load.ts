@@ -147,6 +147,8 @@ function crossCheck(cfg: WeftConfig): void {
   }
   const exposed = restExposureProblem(cfg.rest);
   if (exposed) problems.push({ path: 'config.rest.host', message: exposed });
+  if (cfg.cluster.etcd !== null && cfg.openflow.workers > 1) problems.push({ path: 'config.cluster.etcd', message: 'a cluster instance runs with openflow.workers 1 (more instances take the place of workers)' });
+  if (cfg.cluster.etcd !== null && cfg.cluster.etcdTimeoutMs >= cfg.cluster.leaseTtl * 1000) problems.push({ path: 'config.cluster.etcdTimeoutMs', message: `must be shorter than the lease TTL (${cfg.cluster.leaseTtl} s)` });
   if (cfg.apps.length === 0) problems.push({ path: 'config.apps', message: `no apps to load (the default is ${DEFAULT_APPS.join(', ')})` });
   const dup = cfg.apps.find((a, i) => cfg.apps.indexOf(a) !== i);
   if (dup) problems.push({ path: 'config.apps', message: `${dup} is listed twice` });

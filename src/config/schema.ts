@@ -89,6 +89,22 @@ export interface WeftConfig {
    * $XDG_STATE_HOME/weft, or ./weft-state without XDG_STATE_HOME.
    */
   state: { dir: string | null };
+  /**
+   * Several weft instances on etcd (docs/CLUSTER.md). `etcd` null: a single instance, as without
+   * a cluster. With it, the state store is in etcd and `name` names this instance.
+   */
+  cluster: {
+    /** etcd://HOST:PORT[,HOST:PORT...] */
+    etcd: string | null;
+    /** This instance's name (unique in the cluster); null: the host name. */
+    name: string | null;
+    /** Lease TTL of the membership (s): a dead instance loses its switches within it. */
+    leaseTtl: number;
+    /** Deadline of every etcd call (ms). */
+    etcdTimeoutMs: number;
+    /** Key prefix of this cluster in etcd (several clusters can share one etcd). */
+    prefix: string;
+  };
   log: { level: LogLevel; levels: Record<string, LogLevel>; format?: LogFormat };
 }
 
@@ -138,6 +154,7 @@ export function defaultConfig(): WeftConfig {
     reconcile: { auditIntervalMs: 30_000, foreignFlows: 'keep', maxAttempts: 5, retryBackoffMs: 1_000, maxRetryBackoffMs: 60_000 },
     // In memory for embedders and tests; loadConfig (the command line) fills in a directory.
     state: { dir: null },
+    cluster: { etcd: null, name: null, leaseTtl: 2, etcdTimeoutMs: 1_000, prefix: 'weft/' },
     log: { level: 'info', levels: {}, format: 'auto' },
   };
 }
@@ -258,6 +275,16 @@ export const SCHEMA: Spec = {
       },
     },
     state: { kind: 'object', fields: { dir: { kind: 'string', nullable: true, check: (s) => (s.length === 0 ? 'expected a directory path' : undefined) } } },
+    cluster: {
+      kind: 'object',
+      fields: {
+        etcd: { kind: 'string', nullable: true, check: (s) => (parseEtcdUrl(s) ? undefined : `expected etcd://HOST:PORT[,HOST:PORT...], got ${JSON.stringify(s)}`) },
+        name: { kind: 'string', nullable: true, check: (s) => (/^[A-Za-z0-9._-]{1,64}$/.test(s) ? undefined : 'expected 1-64 letters, digits, ".", "_" or "-"') },
+        leaseTtl: int(2, 60),
+        etcdTimeoutMs: int(100, 60_000),
+        prefix: { kind: 'string', check: (s) => (/^[A-Za-z0-9._/-]{1,64}\/$/.test(s) ? undefined : 'expected a key prefix ending in "/"') },
+      },
+    },
     log: {
       kind: 'object',
       fields: {
@@ -275,6 +302,19 @@ export const SCHEMA: Spec = {
     },
   },
 };
+
+/** etcd://HOST:PORT[,HOST:PORT...] as client URLs (http://HOST:PORT), or undefined when malformed. */
+export function parseEtcdUrl(s: string): string[] | undefined {
+  const m = /^etcd:\/\/(.+)$/.exec(s);
+  if (!m) return undefined;
+  const out: string[] = [];
+  for (const hp of m[1]!.split(',')) {
+    const x = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(hp.trim());
+    if (!x || Number(x[2]) < 1 || Number(x[2]) > 65535) return undefined;
+    out.push(`http://${x[1]}:${x[2]}`);
+  }
+  return out;
+}
 
 /** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and "localhost". */
 export function isLoopbackHost(host: string): boolean {

@@ -39,6 +39,8 @@ export interface AppHostOptions {
   appOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Reconciliation options (docs/STATE.md); defaults in reconcile-types.ts. */
   reconcile?: Partial<ReconcileOptions>;
+  /** A cluster instance writes only to the switches it masters: reconciliation skips the others. */
+  mayWrite?: (dpid: string) => boolean;
   /** The app watchdog's limits (watchdog.ts; default DEFAULT_WATCHDOG). */
   watchdog?: Partial<WatchdogOptions>;
   /** Measures handler time for the watchdog (ms). Default performance.now; tests inject one. */
@@ -146,7 +148,7 @@ export class AppHost implements ConnectionEvents {
     this.#watchdog = { ...DEFAULT_WATCHDOG, ...opts.watchdog };
     this.#onAppState = opts.onAppState;
     this.#tickIntervalMs = opts.tickIntervalMs ?? 1000;
-    this.reconciler = new Reconciler({ participants: () => this.#participants, log: opts.log, clock: this.#clock, options: opts.reconcile });
+    this.reconciler = new Reconciler({ participants: () => this.#participants, log: opts.log, clock: this.#clock, options: opts.reconcile, mayWrite: opts.mayWrite });
     const ids = assignAppIds(opts.apps);
     opts.apps.forEach((app, i) => {
       if (this.#byName.has(app.name)) throw new Error(`two apps are named ${app.name}`);

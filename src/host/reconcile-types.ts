@@ -47,7 +47,8 @@ export interface DesiredStateSource {
   owns?(cookie: bigint): boolean;
 }
 
-export type ReconcileTrigger = 'switchUp' | 'audit' | 'retry' | 'request';
+/** 'mastership': this cluster instance just became the switch's master (docs/CLUSTER.md). */
+export type ReconcileTrigger = 'switchUp' | 'audit' | 'retry' | 'request' | 'mastership';
 
 export interface ReconcileResult {
   dpid: string;
@@ -86,7 +87,7 @@ export interface ReconcileTotals {
 }
 
 export const emptyTotals = (): ReconcileTotals => ({
-  runs: { switchUp: 0, audit: 0, retry: 0, request: 0 },
+  runs: { switchUp: 0, audit: 0, retry: 0, request: 0, mastership: 0 },
   errors: 0,
   flows: { added: 0, modified: 0, deleted: 0, kept: 0, adopted: 0, failed: 0 },
 });

@@ -34,6 +34,8 @@ export interface ReconcilerDeps {
   log: AppLogger;
   clock: () => number;
   options?: Partial<ReconcileOptions>;
+  /** A cluster instance reconciles only the switches it masters (docs/CLUSTER.md). */
+  mayWrite?: (dpid: string) => boolean;
 }
 
 export interface SwitchReconcileStatus {
@@ -125,6 +127,7 @@ export class Reconciler {
   async reconcile(dpid: string, trigger: ReconcileTrigger): Promise<ReconcileResult | undefined> {
     const h = this.#held.get(dpid);
     if (!h) return undefined;
+    if (this.#deps.mayWrite && !this.#deps.mayWrite(dpid)) return h.last;
     if (h.running) {
       h.again = trigger;
       while (h.running) await h.running;

@@ -88,11 +88,17 @@ const NOOP = (): void => undefined;
 /** Undecodable messages logged per connection before going quiet (the count is kept). */
 const MAX_LOGGED_DECODE_ERRORS = 10;
 
+/** Message types that change a switch: what a cluster instance that is not its master must not send. */
+const WRITES = new Set<number>([OFPT.PACKET_OUT, OFPT.FLOW_MOD, OFPT.GROUP_MOD, OFPT.PORT_MOD, OFPT.TABLE_MOD, OFPT.METER_MOD]);
+const WRITE_NAMES = new Set<string>(['packetOut', 'flowMod', 'groupMod', 'portMod', 'tableMod', 'meterMod']);
+
 /** One switch connection: the handshake state machine, liveness, requests and the write path. */
 export class OpenFlowConnection implements SwitchConnection {
   state: ConnectionState = 'hello';
   /** Messages that failed to decode after the handshake (answered with an ERROR each). */
   decodeErrors = 0;
+  writeGate: (() => boolean) | undefined;
+  writesGated = 0;
   readonly remoteAddress: string;
   readonly remotePort: number;
 
@@ -195,6 +201,10 @@ export class OpenFlowConnection implements SwitchConnection {
     // The hot path (every FLOW_MOD and PACKET_OUT an app sends): no copy of the message for its
     // fresh xid; the write queue puts the xid into the encoded header instead.
     const xid = msg.xid === 0 ? this.tracker.allocXid() : msg.xid;
+    if (this.writeGate !== undefined && WRITE_NAMES.has(msg.type) && !this.writeGate()) {
+      this.writesGated++;
+      return xid;
+    }
     if (this.state !== 'dead' && !this.quiet) {
       this.out.push(msg, xid);
       this.tracker.noteSentAs(xid, msg.type === 'barrierRequest', onError);
@@ -207,6 +217,10 @@ export class OpenFlowConnection implements SwitchConnection {
     checkEncoded(bytes);
     const own = u32At(bytes, 4);
     const xid = own === 0 ? this.tracker.allocXid() : own;
+    if (this.writeGate !== undefined && WRITES.has(bytes[1]!) && !this.writeGate()) {
+      this.writesGated++;
+      return xid;
+    }
     if (this.state !== 'dead' && !this.quiet) {
       this.out.pushEncoded(bytes, xid);
       this.tracker.noteSentAs(xid, bytes[1] === OFPT.BARRIER_REQUEST, onError);

@@ -51,6 +51,14 @@ export interface RequestOptions {
 export interface SwitchConnection {
   readonly info: SwitchInfo;
   readonly closed: boolean;
+  /**
+   * Set by a cluster instance (docs/CLUSTER.md): while it answers false, messages that change
+   * the switch (FLOW_MOD, GROUP_MOD, METER_MOD, PORT_MOD, TABLE_MOD, PACKET_OUT) are dropped
+   * here, whoever sends them, and counted in `writesGated`.
+   */
+  writeGate?: (() => boolean) | undefined;
+  /** Writes dropped by writeGate. */
+  readonly writesGated?: number;
   /** Round trip of the last echo request weft sent (ms), for the UI; undefined before one returned. */
   readonly echoRttMs?: number | undefined;
   /**

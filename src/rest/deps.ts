@@ -36,6 +36,13 @@ export interface RestHost {
 /** The `rest` section of the config (documented there). */
 export type RestConfig = WeftConfig['rest'];
 
+export interface RestCluster {
+  readonly name: string;
+  mayWrite(dpid: string): boolean;
+  masterOf(dpid: string): string | undefined;
+  status(): Promise<Record<string, unknown>>;
+}
+
 export interface RestDeps {
   /** Announced switches by dpid (16 hex digits): OpenFlowServer.switches. */
   switches(): ReadonlyMap<string, SwitchConnection>;
@@ -52,4 +59,6 @@ export interface RestDeps {
   events?: EventBus;
   /** The state store REST writes persist into (none: nothing is persisted). */
   state?: RestState;
+  /** This instance's cluster (docs/CLUSTER.md); none: a single instance. */
+  cluster?: RestCluster;
 }

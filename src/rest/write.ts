@@ -5,9 +5,20 @@
  */
 import type { ErrorMsg, OfMessage } from '../../protocol/index.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
-import { switchErrorToHttp, toHttpError } from './errors.js';
+import { HttpError, switchErrorToHttp, toHttpError } from './errors.js';
+
+/**
+ * A cluster instance that is not the switch's master must not write to it (the connection drops
+ * such writes): say so instead of answering a write that never happened.
+ */
+export function requireMaster(conn: SwitchConnection): void {
+  if (conn.writeGate && !conn.writeGate()) {
+    throw new HttpError(409, 'not_master', `this instance is not the master of switch ${conn.info.dpid}: write through its master (GET /api/v1/cluster)`);
+  }
+}
 
 export async function confirmedWrite(conn: SwitchConnection, msgs: readonly OfMessage[], what: string): Promise<void> {
+  requireMaster(conn);
   let first: ErrorMsg | undefined;
   try {
     for (const m of msgs) conn.send(m, (err) => (first ??= err));

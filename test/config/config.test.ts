@@ -164,3 +164,17 @@ t.test('a REST API on a non-loopback address needs a token or an explicit rest.i
   t.equal(defaultConfig().rest.insecure, false, 'off by default');
   t.match(usage(), /--rest-insecure {2,}allow a non-loopback/, '--help lists the switch without an argument');
 });
+
+t.test('cluster: flags, environment, file; bad URLs and conflicts refused', async (t) => {
+  t.equal(run([]).cluster.etcd, null, 'no cluster by default');
+  const c = run(['--cluster', 'etcd://10.0.0.1:2379,etcd-b:2379', '--instance', 'w-1', '--cluster-lease-ttl', '3']);
+  t.same(c.cluster, { etcd: 'etcd://10.0.0.1:2379,etcd-b:2379', name: 'w-1', leaseTtl: 3, etcdTimeoutMs: 1000, prefix: 'weft/' });
+  t.equal(run([], { WEFT_CLUSTER: 'etcd://127.0.0.1:2379', WEFT_INSTANCE: 'x' }).cluster.name, 'x');
+  t.equal(run(['--config', file('cl.json', { cluster: { etcd: 'etcd://h:1', prefix: 'lab/' } })]).cluster.prefix, 'lab/');
+  t.match(error(['--cluster', 'http://127.0.0.1:2379']), /config\.cluster\.etcd.*expected etcd:\/\/HOST:PORT/);
+  t.match(error(['--cluster', 'etcd://h:99999']), /expected etcd:\/\//);
+  t.match(error(['--cluster', 'etcd://h:1', '--instance', 'a b']), /config\.cluster\.name/);
+  t.match(error(['--cluster', 'etcd://h:1', '--cluster-lease-ttl', '1']), /config\.cluster\.leaseTtl/);
+  t.match(error(['--cluster', 'etcd://h:1', '--workers', '2']), /openflow\.workers 1/);
+  t.match(error(['--config', file('cl2.json', { cluster: { etcd: 'etcd://h:1', etcdTimeoutMs: 5000 } })]), /shorter than the lease TTL/);
+});

@@ -6,9 +6,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './weft-process.js';
 
 const ETCD = '/usr/bin/etcd';
 const INSTALL_HINT = 'apt-get install etcd-server etcd-client';
@@ -22,15 +22,20 @@ export interface EtcdInstance {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on loopback (bound and released: good enough for a test). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+/** etcd processes still running, SIGKILLed by pid if the test process exits first. */
+const live = new Set<ChildProcess>();
+let hooked = false;
+function installExitHook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => {
+    for (const p of live) {
+      try {
+        process.kill(p.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   });
 }
 
@@ -68,9 +73,11 @@ export async function startEtcd(): Promise<EtcdInstance> {
     // weft's REST bulk writes are one transaction each: etcd's default cap is 128 operations.
     '--max-txn-ops', '10000', '--log-level', 'error',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  installExitHook();
+  live.add(proc);
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const exited = new Promise<void>((r) => proc.once('exit', () => (live.delete(proc), r())));
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill('SIGCONT');

@@ -19,6 +19,7 @@ import type { FlowCommand } from '../flow-json.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
 import { commit, flowOps } from '../persist.js';
 import { lookupSwitch } from '../switch-lookup.js';
+import { requireMaster } from '../write.js';
 
 const CHUNK = 5_000;
 const WINDOW = 4;
@@ -105,6 +106,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       }
 
       // One shared error callback; the xid each flow got maps an ERROR back to its index.
+      requireMaster(conn);
       const xids = new Uint32Array(n);
       const switchErrors: ErrorMsg[] = [];
       const onError = (err: ErrorMsg) => void switchErrors.push(err);

@@ -126,22 +126,28 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
     const conn = lookupSwitch(deps, req.params.dpid);
     const { body, persistent } = takePersistent(req.body ?? {});
     const fm = flowModFromFriendly(body, command);
+    if (command === 'add' && persistent && deps.cluster && deps.state && !deps.cluster.mayWrite(conn.info.dpid) && fm.idleTimeout === 0 && fm.hardTimeout === 0) {
+      // Another instance masters this switch: the flow goes into etcd, and its master installs it.
+      await persistFlows(deps.state, conn.info.dpid, [fm], true);
+      return { fm, master: deps.cluster.masterOf(conn.info.dpid) ?? null };
+    }
     await confirmedWrite(conn, [fm], `flow ${command}`);
     await persistFlows(deps.state, conn.info.dpid, [fm], persistent);
-    return fm;
+    return { fm, master: undefined };
   };
 
   app.post<{ Params: { dpid: string }; Body: unknown }>('/switches/:dpid/flows', {
     schema: {
       tags: ['flows'],
-      summary: 'Add a flow (FLOW_MOD ADD, confirmed by a barrier); answers the flow as installed',
+      summary: 'Add a flow (FLOW_MOD ADD, confirmed by a barrier); answers the flow as installed (202: stored in the cluster for the master to install)',
       params: DPID_PARAMS,
       body: { $ref: 'Flow#' },
-      response: responses({ 201: { $ref: 'FlowOut#' } }),
+      response: responses({ 201: { $ref: 'FlowOut#' }, 202: { $ref: 'FlowOut#' } }),
     },
     handler: async (req, reply) => {
-      const fm = await write('add')(req);
-      reply.code(201);
+      const { fm, master } = await write('add')(req);
+      reply.code(master === undefined ? 201 : 202);
+      if (master !== undefined) reply.header('x-weft-master', master ?? '');
       return flowModToFriendly(fm);
     },
   });
@@ -155,7 +161,7 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
         body: { $ref: 'Flow#' },
         response: responses({ 200: { $ref: 'FlowOut#' } }),
       },
-      handler: async (req) => flowModToFriendly(await write('modify')(req)),
+      handler: async (req) => flowModToFriendly((await write('modify')(req)).fm),
     });
   }
 

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RestConfig, RestDeps } from '../deps.js';
 import { appsPlugin } from './apps.js';
+import { clusterPlugin } from './cluster.js';
 import { registerDocs } from './docs.js';
 import { flowsBulkPlugin } from './flows-bulk.js';
 import { flowsPlugin } from './flows.js';
@@ -20,7 +21,7 @@ const API_PREFIX = '/api/v1';
 export async function registerRoutes(app: FastifyInstance, deps: RestDeps, config: RestConfig): Promise<void> {
   await registerDocs(app, deps.version);
   await app.register(observabilityPlugin, { deps });
-  for (const plugin of [switchesPlugin, reconciliationPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin, statePlugin]) {
+  for (const plugin of [switchesPlugin, reconciliationPlugin, portsPlugin, flowsPlugin, groupsPlugin, metersPlugin, topologyPlugin, appsPlugin, statePlugin, clusterPlugin]) {
     await app.register(plugin, { prefix: API_PREFIX, deps });
   }
   await app.register(flowsBulkPlugin, { prefix: API_PREFIX, deps, bodyLimit: config.bulkBodyLimit, maxFlows: config.maxBulkFlows });

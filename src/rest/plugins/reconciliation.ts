@@ -15,7 +15,7 @@ const RESULT = {
   type: ['object', 'null'],
   properties: {
     dpid: { type: 'string' },
-    trigger: { type: 'string', enum: ['switchUp', 'audit', 'retry', 'request'] },
+    trigger: { type: 'string', enum: ['switchUp', 'audit', 'retry', 'request', 'mastership'] },
     at: { type: 'string', description: 'when the run started (ISO 8601)' },
     durationMs: { type: 'number' },
     flows: {

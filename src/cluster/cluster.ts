@@ -1,0 +1,313 @@
+/**
+ * weft as one instance of a cluster (docs/CLUSTER.md). etcd holds, under `<prefix>cluster/`:
+ * `members/<name>` (one per live instance, on its lease), `conns/<dpid>/<name>` (which instance
+ * each switch is connected to, on that instance's lease) and `masters/<dpid>` (the master's claim,
+ * on its lease). Every instance reads the same keys and computes the same assignment
+ * (assignment.ts); each acts only for itself: it claims a switch assigned to it that has no
+ * master (create-if-absent), resigns one assigned elsewhere, and is SLAVE everywhere else. The
+ * claim's etcd revision is the OpenFlow generation_id of its ROLE_REQUEST MASTER, so a switch
+ * refuses a master whose claim is older than one it has seen. Writes to a switch (flow, group,
+ * meter, port and table mods, packet-outs) leave this instance only while it is that switch's
+ * master and its lease is known renewed (mayWrite).
+ */
+import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
+import { OFPCR_ROLE } from '../../protocol/index.js';
+import type { RoleReply } from '../../protocol/index.js';
+import type { SwitchConnection } from '../openflow/switch-connection.js';
+import { rangeEnd } from '../store/etcd-store.js';
+import { assignMasters } from './assignment.js';
+import { Membership } from './membership.js';
+import type { MembershipOptions } from './membership.js';
+
+type LocalRole = 'none' | 'slave' | 'master';
+
+interface Held {
+  conn: SwitchConnection;
+  role: LocalRole;
+  /** The generation_id of our MASTER request (the claim's mod revision). */
+  gen: number;
+}
+
+export interface ClusterView {
+  revision: number;
+  members: Record<string, unknown>[];
+  connected: Map<string, string[]>;
+  masters: Map<string, { name: string; modRevision: number }>;
+}
+
+export interface ClusterOptions extends Omit<MembershipOptions, 'onChange' | 'prefix'> {
+  /** The cluster's key prefix in etcd, e.g. 'weft/' (its keys go under '<prefix>cluster/'). */
+  prefix: string;
+  /** Told when this instance becomes master of a switch (reconcile it) or stops being one. */
+  onMastership?: (dpid: string, master: boolean) => void;
+  log: MembershipOptions['log'] & { debug(o: unknown, m?: string): void };
+}
+
+const ROLE_ATTEMPTS = 3;
+
+export class Cluster {
+  readonly name: string;
+  readonly membership: Membership;
+  readonly #client: Etcd3;
+  readonly #prefix: string;
+  readonly #held = new Map<string, Held>();
+  #view: ClusterView = { revision: 0, members: [], connected: new Map(), masters: new Map() };
+  #watcher: Watcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #deciding: Promise<void> | undefined;
+  #again = false;
+  #stopped = false;
+  readonly #deadline: () => { deadline: number };
+
+  private constructor(readonly opts: ClusterOptions) {
+    this.name = opts.name;
+    this.#client = opts.client;
+    this.#prefix = `${opts.prefix}cluster/`;
+    this.#deadline = () => ({ deadline: Date.now() + opts.timeoutMs });
+    this.membership = new Membership({ ...opts, prefix: this.#prefix, onChange: (m) => this.#membershipChanged(m) });
+  }
+
+  /** Join the cluster (refused when the name is held by a live instance) and start following it. */
+  static async join(opts: ClusterOptions): Promise<Cluster> {
+    const c = new Cluster(opts);
+    await c.membership.join();
+    c.#watcher = await c.#client.watch().prefix(c.#prefix).create();
+    c.#watcher.on('data', () => c.#schedule());
+    c.#watcher.on('error', (err: Error) => opts.log.warn({ err: err.message }, 'cluster watch failed; the periodic check goes on'));
+    c.#timer = setInterval(() => c.#schedule(), Math.max(200, (opts.ttlS * 1000) / 2));
+    c.#schedule();
+    return c;
+  }
+
+  /** May this instance write to the switch now? (its master, with a renewed lease) */
+  mayWrite(dpid: string): boolean {
+    return this.#held.get(dpid)?.role === 'master' && this.membership.valid();
+  }
+
+  /** The instance that masters a switch, as last read from etcd. */
+  masterOf(dpid: string): string | undefined {
+    return this.#view.masters.get(dpid)?.name;
+  }
+
+  localRole(dpid: string): LocalRole | undefined {
+    return this.#held.get(dpid)?.role;
+  }
+
+  view(): ClusterView {
+    return this.#view;
+  }
+
+  switchUp(conn: SwitchConnection): void {
+    const dpid = conn.info.dpid;
+    this.#held.set(dpid, { conn, role: 'none', gen: 0 });
+    conn.writeGate = () => this.mayWrite(dpid);
+    void this.#putConn(dpid);
+  }
+
+  switchDown(conn: SwitchConnection): void {
+    const dpid = conn.info.dpid;
+    const h = this.#held.get(dpid);
+    if (!h || h.conn !== conn) return;
+    this.#held.delete(dpid);
+    if (h.role === 'master') this.opts.onMastership?.(dpid, false);
+    // Our claim goes too: another connected instance takes over at once.
+    void this.#txn([], [{ request_delete_range: { key: this.#key(`conns/${dpid}/${this.name}`) } }]).catch(() => undefined);
+    if (h.role === 'master' && h.gen) void this.#txn([{ key: this.#key(`masters/${dpid}`), target: 'Mod', result: 'Equal', mod_revision: h.gen }], [{ request_delete_range: { key: this.#key(`masters/${dpid}`) } }]).catch(() => undefined);
+  }
+
+  async #putConn(dpid: string): Promise<void> {
+    const lease = this.membership.leaseId;
+    if (lease === undefined) return;
+    await this.#txn([], [{ request_put: { key: this.#key(`conns/${dpid}/${this.name}`), value: Buffer.from('1'), lease } }]).catch((e: unknown) =>
+      this.opts.log.warn({ dpid, err: (e as Error).message }, 'cluster: cannot record a switch connection in etcd (retried)'),
+    );
+    this.#schedule();
+  }
+
+  #key(k: string): Buffer {
+    return Buffer.from(this.#prefix + k);
+  }
+
+  #txn(compare: NonNullable<Parameters<Etcd3['kv']['txn']>[0]['compare']>, success: NonNullable<Parameters<Etcd3['kv']['txn']>[0]['success']>) {
+    return this.#client.kv.txn({ compare, success, failure: [] }, this.#deadline());
+  }
+
+  #membershipChanged(member: boolean): void {
+    if (!member) {
+      // Stepping down: no write leaves from now on (mayWrite checks the lease too); tell the
+      // switches, with the generation of our own claim, so they stop counting us as master.
+      for (const [dpid, h] of this.#held) {
+        if (h.role !== 'master') continue;
+        h.role = 'slave';
+        this.opts.onMastership?.(dpid, false);
+        setRole(h.conn, 'slave', h.gen).catch(() => undefined);
+      }
+      return;
+    }
+    // A new lease: the connection keys were lost with the old one.
+    for (const dpid of this.#held.keys()) void this.#putConn(dpid);
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    if (this.#deciding) {
+      this.#again = true;
+      return;
+    }
+    this.#deciding = (async () => {
+      do {
+        this.#again = false;
+        try {
+          await this.#decide();
+        } catch (e) {
+          this.opts.log.debug({ err: (e as Error).message }, 'cluster: mastership check failed (retried)');
+        }
+      } while (this.#again && !this.#stopped);
+    })().finally(() => (this.#deciding = undefined));
+  }
+
+  async #read(): Promise<ClusterView> {
+    const res = await this.#client.kv.range({ key: Buffer.from(this.#prefix), range_end: rangeEnd(Buffer.from(this.#prefix)) }, this.#deadline());
+    const view: ClusterView = { revision: Number(res.header.revision), members: [], connected: new Map(), masters: new Map() };
+    for (const kv of res.kvs as IKeyValue[]) {
+      const [kind, a, b] = kv.key.toString().slice(this.#prefix.length).split('/');
+      if (kind === 'members' && a) view.members.push(JSON.parse(kv.value.toString()) as Record<string, unknown>);
+      else if (kind === 'conns' && a && b) view.connected.set(a, [...(view.connected.get(a) ?? []), b]);
+      else if (kind === 'masters' && a) view.masters.set(a, { name: (JSON.parse(kv.value.toString()) as { instance: string }).instance, modRevision: Number(kv.mod_revision) });
+    }
+    return view;
+  }
+
+  async #decide(): Promise<void> {
+    const view = await this.#read();
+    this.#view = view;
+    if (!this.membership.valid()) return;
+    const target = assignMasters({ members: view.members.map((m) => String(m.name)), connected: view.connected, masters: new Map([...view.masters].map(([d, m]) => [d, m.name])) });
+    await Promise.all([...this.#held].map(([dpid, h]) => this.#decideOne(dpid, h, view, target.get(dpid))));
+  }
+
+  async #decideOne(dpid: string, h: Held, view: ClusterView, want: string | undefined): Promise<void> {
+    const m = view.masters.get(dpid);
+    if (m?.name === this.name) {
+      if (want !== undefined && want !== this.name) return this.#resign(dpid, h, m.modRevision, view.revision);
+      if (h.role !== 'master' || h.gen !== m.modRevision) return this.#becomeMaster(dpid, h, m.modRevision);
+      return;
+    }
+    if (m === undefined && want === this.name) return this.#claim(dpid, h);
+    if (h.role !== 'slave') return this.#beSlave(dpid, h, view.revision);
+  }
+
+  async #claim(dpid: string, h: Held): Promise<void> {
+    const lease = this.membership.leaseId;
+    if (lease === undefined) return;
+    const key = this.#key(`masters/${dpid}`);
+    const res = await this.#txn([{ key, target: 'Create', result: 'Equal', create_revision: 0 }], [{ request_put: { key, value: Buffer.from(JSON.stringify({ instance: this.name })), lease } }]);
+    if (!res.succeeded) return this.#schedule();
+    await this.#becomeMaster(dpid, h, Number(res.header.revision));
+  }
+
+  /**
+   * ROLE_REQUEST MASTER with the claim's revision. A switch that has seen a newer generation
+   * (another instance's SLAVE request read a later revision) refuses it as stale: the claim is
+   * written again, which gives it a revision newer than anything seen so far, and sent again.
+   */
+  async #becomeMaster(dpid: string, h: Held, gen: number): Promise<void> {
+    const key = this.#key(`masters/${dpid}`);
+    for (let attempt = 1; ; attempt++) {
+      if (!this.membership.valid() || this.#held.get(dpid) !== h) return;
+      try {
+        await setRole(h.conn, 'master', gen);
+        break;
+      } catch (e) {
+        if (attempt >= ROLE_ATTEMPTS) {
+          this.opts.log.warn({ dpid, gen, err: (e as Error).message }, 'cluster: the switch refused us as master; the claim is given up');
+          await this.#txn([{ key, target: 'Mod', result: 'Equal', mod_revision: gen }], [{ request_delete_range: { key } }]).catch(() => undefined);
+          return;
+        }
+        const lease = this.membership.leaseId;
+        if (lease === undefined) return;
+        const res = await this.#txn([{ key, target: 'Mod', result: 'Equal', mod_revision: gen }], [{ request_put: { key, value: Buffer.from(JSON.stringify({ instance: this.name })), lease } }]);
+        if (!res.succeeded) return this.#schedule();
+        gen = Number(res.header.revision);
+      }
+    }
+    if (!this.membership.valid() || this.#held.get(dpid) !== h) return;
+    const was = h.role;
+    h.role = 'master';
+    h.gen = gen;
+    this.opts.log.info({ dpid, generation: gen }, 'cluster: master of the switch');
+    if (was !== 'master') this.opts.onMastership?.(dpid, true);
+  }
+
+  async #beSlave(dpid: string, h: Held, revision: number): Promise<void> {
+    const was = h.role;
+    h.role = 'slave';
+    if (was === 'master') this.opts.onMastership?.(dpid, false);
+    try {
+      await setRole(h.conn, 'slave', revision);
+    } catch (e) {
+      // A newer generation reached the switch first: asked again with a fresher revision.
+      if (this.#held.get(dpid) === h && h.role === 'slave') h.role = 'none';
+      this.opts.log.debug({ dpid, err: (e as Error).message }, 'cluster: SLAVE role request refused (retried)');
+    }
+  }
+
+  async #resign(dpid: string, h: Held, modRevision: number, revision: number): Promise<void> {
+    this.opts.log.info({ dpid }, 'cluster: handing the switch over (rebalance)');
+    await this.#beSlave(dpid, h, Math.max(revision, modRevision));
+    const key = this.#key(`masters/${dpid}`);
+    await this.#txn([{ key, target: 'Mod', result: 'Equal', mod_revision: modRevision }], [{ request_delete_range: { key } }]);
+  }
+
+  /** /api/v1/cluster: instances, mastership per switch as last read, and etcd's health. */
+  async status(): Promise<Record<string, unknown>> {
+    let etcd: Record<string, unknown>;
+    try {
+      const s = await this.#client.maintenance.status(this.#deadline());
+      etcd = { ok: true, revision: Number(s.header.revision), leader: s.leader, version: s.version };
+    } catch (e) {
+      etcd = { ok: false, error: (e as Error).message };
+    }
+    const v = this.#view;
+    const dpids = new Set([...v.connected.keys(), ...v.masters.keys(), ...this.#held.keys()]);
+    return {
+      instance: this.name,
+      member: this.membership.valid(),
+      leaseTtl: this.opts.ttlS,
+      etcd,
+      revision: v.revision,
+      instances: v.members,
+      switches: [...dpids].sort().map((dpid) => ({
+        dpid,
+        master: v.masters.get(dpid)?.name ?? null,
+        generation: v.masters.get(dpid)?.modRevision ?? null,
+        connected: [...(v.connected.get(dpid) ?? [])].sort(),
+        localRole: this.#held.get(dpid)?.role ?? null,
+        writable: this.mayWrite(dpid),
+      })),
+    };
+  }
+
+  /** Leave gracefully: no more writes, SLAVE on our switches, the lease revoked (others take over at once). */
+  async leave(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#watcher?.cancel().catch(() => undefined);
+    await this.#deciding?.catch(() => undefined);
+    const slaves: Promise<unknown>[] = [];
+    for (const h of this.#held.values()) {
+      if (h.role !== 'master') continue;
+      h.role = 'slave';
+      slaves.push(setRole(h.conn, 'slave', h.gen, this.opts.timeoutMs).catch(() => undefined));
+    }
+    await Promise.all(slaves);
+    await this.membership.leave();
+  }
+}
+
+/** ROLE_REQUEST; rejects when the switch answers with an ERROR (a stale generation_id). */
+function setRole(conn: SwitchConnection, role: 'master' | 'slave', gen: number, timeoutMs?: number): Promise<RoleReply> {
+  const n = role === 'master' ? OFPCR_ROLE.MASTER : OFPCR_ROLE.SLAVE;
+  return conn.request<RoleReply>({ type: 'roleRequest', xid: 0, role: n, generationId: BigInt(gen) }, timeoutMs === undefined ? undefined : { timeoutMs });
+}

@@ -1,0 +1,43 @@
+/** weft as one instance of a cluster on etcd (docs/CLUSTER.md): the store, the membership, the mastership. */
+import { hostname } from 'node:os';
+import type { WeftConfig } from '../config/schema.js';
+import { parseEtcdUrl } from '../config/schema.js';
+import { EtcdStore } from '../store/etcd-store.js';
+import { StoreOpenError } from '../store/store.js';
+import { Cluster } from './cluster.js';
+import type { ClusterOptions } from './cluster.js';
+
+export { Cluster } from './cluster.js';
+export { ClusterError } from './membership.js';
+
+/** This instance's name: cluster.name, else the host name. */
+export const instanceName = (cfg: WeftConfig): string => cfg.cluster.name ?? hostname();
+
+/** The shared state store in etcd; refuses to start (exit 1, one line) when etcd does not answer. */
+export async function openClusterStore(cfg: WeftConfig, onNotice: (msg: string) => void): Promise<EtcdStore> {
+  const endpoints = parseEtcdUrl(cfg.cluster.etcd!)!;
+  const store = new EtcdStore({
+    endpoints,
+    root: `${cfg.cluster.prefix}state/`,
+    timeoutMs: cfg.cluster.etcdTimeoutMs,
+    onWatchError: (prefix, err) => onNotice(`state store watch of ${prefix} ended: ${err.message}`),
+  });
+  const h = await store.health();
+  if (!h.ok) {
+    await store.close();
+    throw new StoreOpenError(cfg.cluster.etcd!, `etcd does not answer (${h.error})`);
+  }
+  return store;
+}
+
+export async function joinCluster(cfg: WeftConfig, store: EtcdStore, hooks: Pick<ClusterOptions, 'onMastership' | 'log'>): Promise<Cluster> {
+  return Cluster.join({
+    client: store.client,
+    prefix: cfg.cluster.prefix,
+    name: instanceName(cfg),
+    ttlS: cfg.cluster.leaseTtl,
+    timeoutMs: cfg.cluster.etcdTimeoutMs,
+    info: { host: hostname(), pid: process.pid, openflow: `${cfg.openflow.host}:${cfg.openflow.port}`, rest: `${cfg.rest.host}:${cfg.rest.port}` },
+    ...hooks,
+  });
+}
