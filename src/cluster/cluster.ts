@@ -79,6 +79,10 @@ export class Cluster {
     return c;
   }
 
+  member(): boolean {
+    return this.membership.valid();
+  }
+
   /** May this instance write to the switch now? (its master, with a renewed lease) */
   mayWrite(dpid: string): boolean {
     return this.#held.get(dpid)?.role === 'master' && this.membership.valid();

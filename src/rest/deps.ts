@@ -38,6 +38,8 @@ export type RestConfig = WeftConfig['rest'];
 
 export interface RestCluster {
   readonly name: string;
+  /** False while this instance's lease is not known renewed (etcd lost): it writes nowhere. */
+  member(): boolean;
   mayWrite(dpid: string): boolean;
   masterOf(dpid: string): string | undefined;
   status(): Promise<Record<string, unknown>>;

@@ -126,6 +126,9 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
     const conn = lookupSwitch(deps, req.params.dpid);
     const { body, persistent } = takePersistent(req.body ?? {});
     const fm = flowModFromFriendly(body, command);
+    if (deps.cluster && !deps.cluster.member()) {
+      throw new HttpError(503, 'cluster_unavailable', `instance ${deps.cluster.name} is not a cluster member now (its etcd lease could not be renewed): writes are refused until it rejoins`);
+    }
     if (command === 'add' && persistent && deps.cluster && deps.state && !deps.cluster.mayWrite(conn.info.dpid) && fm.idleTimeout === 0 && fm.hardTimeout === 0) {
       // Another instance masters this switch: the flow goes into etcd, and its master installs it.
       await persistFlows(deps.state, conn.info.dpid, [fm], true);
