@@ -4,9 +4,9 @@
  * message caused them. An app that throws is logged (one line per event), counted, and skipped;
  * the other apps and the controller carry on.
  */
-import { codecForType, errorCodeName, OFPR } from '../../protocol/index.js';
+import { errorCodeName, OFPR } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PacketIn, PortStatus } from '../../protocol/index.js';
-import type { App, AppContext, AppLogger, AppState, Out, PacketInEvent, SwitchView } from '../../apps/sdk/index.js';
+import type { App, AppContext, AppLogger, AppState, Out, SwitchView } from '../../apps/sdk/index.js';
 import { memoryAppState, Outbox } from '../../apps/sdk/index.js';
 import { cookieAppId, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
@@ -22,89 +22,15 @@ import { AppWatch, DEFAULT_WATCHDOG } from './watchdog.js';
 import type { AppHealth, WatchdogOptions } from './watchdog.js';
 import { LogLimiter } from '../log-limiter.js';
 import { Reconciler } from './reconciler.js';
-import type { DesiredStateSource, Participant, ReconcileOptions } from './reconcile-types.js';
+import type { DesiredStateSource, Participant } from './reconcile-types.js';
 import { appParticipant, sourceParticipant } from './reconcile-participants.js';
+import { collect, flushPerSwitch } from './collect.js';
+import type { FailFn, FlushSwitchFn } from './collect.js';
+import { allMessages, callEmit, callFlowRemoved, callPacketIn, callPortStatus, callSwitchDown, callSwitchUp, callTick, entryAt, refusedType } from './host-types.js';
+import type { AppHostOptions, Attached, Call, Collected, Entry, Handler, HostLogger, Pending } from './host-types.js';
 
-export interface HostLogger extends AppLogger {}
-
-export interface AppHostOptions {
-  apps: readonly App[];
-  log: HostLogger;
-  /** The logger given to an app (default: the host logger). */
-  appLogger?: (name: string) => AppLogger;
-  /** The injected clock (ms). Default Date.now. */
-  clock?: () => number;
-  /** Interval of tick() once start() is called. Default 1000 ms. */
-  tickIntervalMs?: number;
-  appOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Reconciliation options (docs/STATE.md); defaults in reconcile-types.ts. */
-  reconcile?: Partial<ReconcileOptions>;
-  /** A cluster instance writes only to the switches it masters: reconciliation skips the others. */
-  mayWrite?: (dpid: string) => boolean;
-  /** The app watchdog's limits (watchdog.ts; default DEFAULT_WATCHDOG). */
-  watchdog?: Partial<WatchdogOptions>;
-  /** Measures handler time for the watchdog (ms). Default performance.now; tests inject one. */
-  timer?: () => number;
-  /** Told when the watchdog disables an app or an operator enables it (the event stream). */
-  onAppState?: (app: string, health: Readonly<AppHealth>) => void;
-  /** Each app's persisted configuration (ctx.state); default: kept in memory. */
-  appState?: (appName: string) => AppState;
-}
-
+export type { AppHostOptions, HostLogger } from './host-types.js';
 export type { AppCounters, HostCounters } from './counters.js';
-
-interface Entry {
-  /** Position in load order (index into Attached.onError). */
-  readonly index: number;
-  readonly app: App;
-  readonly appId: number;
-  readonly ctx: AppContext;
-  readonly counters: AppCounters;
-  readonly watch: AppWatch;
-}
-
-interface Pending {
-  entry: Entry;
-  msg: OfMessage;
-}
-
-/** What one dispatch collected, message i from entries[i] for switch dpids[i]. */
-interface Collected {
-  entries: Entry[];
-  msgs: OfMessage[];
-  dpids: string[];
-}
-
-/** A connected switch as the host keeps it. */
-interface Attached {
-  readonly conn: SwitchConnection;
-  readonly view: SwitchView;
-  /**
-   * Per app (Entry.index), the send() error callback used for apps without an error()
-   * handler: made once per switch, not once per message, and holding no message (a callback
-   * kept per FLOW_MOD until the next barrier kept every FLOW_MOD alive for the garbage
-   * collector to copy and promote).
-   */
-  readonly onError: (SendErrorCallback | undefined)[];
-}
-
-/** How #dispatch calls a handler: static functions, so no closure is made per event. */
-type Call = (app: App, a: unknown, b: unknown) => Out;
-const callPacketIn: Call = (app, sw, ev) => app.packetIn!(sw as SwitchView, ev as PacketInEvent);
-const callFlowRemoved: Call = (app, sw, msg) => app.flowRemoved!(sw as SwitchView, msg as FlowRemoved);
-const callPortStatus: Call = (app, sw, msg) => app.portStatus?.(sw as SwitchView, msg as PortStatus);
-const callSwitchUp: Call = (app, sw) => app.switchUp?.(sw as SwitchView);
-const callSwitchDown: Call = (app, sw, reason) => app.switchDown?.(sw as SwitchView, reason as string);
-const callTick: Call = (app, now) => app.tick?.(now as number);
-const callEmit: Call = (_app, out) => out as Out;
-
-/** The type name of the message an ERROR refers to (its data starts with that message). */
-function refusedType(err: ErrorMsg): string {
-  const d = err.data;
-  return (d.length >= 2 && codecForType(d[1]!)?.name) || 'unknown';
-}
-
-type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit' | 'defer' | 'desiredFlows' | 'adoptFlow';
 
 export class AppHost implements ConnectionEvents {
   readonly #entries: Entry[] = [];
@@ -124,6 +50,8 @@ export class AppHost implements ConnectionEvents {
   readonly #log: HostLogger;
   readonly #clock: () => number;
   readonly #handlerTimer: () => number;
+  /** When the last #invoke'd call ended (#handlerTimer time). */
+  #callEnd = 0;
   readonly #watchdog: WatchdogOptions;
   readonly #onAppState: AppHostOptions['onAppState'];
   readonly #tickIntervalMs: number;
@@ -140,6 +68,8 @@ export class AppHost implements ConnectionEvents {
   /** Reads switches and sends the difference to what apps and sources want (reconciler.ts). */
   readonly reconciler: Reconciler;
   readonly #participants: Participant[] = [];
+  readonly #failFn: FailFn = (e, handler, err) => this.#fail(e, handler, err);
+  readonly #flushSwitchFn: FlushSwitchFn = (dpid, from, msgs) => this.#flushSwitch(dpid, from, msgs);
 
   constructor(opts: AppHostOptions) {
     this.#log = opts.log;
@@ -379,9 +309,12 @@ export class AppHost implements ConnectionEvents {
     let c: Collected | undefined;
     this.#depth++;
     try {
+      // One clock read per app: each call's end is the next call's start.
+      let t = this.#handlerTimer();
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!;
-        const out = this.#invoke(handler, e, call, a, b);
+        const out = this.#invoke(handler, e, call, a, b, t);
+        t = this.#callEnd;
         if (out === undefined) continue;
         if (first === undefined) {
           first = e;
@@ -390,9 +323,10 @@ export class AppHost implements ConnectionEvents {
         }
         if (c === undefined) {
           c = this.#takeCollected();
-          this.#collect(first, handler, firstOut, dpid, c);
+          collect(first, handler, firstOut, dpid, c, this.#failFn);
         }
-        this.#collect(e, handler, out, dpid, c);
+        collect(e, handler, out, dpid, c, this.#failFn);
+        t = this.#handlerTimer(); // collecting is the host's time, not the next app's
       }
       if (this.#deferred.size !== 0) this.#sendWithDeferred(handler, first, firstOut, c, dpid);
       else if (c !== undefined) this.#flushCollected(c);
@@ -406,7 +340,7 @@ export class AppHost implements ConnectionEvents {
   #dispatchOne(handler: Handler, e: Entry, dpid: string | undefined, call: Call, a: unknown, b: unknown): void {
     this.#depth++;
     try {
-      const out = this.#invoke(handler, e, call, a, b);
+      const out = this.#invoke(handler, e, call, a, b, this.#handlerTimer());
       if (this.#deferred.size !== 0) this.#sendWithDeferred(handler, out === undefined ? undefined : e, out, undefined, dpid);
       else if (out !== undefined) this.#sendOutput(e, handler, out, dpid);
     } finally {
@@ -427,13 +361,13 @@ export class AppHost implements ConnectionEvents {
         d.msgs.push(c.msgs[i]!);
         d.dpids.push(c.dpids[i]!);
       }
-    } else if (first !== undefined) this.#collect(first, handler, firstOut, dpid, d);
+    } else if (first !== undefined) collect(first, handler, firstOut, dpid, d, this.#failFn);
     this.#flushCollected(d);
   }
 
   #drainDeferred(c: Collected): void {
     this.#deferred.drain(
-      (entry, out) => this.#collect(entry, 'defer', out, undefined, c),
+      (entry, out) => collect(entry, 'defer', out, undefined, c, this.#failFn),
       (entry, err) => this.#fail(entry, 'defer', err),
     );
   }
@@ -450,29 +384,35 @@ export class AppHost implements ConnectionEvents {
     }
   }
 
-  /** Run one app's handler: its output, or undefined when it has none, threw or said nothing. */
-  #invoke(handler: Handler, e: Entry, call: Call, a: unknown, b: unknown): Out | undefined {
+  /**
+   * Run one app's handler, timed from `start` (a #handlerTimer reading): its output, or
+   * undefined when it has none, threw or said nothing. The call's end time is left in #callEnd.
+   */
+  #invoke(handler: Handler, e: Entry, call: Call, a: unknown, b: unknown, start: number): Out | undefined {
+    this.#callEnd = start;
     if (handler !== 'emit' && typeof e.app[handler as keyof App] !== 'function') return undefined;
     // A disabled app is not called (and what it emits is dropped) until it is enabled again.
     if (!e.watch.enabled) return undefined;
     e.counters.events++;
     let out: Out;
-    const start = this.#handlerTimer();
     try {
       out = call(e.app, a, b);
     } catch (err) {
       this.#fail(e, handler, err);
-      this.#watched(e, handler, start, true);
+      this.#watched(e, handler, (this.#callEnd = this.#handlerTimer()) - start, true);
       return undefined;
     }
-    this.#watched(e, handler, start, false);
+    const ms = (this.#callEnd = this.#handlerTimer()) - start;
+    // The common call (quick, no failure streak to end) needs no bookkeeping beyond its maximum.
+    const h = e.watch.health;
+    if (ms > h.maxCallMs || (ms > this.#watchdog.budgetMs && this.#watchdog.budgetMs > 0) || h.consecutiveFailures !== 0) this.#watched(e, handler, ms, false);
     if (out === undefined || out === null || (Array.isArray(out) && out.length === 0)) return undefined;
     return out;
   }
 
   /** Tell the watchdog how a call went; disable the app when it says so. */
-  #watched(e: Entry, handler: Handler, start: number, failed: boolean): void {
-    const reason = e.watch.record(handler, this.#handlerTimer() - start, failed, this.#clock());
+  #watched(e: Entry, handler: Handler, ms: number, failed: boolean): void {
+    const reason = e.watch.record(handler, ms, failed, this.#clock());
     if (reason === undefined) return;
     e.watch.disable(reason, this.#clock());
     this.#log.error({ app: e.app.name, reason }, `app ${e.app.name} disabled by the watchdog: ${reason}; POST /api/v1/apps/${e.app.name}/enable to run it again`);
@@ -488,7 +428,7 @@ export class AppHost implements ConnectionEvents {
       return this.#flushSwitch(dpid, e, out);
     }
     const c = this.#takeCollected();
-    this.#collect(e, handler, out, dpid, c);
+    collect(e, handler, out, dpid, c, this.#failFn);
     this.#flushCollected(c);
   }
 
@@ -500,7 +440,7 @@ export class AppHost implements ConnectionEvents {
 
   #flushCollected(c: Collected): void {
     try {
-      this.#flush(c);
+      flushPerSwitch(c, this.#flushSwitchFn);
     } finally {
       // Emptied (no app's messages kept alive by the host) and kept for the next dispatch.
       c.entries.length = 0;
@@ -508,54 +448,6 @@ export class AppHost implements ConnectionEvents {
       c.dpids.length = 0;
       this.#spare = c;
     }
-  }
-
-  #collect(e: Entry, handler: Handler, out: unknown, dpid: string | undefined, c: Collected): void {
-    if (out instanceof Outbox) {
-      for (let i = 0; i < out.switchCount; i++) this.#add(e, handler, out.dpidAt(i), out.messagesAt(i), c);
-    } else if (Array.isArray(out)) {
-      if (dpid === undefined) {
-        this.#fail(e, handler, new TypeError(`${handler} returned a message array; return an Outbox to address switches`));
-        return;
-      }
-      this.#add(e, handler, dpid, out, c);
-    } else if (typeof (out as { then?: unknown }).then === 'function') {
-      this.#fail(e, handler, new TypeError('handlers must be synchronous (returned a promise); use ctx.emit() for later messages'));
-    } else {
-      this.#fail(e, handler, new TypeError(`returned ${typeof out}; expected messages, an Outbox or nothing`));
-    }
-  }
-
-  #add(e: Entry, handler: Handler, d: string, msgs: readonly unknown[], c: Collected): void {
-    for (let i = 0; i < msgs.length; i++) {
-      const msg = msgs[i];
-      if (!isMessage(msg)) {
-        this.#fail(e, handler, new TypeError(`returned ${JSON.stringify(msg)} where a message was expected`));
-        continue;
-      }
-      c.entries.push(e);
-      c.msgs.push(msg);
-      c.dpids.push(d);
-    }
-  }
-
-  #flush(c: Collected): void {
-    const n = c.msgs.length;
-    if (n === 0) return;
-    const first = c.dpids[0]!;
-    let single = true;
-    for (let i = 1; i < n && single; i++) single = c.dpids[i] === first;
-    if (single) return this.#flushSwitch(first, c.entries, c.msgs);
-    // Several switches: group per switch, keeping each one's message order.
-    const groups = new Map<string, { entries: Entry[]; msgs: OfMessage[] }>();
-    for (let i = 0; i < n; i++) {
-      const d = c.dpids[i]!;
-      let g = groups.get(d);
-      if (!g) groups.set(d, (g = { entries: [], msgs: [] }));
-      g.entries.push(c.entries[i]!);
-      g.msgs.push(c.msgs[i]!);
-    }
-    for (const [d, g] of groups) this.#flushSwitch(d, g.entries, g.msgs);
   }
 
   /** Order and send messages for one switch; message i is from `from[i]`, or all from `from`. */
@@ -639,17 +531,4 @@ export class AppHost implements ConnectionEvents {
       },
     });
   }
-}
-
-function isMessage(msg: unknown): msg is OfMessage {
-  return msg !== null && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string';
-}
-
-function allMessages(msgs: readonly unknown[]): msgs is OfMessage[] {
-  for (let i = 0; i < msgs.length; i++) if (!isMessage(msgs[i])) return false;
-  return true;
-}
-
-function entryAt(from: Entry | readonly Entry[], i: number): Entry {
-  return Array.isArray(from) ? (from as readonly Entry[])[i]! : (from as Entry);
 }
