@@ -11,6 +11,7 @@ import type { Dpid, PacketInEvent } from '../sdk/index.js';
 import { output, Outbox, packetOut } from '../sdk/index.js';
 import { arpReply, arpRequest, echoReply, icmpError, rewriteRouted } from './frames.js';
 import { fibFlow, KIND, transitFlow } from './flows.js';
+import { countAttempt } from './neighbors.js';
 import type { HeldPacket, Neighbor } from './neighbors.js';
 import type { Lookup, RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingCounters, RoutingState } from './state.js';
@@ -54,10 +55,15 @@ export function learn(s: RoutingState, out: Outbox, ip: string, ipNum: number, m
   if (res === 'changed' && old) invalidateNeighbors(s, out, [old]);
   const done = s.nbrs.complete(ip);
   const routes = s.rib.routes().filter((r) => r.nextHop === ip);
-  let changed = false;
-  for (const r of routes) changed = s.rib.setState(r, 'resolved') || changed;
-  // A route that becomes usable may be shadowed by a shorter prefix's flows installed meanwhile.
-  if (changed) flushRoutes(s, out);
+  let usable = false;
+  for (const r of routes) {
+    const was = r.state;
+    if (s.rib.setState(r, 'resolved') && was === 'unresolved') usable = true;
+  }
+  // A route back from unresolved had no guard: a shorter prefix's flows installed meanwhile may
+  // shadow it. A resolving route's guard was there all along, and its forwarding flows (adopted
+  // after a restart) stay.
+  if (usable) flushRoutes(s, out);
   if (!done) return;
   s.counters.resolved++;
   for (const held of done.held) routePacket(s, out, held);
@@ -92,7 +98,7 @@ export function routePacket(s: RoutingState, out: Outbox, p: HeldPacket): void {
   if (!r) {
     r = s.nbrs.start(target, lk.iface, s.ctx.now());
     if (!r) return sendIcmpError(s, out, p, ICMP_TYPE.DEST_UNREACHABLE, ICMP_UNREACH.HOST, 'hostUnreachable');
-    floodArp(s, out, lk.iface, target);
+    countAttempt(r, floodArp(s, out, lk.iface, target));
   }
   if (s.nbrs.hold(r, p)) s.counters.held++;
 }
@@ -176,11 +182,18 @@ function takeToken(s: RoutingState): boolean {
 }
 
 /** "Who has target?" from the gateway, out of every edge port of every switch (none crosses a link). */
-export function floodArp(s: RoutingState, out: Outbox, iface: RouterInterface, target: string): void {
+/**
+ * ARP for `target` out of every floodable edge port; returns how many ports it went out of (an
+ * attempt that reached none does not count against the target: countAttempt).
+ */
+export function floodArp(s: RoutingState, out: Outbox, iface: RouterInterface, target: string): number {
   const data = arpRequest(iface.mac, iface.ip, target);
   s.counters.arpRequests++;
+  let reached = 0;
   for (const dpid of s.topo.switches()) {
     const ports = s.topo.floodPorts(dpid, OFPP.CONTROLLER).filter((port) => s.topo.isEdgePort(dpid, port));
     if (ports.length > 0) out.to(dpid, packetOut({ data, actions: ports.map((port) => output(port)) }));
+    reached += ports.length;
   }
+  return reached;
 }

@@ -114,6 +114,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
     switchUp(sw: SwitchView) {
       if (sw.nTables <= opts.table) s.ctx.log.error({ dpid: sw.dpid, nTables: sw.nTables, table: opts.table }, 'switch has too few tables for the routing table');
       // The base flows and route guards come from desiredFlows (reconciliation, docs/STATE.md).
+      s.nbrs.retryAll(s.ctx.now());
       return [ASYNC];
     },
 

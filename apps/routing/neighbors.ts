@@ -33,6 +33,8 @@ export interface Resolution {
   tries: number;
   /** When the next attempt is due (or the resolution fails, after the last one). */
   nextAt: number;
+  /** Attempts that went out of no port (not counted in `tries`, up to UNREACHED_GRACE). */
+  unreached: number;
   readonly held: HeldPacket[];
 }
 
@@ -45,6 +47,21 @@ export interface Limits {
   maxResolving: number;
   arpTimeoutMs: number;
   arpRetries: number;
+}
+
+/**
+ * Attempts that reach no port (no switch connected, ports not settled yet) that do not count
+ * against a next hop: enough for the topology's settle time at its defaults, bounded so that a
+ * subnet without a floodable port still fails.
+ */
+export const UNREACHED_GRACE = 30;
+
+/** An attempt went out of `ports` ports: one that reached none is given back, within the grace. */
+export function countAttempt(r: Resolution, ports: number): void {
+  if (ports === 0 && r.unreached < UNREACHED_GRACE) {
+    r.unreached++;
+    r.tries--;
+  }
 }
 
 export type LearnResult = 'new' | 'refreshed' | 'changed';
@@ -129,9 +146,22 @@ export class Neighbors {
     const existing = this.#resolving.get(ip);
     if (existing) return existing;
     if (this.#resolving.size >= this.limits.maxResolving) return undefined;
-    const r: Resolution = { ip, iface, tries: 1, nextAt: now + this.limits.arpTimeoutMs, held: [] };
+    const r: Resolution = { ip, iface, tries: 1, nextAt: now + this.limits.arpTimeoutMs, unreached: 0, held: [] };
     this.#resolving.set(ip, r);
     return r;
+  }
+
+  /**
+   * A switch came up: every running resolution starts its attempts over at the next tick. The
+   * address may be behind that switch, which the attempts made before it connected could not
+   * reach (at a weft start the switches connect one by one, seconds apart).
+   */
+  retryAll(now: number): void {
+    for (const r of this.#resolving.values()) {
+      r.tries = 0;
+      r.unreached = 0;
+      r.nextAt = now;
+    }
   }
 
   /** Hold a packet until resolution ends; false (and counted) when a cap is reached. */

@@ -8,12 +8,13 @@ import { ICMP_TYPE, ICMP_UNREACH } from '../../protocol/packet/index.js';
 import type { Outbox } from '../sdk/index.js';
 import { floodArp, sendIcmpError } from './forward.js';
 import { flushRoutes } from './invalidate.js';
+import { countAttempt } from './neighbors.js';
 import type { StaticRoute } from './rib.js';
 import type { RoutingState } from './state.js';
 
 export function onTick(s: RoutingState, now: number, out: Outbox): void {
   const { retry, failed } = s.nbrs.due(now);
-  for (const r of retry) floodArp(s, out, r.iface, r.ip);
+  for (const r of retry) countAttempt(r, floodArp(s, out, r.iface, r.ip));
   let flush = false;
   for (const r of failed) {
     s.counters.resolutionsFailed++;
@@ -43,6 +44,6 @@ export function askNextHop(s: RoutingState, out: Outbox, route: StaticRoute, now
   const iface = s.rib.connected(route.nextHopNum);
   if (!iface) return;
   s.askedAt.set(route.prefix, now);
-  if (!s.nbrs.start(route.nextHop, iface, now)) return;
-  floodArp(s, out, iface, route.nextHop);
+  const r = s.nbrs.start(route.nextHop, iface, now);
+  if (r) countAttempt(r, floodArp(s, out, iface, route.nextHop));
 }

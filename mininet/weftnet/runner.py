@@ -37,7 +37,7 @@ def _raise(signum, _frame):
 def parse_args(argv, name):
     p = argparse.ArgumentParser(prog=name, description='weft Mininet scenario %s' % name)
     p.add_argument('--controller', default='127.0.0.1:6653', help='HOST:PORT of weft (tcp)')
-    p.add_argument('--topo', default='single,3', help='single,N | linear,N | tree,D,F | ring,N | torus,R,C')
+    p.add_argument('--topo', default='single,3', help='single,N | linear,N | tree,D,F | ring,N[,H] | torus,R,C')
     p.add_argument('--prefix', default=None, help='node name prefix: a letter and up to 4 hex digits (random if omitted)')
     p.add_argument('--datapath', default='netdev', choices=('netdev', 'dummy'), help='bridge datapath_type')
     p.add_argument('--timeout', type=float, default=60.0, help='seconds before the scenario gives up')

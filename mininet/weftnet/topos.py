@@ -1,7 +1,8 @@
 """
 Topologies named by a spec string, with run-unique node names.
 
-Spec: single,N | linear,N | tree,DEPTH,FANOUT | ring,N | torus,ROWS,COLS
+Spec: single,N | linear,N | tree,DEPTH,FANOUT | ring,N[,HOSTS] | torus,ROWS,COLS
+(ring,N,HOSTS: HOSTS hosts on every switch of the ring, default 1)
 Every switch and host name starts with the run's prefix (e.g. 'w3f1s2', 'w3f1h2') so that bridge
 names, veth names and anything left behind by a crashed run never collide with another run.
 Datapath ids are set explicitly (Mininet would derive them from the first number in the name,
@@ -65,10 +66,11 @@ def _tree(t, depth, fanout):
     grow(1)
 
 
-def _ring(t, n):
+def _ring(t, n, hosts=1):
     switches = [t.sw() for _ in range(n)]
     for s in switches:
-        t.host(s)
+        for _ in range(hosts):
+            t.host(s)
     for i in range(n):
         if n > 2 or i == 0:
             t.addLink(switches[i], switches[(i + 1) % n])
@@ -86,8 +88,8 @@ def _torus(t, rows, cols):
 
 
 BUILDERS = {'single': _single, 'linear': _linear, 'tree': _tree, 'ring': _ring, 'torus': _torus}
-ARITY = {'single': 1, 'linear': 1, 'tree': 2, 'ring': 1, 'torus': 2}
-MINIMUM = {'single': (1,), 'linear': (1,), 'tree': (1, 1), 'ring': (3,), 'torus': (3, 3)}
+ARITY = {'single': (1,), 'linear': (1,), 'tree': (2,), 'ring': (1, 2), 'torus': (2,)}
+MINIMUM = {'single': (1,), 'linear': (1,), 'tree': (1, 1), 'ring': (3, 1), 'torus': (3, 3)}
 
 
 def parse_spec(text):
@@ -100,8 +102,8 @@ def parse_spec(text):
         nums = tuple(int(p) for p in parts[1:])
     except ValueError:
         raise ValueError('topology %r: sizes must be integers' % text)
-    if len(nums) != ARITY[kind]:
-        raise ValueError('topology %r: %s takes %d size(s)' % (text, kind, ARITY[kind]))
+    if len(nums) not in ARITY[kind]:
+        raise ValueError('topology %r: %s takes %s size(s)' % (text, kind, ' or '.join(map(str, ARITY[kind]))))
     # Ring and torus below 3 would create duplicate links between the same two switches.
     if any(n < m for n, m in zip(nums, MINIMUM[kind])):
         raise ValueError('topology %r: sizes must be at least %s' % (text, ','.join(map(str, MINIMUM[kind]))))

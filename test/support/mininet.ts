@@ -51,7 +51,7 @@ export interface RunScenarioOptions {
   scenario: string;
   ovs: OvsInstance;
   controller: { host?: string; port: number };
-  /** single,N | linear,N | tree,D,F | ring,N | torus,R,C */
+  /** single,N | linear,N | tree,D,F | ring,N[,H] | torus,R,C */
   topo: string;
   timeoutMs?: number;
   connectTimeoutMs?: number;

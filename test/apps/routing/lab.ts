@@ -40,6 +40,10 @@ export interface LabOptions {
   silent?: HostName[];
   /** Close the line into a ring: s1 p2 - s3 p1. */
   ring?: boolean;
+  /** Topology app options over the lab's (LLDP every 5 s). */
+  topology?: Record<string, unknown>;
+  /** Connect no switch: the test calls connect() (all switches, or the ones named). */
+  connectLater?: boolean;
 }
 
 export function lab(o: LabOptions = {}) {
@@ -47,7 +51,7 @@ export function lab(o: LabOptions = {}) {
     interfaces: [{ address: '10.0.1.1/24' }, { address: '10.0.2.1/24' }, { address: '10.0.3.1/24' }],
     ...o.routing,
   });
-  const topoApp = createTopologyApp({ lldpIntervalMs: 5_000 });
+  const topoApp = createTopologyApp({ lldpIntervalMs: 5_000, ...o.topology });
   const apps: App[] = [createTableMissApp({}), topoApp, createL2LearningApp({}), routing];
   const { host, clock, lines } = makeHost(apps);
   const net = new FakeNetwork({ clock: clock.now });
@@ -102,11 +106,14 @@ export function lab(o: LabOptions = {}) {
     seen.clear();
   };
 
-  net.connect(host);
-  // LLDP rounds and the topology's settle time: every edge port floodable afterwards.
-  advance(8_000);
-  clear();
-  return { net, host, clock, lines, routing: routing as RoutingApp, topo: topoApp.api, send, advance, received, clear, answer };
+  const connect = (dpids?: bigint[]) => answer(net.connect(host, dpids));
+  if (!o.connectLater) {
+    connect();
+    // LLDP rounds and the topology's settle time: every edge port floodable afterwards.
+    advance(8_000);
+    clear();
+  }
+  return { net, host, clock, lines, routing: routing as RoutingApp, topo: topoApp.api, send, advance, received, clear, answer, connect };
 }
 
 export type Lab = ReturnType<typeof lab>;

@@ -47,6 +47,40 @@ t.test('a route via a router host: resolved by ARP, then forwarded to the next h
   t.same(routeFlows(l, 2n).map((f) => f.priority), [148], 'other switches: the guard only');
 });
 
+t.test('a resolving route that resolves keeps its guard (no delete and add again)', async (t) => {
+  const l = lab();
+  await cmd(l, 'addRoute', { prefix: '10.0.9.0/24', nextHop: HOSTS.r.ip });
+  l.net.pump();
+  const [guard] = routeFlows(l, 2n);
+  t.equal(guard?.priority, 148, 'the guard went out with the route');
+  // r answers the ARP half a second later.
+  l.clock.advance(500);
+  l.answer(l.net.pump());
+  t.equal((cmd(l, 'routes') as { prefix: string; state: string }[]).find((r) => r.prefix === '10.0.9.0/24')!.state, 'resolved');
+  t.same(routeFlows(l, 2n).map((f) => [f.priority, f.installedAt]), [[148, guard!.installedAt]], 'the same guard, installed once');
+});
+
+t.test('next hops: attempts that reach no port do not count, and they start over when a switch comes up', async (t) => {
+  const state = (l: Lab) => (cmd(l, 'routes') as { prefix: string; state: string }[]).find((r) => r.prefix === '10.0.9.0/24')!.state;
+  // A route restored at a start, before any switch connects: no attempt is wasted on nobody.
+  const early = lab({ connectLater: true });
+  await cmd(early, 'addRoute', { prefix: '10.0.9.0/24', nextHop: HOSTS.r.ip });
+  early.advance(5_000);
+  t.equal(state(early), 'resolving', 'no switch: attempts do not count');
+  early.connect();
+  early.advance(9_000);
+  t.equal(state(early), 'resolved', 'attempts that reached no port (ports not settled yet) did not count');
+  // The next hop's switch connects after the last attempt went out, before it timed out.
+  const late = lab({ connectLater: true, topology: { settleMs: 0 } });
+  late.connect([1n]);
+  await cmd(late, 'addRoute', { prefix: '10.0.9.0/24', nextHop: HOSTS.r.ip });
+  late.advance(2_000);
+  late.clock.advance(500);
+  late.connect([2n, 3n]);
+  late.advance(1_000);
+  t.equal(state(late), 'resolved', 'the attempts start over when a switch comes up');
+});
+
 t.test('longest prefix wins: default route and a more specific one', async (t) => {
   const l = lab();
   cmd(l, 'addRoute', { prefix: '0.0.0.0/0', nextHop: HOSTS.h4.ip });
