@@ -5,7 +5,8 @@
 #
 # BRIDGE: the bridge to create (br0).
 # CONTROLLER_TARGET: where weft listens, tcp:HOST:PORT (HOST may be a name, e.g. the compose
-# service `weft`; it is resolved here because an Open vSwitch target wants an address).
+# service `weft`; it is resolved here because an Open vSwitch target wants an address); a
+# comma-separated list for a weft cluster (docker-compose.cluster.yml).
 set -eu
 
 CONTROLLER="${CONTROLLER_TARGET:-tcp:weft:6653}"
@@ -17,20 +18,28 @@ OVS_CTL="${OVS_CTL:-/usr/share/openvswitch/scripts/ovs-ctl}"
 
 $OVS_CTL --no-monitor --system-id=random start
 
-proto="${CONTROLLER%%:*}"
-rest="${CONTROLLER#*:}"
-host="${rest%:*}"
-port="${rest##*:}"
-addr="$(getent ahostsv4 "$host" | awk '{ print $1; exit }')"
-if [ -z "$addr" ]; then
-  echo "ovs: cannot resolve controller host $host" >&2
-  exit 1
-fi
+# One target, or several separated by commas (a weft cluster: every instance a controller).
+targets=""
+for c in $(echo "$CONTROLLER" | tr ',' ' '); do
+  proto="${c%%:*}"
+  rest="${c#*:}"
+  host="${rest%:*}"
+  port="${rest##*:}"
+  addr="$(getent ahostsv4 "$host" | awk '{ print $1; exit }')"
+  if [ -z "$addr" ]; then
+    echo "ovs: cannot resolve controller host $host" >&2
+    exit 1
+  fi
+  targets="$targets $proto:$addr:$port"
+done
 
 ovs-vsctl --may-exist add-br "$BRIDGE" -- set bridge "$BRIDGE" \
   datapath_type="$DATAPATH_TYPE" protocols=OpenFlow13 fail_mode=secure other-config:disable-in-band=true
-ovs-vsctl set-controller "$BRIDGE" "$proto:$addr:$port"
-ovs-vsctl set controller "$BRIDGE" max_backoff=1000
-echo "ovs: $BRIDGE -> $proto:$addr:$port (weft at $CONTROLLER)"
+# shellcheck disable=SC2086
+ovs-vsctl set-controller "$BRIDGE" $targets
+for uuid in $(ovs-vsctl --data=bare --no-headings get bridge "$BRIDGE" controller | tr -d '[],'); do
+  ovs-vsctl set controller "$uuid" max_backoff=1000
+done
+echo "ovs: $BRIDGE ->$targets (weft at $CONTROLLER)"
 
 exec "$@"

@@ -191,7 +191,7 @@ async function startWithStore(
   const appByName = (name: string) => appsByName.get(name);
   const topology = topologyOf(appByName);
   if (topology) events.attachTopology(topology);
-  const metrics = createMetrics({ openflow: ofStats, switchCount: () => server.switches.size, host, app: appByName, reconciler: host.reconciler });
+  const metrics = createMetrics({ openflow: ofStats, switchCount: () => server.switches.size, host, app: appByName, reconciler: host.reconciler, cluster });
   let ready = true;
   let rest: RestServer;
   let restAddress: { host: string; port: number };

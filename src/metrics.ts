@@ -23,6 +23,8 @@ export interface MetricsSources {
   app(name: string): App | undefined;
   /** Reconciliation runs and failed flows (docs/STATE.md). */
   reconciler?: Pick<Reconciler, 'totals' | 'failedCount' | 'lastResults'>;
+  /** A cluster instance (docs/CLUSTER.md): its name labels every metric (`weft_instance`). */
+  cluster?: { readonly name: string; member(): boolean; mastered(): number; writesGated(): number };
   /** Process metrics (CPU, memory, event loop lag, GC); default true. */
   processMetrics?: boolean;
 }
@@ -351,6 +353,25 @@ export function createMetrics(src: MetricsSources): WeftMetrics {
       for (const [kind, n] of Object.entries(processFaults)) this.inc({ kind }, n);
     },
   });
+
+  const cl = src.cluster;
+  if (cl) {
+    // Not `instance`: Prometheus sets that label itself on every scraped series.
+    registry.setDefaultLabels({ weft_instance: cl.name });
+    const gauge = (name: string, help: string, value: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(value()); } });
+    gauge('weft_cluster_member', '1 while this instance holds a renewed etcd lease (a cluster member), else 0', () => (cl.member() ? 1 : 0));
+    gauge('weft_cluster_switches_mastered', 'Switches this instance is OpenFlow master of', () => cl.mastered());
+    new Counter({
+      name: 'weft_cluster_writes_gated_total',
+      help: 'Messages that change a switch, dropped because this instance was not its master',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(cl.writesGated());
+      },
+    });
+  }
 
   if (src.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'weft_' });
 

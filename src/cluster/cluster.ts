@@ -57,6 +57,8 @@ export class Cluster {
   #deciding: Promise<void> | undefined;
   #again = false;
   #stopped = false;
+  /** writesGated of connections that are gone. */
+  #gatedGone = 0;
   readonly #deadline: () => { deadline: number };
 
   private constructor(readonly opts: ClusterOptions) {
@@ -93,6 +95,20 @@ export class Cluster {
     return this.#view.masters.get(dpid)?.name;
   }
 
+  /** Switches this instance may write to now. */
+  mastered(): number {
+    let n = 0;
+    for (const dpid of this.#held.keys()) if (this.mayWrite(dpid)) n++;
+    return n;
+  }
+
+  /** Writes dropped because this instance was not the switch's master, over all connections. */
+  writesGated(): number {
+    let n = this.#gatedGone;
+    for (const h of this.#held.values()) n += h.conn.writesGated ?? 0;
+    return n;
+  }
+
   localRole(dpid: string): LocalRole | undefined {
     return this.#held.get(dpid)?.role;
   }
@@ -113,6 +129,7 @@ export class Cluster {
     const h = this.#held.get(dpid);
     if (!h || h.conn !== conn) return;
     this.#held.delete(dpid);
+    this.#gatedGone += conn.writesGated ?? 0;
     if (h.role === 'master') this.opts.onMastership?.(dpid, false);
     // Our claim goes too: another connected instance takes over at once.
     void this.#txn([], [{ request_delete_range: { key: this.#key(`conns/${dpid}/${this.name}`) } }]).catch(() => undefined);

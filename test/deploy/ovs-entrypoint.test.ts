@@ -41,3 +41,22 @@ t.test('the ovs service entrypoint connects its bridge to weft', async (t) => {
   t.pass('connected, with the table-miss flow');
   t.equal(await weft.stop(), 0);
 });
+
+t.test('a comma-separated CONTROLLER_TARGET gives the bridge every instance of a cluster', async (t) => {
+  const ovs = await startOvs();
+  t.teardown(() => ovs.stop());
+  const br = ovs.uniqueName('wd');
+  t.teardown(() => ovs.vsctl('--if-exists', 'del-br', br));
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(
+      join(ROOT, 'mininet', 'docker-entrypoint.sh'),
+      ['true'],
+      { env: { ...ovs.env, OVS_CTL: 'true', DATAPATH_TYPE: 'dummy', BRIDGE: br, CONTROLLER_TARGET: 'tcp:localhost:16653,tcp:127.0.0.2:16654' }, timeout: 20_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+    );
+  });
+  t.match(out, `ovs: ${br} -> tcp:127.0.0.1:16653 tcp:127.0.0.2:16654`);
+  const targets = (await ovs.vsctl('get-controller', br)).trim().split('\n').sort();
+  t.same(targets, ['tcp:127.0.0.1:16653', 'tcp:127.0.0.2:16654'], 'both targets are controllers');
+  t.same((await ovs.vsctl('--data=bare', '--no-headings', '--columns=max_backoff', 'list', 'controller')).trim().split(/\s+/), ['1000', '1000'], 'each with max_backoff 1000');
+});

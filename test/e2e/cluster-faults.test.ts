@@ -32,6 +32,10 @@ t.test('REST write via the non-master, freeze of a master, freeze of etcd', asyn
     const w = await writers(rig, [a, b]);
     return [...w.values()].every((x) => x.length === 1) && new Set([...w.values()].flat()).size === 2 ? w : undefined;
   }, 15_000, 'one switch mastered by each instance');
+  const metrics = await (await fetch(`http://127.0.0.1:${a.restPort}/metrics`)).text();
+  t.match(metrics, /^weft_cluster_member\{weft_instance="w0"\} 1$/m, 'metrics: a member, labelled with the instance');
+  t.match(metrics, /^weft_cluster_switches_mastered\{weft_instance="w0"\} 1$/m, 'metrics: one switch mastered');
+  t.match(metrics, /^weft_switches_connected\{weft_instance="w0"\} 2$/m, 'every series carries the instance label');
   const dpidOfB = [...split].find(([, w]) => w[0] === 'w1')![0];
   const brOfB = rig.bridges[rig.dpids.indexOf(dpidOfB)]!;
 
