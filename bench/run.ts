@@ -8,12 +8,14 @@
  *   - bench/pipeline.ts: weft's own CPU per PACKET_IN, in one process (steady on a busy machine);
  *   - bench/codec.ts (codec microbenchmarks);
  *   - 100k flows through the REST bulk endpoint into a private Open vSwitch bridge;
- *   - 1000 emulated switches connecting at once: time until all are up, memory per switch.
+ *   - 1000 emulated switches connecting at once: time until all are up, memory per switch;
+ *   - bench/hostile.ts: echo round trips of a well-behaved switch while a REST client lists
+ *     60,000 flows of another switch and while a port floods random source MACs.
  * Prints a table and writes the "Controller benchmarks" part of docs/BENCHMARKS.md.
  *
  *   - ofbench against nullctl, the tool's own minimal C controller: what the tool and the kernel
  *     allow on this machine at the time of the run (the ceiling for the latency modes).
- * Options: --only ceiling,ofbench,pipeline,codec,flows,scale  --periods N (ofbench -l, default 10)
+ * Options: --only ceiling,ofbench,pipeline,codec,flows,scale,hostile  --periods N (ofbench -l, default 10)
  *          --macs N (ofbench -M, default 1000)  --flows N  --switches N (scale run)
  *          --no-write (do not touch docs/)  --docs PATH
  */
@@ -29,6 +31,7 @@ import { buildNullctl, buildOfbench, ofbenchDir, REPO, runOfbench } from './ofbe
 import type { OfbenchOptions } from './ofbench.js';
 import { consoleTable, fmtInt, fmtMs, fmtPct, machineText, markdownTable, writeDocs } from './report.js';
 import type { Row } from './report.js';
+import { hostileRun } from './hostile.js';
 import { scaleRun } from './scale.js';
 import { ensureBuilt, startBenchWeft } from './weft.js';
 
@@ -43,7 +46,7 @@ const { values: opt } = parseArgs({
     docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
   },
 });
-const sections = new Set((opt.only ?? 'ceiling,ofbench,pipeline,codec,flows,scale').split(','));
+const sections = new Set((opt.only ?? 'ceiling,ofbench,pipeline,codec,flows,scale,hostile').split(','));
 const periods = Number(opt.periods);
 const macs = Number(opt.macs);
 const rows: Row[] = [];
@@ -291,6 +294,20 @@ async function flowsSection(): Promise<void> {
   }
 }
 
+async function hostileSection(): Promise<void> {
+  const load = load1();
+  log(`hostile peers beside a well-behaved switch (load ${load.toFixed(1)})`);
+  commands.push('npx tsx bench/hostile.ts (a REST listing of 60,000 flows, native and Ryu; a MAC flood of 20,000 PACKET_INs; one emulated switch times echoes every 5 ms)');
+  try {
+    for (const r of await hostileRun()) {
+      const e = r.echo;
+      rows.push({ what: `echo RTT of a switch alongside: ${r.label}`, result: `p99 ${fmtMs(e.p99)}`, detail: `${e.n} echoes, p50 ${fmtMs(e.p50)}, max ${fmtMs(e.max)}, unanswered ${e.lost}; weft RSS +${r.rssDeltaMb} MB; ${r.detail}`, target: 'p99 < 50 ms', met: e.n > 0 && e.p99 < 50 && e.lost <= 1, load });
+    }
+  } catch (e) {
+    rows.push({ what: 'echo RTT beside hostile peers (bench/hostile.ts)', result: 'failed', detail: (e as Error).message.split('\n')[0]!.slice(0, 200), target: 'p99 < 50 ms', met: false, load });
+  }
+}
+
 async function scaleSection(bin: string): Promise<void> {
   const n = Number(opt.switches);
   let load = load1();
@@ -342,6 +359,7 @@ if (sections.has('pipeline')) await pipelineSection();
 if (sections.has('codec')) await codecSection();
 if (sections.has('flows')) await flowsSection();
 if (sections.has('scale')) await scaleSection(bin);
+if (sections.has('hostile')) await hostileSection();
 
 process.stdout.write(`\n${consoleTable(rows)}\n`);
 

@@ -28,16 +28,21 @@ export interface BenchWeft {
   get(path: string): Promise<{ status: number; text: string }>;
   /** Warn-level (and worse) log lines so far. */
   warnings(): string[];
+  /** Output that was not a JSON log line (stderr, node's own traces). */
+  otherOutput(): string[];
   /** SIGTERM, SIGKILL after 15 s (a shutdown can be slow: every switch goes down). */
   close(): Promise<void>;
 }
 
-/** Start weft; `config` (a partial config file: apps, appOptions...) is written to a temp file. */
-export async function startBenchWeft(config?: Record<string, unknown>): Promise<BenchWeft> {
+/**
+ * Start weft; `config` (a partial config file: apps, appOptions...) is written to a temp file;
+ * `nodeArgs` go to node before the script (--cpu-prof ...).
+ */
+export async function startBenchWeft(config?: Record<string, unknown>, opts: { nodeArgs?: string[] } = {}): Promise<BenchWeft> {
   const openflowPort = await freePort();
   const restPort = await freePort();
   let dir: string | undefined;
-  const args = [...NODE_FLAGS, join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info'];
+  const args = [...NODE_FLAGS, ...(opts.nodeArgs ?? []), join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info'];
   if (config) {
     dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
     writeFileSync(join(dir, 'weft.json'), JSON.stringify(config));
@@ -100,6 +105,7 @@ export async function startBenchWeft(config?: Record<string, unknown>): Promise<
       const r = await fetch(base + path);
       return { status: r.status, text: await r.text() };
     },
+    otherOutput: () => other,
     warnings: () => lines.filter((l) => l.level >= 40).map((l) => `${l.msg}${l.reason ? ` (${String(l.reason)})` : ''}`),
     close,
   };

@@ -14,7 +14,7 @@ import { dpidString, hexPreview, isAsync, negotiate, ourHello, plausibleVersion 
 import type { ConnectionOptions, OfLogger } from './options.js';
 import { RequestTracker } from './requests.js';
 import { RequestError } from './switch-connection.js';
-import type { RequestOptions, SwitchConnection, SwitchInfo } from './switch-connection.js';
+import type { MultipartOptions, RequestOptions, SwitchConnection, SwitchInfo } from './switch-connection.js';
 import type { SendErrorCallback } from './error-routes.js';
 import type { OpenFlowStats } from './stats.js';
 import { certificateNames } from './identity.js';
@@ -235,9 +235,9 @@ export class OpenFlowConnection implements SwitchConnection {
     });
   }
 
-  multipart(msg: MultipartRequest, opts?: RequestOptions): Promise<MultipartReplyBody[]> {
+  multipart(msg: MultipartRequest, opts?: MultipartOptions): Promise<MultipartReplyBody[]> {
     return new Promise((resolve, reject) => {
-      this.startRequest(msg, true, opts?.timeoutMs, (r) => resolve(r as MultipartReplyBody[]), reject);
+      this.startRequest(msg, true, opts?.timeoutMs, (r) => resolve(r as MultipartReplyBody[]), reject, undefined, opts?.onPart);
     });
   }
 
@@ -347,13 +347,14 @@ export class OpenFlowConnection implements SwitchConnection {
     done: (r: OfMessage | MultipartReplyBody[]) => void,
     fail: (e: Error) => void,
     maxBytes?: number,
+    onPart?: (part: MultipartReplyBody) => void,
   ): void {
     if (this.state === 'dead' || this.quiet) {
       fail(new RequestError(`${msg.type}: connection to the switch is ${this.quiet ? 'closing (controller shutting down)' : 'closed'}`));
       return;
     }
     const m = msg.xid === 0 ? { ...msg, xid: this.tracker.allocXid() } : msg;
-    this.tracker.track(m, multipart, timeoutMs ?? this.opts.requestTimeoutMs, done, fail, maxBytes);
+    this.tracker.track(m, multipart, timeoutMs ?? this.opts.requestTimeoutMs, done, fail, maxBytes, onPart);
     try {
       this.write(m);
     } catch (e) {

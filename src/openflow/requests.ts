@@ -8,6 +8,10 @@ interface Pending {
   request: OfMessage;
   multipart: boolean;
   parts: MultipartReplyBody[];
+  /** Parts received so far (also those handed to onPart). */
+  nParts: number;
+  /** Takes each part as it arrives instead of `parts` (MultipartOptions.onPart). */
+  onPart: ((part: MultipartReplyBody) => void) | undefined;
   /** Wire bytes of the multipart reply so far. */
   bytes: number;
   maxBytes: number;
@@ -113,6 +117,7 @@ export class RequestTracker {
     fail: (err: Error) => void,
     /** A tighter byte bound for this reply than the tracker's (the handshake's PORT_DESC). */
     maxBytes = this.limits.maxBytes,
+    onPart?: (part: MultipartReplyBody) => void,
   ): void {
     const xid = request.xid;
     const earlier = this.pending.get(xid);
@@ -121,13 +126,13 @@ export class RequestTracker {
       this.finish(xid, earlier);
       earlier.fail(new RequestError(`${earlier.request.type} xid ${xid}: xid reused by a later ${request.type} before the reply`));
     }
-    const p: Pending = { request, multipart, parts: [], bytes: 0, maxBytes: Math.min(maxBytes, this.limits.maxBytes), timeoutMs, timer: undefined as unknown as NodeJS.Timeout, deadline: undefined, done, fail };
+    const p: Pending = { request, multipart, parts: [], nParts: 0, onPart, bytes: 0, maxBytes: Math.min(maxBytes, this.limits.maxBytes), timeoutMs, timer: undefined as unknown as NodeJS.Timeout, deadline: undefined, done, fail };
     p.timer = this.startTimer(xid, p);
     if (multipart && this.limits.deadlineMs > 0) {
       const ms = this.limits.deadlineMs;
       p.deadline = setTimeout(() => {
         if (this.pending.get(xid) !== p) return;
-        this.overLimit(xid, p, 'multipart_deadline', `the multipart reply was not complete ${ms} ms after the request (${p.parts.length} parts, ${p.bytes} bytes so far; limit openflow.multipartDeadlineMs)`);
+        this.overLimit(xid, p, 'multipart_deadline', `the multipart reply was not complete ${ms} ms after the request (${p.nParts} parts, ${p.bytes} bytes so far; limit openflow.multipartDeadlineMs)`);
       }, ms);
       p.deadline.unref();
     }
@@ -151,9 +156,9 @@ export class RequestTracker {
         p.fail(new RequestError(`${p.request.type} xid ${msg.xid}: expected a multipart reply, got ${msg.type}`));
         return true;
       }
-      p.parts.push(msg.body);
+      p.nParts++;
       p.bytes += size;
-      if (p.parts.length > this.limits.maxParts) {
+      if (p.nParts > this.limits.maxParts) {
         this.overLimit(msg.xid, p, 'multipart_parts', `the multipart reply exceeded ${this.limits.maxParts} parts (limit openflow.maxMultipartParts)`);
         return true;
       }
@@ -162,6 +167,15 @@ export class RequestTracker {
         this.overLimit(msg.xid, p, 'multipart_bytes', `the multipart reply exceeded ${p.maxBytes} bytes (limit from ${which})`);
         return true;
       }
+      if (p.onPart) {
+        try {
+          p.onPart(msg.body);
+        } catch (e) {
+          this.finish(msg.xid, p);
+          p.fail(e instanceof Error ? e : new Error(String(e)));
+          return true;
+        }
+      } else p.parts.push(msg.body);
       if (msg.flags & OFPMPF_REPLY_MORE) {
         // A long dump may take longer than one timeout in total: each part restarts the clock.
         clearTimeout(p.timer);

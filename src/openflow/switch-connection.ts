@@ -48,6 +48,18 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+export interface MultipartOptions extends RequestOptions {
+  /**
+   * Take each reply part as it arrives instead of collecting them: the promise then resolves
+   * with [] once the last part is in. A caller that turns parts into something compact at once
+   * (REST writes JSON bytes) keeps no decoded objects alive across the reply, which for a long
+   * dump means no objects for the garbage collector to copy and promote. A throw fails the
+   * request with that error (the connection stays). Implementations that cannot stream may
+   * ignore it and resolve with the parts (src/rest/multipart.ts handles both).
+   */
+  onPart?: (part: MultipartReplyBody) => void;
+}
+
 export interface SwitchConnection {
   readonly info: SwitchInfo;
   readonly closed: boolean;
@@ -78,7 +90,7 @@ export interface SwitchConnection {
   /** A request with one reply (features, get-config, role, barrier, queue config, async...). */
   request<T extends OfMessage = OfMessage>(msg: OfMessage, opts?: RequestOptions): Promise<T>;
   /** A multipart request; resolves with every reply body once the last (no REPLY_MORE) arrives. */
-  multipart(msg: MultipartRequest, opts?: RequestOptions): Promise<MultipartReplyBody[]>;
+  multipart(msg: MultipartRequest, opts?: MultipartOptions): Promise<MultipartReplyBody[]>;
   /** Barrier: resolves when the switch has processed everything sent before it. */
   barrier(opts?: RequestOptions): Promise<void>;
   /**

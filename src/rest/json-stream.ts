@@ -1,27 +1,57 @@
 /**
- * Large JSON lists written in slices: each slice of items is converted and stringified, then
- * the event loop gets a turn (echo replies, other requests) before the next. A listing of
- * 100k flows is never one blocking JSON.stringify, nor one 50 MB string in memory.
+ * Large JSON lists built as a multipart reply arrives: each part's items are converted and
+ * stringified when the part comes in, and only the JSON bytes (Buffers, outside the JS heap)
+ * are kept. No decoded object lives longer than its part's turn, so a listing of 100k flows
+ * never holds 100k flow objects for the garbage collector to copy, promote and mark (what cost
+ * other switches their echo replies), nor one 50 MB string. The answer is then written from the
+ * kept bytes, with the socket's backpressure.
  */
 import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 
-/** Items per slice; lists up to this size are answered the ordinary way. */
-export const STREAM_SLICE = 1000;
+/** Answers up to this many bytes go out as one Buffer (with a Content-Length); longer ones stream. */
+const ONE_PIECE_BYTES = 1 << 20;
 
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export class JsonListChunks<T> {
+  /** Items offered that passed the filter (an X-Total-Count). */
+  count = 0;
+  /** Items written (those inside the window). */
+  written = 0;
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
 
-/** `head` + the items' texts joined by commas + `tail`, as a byte stream. */
-export function jsonListStream<T>(items: readonly T[], text: (item: T) => string, head = '[', tail = ']', slice = STREAM_SLICE): Readable {
-  async function* parts(): AsyncGenerator<string> {
-    yield head;
-    for (let i = 0; i < items.length; i += slice) {
-      const end = Math.min(items.length, i + slice);
-      let s = '';
-      for (let k = i; k < end; k++) s += (k === 0 ? '' : ',') + text(items[k]!);
-      yield s;
-      await turn();
+  /**
+   * `text` stringifies one item; items numbered (after `keep`) from `offset` to `offset + limit`
+   * are written, the others only counted.
+   */
+  constructor(
+    private readonly text: (item: T) => string,
+    private readonly offset = 0,
+    private readonly limit = Number.POSITIVE_INFINITY,
+    private readonly keep: (item: T) => boolean = () => true,
+  ) {}
+
+  /** The items of one reply part. */
+  add(items: readonly T[]): void {
+    let s = '';
+    for (const item of items) {
+      if (!this.keep(item)) continue;
+      const i = this.count++;
+      if (i < this.offset || i - this.offset >= this.limit) continue;
+      s += (this.written++ === 0 ? '' : ',') + this.text(item);
     }
-    yield tail;
+    if (s.length === 0) return;
+    const b = Buffer.from(s);
+    this.chunks.push(b);
+    this.bytes += b.length;
   }
-  return Readable.from(parts(), { objectMode: false });
+
+  /** Send `head` + the items + `tail` as the reply's JSON body. */
+  send(reply: FastifyReply, head = '[', tail = ']'): FastifyReply {
+    reply.type('application/json');
+    const all = [Buffer.from(head), ...this.chunks, Buffer.from(tail)];
+    this.chunks.length = 0;
+    if (this.bytes <= ONE_PIECE_BYTES) return reply.send(Buffer.concat(all));
+    return reply.send(Readable.from(all, { objectMode: false }));
+  }
 }

@@ -83,6 +83,49 @@ t.test('multipart replies with REPLY_MORE are reassembled', async (t) => {
   );
 });
 
+t.test('multipart onPart: each part as it arrives, nothing collected; a throw fails the request only', async (t) => {
+  const h = await startServer(t);
+  const ports = [1, 2, 3, 4, 5].map((n) => makePort(n * 10, `p${n}`));
+  const sw = await FakeSwitch.connect({
+    port: h.port,
+    datapathId: 0xa6n,
+    handler: (m, s) => {
+      if (m.type !== 'multipartRequest' || m.body.kind !== 'portDesc' || !s.received.some((x) => x.type === 'roleRequest')) return undefined;
+      return [
+        { type: 'multipartReply', xid: m.xid, flags: OFPMPF_REPLY_MORE, body: { kind: 'portDesc', ports: ports.slice(0, 2) } },
+        { type: 'multipartReply', xid: m.xid, flags: OFPMPF_REPLY_MORE, body: { kind: 'portDesc', ports: ports.slice(2, 3) } },
+        { type: 'multipartReply', xid: m.xid, flags: 0, body: { kind: 'portDesc', ports: ports.slice(3) } },
+      ];
+    },
+  });
+  t.teardown(() => sw.destroy());
+  const conn = await h.events.waitUp(0xa6n);
+  await conn.setRole('equal', 0n);
+  const seen: number[][] = [];
+  const bodies = await conn.multipart(
+    { type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'portDesc' } },
+    { onPart: (p) => void seen.push(p.kind === 'portDesc' ? p.ports.map((x) => x.portNo) : []) },
+  );
+  t.same(bodies, [], 'the promise carries no parts');
+  t.same(seen, [[10, 20], [30], [40, 50]], 'every part, in order');
+
+  let calls = 0;
+  const err = await conn
+    .multipart({ type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'portDesc' } }, {
+      onPart: () => {
+        calls++;
+        throw new Error('cannot convert this part');
+      },
+    })
+    .catch((e: unknown) => e);
+  t.match(err, { message: 'cannot convert this part' }, "the caller's error fails the request");
+  t.equal(calls, 1, 'no part after the failure');
+  await sleep(50);
+  t.notOk(conn.closed, 'the connection stays');
+  const again = await conn.multipart({ type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'portDesc' } });
+  t.equal(again.length, 3, 'later requests work (the late parts of the failed one were dropped)');
+});
+
 t.test("a switch ERROR rejects the request that caused it with SwitchError", async (t) => {
   const h = await startServer(t);
   const sw = await FakeSwitch.connect({

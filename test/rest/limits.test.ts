@@ -1,13 +1,13 @@
 /**
  * REST bounds, measured with real HTTP against weft in this process: a listing of 60k flows
- * (a multipart reply of ~300 parts from a fake switch) is streamed in slices, so a well-behaved
- * switch's echoes keep being answered; pages; the dpid is checked before a body is read; bulk
+ * (a multipart reply of ~300 parts from a fake switch) is converted part by part as it arrives
+ * and written from the JSON bytes, so a well-behaved switch's echoes keep being answered; pages; the dpid is checked before a body is read; bulk
  * requests and bodies have documented limits with clear 413s.
  */
 import t from 'tap';
 import type { FlowStats, OfMessage } from '../../protocol/index.js';
 import { FakeSwitch, makePort } from '../support/fake-switch.js';
-import { flowReplyBytes, rawPost, startProbe, withXid } from './load-probe.js';
+import { flowReplyBytes, getInChild, rawPost, startProbe, withXid } from './load-probe.js';
 import { http, startRig } from './rig.js';
 
 const N = 60_000;
@@ -60,10 +60,11 @@ t.test('a 60k-flow listing streams: echoes answered, pages, Ryu shape kept', asy
     await new Promise((r) => setTimeout(r, 10));
   }
 
-  // Only the transfer is measured: this process also parses the answer afterwards.
+  // A child process is the client, so the probe measures weft, not this test reading 20 MB;
+  // the answer is parsed here after the measurement.
   const fetchText = async (path: string) => {
-    const res = await fetch(`${rig.base}${path}`);
-    return { status: res.status, headers: res.headers, text: await res.text(), json: undefined as any };
+    const res = await getInChild(`${rig.base}${path}`);
+    return { status: res.status, headers: new Headers(res.headers), text: res.text, json: undefined as any };
   };
   const native = await probe.during(() => fetchText('/api/v1/switches/0000000000000b16/flows'));
   native.value.json = JSON.parse(native.value.text);
@@ -73,9 +74,11 @@ t.test('a 60k-flow listing streams: echoes answered, pages, Ryu shape kept', asy
   t.match(native.value.json[N - 1], { table: (N - 1) % 4, cookie: `0x${(0x5000_0000_0000 + N - 1).toString(16)}`, match: { in_port: 1 + ((N - 1) % 4), ipv4_dst: '10.0.234.95' } });
   t.comment(`native listing: ${(native.value.text.length / 2 ** 20).toFixed(1)} MB JSON; ${JSON.stringify(native.report)}`);
   t.ok(native.report.echoes > 10, 'the well-behaved switch kept getting echo replies during the listing');
-  // A guard against blocking for seconds, with room for a shared 2-core machine; the measured
-  // numbers are in the comments (docs/REST.md has them).
-  t.ok(native.report.echoP99Ms < 1000, `echo reply p99 ${native.report.echoP99Ms} ms (< 1000)`);
+  // Each reply part becomes JSON bytes as it arrives, so no decoded flow outlives its part and
+  // the garbage collector has nothing large to copy. Holding the 60k decoded flows until the
+  // last part cost other switches 300-600 ms; the goal is 50 ms (bench/hostile.ts measures it),
+  // asserted here with room for this test's own client and a shared 2-core machine.
+  t.ok(native.report.echoP99Ms < 250, `echo reply p99 ${native.report.echoP99Ms} ms (< 250)`);
 
   const page = await http(rig, 'GET', '/api/v1/switches/0000000000000b16/flows?limit=100&offset=59950');
   t.equal(page.status, 200);
@@ -97,7 +100,7 @@ t.test('a 60k-flow listing streams: echoes answered, pages, Ryu shape kept', asy
   t.equal(list.length, N, 'every flow, no paging on the Ryu route');
   t.match(list[7], { priority: 1000, cookie: 0x5000_0000_0000 + 7, table_id: 3, match: { in_port: 4, dl_type: 2048, nw_dst: '10.0.0.7' }, actions: ['SET_FIELD: {eth_dst:02:00:00:00:00:09}', 'OUTPUT:2'] });
   t.comment(`Ryu listing: ${(ryu.value.text.length / 2 ** 20).toFixed(1)} MB JSON; ${JSON.stringify(ryu.report)}`);
-  t.ok(ryu.report.echoP99Ms < 1000, `echo reply p99 ${ryu.report.echoP99Ms} ms (< 1000)`);
+  t.ok(ryu.report.echoP99Ms < 250, `echo reply p99 ${ryu.report.echoP99Ms} ms (< 250)`);
 });
 
 t.test('the dpid is checked before the body is read; bulk limits are clear 413s', async (t) => {

@@ -133,3 +133,29 @@ export async function rawPost(port: number, path: string, size: number, fill: st
     s.on('error', (e) => (answered ? undefined : reject(e)));
   });
 }
+
+/**
+ * GET `url` from a child process that writes the body to a temp file: the client's work (reading
+ * and buffering tens of MB) happens outside this process, so what the probe measures is weft.
+ */
+export async function getInChild(url: string): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'weft-get-'));
+  const file = join(dir, 'body');
+  const script = `const [url, file] = process.argv.slice(1);
+    require('node:http').get(url, (res) => {
+      res.pipe(require('node:fs').createWriteStream(file)).on('finish', () => console.log(JSON.stringify({ status: res.statusCode, headers: res.headers })));
+    }).on('error', (e) => { console.error(e.message); process.exit(1); });`;
+  try {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['-e', script, url, file], { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+    );
+    const { status, headers } = JSON.parse(out) as { status: number; headers: Record<string, string> };
+    return { status, headers, text: readFileSync(file, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

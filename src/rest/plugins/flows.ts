@@ -4,14 +4,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { OFPG_ANY, OFPP, OFPTT_ALL } from '../../../protocol/index.js';
+import type { FlowStats } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { flowModFromFriendly, flowModToFriendly, flowStatsToFriendly } from '../flow-json.js';
 import type { FlowCommand } from '../flow-json.js';
 import { matchFromFriendly } from '../match-json.js';
-import { multipartStats } from '../multipart.js';
+import { eachMultipartStats } from '../multipart.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
-import { jsonListStream, STREAM_SLICE } from '../json-stream.js';
+import { JsonListChunks } from '../json-stream.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { parsePort, parseU64, parseUint } from '../values.js';
 import { persistFlows, takePersistent } from '../persist.js';
@@ -102,7 +103,9 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
       if (limit === 0) throw new HttpError(400, 'bad_request', `limit: expected 1-${MAX_PAGE}`, 'limit');
       const cookie = q.cookie === undefined ? 0n : parseU64(q.cookie, 'cookie');
       const cookieMask = q.cookieMask !== undefined ? parseU64(q.cookieMask, 'cookieMask') : q.cookie !== undefined ? ALL_ONES : 0n;
-      const stats = await multipartStats(
+      // Each part becomes JSON as it arrives (json-stream.ts): only the page is converted.
+      const list = new JsonListChunks<FlowStats>((f) => JSON.stringify(flowStatsToFriendly(f)), offset, limit);
+      await eachMultipartStats(
         conn,
         {
           kind: 'flow',
@@ -114,11 +117,10 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
           match: matchFromFriendly(parseMatchQuery(q.match), 'match'),
         },
         'flow',
+        (stats) => list.add(stats),
       );
-      reply.header('x-total-count', String(stats.length));
-      const page = limit === undefined && offset === 0 ? stats : stats.slice(offset, limit === undefined ? undefined : offset + limit);
-      if (page.length <= STREAM_SLICE) return page.map(flowStatsToFriendly);
-      return reply.type('application/json').send(jsonListStream(page, (f) => JSON.stringify(flowStatsToFriendly(f))));
+      reply.header('x-total-count', String(list.count));
+      return list.send(reply);
     },
   });
 

@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { OFPG_ANY, OFPP, OFPQ_ALL, OFPTT_ALL } from '../../../protocol/index.js';
 import type { FlowStatsRequestBody, QueueGetConfigReply } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
-import { multipartParts, multipartStats } from '../multipart.js';
-import { byDpid, params, RYU_BODY, RYU_STATS, ryuStatsRoute, ryuSwitch, sendRyu, sendRyuList } from './ryu-common.js';
+import { eachMultipartStats, multipartParts, multipartStats } from '../multipart.js';
+import { byDpid, params, RYU_BODY, RYU_STATS, ryuStatsRoute, ryuSwitch, sendRyu, sendRyuList, ryuListChunks } from './ryu-common.js';
 import type { RyuBody } from './ryu-common.js';
 import { matchFromRyu } from './ryu-json.js';
 import { flowStatsToRyu, portDescToRyu, portStatsToRyu, queueConfigToRyu, queueStatsToRyu, tableFeaturesToRyu, tableStatsToRyu } from './ryu-stats-json.js';
@@ -63,8 +63,9 @@ export async function ofctlStatsPlugin(app: FastifyInstance, { deps }: { deps: R
         const filter = flowFilter(b);
         // OpenFlow cannot filter by priority; ofctl filters the reply (priority -1: none).
         const priority = b.priority === undefined ? -1 : Number(pyInt(b.priority) ?? -1);
-        const stats = await multipartStats(conn, { kind: 'flow', ...filter }, 'flow');
-        return sendRyuList(reply, conn, priority < 0 ? stats : stats.filter((f) => f.priority === priority), flowStatsToRyu);
+        const list = ryuListChunks(flowStatsToRyu, priority < 0 ? undefined : (f) => f.priority === priority);
+        await eachMultipartStats(conn, { kind: 'flow', ...filter }, 'flow', (stats) => list.add(stats));
+        return sendRyuList(reply, conn, list);
       },
     });
     app.route<{ Params: P; Body: RyuBody | undefined }>({

@@ -11,7 +11,7 @@ import { SwitchError } from '../../openflow/switch-connection.js';
 import type { SwitchConnection } from '../../openflow/switch-connection.js';
 import type { RestDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { jsonListStream, STREAM_SLICE } from '../json-stream.js';
+import { JsonListChunks } from '../json-stream.js';
 import { confirmedWrite } from '../write.js';
 import { dpidKey, parseRyuBody, ryuDpid, ryuJson } from './ryu-values.js';
 
@@ -45,11 +45,14 @@ export function sendRyu(reply: FastifyReply, value: unknown): FastifyReply {
   return reply.type('application/json').send(ryuJson(value));
 }
 
-/** {"<decimal dpid>": [items as Ryu prints them]}; long lists are written in slices (json-stream). */
-export function sendRyuList<T>(reply: FastifyReply, conn: SwitchConnection, items: readonly T[], toRyu: (item: T) => unknown): FastifyReply {
-  if (items.length <= STREAM_SLICE) return sendRyu(reply, byDpid(conn, items.map(toRyu)));
-  const stream = jsonListStream(items, (item) => ryuJson(toRyu(item)), `{${JSON.stringify(dpidKey(conn.info.dpid))}:[`, ']}');
-  return reply.type('application/json').send(stream);
+/** Items for {"<decimal dpid>": [items as Ryu prints them]}, stringified as they arrive (json-stream). */
+export function ryuListChunks<T>(toRyu: (item: T) => unknown, keep?: (item: T) => boolean): JsonListChunks<T> {
+  return new JsonListChunks<T>((item) => ryuJson(toRyu(item)), 0, Number.POSITIVE_INFINITY, keep);
+}
+
+/** Send what ryuListChunks collected, wrapped as Ryu's wrap_dpid_dict. */
+export function sendRyuList<T>(reply: FastifyReply, conn: SwitchConnection, list: JsonListChunks<T>): FastifyReply {
+  return list.send(reply, `{${JSON.stringify(dpidKey(conn.info.dpid))}:[`, ']}');
 }
 
 /** {"<decimal dpid>": value}, Ryu's wrap_dpid_dict. */
