@@ -60,6 +60,11 @@ export interface OvsInstance {
   addPort(bridge: string, port: string, opts?: PortOptions): Promise<void>;
   /** Feed a frame (hex) into a dummy port, as if it arrived on the wire. */
   injectPacket(port: string, frameHex: string): Promise<void>;
+  /**
+   * Stop ovs-vswitchd and start it again on the same database, as an OVS restart does: every
+   * flow is gone, bridges and ports come back from the database, controllers reconnect.
+   */
+  restartVswitchd(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -186,6 +191,15 @@ export async function startOvs(): Promise<OvsInstance> {
   };
   installExitHooks();
   live.add(syncCleanup);
+  const startVswitchd = () => run(bins['ovs-vswitchd']!, [
+    `unix:${dbSock}`,
+    '--enable-dummy',
+    '--disable-system',
+    `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
+    `--unixctl=${join(dir, 'ovs-vswitchd.ctl')}`,
+    `--log-file=${join(dir, 'ovs-vswitchd.log')}`,
+    '--detach',
+  ], env);
 
   try {
     await run(bins['ovsdb-tool']!, ['create', join(dir, 'conf.db'), SCHEMA], env);
@@ -198,15 +212,7 @@ export async function startOvs(): Promise<OvsInstance> {
       '--detach',
     ], env);
     await run(bins['ovs-vsctl']!, [`--db=unix:${dbSock}`, '--no-wait', 'init'], env);
-    await run(bins['ovs-vswitchd']!, [
-      `unix:${dbSock}`,
-      '--enable-dummy',
-      '--disable-system',
-      `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
-      `--unixctl=${join(dir, 'ovs-vswitchd.ctl')}`,
-      `--log-file=${join(dir, 'ovs-vswitchd.log')}`,
-      '--detach',
-    ], env);
+    await startVswitchd();
   } catch (e) {
     syncCleanup();
     throw e;
@@ -249,6 +255,15 @@ export async function startOvs(): Promise<OvsInstance> {
     },
     async injectPacket(port, frameHex) {
       await appctl('netdev-dummy/receive', port, frameHex);
+    },
+    async restartVswitchd() {
+      await appctl('exit');
+      const deadline = Date.now() + CMD_TIMEOUT_MS;
+      while (daemonPid(dir, 'ovs-vswitchd') !== undefined) {
+        if (Date.now() > deadline) throw new Error(`ovs-vswitchd of ${dir} did not exit`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await startVswitchd();
     },
     async stop() {
       syncCleanup();
