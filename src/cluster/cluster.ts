@@ -10,13 +10,13 @@
  * meter, port and table mods, packet-outs) leave this instance only while it is that switch's
  * master and its lease is known renewed (mayWrite).
  */
-import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
-import { OFPCR_ROLE } from '../../protocol/index.js';
-import type { RoleReply } from '../../protocol/index.js';
+import type { Etcd3, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
+import { encode, OFPCR_ROLE } from '../../protocol/index.js';
+import type { OfMessage, RoleReply } from '../../protocol/index.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import { rangeEnd } from '../store/etcd-store.js';
 import { assignMasters } from './assignment.js';
-import { Membership } from './membership.js';
+import { ClusterError, Membership } from './membership.js';
 import type { MembershipOptions } from './membership.js';
 
 type LocalRole = 'none' | 'slave' | 'master';
@@ -57,6 +57,7 @@ export class Cluster {
   #deciding: Promise<void> | undefined;
   #again = false;
   #stopped = false;
+  #seq = 0;
   /** writesGated of connections that are gone. */
   #gatedGone = 0;
   readonly #deadline: () => { deadline: number };
@@ -74,7 +75,7 @@ export class Cluster {
     const c = new Cluster(opts);
     await c.membership.join();
     c.#watcher = await c.#client.watch().prefix(c.#prefix).create();
-    c.#watcher.on('data', () => c.#schedule());
+    c.#watcher.on('data', (res: IWatchResponse) => c.#onEvents(res));
     c.#watcher.on('error', (err: Error) => opts.log.warn({ err: err.message }, 'cluster watch failed; the periodic check goes on'));
     c.#timer = setInterval(() => c.#schedule(), Math.max(200, (opts.ttlS * 1000) / 2));
     c.#schedule();
@@ -93,6 +94,59 @@ export class Cluster {
   /** The instance that masters a switch, as last read from etcd. */
   masterOf(dpid: string): string | undefined {
     return this.#view.masters.get(dpid)?.name;
+  }
+
+  /**
+   * Hand messages for a switch this instance does not master to its master, through etcd:
+   * `writes/<dpid>/<sender>-<n>` on the sender's lease; the master sends them in revision order
+   * and deletes the key (one that becomes master later sends what is left). Resolves with the
+   * master's name once the key is stored.
+   */
+  async forward(dpid: string, msgs: readonly OfMessage[]): Promise<string> {
+    const lease = this.membership.leaseId;
+    if (!this.membership.valid() || lease === undefined) throw new ClusterError(`instance ${this.name} is not a cluster member now`);
+    const master = this.masterOf(dpid);
+    if (master === undefined) throw new ClusterError(`switch ${dpid} has no master now`);
+    const value = Buffer.from(JSON.stringify({ from: this.name, msgs: msgs.map((m) => encode({ ...m, xid: 0 } as OfMessage).toString('base64')) }));
+    const key = this.#key(`writes/${dpid}/${this.name}-${Date.now()}-${this.#seq++}`);
+    await this.#txn([], [{ request_put: { key, value, lease } }]);
+    return master;
+  }
+
+  #onEvents(res: IWatchResponse): void {
+    let other = false;
+    for (const ev of res.events) {
+      const rel = ev.kv.key.toString().slice(this.#prefix.length);
+      if (!rel.startsWith('writes/')) {
+        other = true;
+        continue;
+      }
+      const dpid = rel.split('/')[1]!;
+      if (ev.type === 'Put' && this.mayWrite(dpid)) this.#applyWrite(dpid, ev.kv);
+    }
+    if (other) this.#schedule();
+  }
+
+  #applyWrite(dpid: string, kv: IKeyValue): void {
+    const h = this.#held.get(dpid);
+    if (!h) return;
+    try {
+      const { from, msgs } = JSON.parse(kv.value.toString()) as { from: string; msgs: string[] };
+      for (const b64 of msgs) {
+        h.conn.sendEncoded(Buffer.from(b64, 'base64'), (err) => this.opts.log.warn({ dpid, from, errType: err.errType, code: err.code }, 'cluster: the switch refused a forwarded write'));
+      }
+    } catch (e) {
+      this.opts.log.warn({ dpid, err: (e as Error).message }, 'cluster: a forwarded write could not be sent');
+    }
+    void this.#txn([{ key: kv.key, target: 'Mod', result: 'Equal', mod_revision: kv.mod_revision }], [{ request_delete_range: { key: kv.key } }]).catch(() => undefined);
+  }
+
+  /** Writes forwarded to this switch before we became its master, in the order they were stored. */
+  async #drainWrites(dpid: string): Promise<void> {
+    const start = this.#key(`writes/${dpid}/`);
+    const res = await this.#client.kv.range({ key: start, range_end: rangeEnd(start) }, this.#deadline());
+    const kvs = [...(res.kvs as IKeyValue[])].sort((x, y) => Number(x.mod_revision) - Number(y.mod_revision));
+    for (const kv of kvs) if (this.mayWrite(dpid)) this.#applyWrite(dpid, kv);
   }
 
   /** Switches this instance may write to now. */
@@ -257,7 +311,10 @@ export class Cluster {
     h.role = 'master';
     h.gen = gen;
     this.opts.log.info({ dpid, generation: gen }, 'cluster: master of the switch');
-    if (was !== 'master') this.opts.onMastership?.(dpid, true);
+    if (was !== 'master') {
+      this.opts.onMastership?.(dpid, true);
+      await this.#drainWrites(dpid).catch(() => undefined);
+    }
   }
 
   async #beSlave(dpid: string, h: Held, revision: number): Promise<void> {

@@ -43,6 +43,8 @@ export interface RestCluster {
   mayWrite(dpid: string): boolean;
   masterOf(dpid: string): string | undefined;
   status(): Promise<Record<string, unknown>>;
+  /** Hand writes to the switch's master through etcd; resolves with its name (docs/CLUSTER.md). */
+  forward(dpid: string, msgs: readonly import('../../protocol/index.js').OfMessage[]): Promise<string>;
 }
 
 export interface RestDeps {

@@ -50,13 +50,34 @@ t.test('REST write via the non-master, freeze of a master, freeze of etcd', asyn
   t.equal(res.headers.get('x-weft-master'), 'w1');
   await until(async () => (await rig.ovs.ofctl('-O', 'OpenFlow13', 'dump-flows', brOfB)).includes('priority=1234') || undefined, 10_000, 'the flow on the switch', 20);
   t.comment(`REST write on the non-master until the flow is on the switch: ${Date.now() - t0} ms`);
-  const modify = await fetch(`http://127.0.0.1:${a.restPort}/api/v1/switches/${dpidOfB}/flows`, {
+  // A one-off flow with a timeout and a delete, on the non-master: the FLOW_MODs themselves are
+  // handed to the master through etcd.
+  const t1 = Date.now();
+  const oneOff = await fetch(`http://127.0.0.1:${a.restPort}/api/v1/switches/${dpidOfB}/flows`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ priority: 1235, idleTimeout: 600, match: { eth_type: '0x800', ipv4_dst: '10.9.9.8' }, actions: [] }),
+  });
+  t.equal(oneOff.status, 202, 'a one-off flow is forwarded');
+  await until(async () => (await rig.ovs.ofctl('-O', 'OpenFlow13', 'dump-flows', brOfB)).includes('priority=1235') || undefined, 10_000, 'the forwarded flow on the switch', 20);
+  t.comment(`forwarded FLOW_MOD (REST on the non-master until the flow is on the switch): ${Date.now() - t1} ms`);
+  const del = await fetch(`http://127.0.0.1:${a.restPort}/api/v1/switches/${dpidOfB}/flows`, {
     method: 'DELETE',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ priority: 1234, match: { eth_type: '0x800', ipv4_dst: '10.9.9.9' } }),
   });
-  t.equal(modify.status, 409, 'a delete on the non-master is refused');
-  t.match(await modify.json(), { error: { code: 'not_master' } });
+  t.equal(del.status, 202, 'a delete on the non-master is forwarded');
+  t.equal(del.headers.get('x-weft-master'), 'w1');
+  await until(async () => !(await rig.ovs.ofctl('-O', 'OpenFlow13', 'dump-flows', brOfB)).includes('priority=1234') || undefined, 10_000, 'the flow deleted', 20);
+  const state = (await (await fetch(`http://127.0.0.1:${a.restPort}/api/v1/state/switches/${dpidOfB}`)).json()) as { flows: unknown[] };
+  t.equal(state.flows.length, 0, 'and deleted from the shared store');
+  const group = await fetch(`http://127.0.0.1:${a.restPort}/api/v1/switches/${dpidOfB}/groups`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ groupId: 5, type: 'all', buckets: [] }),
+  });
+  t.equal(group.status, 409, 'a group write on the non-master is refused');
+  t.match(await group.json(), { error: { code: 'not_master' } });
 
   // Freeze w1 (the master of one switch) past its lease; w0 takes both.
   const installed = await Promise.all(rig.bridges.map((br) => flowCount(rig, br)));

@@ -78,6 +78,7 @@ export async function startClusterRig(opts: { instances: number; bridges: number
         restPort: i.restPort,
         args: ['--cluster', `etcd://${etcd.hostPort}`, '--instance', i.name, '--cluster-lease-ttl', String(TTL), '--audit-interval', '0', ...(opts.extraArgs ?? [])],
         env: { WEFT_LOG_FORMAT: 'json' },
+        readyTimeoutMs: 30_000,
       });
       return i.proc;
     },

@@ -136,6 +136,14 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
       await persistFlows(deps.state, conn.info.dpid, [fm], true);
       return { fm, master: deps.cluster.masterOf(conn.info.dpid) ?? null };
     }
+    if (deps.cluster && !deps.cluster.mayWrite(conn.info.dpid)) {
+      // Any other flow write: the FLOW_MOD itself goes to the master through etcd.
+      const master = await deps.cluster.forward(conn.info.dpid, [fm]).catch((e: unknown) => {
+        throw new HttpError(503, 'cluster_unavailable', `cannot hand the write to the master of ${conn.info.dpid}: ${(e as Error).message}`);
+      });
+      await persistFlows(deps.state, conn.info.dpid, [fm], persistent);
+      return { fm, master };
+    }
     await confirmedWrite(conn, [fm], `flow ${command}`);
     await persistFlows(deps.state, conn.info.dpid, [fm], persistent);
     return { fm, master: undefined };
@@ -164,9 +172,13 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
         summary: 'Modify flows (FLOW_MOD MODIFY, or MODIFY_STRICT with "strict": true): replaces their instructions',
         params: DPID_PARAMS,
         body: { $ref: 'Flow#' },
-        response: responses({ 200: { $ref: 'FlowOut#' } }),
+        response: responses({ 200: { $ref: 'FlowOut#' }, 202: { $ref: 'FlowOut#' } }),
       },
-      handler: async (req) => flowModToFriendly((await write('modify')(req)).fm),
+      handler: async (req, reply) => {
+        const { fm, master } = await write('modify')(req);
+        if (master !== undefined) reply.code(202).header('x-weft-master', master ?? '');
+        return flowModToFriendly(fm);
+      },
     });
   }
 
@@ -177,13 +189,14 @@ export async function flowsPlugin(app: FastifyInstance, { deps }: { deps: RestDe
       params: DPID_PARAMS,
       querystring: FILTER_QUERY,
       body: { anyOf: [{ $ref: 'Flow#' }, { type: 'null' }] },
-      response: responses({ 204: { type: 'null' } }),
+      response: responses({ 204: { type: 'null' }, 202: { type: 'null' } }),
     },
     handler: async (req, reply) => {
       const hasBody = req.body !== undefined && req.body !== null;
       if (hasBody && Object.keys(req.query).length > 0) throw new HttpError(400, 'bad_request', 'give the filter either as a body or as query parameters, not both');
-      await write('delete')({ params: req.params, body: hasBody ? req.body : queryAsFlow(req.query) });
-      reply.code(204);
+      const { master } = await write('delete')({ params: req.params, body: hasBody ? req.body : queryAsFlow(req.query) });
+      if (master !== undefined) reply.code(202).header('x-weft-master', master ?? '');
+      else reply.code(204);
     },
   });
 }
