@@ -10,12 +10,14 @@
  *   - 100k flows through the REST bulk endpoint into a private Open vSwitch bridge;
  *   - 1000 emulated switches connecting at once: time until all are up, memory per switch;
  *   - bench/hostile.ts: echo round trips of a well-behaved switch while a REST client lists
- *     60,000 flows of another switch and while a port floods random source MACs.
+ *     60,000 flows of another switch and while a port floods random source MACs;
+ *   - side by side: the same ofbench runs against weft, ovs-testcontroller and os-ken
+ *     (bench/peers.ts), one right after the other, with weft's ratio to each.
  * Prints a table and writes the "Controller benchmarks" part of docs/BENCHMARKS.md.
  *
  *   - ofbench against nullctl, the tool's own minimal C controller: what the tool and the kernel
  *     allow on this machine at the time of the run (the ceiling for the latency modes).
- * Options: --only ceiling,ofbench,pipeline,codec,flows,scale,hostile  --periods N (ofbench -l, default 10)
+ * Options: --only ceiling,ofbench,peers,pipeline,codec,flows,scale,hostile  --periods N (ofbench -l, default 10)
  *          --macs N (ofbench -M, default 1000)  --flows N  --switches N (scale run)
  *          --no-write (do not touch docs/)  --docs PATH
  */
@@ -33,6 +35,7 @@ import { consoleTable, fmtInt, fmtMs, fmtPct, machineText, markdownTable, writeD
 import type { Row } from './report.js';
 import { hostileRun } from './hostile.js';
 import { scaleRun } from './scale.js';
+import { installed, PEERS, startPeer } from './peers.js';
 import { ensureBuilt, startBenchWeft } from './weft.js';
 
 const { values: opt } = parseArgs({
@@ -46,7 +49,7 @@ const { values: opt } = parseArgs({
     docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
   },
 });
-const sections = new Set((opt.only ?? 'ceiling,ofbench,pipeline,codec,flows,scale,hostile').split(','));
+const sections = new Set((opt.only ?? 'ceiling,ofbench,peers,pipeline,codec,flows,scale,hostile').split(','));
 const periods = Number(opt.periods);
 const macs = Number(opt.macs);
 const rows: Row[] = [];
@@ -147,6 +150,55 @@ async function ofbenchSection(bin: string): Promise<void> {
     } finally {
       probe?.close();
       await weft.close();
+    }
+  }
+}
+
+/** The side-by-side cases: throughput and latency, cbench's defaults included. */
+const PEER_CASES: { label: string; o: Omit<OfbenchOptions, 'port'> }[] = [
+  { label: 'throughput, 16 switches', o: { switches: 16, throughput: true, macs: 1000 } },
+  { label: 'throughput, 16 switches, -M 100000', o: { switches: 16, throughput: true, macs: 100_000 } },
+  { label: 'latency, 16 switches', o: { switches: 16, throughput: false, macs: 1000 } },
+  { label: 'latency, 1 switch', o: { switches: 1, throughput: false, macs: 1000 } },
+];
+
+/**
+ * weft, ovs-testcontroller and os-ken under the same ofbench run, back to back per case (so
+ * they see about the same machine load), each a fresh process; weft's ratio to each peer.
+ */
+async function peersSection(bin: string): Promise<void> {
+  for (const c of PEER_CASES) {
+    const results = new Map<string, number>();
+    const load = load1();
+    log(`side by side: ofbench ${c.label} (load ${load.toFixed(1)})`);
+    const weft = await startBenchWeft();
+    try {
+      const run = await runOfbench(bin, { periods, ...c.o, port: weft.openflowPort });
+      if (run.result && run.exitCode === 0) results.set('weft', run.result.avg_rps);
+    } finally {
+      await weft.close();
+    }
+    for (const kind of PEERS) {
+      if (!installed(kind)) {
+        rows.push({ what: `side by side: ${kind.name}, ${c.label}`, result: 'not installed', detail: `apt-get install ${kind.name === 'os-ken' ? 'python3-os-ken' : 'openvswitch-testcontroller'}`, load });
+        continue;
+      }
+      const peer = await startPeer(kind);
+      try {
+        const run = await runOfbench(bin, { periods, ...c.o, port: peer.port });
+        const r = run.result;
+        if (r && run.exitCode === 0) results.set(kind.name, r.avg_rps);
+        const w = results.get('weft');
+        rows.push({
+          what: `side by side: ${kind.name}, ${c.label}`,
+          result: r && run.exitCode === 0 ? `${fmtInt(r.avg_rps)} responses/s` : `failed (exit ${run.exitCode})`,
+          detail: r && w !== undefined ? `weft ${fmtInt(w)}/s in the run just before: **weft/${kind.name} = ${(w / r.avg_rps).toFixed(1)}x**; rtt ${r.avg_rtt_us.toFixed(0)} µs` : run.output.trim().split('\n').slice(-1)[0]!.slice(0, 200),
+          load,
+        });
+        commands.push(`ofbench ${run.args.join(' ').replace(String(peer.port), 'PORT')}   # against ${kind.name}${kind.name === 'os-ken' ? ' (bench/peers/osken_learning.py)' : ''}`);
+      } finally {
+        await peer.close();
+      }
     }
   }
 }
@@ -355,6 +407,7 @@ const bin = buildOfbench();
 log(`ofbench: ${bin}`);
 if (sections.has('ceiling')) await ceilingSection(bin);
 if (sections.has('ofbench')) await ofbenchSection(bin);
+if (sections.has('peers')) await peersSection(bin);
 if (sections.has('pipeline')) await pipelineSection();
 if (sections.has('codec')) await codecSection();
 if (sections.has('flows')) await flowsSection();
