@@ -107,8 +107,8 @@ export function checkPrerequisites(match: Match): void {
       const e = match[i]!;
       if (e === null || typeof e !== 'object' || e.field === 'opaque') continue;
       const d = oxmField(e.field);
-      // Only basic fields have prerequisites (and slots); ct_* (NXM_1) fields have none.
-      if (d !== undefined && d.num < PREREQ.length) fieldSlots.add(d.num, i, d.name);
+      // Only basic fields have prerequisites (and slots); NXM_1 fields (ids from 40) have none.
+      if (d !== undefined && d.id < PREREQ.length) fieldSlots.add(d.id, i, d.name);
     }
     fieldSlots.check(match);
   } finally {

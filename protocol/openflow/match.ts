@@ -96,7 +96,7 @@ export function encodeMatch(w: Writer, match: Match): void {
   w.dv.setUint32(start, OFPMT.OXM << 16);
   w.pos = start + 4;
   // Values first, so a malformed eth_type is reported as such rather than as a missing prereq.
-  // Duplicates are caught with a bit per field number (no shared state to reset); the
+  // Duplicates are caught with a bit per field id (no shared state to reset); the
   // prerequisite walk runs only when a field that has one is present.
   let seenLo = 0;
   let seenHi = 0;

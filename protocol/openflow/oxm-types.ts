@@ -52,6 +52,9 @@ export interface OxmValueTypes {
   ct_zone: number;
   ct_mark: number;
   ct_label: bigint;
+  // Open vSwitch tunnel destination (NXM_NX_TUN_IPV4_DST, class NXM_1 field 32): matched on
+  // packets received from a tunnel, set before output to a flow-based tunnel port.
+  tun_dst: string;
 }
 
 export type OxmFieldName = keyof OxmValueTypes;

@@ -14,8 +14,14 @@ export interface OxmFieldDef {
   readonly name: OxmFieldName;
   /** OXM class: OFPXMC_OPENFLOW_BASIC (0x8000), or NXM_1 (0x0001) for Open vSwitch's ct_* fields. */
   readonly oxmClass: number;
-  /** oxm_field number within its class (basic 0-39, NXM_1 ct_* 105-108: no overlap). */
+  /** oxm_field number within its class (basic 0-39; NXM_1 tun_dst 32, ct_* 105-108). */
   readonly num: number;
+  /**
+   * Dense index over all known fields: a basic field's number, then 40 upward for the NXM_1
+   * fields, whose wire numbers overlap the basic ones (tun_dst is 32, like ipv6_nd_sll).
+   * Per-field tables (headers, duplicate bits, prerequisites) are indexed by it.
+   */
+  readonly id: number;
   readonly kind: OxmKind;
   /** Value width on the wire in bytes (the TLV length is this, or twice this with a mask). */
   readonly width: number;
@@ -27,9 +33,9 @@ export interface OxmFieldDef {
 const WIDTH = [1, 2, 3, 4, 8, 6, 4, 16, 16] as const;
 const FULL = [0xff, 0xffff, 0xffffff, 0xffffffff, 0, 0, 0, 0, 0] as const;
 
-function def(num: number, name: OxmFieldName, kind: OxmKind, maskable: boolean, bits = 0, oxmClass: number = OFPXMC.OPENFLOW_BASIC): OxmFieldDef {
+function def(num: number, name: OxmFieldName, kind: OxmKind, maskable: boolean, bits = 0, oxmClass: number = OFPXMC.OPENFLOW_BASIC, id = num): OxmFieldDef {
   const max = bits > 0 ? 2 ** bits - 1 : FULL[kind];
-  return { name, oxmClass, num, kind, width: WIDTH[kind], max, maskable };
+  return { name, oxmClass, num, id, kind, width: WIDTH[kind], max, maskable };
 }
 
 /**
@@ -80,31 +86,33 @@ export const OXM_FIELDS: readonly OxmFieldDef[] = [
 ];
 
 /**
- * Open vSwitch's connection tracking fields in class NXM_1 (0x0001), as OVS encodes them in an
- * OpenFlow 1.3 match (nicira-ext.h: NXM_NX_CT_STATE 105, CT_ZONE 106, CT_MARK 107, CT_LABEL 108).
- * They have no prerequisites here; OVS itself wants a ct() recirculation before they match.
- * Their numbers do not overlap the basic ones, so per-number tables (HEADER) can hold both.
+ * Open vSwitch fields in class NXM_1 (0x0001), as OVS encodes them in an OpenFlow 1.3 match and
+ * set_field (nicira-ext.h): the tunnel destination NXM_NX_TUN_IPV4_DST (32), which flow-based
+ * tunnels (`options:remote_ip=flow`) need, and the connection tracking fields NXM_NX_CT_STATE
+ * 105, CT_ZONE 106, CT_MARK 107, CT_LABEL 108. They have no prerequisites here; OVS itself wants
+ * a ct() recirculation before the ct_* fields match. Ids continue after the basic fields.
  */
 const NXM1 = 0x0001;
 export const NX_OXM_FIELDS: readonly OxmFieldDef[] = [
-  def(105, 'ct_state', OxmKind.U32, true, 0, NXM1),
-  def(106, 'ct_zone', OxmKind.U16, false, 0, NXM1),
-  def(107, 'ct_mark', OxmKind.U32, true, 0, NXM1),
-  def(108, 'ct_label', OxmKind.U128, true, 0, NXM1),
+  def(105, 'ct_state', OxmKind.U32, true, 0, NXM1, 40),
+  def(106, 'ct_zone', OxmKind.U16, false, 0, NXM1, 41),
+  def(107, 'ct_mark', OxmKind.U32, true, 0, NXM1, 42),
+  def(108, 'ct_label', OxmKind.U128, true, 0, NXM1, 43),
+  def(32, 'tun_dst', OxmKind.IPV4, true, 0, NXM1, 44),
 ];
 const NX_BY_NUM: (OxmFieldDef | undefined)[] = [];
 for (const d of NX_OXM_FIELDS) NX_BY_NUM[d.num] = d;
 
 const BY_NAME = new Map<string, OxmFieldDef>([...OXM_FIELDS, ...NX_OXM_FIELDS].map((d) => [d.name, d]));
-/** oxmHeader per field number, unmasked and masked, so encoding computes no header. */
+/** oxmHeader per field id, unmasked and masked, so encoding computes no header. */
 const HEADER = OXM_FIELDS.map((d) => oxmHeader(d, false));
 const HEADER_MASKED = OXM_FIELDS.map((d) => oxmHeader(d, true));
 for (const d of NX_OXM_FIELDS) {
-  HEADER[d.num] = oxmHeader(d, false);
-  HEADER_MASKED[d.num] = oxmHeader(d, true);
+  HEADER[d.id] = oxmHeader(d, false);
+  HEADER_MASKED[d.id] = oxmHeader(d, true);
 }
 
-/** The field definition for a named field (basic or NXM_1 ct_*), or undefined for anything else. */
+/** The field definition for a named field (basic or NXM_1), or undefined for anything else. */
 export function oxmField(name: string): OxmFieldDef | undefined {
   return BY_NAME.get(name);
 }
@@ -287,7 +295,7 @@ export function oxmHeader(d: OxmFieldDef, hasMask: boolean): number {
 }
 
 /**
- * Encode one OXM TLV and return its basic field number (-1 for an opaque entry). Values from
+ * Encode one OXM TLV and return its field id (-1 for an opaque entry). Values from
  * apps are checked strictly: wrong types, out-of-range numbers, malformed addresses, masks on
  * non-maskable fields and values with bits outside their mask throw with the field's name.
  */
@@ -303,10 +311,10 @@ export function encodeOxm(w: Writer, e: OxmEntry, errs: OxmErrors = MATCH_ERRORS
   const tlvLen = 4 + d.width;
   w.ensure(tlvLen);
   const p = w.pos;
-  w.dv.setUint32(p, HEADER[d.num]!);
+  w.dv.setUint32(p, HEADER[d.id]!);
   if (!writeValueAt(w, p + 4, d, e.value)) badValue(errs, d.name, 'value', e.value);
   w.pos = p + tlvLen;
-  return d.num;
+  return d.id;
 }
 
 function notAnEntry(errs: OxmErrors, e: unknown): never {
@@ -338,7 +346,7 @@ function encodeMasked(w: Writer, e: OxmBasic, d: OxmFieldDef, errs: OxmErrors): 
   const tlvLen = 4 + 2 * width;
   w.ensure(tlvLen);
   const p = w.pos;
-  w.dv.setUint32(p, HEADER_MASKED[d.num]!);
+  w.dv.setUint32(p, HEADER_MASKED[d.id]!);
   if (!writeValueAt(w, p + 4, d, e.value)) badValue(errs, d.name, 'value', e.value);
   if (!writeValueAt(w, p + 4 + width, d, e.mask)) badValue(errs, d.name, 'mask', e.mask);
   // The spec (and Open vSwitch) reject a value with 1-bits the mask wildcards.
@@ -349,6 +357,6 @@ function encodeMasked(w: Writer, e: OxmBasic, d: OxmFieldDef, errs: OxmErrors): 
     }
   }
   w.pos = p + tlvLen;
-  return d.num;
+  return d.id;
 }
 

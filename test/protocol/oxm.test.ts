@@ -54,6 +54,8 @@ const VALUES: OxmValueTypes = {
   ct_zone: 44,
   ct_mark: 0x5a5a,
   ct_label: 0x1234n << 112n,
+  // Open vSwitch tunnel destination (NXM_1 field 32), tested in tun-dst.test.ts.
+  tun_dst: '172.31.0.2',
 };
 
 /** Field widths from the spec's table of basic fields, written out independently of oxm.ts. */

@@ -36,7 +36,7 @@ const FIELDS: Record<OxmFieldName, true> = {
   arp_sha: true, arp_tha: true, ipv6_src: true, ipv6_dst: true, ipv6_flabel: true, icmpv6_type: true,
   icmpv6_code: true, ipv6_nd_target: true, ipv6_nd_sll: true, ipv6_nd_tll: true, mpls_label: true,
   mpls_tc: true, mpls_bos: true, pbb_isid: true, tunnel_id: true, ipv6_exthdr: true,
-  ct_state: true, ct_zone: true, ct_mark: true, ct_label: true,
+  ct_state: true, ct_zone: true, ct_mark: true, ct_label: true, tun_dst: true,
 };
 
 /** Every OXM entry, action and instruction reachable from a message, found by shape. */

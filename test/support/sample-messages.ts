@@ -187,6 +187,7 @@ export const sampleMessages: OfMessage[] = [
       { field: 'ct_zone', value: 44 },
       { field: 'ct_mark', value: 0x5000, mask: 0xf000 },
       { field: 'ct_label', value: 0x1234n << 112n, mask: 0xffffn << 112n },
+      { field: 'tun_dst', value: '172.31.0.0', mask: '255.255.255.0' },
     ],
     instructions: [{
       type: 'applyActions',

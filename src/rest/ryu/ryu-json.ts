@@ -130,6 +130,7 @@ const RYU_NAMES: Readonly<Record<string, string>> = {
   tcp_dst: 'tp_dst',
   udp_src: 'tp_src',
   udp_dst: 'tp_dst',
+  tun_dst: 'tun_ipv4_dst',
 };
 
 const hex4 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
