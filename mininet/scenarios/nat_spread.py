@@ -30,6 +30,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from scenarios.nat import CLIENT, ECHO_SERVER, HTTP_SERVER  # noqa: E402
+from weftnet.checks import stop_procs  # noqa: E402
 from weftnet.l2 import wait_discovery  # noqa: E402
 from weftnet.l2_steps import quiet_ipv6, step_connect, tx_checksum_off  # noqa: E402
 from weftnet.runner import run  # noqa: E402
@@ -52,15 +53,7 @@ def scenario(net, args, result):
         result.fail('options', 'rest=URL is required')
         return
     started = time.monotonic()
-    # When each check finished (seconds since the start): where the time goes.
-    at = {}
-    check = result.check
-
-    def timed(name, ok, detail=None):
-        at[name] = round(time.monotonic() - started, 1)
-        return check(name, ok, detail)
-    result.check = timed
-    result.note('checkAtS', at)
+    result.time_checks(started)
     h1, h2, h3, h4, h5 = net.hosts[:5]
     quiet_ipv6(net)
     for h, (ip, gw) in zip(net.hosts, ADDRESSES):
@@ -123,13 +116,7 @@ def scenario(net, args, result):
             result.note('sessions', len(sessions))
             result.check('openflow: TCP sessions listed in REST', len(tcp) >= 6, len(tcp))
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=3)
-            except Exception:  # noqa: BLE001
-                p.kill()
+        stop_procs(procs)
 
 
 if __name__ == '__main__':

@@ -26,6 +26,17 @@ class Result:
     def note(self, key, value):
         self.notes[key] = value
 
+    def time_checks(self, started):
+        """Note when each check finishes (seconds since `started`) as checkAtS: where the time goes."""
+        at = {}
+        self.note('checkAtS', at)
+        check = self.check
+
+        def timed(name, ok, detail=None):
+            at[name] = round(time.monotonic() - started, 1)
+            return check(name, ok, detail)
+        self.check = timed
+
     @property
     def ok(self):
         return bool(self.checks) and all(c['ok'] for c in self.checks)
@@ -107,3 +118,15 @@ def reset_shells(net):
             except Exception:  # noqa: BLE001
                 pass
             node.waiting = False
+
+
+def stop_procs(procs, wait_s=3):
+    """Terminate processes a scenario started in its hosts (by their Popen), kill the stubborn."""
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=wait_s)
+        except Exception:  # noqa: BLE001
+            p.kill()

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireRoot } from '../support/e2e.js';
-import { requireMininet, runScenario } from '../support/mininet.js';
+import { assertScenario, requireMininet, runScenario } from '../support/mininet.js';
 import { startOvs } from '../support/ovs.js';
 import { startWeftProcess } from '../support/weft-process.js';
 
@@ -67,17 +67,8 @@ for (const backend of (process.env.WEFT_NAT_BACKENDS ?? 'openflow,conntrack').sp
       timeoutMs: 80_000,
       options: { rest: `http://127.0.0.1:${weft.restPort}`, backend, settle: '2' },
     });
-    const r = run.result;
-    if (!r) {
-      t.fail(`no JSON result (exit ${run.code}, signal ${run.signal}, timed out ${run.timedOut})\n${run.stdout}\n${run.stderr.slice(-3000)}`);
-      return;
-    }
-    t.same(r.checks.map((c) => c.name), [...CHECKS, ...BACKEND_CHECKS[backend]!], 'the expected checks ran');
-    for (const c of r.checks) t.ok(c.ok, `${c.name}${c.ok ? '' : `: ${JSON.stringify(c.detail)}`}`);
-    t.equal(run.code, 0, run.code === 0 ? 'scenario exit code 0' : `scenario exit code 0\n${run.stderr.slice(-3000)}`);
-    t.notOk(r.notes.leftovers, 'net.stop() removed every bridge and link');
-    for (const k of Object.keys(r.notes)) if (k !== 'switches') t.comment(`${k}: ${JSON.stringify(r.notes[k])}`);
-    t.same(weft.lines.filter((l) => l.level >= 50), [], 'weft logged no errors');
+    assertScenario(t, run, [...CHECKS, ...BACKEND_CHECKS[backend]!]);
+  t.same(weft.lines.filter((l) => l.level >= 50), [], 'weft logged no errors');
     t.equal(await weft.stop(), 0, 'weft exits 0 on SIGTERM');
   });
 }

@@ -15,6 +15,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Test } from 'tap';
 import type { OvsInstance } from './ovs.js';
 import { ROOT } from './weft-process.js';
 
@@ -176,4 +177,24 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
     result = undefined;
   }
   return { code, signal, result, stdout, stderr, prefix, timedOut };
+}
+
+/**
+ * The usual assertions on a scenario run: it printed a result, exactly `checks` ran in that order
+ * and each passed, it exited 0 and left nothing behind; its notes (but the switch dumps) and time
+ * become comments. The result, or undefined when there was none.
+ */
+export function assertScenario(t: Test, run: ScenarioRun, checks: readonly string[]): ScenarioResult | undefined {
+  const r = run.result;
+  if (!r) {
+    t.fail(`no JSON result (exit ${run.code}, signal ${run.signal}, timed out ${run.timedOut})\n${run.stdout}\n${run.stderr.slice(-3000)}`);
+    return undefined;
+  }
+  t.same(r.checks.map((c) => c.name), checks, 'the expected checks ran');
+  for (const c of r.checks) t.ok(c.ok, `${c.name}${c.ok ? '' : `: ${JSON.stringify(c.detail)}`}`);
+  t.equal(run.code, 0, run.code === 0 ? 'scenario exit code 0' : `scenario exit code 0\n${run.stderr.slice(-3000)}`);
+  t.notOk(r.notes.leftovers, 'net.stop() removed every bridge and link');
+  for (const k of Object.keys(r.notes)) if (k !== 'switches') t.comment(`${k}: ${JSON.stringify(r.notes[k])}`);
+  t.comment(`scenario took ${r.elapsedMs} ms`);
+  return r;
 }
