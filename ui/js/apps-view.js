@@ -1,7 +1,7 @@
 /**
  * Apps: the loaded apps with their counters, and pages for apps that have one. A page is a
- * function (root) -> cleanup registered in APP_PAGES by app name; routing and nat are here,
- * later apps (DHCP leases ...) add theirs the same way.
+ * function (root) -> cleanup registered in APP_PAGES by app name; routing, nat and dhcp are
+ * here, later apps add theirs the same way.
  */
 import { api, enc, get } from './api.js';
 import { onAuthChange } from './auth.js';
@@ -83,5 +83,40 @@ APP_PAGES.set('nat', (root) => {
   clear(root).append(h('h1', {}, 'NAT'), rules.el, form.el, sessions.el);
   rules.reload(); sessions.reload();
   const timer = setInterval(() => sessions.reload(), 5000);
+  return () => clearInterval(timer);
+});
+
+/** A DHCP pool from the form's strings: range "first-last", lease seconds, DNS "a,b". */
+function poolBody(v) {
+  const body = { ...v };
+  if (v.range !== undefined) body.range = v.range.split('-').map((x) => x.trim());
+  if (v.leaseSec !== undefined) body.leaseSec = Number(v.leaseSec);
+  if (v.dns !== undefined) body.dns = v.dns.split(',').map((x) => x.trim()).filter(Boolean);
+  return body;
+}
+
+APP_PAGES.set('dhcp', (root) => {
+  const base = '/api/v1/apps/dhcp';
+  const pools = section('dhcp-pools', 'Pools', async (onErr, reload) => simpleTable('dhcp-pools-table', ['Subnet', 'Server', 'Range', 'Lease (s)', 'Router', 'Bound', 'Offered', 'Size', ''],
+    (await get(`${base}/pools`)).map((p) => [p.id, p.serverIp, p.range.join(' - '), String(p.leaseSec), p.router ?? '', String(p.bound), String(p.offered), String(p.size),
+      deleteButton(`Delete pool ${p.id}`, async () => { await api('DELETE', `${base}/pools/${p.id.split('/').map(enc).join('/')}`); await reload(); }, onErr)])));
+  const leases = section('dhcp-leases', 'Leases', async (onErr, reload) => simpleTable('dhcp-leases-table', ['IP', 'MAC', 'Pool', 'State', 'Remaining (s)', 'Hostname', ''],
+    (await get(`${base}/leases`)).map((l) => [l.ip, l.mac, l.pool, l.state, String(l.remainingSec), l.hostname ?? '',
+      deleteButton(`Delete lease ${l.ip}`, async () => { await api('DELETE', `${base}/leases/${enc(l.ip)}`); await reload(); }, onErr)])));
+  const form = apiForm({
+    id: 'add-dhcp-pool', title: 'Add pool',
+    fields: [
+      { name: 'interface', label: 'Routing interface', placeholder: '10.0.1.1', optional: true },
+      { name: 'subnet', label: 'Or flat subnet', placeholder: '192.168.50.0/24', optional: true },
+      { name: 'serverIp', label: 'Server address (flat)', placeholder: '192.168.50.1', optional: true },
+      { name: 'range', label: 'Range', placeholder: '10.0.1.100-10.0.1.199', optional: true },
+      { name: 'leaseSec', label: 'Lease (s)', placeholder: '3600', optional: true },
+      { name: 'dns', label: 'DNS servers', placeholder: '10.0.1.53,10.0.1.54', optional: true },
+    ],
+    submit: (v) => api('POST', `${base}/pools`, poolBody(v)), onDone: () => pools.reload(),
+  });
+  clear(root).append(h('h1', {}, 'DHCP'), pools.el, form.el, leases.el);
+  pools.reload(); leases.reload();
+  const timer = setInterval(() => { pools.reload(); leases.reload(); }, 5000);
   return () => clearInterval(timer);
 });
