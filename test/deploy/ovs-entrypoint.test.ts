@@ -13,6 +13,15 @@ import { dumpFlows, isConnected, requireRoot, TABLE_MISS, waitFor } from '../sup
 
 requireRoot();
 
+/** Run mininet/docker-entrypoint.sh with `args` as its command; resolves with its stdout. */
+function runEntrypoint(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    execFile(join(ROOT, 'mininet', 'docker-entrypoint.sh'), args, { env, timeout: 20_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
 t.test('the ovs service entrypoint connects its bridge to weft', async (t) => {
   const ovs = await startOvs();
   t.teardown(() => ovs.stop());
@@ -21,17 +30,7 @@ t.test('the ovs service entrypoint connects its bridge to weft', async (t) => {
   const br = ovs.uniqueName('wd');
   t.teardown(() => ovs.vsctl('--if-exists', 'del-br', br));
 
-  const out = await new Promise<string>((resolve, reject) => {
-    execFile(
-      join(ROOT, 'mininet', 'docker-entrypoint.sh'),
-      ['echo', 'command ran'],
-      {
-        env: { ...ovs.env, OVS_CTL: 'true', DATAPATH_TYPE: 'dummy', BRIDGE: br, CONTROLLER_TARGET: `tcp:localhost:${weft.openflowPort}` },
-        timeout: 20_000,
-      },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
-    );
-  });
+  const out = await runEntrypoint(['echo', 'command ran'], { ...ovs.env, OVS_CTL: 'true', DATAPATH_TYPE: 'dummy', BRIDGE: br, CONTROLLER_TARGET: `tcp:localhost:${weft.openflowPort}` });
   t.match(out, new RegExp(`ovs: ${br} -> tcp:127\\.0\\.0\\.1:${weft.openflowPort}`), 'the host name was resolved to an address');
   t.match(out, /command ran/, 'then the command runs (exec "$@")');
   t.match((await ovs.vsctl('get', 'bridge', br, 'protocols')).trim(), /^\["?OpenFlow13"?\]$/, 'OpenFlow 1.3 only');
@@ -47,14 +46,7 @@ t.test('a comma-separated CONTROLLER_TARGET gives the bridge every instance of a
   t.teardown(() => ovs.stop());
   const br = ovs.uniqueName('wd');
   t.teardown(() => ovs.vsctl('--if-exists', 'del-br', br));
-  const out = await new Promise<string>((resolve, reject) => {
-    execFile(
-      join(ROOT, 'mininet', 'docker-entrypoint.sh'),
-      ['true'],
-      { env: { ...ovs.env, OVS_CTL: 'true', DATAPATH_TYPE: 'dummy', BRIDGE: br, CONTROLLER_TARGET: 'tcp:localhost:16653,tcp:127.0.0.2:16654' }, timeout: 20_000 },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
-    );
-  });
+  const out = await runEntrypoint(['true'], { ...ovs.env, OVS_CTL: 'true', DATAPATH_TYPE: 'dummy', BRIDGE: br, CONTROLLER_TARGET: 'tcp:localhost:16653,tcp:127.0.0.2:16654' });
   t.match(out, `ovs: ${br} -> tcp:127.0.0.1:16653 tcp:127.0.0.2:16654`);
   const targets = (await ovs.vsctl('get-controller', br)).trim().split('\n').sort();
   t.same(targets, ['tcp:127.0.0.1:16653', 'tcp:127.0.0.2:16654'], 'both targets are controllers');

@@ -4,7 +4,6 @@
  * both from weft (/api/v1/cluster) and from the switches (the `role` column of `ovs-vsctl list
  * controller`).
  */
-import type { EtcdInstance } from './etcd.js';
 import { startEtcd } from './etcd.js';
 import type { OvsInstance } from './ovs.js';
 import { startOvs } from './ovs.js';
@@ -38,7 +37,7 @@ export interface Instance {
 }
 
 export interface ClusterRig {
-  etcd: EtcdInstance;
+  etcd: Awaited<ReturnType<typeof startEtcd>>;
   ovs: OvsInstance;
   bridges: string[];
   /** 16 hex digits per bridge, in order. */
@@ -55,8 +54,8 @@ export interface ClusterRig {
 
 export const TTL = 2;
 
-export async function startClusterRig(opts: { instances: number; bridges: number; extraArgs?: string[] }): Promise<ClusterRig> {
-  const etcd = await startEtcd();
+export async function startClusterRig(opts: { instances: number; bridges: number; etcdMembers?: number; extraArgs?: string[] }): Promise<ClusterRig> {
+  const etcd = await startEtcd({ members: opts.etcdMembers });
   const ovs = await startOvs().catch(async (e: unknown) => {
     await etcd.stop();
     throw e;
@@ -76,7 +75,7 @@ export async function startClusterRig(opts: { instances: number; bridges: number
       i.proc = await startWeftProcess({
         openflowPort: i.openflowPort,
         restPort: i.restPort,
-        args: ['--cluster', `etcd://${etcd.hostPort}`, '--instance', i.name, '--cluster-lease-ttl', String(TTL), '--audit-interval', '0', ...(opts.extraArgs ?? [])],
+        args: ['--cluster', `etcd://${etcd.hostPorts}`, '--instance', i.name, '--cluster-lease-ttl', String(TTL), '--audit-interval', '0', ...(opts.extraArgs ?? [])],
         env: { WEFT_LOG_FORMAT: 'json' },
         readyTimeoutMs: 30_000,
       });

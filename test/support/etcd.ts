@@ -57,40 +57,76 @@ async function healthy(endpoint: string, deadline: number): Promise<void> {
   }
 }
 
-export async function startEtcd(): Promise<EtcdInstance> {
+export interface EtcdMember {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly pid: number;
+  /** SIGKILL this member alone. */
+  kill(): Promise<void>;
+}
+
+/** One member (the default) or a cluster of `members` on loopback. */
+export async function startEtcd(opts: { members?: number } = {}): Promise<EtcdInstance & { members: EtcdMember[]; hostPorts: string; leader(): Promise<EtcdMember> }> {
   const missing = etcdAvailable();
   if (missing) throw new Error(missing);
+  const n = opts.members ?? 1;
   const dir = mkdtempSync(join(tmpdir(), 'weft-etcd-'));
-  const [client, peer] = [await freePort(), await freePort()];
-  const name = `m${process.pid}`;
-  const peerUrl = `http://127.0.0.1:${peer}`;
-  const endpoint = `http://127.0.0.1:${client}`;
-  const proc: ChildProcess = spawn(ETCD, [
-    '--name', name, '--data-dir', join(dir, 'data'),
-    '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
-    '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
-    '--initial-cluster', `${name}=${peerUrl}`, '--initial-cluster-state', 'new',
-    // weft's REST bulk writes are one transaction each: etcd's default cap is 128 operations.
-    '--max-txn-ops', '10000', '--log-level', 'error',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const specs: { name: string; client: number; peer: number }[] = [];
+  for (let i = 0; i < n; i++) specs.push({ name: `m${process.pid}-${i}`, client: await freePort(), peer: await freePort() });
+  const initial = specs.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
   installExitHook();
-  live.add(proc);
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<void>((r) => proc.once('exit', () => (live.delete(proc), r())));
+  const members: (EtcdMember & { exited: Promise<void>; proc: ChildProcess; stderr: () => string })[] = specs.map((m) => {
+    const peerUrl = `http://127.0.0.1:${m.peer}`;
+    const endpoint = `http://127.0.0.1:${m.client}`;
+    const proc: ChildProcess = spawn(ETCD, [
+      '--name', m.name, '--data-dir', join(dir, m.name),
+      '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
+      '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
+      '--initial-cluster', initial, '--initial-cluster-state', 'new',
+      // weft's REST bulk writes are one transaction each: etcd's default cap is 128 operations.
+      '--max-txn-ops', '10000', '--log-level', 'error',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    live.add(proc);
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const exited = new Promise<void>((r) => proc.once('exit', () => (live.delete(proc), r())));
+    const kill = async () => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGCONT');
+        proc.kill('SIGKILL');
+        await exited;
+      }
+    };
+    return { name: m.name, endpoint, pid: proc.pid!, kill, exited, proc, stderr: () => stderr };
+  });
   const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGCONT');
-      proc.kill('SIGKILL');
-      await exited;
-    }
+    await Promise.all(members.map((m) => m.kill()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.race([healthy(endpoint, Date.now() + 15_000), exited.then(() => Promise.reject(new Error(`etcd exited: ${stderr}`)))]);
+    await Promise.all(members.map((m) => Promise.race([healthy(m.endpoint, Date.now() + 20_000), m.exited.then(() => Promise.reject(new Error(`etcd exited: ${m.stderr()}`)))])));
   } catch (e) {
     await stop();
     throw e;
   }
-  return { endpoint, hostPort: `127.0.0.1:${client}`, pid: proc.pid!, stop };
+  const leader = async (): Promise<EtcdMember> => {
+    for (const m of members) {
+      if (m.proc.exitCode !== null || m.proc.signalCode !== null) continue;
+      const res = await fetch(`${m.endpoint}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+      if (!res?.ok) continue;
+      const st = (await res.json()) as { header: { member_id: string }; leader: string };
+      if (st.header.member_id === st.leader) return m;
+    }
+    throw new Error('no etcd leader found');
+  };
+  const first = members[0]!;
+  return {
+    endpoint: first.endpoint,
+    hostPort: first.endpoint.slice('http://'.length),
+    hostPorts: members.map((m) => m.endpoint.slice('http://'.length)).join(','),
+    pid: first.pid,
+    members,
+    leader,
+    stop,
+  };
 }
