@@ -7,6 +7,7 @@
  * pipeline, port status, flow-removed on delete and on timeouts, and errors for refused mods.
  */
 import { decode, encode, OFP_NO_BUFFER, OFPFF, OFPP, OFPPR, OFPR } from '../../protocol/index.js';
+import { GroupMeterTables } from './fake-groups-meters.js';
 import type { ErrorMsg, FeaturesReply, FlowMod, MultipartReplyBody, MultipartRequest, OfMessage, PacketOut, Port } from '../../protocol/index.js';
 import { parseMac } from '../../protocol/index.js';
 import type { ConnectionEvents, RequestOptions, SwitchConnection, SwitchInfo } from '../../src/openflow/switch-connection.js';
@@ -83,6 +84,8 @@ export function frameFor(fields: PacketFields, payload: Uint8Array = new Uint8Ar
 export class FakeDatapath implements SwitchConnection {
   readonly info: SwitchInfo;
   readonly tables: FlowTables;
+  /** Groups and meters, as GROUP_MOD and METER_MOD left them. */
+  readonly groupMeter = new GroupMeterTables();
   /** Every message received from the controller side, after encode+decode, in order, with xids. */
   readonly sent: OfMessage[] = [];
   readonly packetOuts: PacketOutRecord[] = [];
@@ -137,6 +140,10 @@ export class FakeDatapath implements SwitchConnection {
     }
     if (seen.type === 'flowMod') this.#flowMod(seen, onError);
     else if (seen.type === 'packetOut') this.#packetOut(seen);
+    else if (seen.type === 'groupMod' || seen.type === 'meterMod') {
+      const res = seen.type === 'groupMod' ? this.groupMeter.group(seen) : this.groupMeter.meter(seen);
+      if (res) this.#error(seen, res, onError);
+    }
     return xid;
   }
 
@@ -186,6 +193,8 @@ export class FakeDatapath implements SwitchConnection {
         }));
       return [{ kind: 'flow', stats }];
     }
+    if (b.kind === 'groupDesc') return [{ kind: 'groupDesc', stats: this.groupMeter.groupDesc() }];
+    if (b.kind === 'meterConfig') return [{ kind: 'meterConfig', stats: this.groupMeter.meterConfig(b.meterId) }];
     throw new RequestError(`fake datapath: multipart ${b.kind} not modelled`);
   }
 
