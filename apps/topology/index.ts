@@ -11,6 +11,7 @@ import { flowAdd, output, Outbox, packetOut, toController } from '../sdk/index.j
 import type { TopologyApp } from './api.js';
 import { LldpSigner } from './lldp.js';
 import { parseOptions } from './options.js';
+import { restorePins } from './pin-persist.js';
 import { pinRoutes } from './pin-routes.js';
 import { isPhysical, Topology } from './topology.js';
 import type { SwitchState } from './topology.js';
@@ -53,6 +54,8 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
     init(c) {
       ctx = c;
       topology.configure(parseOptions({ ...factoryOptions, ...c.options }), c.log);
+      const restored = restorePins(c, topology);
+      if (restored > 0) c.log.info({ pins: restored }, 'pins restored from the state store');
     },
 
     switchUp(sw: SwitchView) {
@@ -136,7 +139,7 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
     },
 
     routes(r) {
-      pinRoutes(r, topology);
+      pinRoutes(r, topology, ctx!.state);
     },
 
     tick(now) {

@@ -1,10 +1,12 @@
 /**
  * REST for pinned hosts, under /api/v1/apps/topology: list, pin (to a given port, or where the
- * host is now) and unpin. A pinned MAC is learned only on its port (docs/TOPOLOGY.md).
+ * host is now) and unpin. A pinned MAC is learned only on its port (docs/TOPOLOGY.md). Changes
+ * are saved in the app's state (pin-persist.ts); the answer waits for the write.
  */
-import { HttpError } from '../sdk/index.js';
-import type { AppRoutes } from '../sdk/index.js';
+import { HttpError, saved } from '../sdk/index.js';
+import type { AppRoutes, AppState } from '../sdk/index.js';
 import type { TopologyServiceExt } from './api.js';
+import { pinKey, pinRecord } from './pin-persist.js';
 import { parsePin } from './pins.js';
 
 const PIN = {
@@ -22,7 +24,7 @@ const PIN_BODY = {
   },
 } as const;
 
-export function pinRoutes(r: AppRoutes, topo: TopologyServiceExt): void {
+export function pinRoutes(r: AppRoutes, topo: TopologyServiceExt, state: AppState): void {
   r.get('/pins', () => topo.pins(), { summary: 'Pinned hosts: MACs learned only on one port', response: { type: 'array', items: PIN } });
 
   r.put(
@@ -37,20 +39,23 @@ export function pinRoutes(r: AppRoutes, topo: TopologyServiceExt): void {
         if (!h) throw HttpError.notFound(`no host ${params.mac}: give dpid and port to pin it before it is seen`);
         [dpid, port] = [h.dpid, h.port];
       }
+      let pin;
       try {
-        const pin = parsePin(params.mac, dpid, port);
+        pin = parsePin(params.mac, dpid, port);
         topo.pin(pin);
-        return pin;
       } catch (err) {
         const msg = (err as Error).message;
         if (/full/.test(msg)) throw new HttpError(409, 'conflict', msg);
         throw HttpError.badRequest(msg, msg.split(':')[0]);
       }
+      return saved(pin, state.put(pinKey(pin.mac), pinRecord(pin)));
     },
     { summary: 'Pin a MAC to a port (body { dpid, port }, or {} for where the host is now)', body: PIN_BODY, response: PIN },
   );
 
   r.delete('/pins/:mac', ({ params }) => {
-    if (!topo.unpin(params.mac!)) throw HttpError.notFound(`${params.mac} is not pinned`);
+    const mac = params.mac!.toLowerCase();
+    if (!topo.unpin(mac)) throw HttpError.notFound(`${params.mac} is not pinned`);
+    return saved(undefined, state.delete(pinKey(mac)));
   }, { summary: 'Unpin a MAC' });
 }

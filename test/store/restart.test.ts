@@ -1,6 +1,6 @@
 /**
  * weft as a real process (node src/cli.ts) with a state directory: routing interfaces and a
- * static route, a NAT rule and a flow configured over REST; weft killed with SIGKILL and started
+ * static route, a NAT rule, a topology pin and a flow configured over REST; weft killed with SIGKILL and started
  * again on the same directory shows the same configuration over REST at once, and installs the
  * flow on the switch when it connects.
  */
@@ -55,16 +55,19 @@ t.test('routing, NAT and a flow survive kill -9 and show at once after the resta
   t.equal((await call(restPort, 'POST', '/api/v1/apps/routing/interfaces', { address: '203.0.113.1/24', mac: '02:00:00:00:00:99' })).status, 201);
   t.equal((await call(restPort, 'POST', '/api/v1/apps/routing/routes', { prefix: '10.9.0.0/16', nextHop: '10.0.1.254' })).status, 201);
   t.equal((await call(restPort, 'POST', '/api/v1/apps/nat/rules', { type: 'masquerade', inside: '10.0.1.0/24', outside: '203.0.113.100' })).status, 201);
+  t.equal((await call(restPort, 'PUT', '/api/v1/apps/topology/pins/0a:00:00:00:00:07', { dpid: 'a1', port: 2 })).status, 200);
   t.equal((await call(restPort, 'POST', `/api/v1/switches/${dpid}/flows`, { table: 0, priority: 1234, match: { in_port: 2 }, actions: [{ type: 'output', port: 1 }] })).status, 201);
   const before = {
     interfaces: (await call(restPort, 'GET', '/api/v1/apps/routing/interfaces')).json,
     routes: (await call(restPort, 'GET', '/api/v1/apps/routing/routes')).json.map((r: any) => ({ prefix: r.prefix, nextHop: r.nextHop, type: r.type })),
     rules: (await call(restPort, 'GET', '/api/v1/apps/nat/rules')).json,
+    pins: (await call(restPort, 'GET', '/api/v1/apps/topology/pins')).json,
     flows: (await call(restPort, 'GET', `/api/v1/state/switches/${dpid}`)).json.flows,
   };
   t.equal(before.interfaces.length, 2);
   t.equal(before.rules.length, 1);
   t.equal(before.flows.length, 1);
+  t.same(before.pins, [{ mac: '0a:00:00:00:00:07', dpid: dpid, port: 2 }]);
 
   // kill -9 right after the acknowledgements: nothing acknowledged may be lost.
   weft.kill('SIGKILL');
@@ -75,9 +78,10 @@ t.test('routing, NAT and a flow survive kill -9 and show at once after the resta
     interfaces: (await call(restPort, 'GET', '/api/v1/apps/routing/interfaces')).json,
     routes: (await call(restPort, 'GET', '/api/v1/apps/routing/routes')).json.map((r: any) => ({ prefix: r.prefix, nextHop: r.nextHop, type: r.type })),
     rules: (await call(restPort, 'GET', '/api/v1/apps/nat/rules')).json,
+    pins: (await call(restPort, 'GET', '/api/v1/apps/topology/pins')).json,
     flows: (await call(restPort, 'GET', `/api/v1/state/switches/${dpid}`)).json.flows,
   };
-  t.same(after, before, 'the same interfaces, routes, rules and persisted flow, before any switch connects');
+  t.same(after, before, 'the same interfaces, routes, rules, pins and persisted flow, before any switch connects');
 
   sw = await FakeSwitch.connect({ port: ofPort, datapathId: 0xa1n, ports: [makePort(1, 'eth1'), makePort(2, 'eth2')] });
   const until = Date.now() + 20_000;

@@ -2,6 +2,7 @@ import t from 'tap';
 import { buildEthernet, buildIpv4, buildUdp } from '../../../protocol/packet/index.js';
 import { createTopologyApp } from '../../../apps/topology/index.js';
 import { createTableMissApp } from '../../../apps/table-miss/index.js';
+import { memoryAppState } from '../../../apps/sdk/index.js';
 import { makeHost } from '../../host/helpers.js';
 import { dp, line, setup } from './setup.js';
 
@@ -117,8 +118,8 @@ t.test('pins over REST routes: list, pin where the host is, pin ahead, unpin; ba
     return undefined;
   };
   const call = (key: string, params: Record<string, string> = {}, body?: unknown) => routes.get(key)!({ params, query: {}, body });
-  t.same(call('PUT /pins/:mac', { mac: H1 }, {}), { mac: H1, dpid: dp(1), port: 3 }, 'where the host is now');
-  t.same(call('PUT /pins/:mac', { mac: '0A:00:00:00:00:09' }, { dpid: 2, port: 1 }), { mac: '0a:00:00:00:00:09', dpid: dp(2), port: 1 });
+  t.same(await call('PUT /pins/:mac', { mac: H1 }, {}), { mac: H1, dpid: dp(1), port: 3 }, 'where the host is now');
+  t.same(await call('PUT /pins/:mac', { mac: '0A:00:00:00:00:09' }, { dpid: 2, port: 1 }), { mac: '0a:00:00:00:00:09', dpid: dp(2), port: 1 });
   t.same((call('GET /pins') as unknown[]).length, 2);
   t.match(thrown(() => call('PUT /pins/:mac', { mac: '0a:00:00:00:00:08' }, { dpid: 2, port: 1 })), { status: 409 }, 'maxPins');
   t.match(thrown(() => call('PUT /pins/:mac', { mac: '0a:00:00:00:00:05' }, {})), { status: 404 }, 'unknown host, no place given');
@@ -126,8 +127,35 @@ t.test('pins over REST routes: list, pin where the host is, pin ahead, unpin; ba
   t.match(thrown(() => call('PUT /pins/:mac', { mac: '01:00:5e:00:00:01' }, { dpid: 2, port: 1 })), { status: 400, message: /group address/ });
   t.match(thrown(() => call('PUT /pins/:mac', { mac: H1 }, { dpid: 'xyz', port: 1 })), { status: 400, field: 'dpid' });
   t.match(thrown(() => call('PUT /pins/:mac', { mac: H1 }, { dpid: 1 })), { status: 400 }, 'both or neither');
-  t.equal(call('DELETE /pins/:mac', { mac: H1 }), undefined);
+  t.equal(await call('DELETE /pins/:mac', { mac: H1 }), undefined);
   t.match(thrown(() => call('DELETE /pins/:mac', { mac: H1 })), { status: 404 });
+});
+
+t.test('pins set over REST are saved and restored at the next start; option pins stay configuration', async (t) => {
+  const state = memoryAppState();
+  const opts = { pinnedHosts: [{ mac: H2, dpid: 2, port: 3 }] };
+  const start = () => {
+    const topoApp = createTopologyApp(opts);
+    const { host, lines } = makeHost([createTableMissApp({}), topoApp], { appState: () => state });
+    const routes = new Map<string, (req: { params: Record<string, string>; query: Record<string, string>; body: unknown }) => unknown>();
+    const add = (m: string) => (path: string, h: (req: never) => unknown) => void routes.set(`${m} ${path}`, h as never);
+    topoApp.routes!({ get: add('GET'), post: add('POST'), put: add('PUT'), patch: add('PATCH'), delete: add('DELETE') });
+    const call = (key: string, params: Record<string, string> = {}, body?: unknown) => routes.get(key)!({ params, query: {}, body });
+    return { host, lines, topo: topoApp.api, call };
+  };
+  const first = start();
+  await first.call('PUT /pins/:mac', { mac: '0a:00:00:00:00:09' }, { dpid: 2, port: 1 });
+  await first.call('PUT /pins/:mac', { mac: H2 }, { dpid: 1, port: 4 });
+  t.same(state.entries('pins/').map(([k]) => k), ['pins/0a:00:00:00:00:02', 'pins/0a:00:00:00:00:09'], 'both saved');
+  const second = start();
+  t.same(second.topo.pins(), [{ mac: H2, dpid: dp(1), port: 4 }, { mac: '0a:00:00:00:00:09', dpid: dp(2), port: 1 }], 'restored; the REST re-pin of an option pin wins');
+  await second.call('DELETE /pins/:mac', { mac: '0A:00:00:00:00:09' });
+  await second.call('DELETE /pins/:mac', { mac: H2 });
+  t.same(state.entries('pins/'), [], 'unpins deleted from the state');
+  await state.put('pins/0a:00:00:00:00:0b', { dpid: 'zz', port: 1 });
+  const third = start();
+  t.same(third.topo.pins(), [{ mac: H2, dpid: dp(2), port: 3 }], 'the option pin is back; a bad stored pin is skipped');
+  t.ok(third.lines.some((l) => l.msg === 'persisted pin skipped' && /dpid/.test(String(l.err))), 'with a warning naming the problem');
 });
 
 t.test('cap and pin options are checked at start', async (t) => {
