@@ -1,12 +1,12 @@
 /**
- * Rate limit for repeated log lines, by key (a peer address and a reason): at most `perWindow`
- * lines per key and window; the rest are counted, and when the window of a key ends with lines
- * left out, `summary(n)` is called once so the log still says how many. A thousand garbage
- * connects from one address then cost a handful of lines, not a thousand.
- *
- * Keys are bounded (`maxKeys`): beyond that, new keys share one overflow key, so a flood from
- * many addresses cannot grow the table either.
+ * Repeated log lines by key (a peer address and a reason), with a summary: the SDK's LogLimiter
+ * decides (at most `perWindow` lines per key and window, counted), and a timer calls the key's
+ * `summary(n)` once when its window ends with lines left out, so the log still says how many.
+ * A thousand garbage connects from one address then cost a handful of lines, not a thousand.
+ * Keys are bounded (`maxKeys`): lines for new keys beyond it are left out and counted.
  */
+import { LogLimiter as Limiter } from '../apps/sdk/log-limiter.js';
+
 export interface LogLimiterOptions {
   /** Lines let through per key and window (default 5). */
   perWindow?: number;
@@ -16,28 +16,18 @@ export interface LogLimiterOptions {
   maxKeys?: number;
 }
 
-interface Slot {
-  start: number;
-  lines: number;
-  suppressed: number;
-  summary: (suppressed: number) => void;
-}
-
-const OVERFLOW_KEY = '\u0000overflow';
-
 export class LogLimiter {
-  /** Lines left out so far, all keys together. */
-  suppressedTotal = 0;
-  private readonly perWindow: number;
-  private readonly windowMs: number;
-  private readonly maxKeys: number;
-  private readonly slots = new Map<string, Slot>();
+  private readonly limiter: Limiter;
+  private readonly summaries = new Map<string, (suppressed: number) => void>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(opts: LogLimiterOptions = {}, private readonly now: () => number = Date.now) {
-    this.perWindow = opts.perWindow ?? 5;
-    this.windowMs = opts.windowMs ?? 10_000;
-    this.maxKeys = opts.maxKeys ?? 1024;
+    this.limiter = new Limiter({ intervalMs: opts.windowMs ?? 10_000, perKey: opts.perWindow ?? 5, maxLines: Number.POSITIVE_INFINITY, maxKeys: opts.maxKeys ?? 1024 });
+  }
+
+  /** Lines left out so far, all keys together. */
+  get suppressedTotal(): number {
+    return this.limiter.suppressed;
   }
 
   /**
@@ -45,18 +35,14 @@ export class LogLimiter {
    * if lines were left out (the latest one given for the key is used).
    */
   allow(key: string, summary: (suppressed: number) => void): boolean {
-    let slot = this.slots.get(key);
-    if (!slot) {
-      if (this.slots.size >= this.maxKeys) return this.allow(OVERFLOW_KEY, summary);
-      slot = { start: this.now(), lines: 0, suppressed: 0, summary };
-      this.slots.set(key, slot);
+    const owed = this.limiter.take(key, this.now());
+    // A window that ended before the sweep saw it: its summary goes out before the new line.
+    if (owed !== undefined && owed > 0) summary(owed);
+    if (this.limiter.has(key)) {
+      this.summaries.set(key, summary);
       this.arm();
     }
-    slot.summary = summary;
-    if (++slot.lines <= this.perWindow) return true;
-    slot.suppressed++;
-    this.suppressedTotal++;
-    return false;
+    return owed !== undefined;
   }
 
   /** End every window now (summaries included); for shutdown and tests. */
@@ -66,17 +52,17 @@ export class LogLimiter {
 
   private arm(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.sweep(this.now()), Math.max(1, Math.ceil(this.windowMs / 2)));
+    this.timer = setInterval(() => this.sweep(this.now()), Math.max(1, Math.ceil(this.limiter.intervalMs / 2)));
     this.timer.unref();
   }
 
   private sweep(now: number): void {
-    for (const [key, slot] of this.slots) {
-      if (now - slot.start < this.windowMs) continue;
-      this.slots.delete(key);
-      if (slot.suppressed > 0) slot.summary(slot.suppressed);
+    for (const [key, n] of this.limiter.drain(now)) {
+      const summary = this.summaries.get(key);
+      if (summary) summary(n);
     }
-    if (this.slots.size === 0 && this.timer) {
+    for (const key of this.summaries.keys()) if (!this.limiter.has(key)) this.summaries.delete(key);
+    if (this.limiter.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }

@@ -47,14 +47,16 @@ function listenError(cfg: ListenerConfig, err: NodeJS.ErrnoException): Error {
 
 /**
  * Open one listener. Plain TCP hands every socket to `onSocket`; TLS hands over only sockets
- * whose client certificate verified against the CA (requestCert + rejectUnauthorized), and logs
- * one line per refused client (a plain TCP client, a certificate from another CA ...).
+ * whose client certificate verified against the CA (requestCert + rejectUnauthorized), and
+ * reports each refused client (a plain TCP client, a certificate from another CA ...) to
+ * `onTlsRefused` (the server rate-limits its log line and counts it).
  */
 export async function openListener(
   cfg: ListenerConfig,
   handshakeTimeoutMs: number,
   log: OfLogger,
   onSocket: (socket: net.Socket, tls: boolean) => void,
+  onTlsRefused: (socket: tls.TLSSocket, err: NodeJS.ErrnoException) => void,
 ): Promise<net.Server> {
   let server: net.Server;
   if (cfg.tls) {
@@ -73,9 +75,7 @@ export async function openListener(
       handshakeTimeout: handshakeTimeoutMs,
     });
     tlsServer.on('secureConnection', (s) => onSocket(s, true));
-    tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => {
-      log.warn({ peer: `${s.remoteAddress ?? '?'}:${s.remotePort ?? 0}`, code: err.code }, `TLS client refused: ${err.message}`);
-    });
+    tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => onTlsRefused(s, err));
     server = tlsServer;
   } else {
     server = net.createServer((s) => onSocket(s, false));

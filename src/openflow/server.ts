@@ -93,13 +93,22 @@ export class OpenFlowServer {
     };
   }
 
+  /** A client refused in the TLS handshake: counted, and logged through the per-peer rate limit. */
+  private tlsRefused(s: net.Socket, err: NodeJS.ErrnoException): void {
+    const peer = s.remoteAddress ?? '?';
+    if (this.stats) this.stats.count(this.stats.violations, 'tls_handshake');
+    const summary = (n: number) => this.log.warn({ peer, cause: 'tls_handshake', suppressed: n }, `TLS client refused (tls_handshake) from ${peer}: ${n} more lines like this were left out`);
+    if (this.limiter.allow(`${peer}|tls_handshake`, summary)) this.log.warn({ peer: `${peer}:${s.remotePort ?? 0}`, code: err.code }, `TLS client refused: ${err.message}`);
+    else if (this.stats) this.stats.logLinesSuppressed++;
+  }
+
   /** Resolves when every listener listens; rejects (closing the others) if one cannot. */
   async start(): Promise<void> {
     if (this.started) throw new Error('OpenFlow server already started');
     this.started = true;
     try {
       for (const cfg of this.options.listeners) {
-        const server = await openListener(cfg, this.opts.handshakeTimeoutMs, this.log, (s, tls) => this.accept(s, tls));
+        const server = await openListener(cfg, this.opts.handshakeTimeoutMs, this.log, (s, tls) => this.accept(s, tls), (s, err) => this.tlsRefused(s, err));
         this.servers.push({ server, tls: cfg.tls !== undefined });
         const a = server.address() as AddressInfo;
         this.log.info({ host: a.address, port: a.port, tls: cfg.tls !== undefined }, `listening for switches on ${a.address}:${a.port}${cfg.tls ? ' (TLS)' : ''}`);

@@ -25,3 +25,15 @@ t.test('at most maxLines per interval over all keys, and a bounded key map', asy
   t.equal(l2.take('z', 0), undefined, 'key map full: suppressed, not remembered');
   t.equal(l2.take('z', 1_000), 0, 'room again once the others are idle');
 });
+
+t.test('perKey lines per interval; drain reports what each ended interval left out, once', async (t) => {
+  const l = new LogLimiter({ intervalMs: 1_000, perKey: 2, maxLines: Number.POSITIVE_INFINITY });
+  t.same([l.take('a', 0), l.take('a', 1), l.take('a', 2), l.take('a', 3)], [0, 0, undefined, undefined]);
+  t.equal(l.take('b', 500), 0);
+  t.same(l.drain(999), [], 'no interval has ended yet');
+  t.same(l.drain(1_000), [['a', 2]], 'a ended with two lines left out; b is still running');
+  t.notOk(l.has('a'), 'a drained key is forgotten');
+  t.same(l.drain(1_500), [], 'b let everything through: nothing to report');
+  t.equal(l.take('a', 1_600), 0, 'the count was reported by drain, not again');
+  t.equal(l.suppressed, 2);
+});
