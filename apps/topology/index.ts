@@ -46,6 +46,8 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
 
   const allPorts = (sw: SwitchState) => [...sw.ports.keys()].sort((a, b) => a - b);
 
+  /** When the last tick ran, to size the next LLDP share. */
+  let lastTickAt: number | undefined;
   const app: TopologyApp & { api: Topology } = {
     name: 'topology',
     receiveTableMiss: true,
@@ -144,9 +146,20 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
 
     tick(now) {
       const out = new Outbox();
-      for (const sw of topology.allSwitches()) {
+      const switches = topology.allSwitches();
+      // A round is due on many switches at once after a connect storm: send to at most twice
+      // the average share per tick, so a tick stays short (thousands of switches would
+      // otherwise make it long enough for the watchdog) and the rest follow next tick.
+      const gap = lastTickAt === undefined ? 1000 : Math.max(1, now - lastTickAt);
+      lastTickAt = now;
+      let budget = Math.max(MIN_LLDP_SWITCHES_PER_TICK, Math.ceil((2 * switches.length * gap) / topology.options.lldpIntervalMs));
+      for (const sw of switches) {
+        // Signing and building a round costs real time: on a loaded machine stop at half the
+        // watchdog's handler budget, whatever the share (ctx.now() is the host's clock).
+        if (budget === 0 || (budget & 63) === 0 && ctx!.now() - now > LLDP_TICK_WALL_MS) break;
         if (now - sw.lastLldpAt < topology.options.lldpIntervalMs) continue;
         sw.lastLldpAt = now;
+        budget--;
         const msgs = lldpOut(sw, allPorts(sw), now);
         if (msgs.length > 0) out.to(sw.dpid as Dpid, ...msgs);
       }
@@ -156,6 +169,11 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
   };
   return app;
 };
+
+/** Switches given their LLDP round in one tick at least (see tick()). */
+const MIN_LLDP_SWITCHES_PER_TICK = 256;
+/** Wall time (ms) one tick spends on LLDP rounds at most (the watchdog's default budget is 100 ms). */
+const LLDP_TICK_WALL_MS = 50;
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 

@@ -4,6 +4,13 @@ import tls from 'node:tls';
 import type { OfLogger } from './options.js';
 
 /** PEM text or Buffer, or a path to a PEM file (a string without "-----BEGIN"). */
+/**
+ * Connections the kernel may hold for accept() (capped by net.core.somaxconn). Node's default
+ * of 511 overflows when thousands of switches connect at once (a controller restart): the
+ * kernel then drops or resets handshakes and switches retry for seconds.
+ */
+const LISTEN_BACKLOG = 8192;
+
 export type PemSource = string | Buffer;
 
 export interface TlsListenerConfig {
@@ -83,7 +90,7 @@ export async function openListener(
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => reject(listenError(cfg, err));
     server.once('error', onError);
-    server.listen({ host: cfg.host, port: cfg.port }, () => {
+    server.listen({ host: cfg.host, port: cfg.port, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolve();
     });

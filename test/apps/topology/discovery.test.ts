@@ -145,3 +145,19 @@ t.test('a recabled port drops its old peer when LLDP names a new one', async (t)
   s.advance(5_000);
   t.same(s.topo.links().map(linkText), ['1:1>3:1', '3:1>1:1']);
 });
+
+t.test('a round due on many switches at once is spread over ticks, and every switch gets it', async (t) => {
+  const switches: Record<number, number> = {};
+  for (let i = 1; i <= 600; i++) switches[i] = 1;
+  const s = setup({ switches, links: [] });
+  const sent0 = s.topo.counters().lldpSent;
+  t.equal(sent0, 600, 'one LLDP per switch at connect');
+  // All 600 connected at the same instant, so all are due in the same tick 5 s later.
+  s.advance(5_000);
+  const firstTick = s.topo.counters().lldpSent - sent0;
+  // 2 x 600 switches x 1000 ms / 5000 ms = 240, raised to the floor of 256 per tick.
+  t.equal(firstTick, 256, 'at most the per-tick share in one tick');
+  s.advance(2_000);
+  t.equal(s.topo.counters().lldpSent - sent0, 600, 'the rest in the next ticks: every switch had its round');
+  t.equal(s.topo.switches().length, 600);
+});
