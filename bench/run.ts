@@ -8,6 +8,8 @@
  *   - bench/pipeline.ts: weft's own CPU per PACKET_IN, in one process (steady on a busy machine);
  *   - bench/codec.ts (codec microbenchmarks);
  *   - 100k flows through the REST bulk endpoint into a private Open vSwitch bridge;
+ *   - bench/state.ts: REST write latency and the bulk rate with persistence on and off, and
+ *     reconciliation with 10,000 flows on a switch (after a weft restart, an audit, del-flows);
  *   - 1000 emulated switches connecting at once: time until all are up, memory per switch;
  *   - bench/hostile.ts: echo round trips of a well-behaved switch while a REST client lists
  *     60,000 flows of another switch and while a port floods random source MACs;
@@ -17,8 +19,8 @@
  *
  *   - ofbench against nullctl, the tool's own minimal C controller: what the tool and the kernel
  *     allow on this machine at the time of the run (the ceiling for the latency modes).
- * Options: --only ceiling,ofbench,peers,pipeline,codec,flows,scale,hostile  --periods N (ofbench -l, default 10)
- *          --macs N (ofbench -M, default 1000)  --flows N  --switches N (scale run)
+ * Options: --only ceiling,ofbench,peers,pipeline,codec,flows,state,scale,hostile  --periods N (ofbench -l, default 10)
+ *          --macs N (ofbench -M, default 1000)  --flows N  --state-flows N (default 10000)  --switches N (scale run)
  *          --no-write (do not touch docs/)  --docs PATH
  */
 import { execFile, spawn } from 'node:child_process';
@@ -34,6 +36,7 @@ import type { OfbenchOptions } from './ofbench.js';
 import { consoleTable, fmtInt, fmtMs, fmtPct, machineText, markdownTable, writeDocs } from './report.js';
 import type { Row } from './report.js';
 import { hostileRun } from './hostile.js';
+import { stateRun } from './state.js';
 import { scaleRun } from './scale.js';
 import { installed, PEERS, startPeer } from './peers.js';
 import { ensureBuilt, startBenchWeft } from './weft.js';
@@ -44,12 +47,13 @@ const { values: opt } = parseArgs({
     periods: { type: 'string', default: '10' },
     macs: { type: 'string', default: '1000' },
     flows: { type: 'string', default: '100000' },
+    'state-flows': { type: 'string', default: '10000' },
     switches: { type: 'string', default: '1000' },
     'no-write': { type: 'boolean', default: false },
     docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
   },
 });
-const sections = new Set((opt.only ?? 'ceiling,ofbench,peers,pipeline,codec,flows,scale,hostile').split(','));
+const sections = new Set((opt.only ?? 'ceiling,ofbench,peers,pipeline,codec,flows,state,scale,hostile').split(','));
 const periods = Number(opt.periods);
 const macs = Number(opt.macs);
 const rows: Row[] = [];
@@ -346,6 +350,28 @@ async function flowsSection(): Promise<void> {
   }
 }
 
+async function stateSection(): Promise<void> {
+  const n = Number(opt['state-flows']);
+  const writes = 200;
+  const load = load1();
+  log(`durable state: REST writes with persistence, bulk of ${n}, reconciliation with ${n} flows (load ${load.toFixed(1)})`);
+  commands.push(`bench/state.ts: ${writes} single-flow POSTs each way, POST /flows/bulk of ${n} flows each way, weft restarted on its state dir, POST /reconciliation, ovs-ofctl del-flows`);
+  try {
+    const r = await stateRun(n, writes);
+    const lat = (l: { n: number; p50: number; p99: number; max: number }) => `p50 ${fmtMs(l.p50)}, p99 ${fmtMs(l.p99)}`;
+    const flowsOf = (f: Record<string, number>) => `on switch ${fmtInt(f.onSwitch ?? NaN)}: kept ${fmtInt(f.kept ?? NaN)}, added ${fmtInt(f.added ?? NaN)}, deleted ${fmtInt(f.deleted ?? NaN)}, foreign ${fmtInt(f.foreign ?? NaN)}`;
+    rows.push({ what: 'REST flow write, persistent (switch barrier + fsync)', result: lat(r.writePersistent), detail: `${r.writePersistent.n} sequential POST /flows, max ${fmtMs(r.writePersistent.max)}`, load });
+    rows.push({ what: 'REST flow write, "persistent": false (switch barrier only)', result: lat(r.writeOneOff), detail: `${r.writeOneOff.n} sequential POST /flows, max ${fmtMs(r.writeOneOff.max)}`, load });
+    rows.push({ what: `${fmtInt(n)} flows via REST bulk, persistent`, result: `${fmtInt(r.bulkPersistent.flowsPerSecond)} flows/s`, detail: `wall ${fmtMs(r.bulkPersistent.wallMs)} (one store transaction, one fsync)`, load });
+    rows.push({ what: `${fmtInt(n)} flows via REST bulk, "persistent": false`, result: `${fmtInt(r.bulkOneOff.flowsPerSecond)} flows/s`, detail: `wall ${fmtMs(r.bulkOneOff.wallMs)}`, load });
+    rows.push({ what: `switch connect to reconciled, ${fmtInt(n)} persistent flows on the switch (weft restarted)`, result: fmtMs(r.reconnect.wallMs), detail: `from set-controller to the run's result in REST; the run itself ${fmtMs(r.reconnect.durationMs)}; ${flowsOf(r.reconnect.flows)}`, load });
+    rows.push({ what: `reconciliation run with the flows in place (an audit's cost)`, result: fmtMs(r.audit.durationMs), detail: flowsOf(r.audit.flows), load });
+    rows.push({ what: `reconciliation after ovs-ofctl del-flows (an OVS restart)`, result: fmtMs(r.refill.durationMs), detail: flowsOf(r.refill.flows), load });
+  } catch (e) {
+    rows.push({ what: 'durable state (bench/state.ts)', result: 'failed', detail: (e as Error).message.split('\n')[0]!.slice(0, 200), load });
+  }
+}
+
 async function hostileSection(): Promise<void> {
   const load = load1();
   log(`hostile peers beside a well-behaved switch (load ${load.toFixed(1)})`);
@@ -411,6 +437,7 @@ if (sections.has('peers')) await peersSection(bin);
 if (sections.has('pipeline')) await pipelineSection();
 if (sections.has('codec')) await codecSection();
 if (sections.has('flows')) await flowsSection();
+if (sections.has('state')) await stateSection();
 if (sections.has('scale')) await scaleSection(bin);
 if (sections.has('hostile')) await hostileSection();
 

@@ -1,7 +1,7 @@
 /**
  * weft under benchmark: the built CLI (`node NODE_FLAGS dist/src/cli.js`, as `npm start` runs it) as a child process on free
  * ports, logging at warn (the `main` subsystem at info, so its `weft started` line says when it
- * is ready). dist/ is built once, when the harness starts (ensureBuilt, from the end-to-end
+ * is ready), with a state store in a temp dir of its own (or the caller's). dist/ is built once, when the harness starts (ensureBuilt, from the end-to-end
  * tests' helper), and not again between measurements: other people's edits must not start a
  * compiler in the middle of one.
  */
@@ -38,11 +38,13 @@ export interface BenchWeft {
  * Start weft; `config` (a partial config file: apps, appOptions...) is written to a temp file;
  * `nodeArgs` go to node before the script (--cpu-prof ...).
  */
-export async function startBenchWeft(config?: Record<string, unknown>, opts: { nodeArgs?: string[] } = {}): Promise<BenchWeft> {
+export async function startBenchWeft(config?: Record<string, unknown>, opts: { nodeArgs?: string[]; stateDir?: string } = {}): Promise<BenchWeft> {
   const openflowPort = await freePort();
   const restPort = await freePort();
   let dir: string | undefined;
-  const args = [...NODE_FLAGS, ...(opts.nodeArgs ?? []), join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info'];
+  // A state store of its own (persistence on, as by default), kept only when the caller names it.
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'weft-bench-state-'));
+  const args = [...NODE_FLAGS, ...(opts.nodeArgs ?? []), join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info', '--state-dir', stateDir];
   if (config) {
     dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
     writeFileSync(join(dir, 'weft.json'), JSON.stringify(config));
@@ -86,6 +88,7 @@ export async function startBenchWeft(config?: Record<string, unknown>, opts: { n
     clearTimeout(t);
     process.off('exit', kill);
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (!opts.stateDir) rmSync(stateDir, { recursive: true, force: true });
   };
   const ready = await Promise.race([
     new Promise<boolean>((r) => (onReady = () => r(true))),
