@@ -28,7 +28,11 @@ t.test('mastership split, duplicate name, kill -9 failover, rejoin, graceful lea
 
   // Even split, as weft and as the switches see it.
   await until(async () => ((await mastersIn(rig, a)).length === 2 && (await mastersIn(rig, b)).length === 2) || undefined, 15_000, '2 switches mastered by each instance');
-  const split = await until(() => switchSplit(rig), 15_000, 'one master per bridge on the switch side', 300);
+  // Open vSwitch reports roles a few seconds late: wait until its view matches weft's.
+  const split = await until(async () => {
+    const s = await switchSplit(rig);
+    return s && s.get('w0') === 2 && s.get('w1') === 2 ? s : undefined;
+  }, 20_000, 'the switches showing 2 masters each, one per bridge', 300);
   t.same([...split.entries()].sort(), [['w0', 2], ['w1', 2]], 'the switches see 2 masters each, one per bridge');
   const st = await rig.status(a);
   t.equal(st.instances.length, 2);
@@ -36,7 +40,7 @@ t.test('mastership split, duplicate name, kill -9 failover, rejoin, graceful lea
   t.ok(st.switches.every((s) => s.connected.length === 2 && s.generation !== null), 'every switch connected to both, with a generation');
 
   // A second instance with a name that is in use is refused.
-  const dup = await startWeftProcess({ args: ['--cluster', `etcd://${rig.etcd.hostPort}`, '--instance', 'w1'], readyTimeoutMs: 10_000 }).then(
+  const dup = await startWeftProcess({ args: ['--cluster', `etcd://${rig.etcd.hostPort}`, '--instance', 'w1'], readyTimeoutMs: 30_000 }).then(
     async (p) => (await p.stop(), 'started'),
     (e: Error) => e.message,
   );
@@ -49,8 +53,11 @@ t.test('mastership split, duplicate name, kill -9 failover, rejoin, graceful lea
   await until(async () => (await mastersIn(rig, b)).length === 4 || undefined, 10_000, 'w1 masters all 4 switches', 20);
   const failoverMs = Date.now() - t0;
   t.comment(`kill -9 failover: ${failoverMs} ms (lease TTL ${TTL} s)`);
-  t.ok(failoverMs < TTL * 1000 + 1500, `failover within the TTL plus 1.5 s (${failoverMs} ms)`);
-  const after = await until(() => switchSplit(rig), 15_000, 'the switches see w1 as master everywhere', 300);
+  t.ok(failoverMs < TTL * 1000 + 2000, `failover within the TTL plus 2 s of detection and claims on a loaded machine (${failoverMs} ms)`);
+  const after = await until(async () => {
+    const s = await switchSplit(rig);
+    return s?.get('w1') === 4 ? s : undefined;
+  }, 20_000, 'the switches see w1 as master everywhere', 300);
   t.same([...after.entries()], [['w1', 4]]);
 
   // The killed instance comes back (once its old lease is gone) and gets its share again.
