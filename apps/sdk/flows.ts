@@ -15,6 +15,7 @@ import {
 import type { Action, FlowMod, Instruction, Match, OxmFieldName, OxmValueTypes, PacketOut } from '../../protocol/index.js';
 import { buildMatch, OXM_FIELD_NUMBERS } from '../../protocol/openflow/match.js';
 import { applyActions } from '../../protocol/openflow/instructions.js';
+import { oxmField } from '../../protocol/openflow/oxm.js';
 
 // The codec's own builders, re-exported so apps import one module.
 export { setField, group, setQueue, pushVlan, popVlan, decNwTtl } from '../../protocol/openflow/actions.js';
@@ -54,7 +55,8 @@ function sortByField(list: Match): Match {
   return list;
 }
 
-const fieldNum = (e: Match[number]) => (e.field === 'opaque' ? 0x10000 : OXM_FIELD_NUMBERS[e.field]);
+// NXM_1 fields (ct_*, tun_dst) sort after the basic ones, by their id (protocol/openflow/oxm.ts).
+const fieldNum = (e: Match[number]) => (e.field === 'opaque' ? 0x10000 : (OXM_FIELD_NUMBERS[e.field] ?? oxmField(e.field)?.id ?? 0xffff));
 
 // ---------------------------------------------------------------- actions and instructions
 
