@@ -30,6 +30,8 @@ interface Held {
 
 export interface ClusterView {
   revision: number;
+  /** Forwarded writes waiting for their master (`writes/<dpid>/...`). */
+  writes: IKeyValue[];
   members: Record<string, unknown>[];
   connected: Map<string, string[]>;
   masters: Map<string, { name: string; modRevision: number }>;
@@ -51,7 +53,9 @@ export class Cluster {
   readonly #client: Etcd3;
   readonly #prefix: string;
   readonly #held = new Map<string, Held>();
-  #view: ClusterView = { revision: 0, members: [], connected: new Map(), masters: new Map() };
+  #view: ClusterView = { revision: 0, writes: [], members: [], connected: new Map(), masters: new Map() };
+  /** Forwarded writes sent already (`key@modRevision`): the watch and the periodic read both see them. */
+  readonly #applied = new Set<string>();
   #watcher: Watcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #deciding: Promise<void> | undefined;
@@ -130,6 +134,10 @@ export class Cluster {
   #applyWrite(dpid: string, kv: IKeyValue): void {
     const h = this.#held.get(dpid);
     if (!h) return;
+    const id = `${kv.key.toString()}@${kv.mod_revision}`;
+    if (this.#applied.has(id)) return;
+    if (this.#applied.size >= 10_000) this.#applied.clear();
+    this.#applied.add(id);
     try {
       const { from, msgs } = JSON.parse(kv.value.toString()) as { from: string; msgs: string[] };
       for (const b64 of msgs) {
@@ -243,11 +251,12 @@ export class Cluster {
 
   async #read(): Promise<ClusterView> {
     const res = await this.#client.kv.range({ key: Buffer.from(this.#prefix), range_end: rangeEnd(Buffer.from(this.#prefix)) }, this.#deadline());
-    const view: ClusterView = { revision: Number(res.header.revision), members: [], connected: new Map(), masters: new Map() };
+    const view: ClusterView = { revision: Number(res.header.revision), writes: [], members: [], connected: new Map(), masters: new Map() };
     for (const kv of res.kvs as IKeyValue[]) {
       const [kind, a, b] = kv.key.toString().slice(this.#prefix.length).split('/');
       if (kind === 'members' && a) view.members.push(JSON.parse(kv.value.toString()) as Record<string, unknown>);
       else if (kind === 'conns' && a && b) view.connected.set(a, [...(view.connected.get(a) ?? []), b]);
+      else if (kind === 'writes' && a) view.writes.push(kv);
       else if (kind === 'masters' && a) view.masters.set(a, { name: (JSON.parse(kv.value.toString()) as { instance: string }).instance, modRevision: Number(kv.mod_revision) });
     }
     return view;
@@ -259,6 +268,12 @@ export class Cluster {
     if (!this.membership.valid()) return;
     const target = assignMasters({ members: view.members.map((m) => String(m.name)), connected: view.connected, masters: new Map([...view.masters].map(([d, m]) => [d, m.name])) });
     await Promise.all([...this.#held].map(([dpid, h]) => this.#decideOne(dpid, h, view, target.get(dpid))));
+    // Forwarded writes the watch did not deliver (a watch that was re-established, say).
+    const waiting = [...view.writes].sort((x, y) => Number(x.mod_revision) - Number(y.mod_revision));
+    for (const kv of waiting) {
+      const dpid = kv.key.toString().slice(this.#prefix.length).split('/')[1]!;
+      if (this.mayWrite(dpid)) this.#applyWrite(dpid, kv);
+    }
   }
 
   async #decideOne(dpid: string, h: Held, view: ClusterView, want: string | undefined): Promise<void> {
