@@ -4,7 +4,8 @@
  * state store coming back with their subnets. The datapath side is test/e2e/overlay-hosts.test.ts.
  */
 import t from 'tap';
-import { HttpError } from '../../../apps/sdk/index.js';
+import { HttpError, memoryAppState } from '../../../apps/sdk/index.js';
+import type { App, RouteHandler, SwitchView } from '../../../apps/sdk/index.js';
 import { createOverlayApp } from '../../../apps/overlay/index.js';
 import { Hosts } from '../../../apps/overlay/hosts.js';
 import { allocate, gatewayMac, parseCidr } from '../../../apps/overlay/ipam.js';
@@ -60,4 +61,41 @@ t.test('hosts: input errors are 400 naming the field, conflicts 409', async (t) 
   t.equal(hosts.remove('a').name, 'a');
   t.equal(hosts.add({ name: 'c', dpid: '3', underlay: '10.0.0.3' }).subnet.text, '10.244.1.0/24', 'a freed subnet is allocated again');
   t.throws(() => hosts.remove('a'), /no host a/);
+});
+
+/** The app's REST handlers, by "METHOD path". */
+function routesOf(app: App): Map<string, RouteHandler> {
+  const m = new Map<string, RouteHandler>();
+  const add = (method: string) => (path: string, h: RouteHandler) => void m.set(`${method} ${path}`, h);
+  app.routes!({ get: add('GET'), post: add('POST'), put: add('PUT'), patch: add('PATCH'), delete: add('DELETE') });
+  return m;
+}
+
+t.test('a host added over REST is saved; a restart restores it with its subnet and flows', async (t) => {
+  const state = memoryAppState();
+  const opts = { vni: 77, hosts: [{ name: 'a', dpid: 'a0', underlay: '172.31.0.1' }] };
+  const first = createOverlayApp(opts);
+  makeHost([first], { appState: () => state });
+  const r1 = routesOf(first);
+  // b takes the second /24 at first; c the third. b leaves, so c's stored subnet must not move.
+  await r1.get('POST /hosts')!({ params: {}, query: {}, body: { name: 'b', dpid: 'a1', underlay: '172.31.0.2' } });
+  const c = (await r1.get('POST /hosts')!({ params: {}, query: {}, body: { name: 'c', dpid: 'a2', underlay: '172.31.0.3' } })) as { subnet: string };
+  t.equal(c.subnet, '10.244.2.0/24');
+  await r1.get('DELETE /hosts/:name')!({ params: { name: 'b' }, query: {}, body: undefined });
+  t.same(state.entries('hosts/').map(([k]) => k), ['hosts/c'], 'only the REST host is in the state store');
+
+  const second = createOverlayApp(opts);
+  makeHost([second], { appState: () => state });
+  const hosts = (await routesOf(second).get('GET /hosts')!({ params: {}, query: {}, body: undefined })) as { name: string; subnet: string }[];
+  t.same(hosts.map((h) => `${h.name} ${h.subnet}`), ['a 10.244.0.0/24', 'c 10.244.2.0/24'], 'c back with its subnet after the restart');
+  const sw = { dpid: '00000000000000a0', ports: new Map([[100, { portNo: 100, name: 'vxlan0' }]]) } as unknown as SwitchView;
+  const flows = second.desiredFlows!(sw);
+  const toC = flows.find((f) => f.priority === 200)!;
+  t.same(toC.match, [{ field: 'eth_type', value: 0x0800 }, { field: 'ipv4_dst', value: '10.244.2.0', mask: '255.255.255.0' }]);
+  t.same((toC.instructions[0] as { actions: unknown[] }).actions.slice(3), [
+    { type: 'setField', field: { field: 'tunnel_id', value: 77n } },
+    { type: 'setField', field: { field: 'tun_dst', value: '172.31.0.3' } },
+    { type: 'output', port: 100, maxLen: 0 },
+  ], 'VNI and tun_dst of c, out of the tunnel port');
+  t.same(second.desiredFlows!({ ...sw, dpid: '00000000000000ff' } as SwitchView), [], 'no flows on a bridge that is no host');
 });
