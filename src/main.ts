@@ -20,7 +20,7 @@ import { OpenFlowStats } from './openflow/stats.js';
 import { createMetrics, topologyOf } from './metrics.js';
 import { installProcessGuard } from './process-guard.js';
 import { EventBus } from './rest/events/bus.js';
-import { flowErrorEvent, reconciledEvent, switchLifecycleEvents } from './rest/events/sources.js';
+import { appStateEvent, flowErrorEvent, reconciledEvent, switchLifecycleEvents } from './rest/events/sources.js';
 import type { WeftMetrics } from './metrics.js';
 import { createRestServer } from './rest/server.js';
 import type { RestServer } from './rest/server.js';
@@ -119,12 +119,16 @@ async function startWithStore(
   let cluster: Cluster | undefined;
   // appOptions are keyed by the entry in `apps`; the host knows apps by name.
   const appOptions = Object.fromEntries(apps.map((a, i) => [a.name, config.appOptions[config.apps[i]!] ?? {}]));
+  // Live events (/api/v1/events): switch up/down and ERRORs, app states, topology events below.
+  const events = new EventBus(opts.clock);
   const host = new AppHost({
     apps,
     log: logs.for('host'),
     appLogger: (name) => logs.for(`app:${name}`),
     clock: opts.clock,
     tickIntervalMs: config.host.tickIntervalMs,
+    watchdog: config.host.watchdog,
+    onAppState: (app, health) => events.publish(appStateEvent(app, health)),
     appOptions,
     reconcile: config.reconcile,
     appState: (name) => appStateOf(store, appsMirror, name),
@@ -143,8 +147,6 @@ async function startWithStore(
   }
   const o = config.openflow;
   const ofStats = new OpenFlowStats();
-  // Live events (/api/v1/events): switch up/down and ERRORs here, topology events below.
-  const events = new EventBus(opts.clock);
   ofStats.onSwitchError = (dpid, err) => events.publish(flowErrorEvent(dpid, err));
   host.reconciler.onResult((r) => events.publish(reconciledEvent(r)));
   // Persisted REST flows, groups and meters: desired state the reconciliation installs and repairs.

@@ -73,7 +73,11 @@ export interface WeftConfig {
   apps: string[];
   /** Options per app, by the app's entry in `apps`. */
   appOptions: Record<string, Record<string, unknown>>;
-  host: { tickIntervalMs: number };
+  host: {
+    tickIntervalMs: number;
+    /** The app watchdog (src/host/watchdog.ts): time budget and failure limit per app. */
+    watchdog: { budgetMs: number; maxSlowCalls: number; slowWindowMs: number; maxFailures: number };
+  };
   /** Reconciliation of switches against desired state (docs/STATE.md). */
   reconcile: {
     /** Drift audit interval; 0 turns the audit off. */
@@ -150,7 +154,7 @@ export function defaultConfig(): WeftConfig {
     },
     apps: [...DEFAULT_APPS],
     appOptions: {},
-    host: { tickIntervalMs: 1_000 },
+    host: { tickIntervalMs: 1_000, watchdog: { budgetMs: 100, maxSlowCalls: 5, slowWindowMs: 60_000, maxFailures: 10 } },
     reconcile: { auditIntervalMs: 30_000, foreignFlows: 'keep', maxAttempts: 5, retryBackoffMs: 1_000, maxRetryBackoffMs: 60_000 },
     // In memory for embedders and tests; loadConfig (the command line) fills in a directory.
     state: { dir: null },
@@ -263,7 +267,13 @@ export const SCHEMA: Spec = {
     },
     apps: { kind: 'list', of: appSpec },
     appOptions: { kind: 'record', of: { kind: 'anyObject' } },
-    host: { kind: 'object', fields: { tickIntervalMs: int(10, 3600 * 1000) } },
+    host: {
+      kind: 'object',
+      fields: {
+        tickIntervalMs: int(10, 3600 * 1000),
+        watchdog: { kind: 'object', fields: { budgetMs: int(0, 600_000), maxSlowCalls: int(1, 1_000_000), slowWindowMs: int(1, 24 * 3600 * 1000), maxFailures: int(0, 1_000_000) } },
+      },
+    },
     reconcile: {
       kind: 'object',
       fields: {

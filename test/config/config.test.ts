@@ -84,6 +84,16 @@ t.test('apps and listeners from flags and env; relative paths in a file are rela
   t.equal(r.openflow.tls.ca, join(dir, 'ca.pem'));
 });
 
+t.test('the app watchdog: config file, environment and flags', async (t) => {
+  t.same(run([]).host.watchdog, { budgetMs: 100, maxSlowCalls: 5, slowWindowMs: 60_000, maxFailures: 10 }, 'defaults');
+  const f = file('watchdog.json', { host: { watchdog: { budgetMs: 250, maxFailures: 20 } } });
+  t.same(run(['--config', f]).host.watchdog, { budgetMs: 250, maxSlowCalls: 5, slowWindowMs: 60_000, maxFailures: 20 }, 'a partial file section keeps the other defaults');
+  const c = run(['--app-budget', '50', '--app-max-slow-calls', '3', '--app-slow-window', '1000'], { WEFT_APP_MAX_FAILURES: '0' });
+  t.same(c.host.watchdog, { budgetMs: 50, maxSlowCalls: 3, slowWindowMs: 1000, maxFailures: 0 });
+  t.equal(error(['--app-max-slow-calls', '0']), '--app-max-slow-calls (config.host.watchdog.maxSlowCalls): expected an integer 1-1000000, got 0');
+  t.equal(error([], { WEFT_APP_BUDGET_MS: '-1' }), 'WEFT_APP_BUDGET_MS (config.host.watchdog.budgetMs): expected an integer 0-600000, got -1');
+});
+
 t.test('each validation error names the key path and its source', async (t) => {
   t.equal(error(['--openflow-port', 'abc']), '--openflow-port (config.openflow.port): expected an integer 1-65535, got "abc"');
   t.equal(error(['--openflow-port', '0']), '--openflow-port (config.openflow.port): expected an integer 1-65535, got 0');

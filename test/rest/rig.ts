@@ -51,6 +51,8 @@ export interface RigOptions {
   rest?: Partial<WeftConfig['rest']>;
   /** The state store's directory (default: in memory). */
   stateDir?: string;
+  /** host.* settings (the app watchdog). */
+  host?: Partial<WeftConfig['host']>;
 }
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
@@ -104,6 +106,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       ...opts.rest,
     },
     apps: opts.apps ?? ['table-miss'],
+    host: { ...base.host, ...opts.host },
     state: { dir: opts.stateDir ?? null },
     log: { level: 'silent', levels: {} },
   };

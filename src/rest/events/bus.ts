@@ -15,6 +15,7 @@ export type WeftEventBody =
   | { type: 'host_added' | 'host_removed' | 'host_updated'; mac: string; ipv4: string[]; ipv6: string[]; at: PortRef }
   | { type: 'host_moved'; mac: string; ipv4: string[]; ipv6: string[]; at: PortRef; from: PortRef }
   | { type: 'flow_error'; dpid: string; xid: number; errorType: string; errorCode: string; request: string }
+  | { type: 'app_disabled' | 'app_enabled'; app: string; reason: string; disables: number }
   | ({ type: 'switch_reconciled'; dpid: string; trigger: string; durationMs: number; error: string } & Omit<ReconcileResult['flows'], 'onSwitch' | 'desired'>);
 
 export type WeftEvent = WeftEventBody & { seq: number; time: string };
@@ -22,7 +23,7 @@ export type WeftEvent = WeftEventBody & { seq: number; time: string };
 export type EventType = WeftEventBody['type'];
 export const EVENT_TYPES: readonly EventType[] = [
   'switch_up', 'switch_down', 'port_added', 'port_removed', 'port_modified', 'link_added', 'link_removed',
-  'host_added', 'host_removed', 'host_moved', 'host_updated', 'flow_error', 'switch_reconciled',
+  'host_added', 'host_removed', 'host_moved', 'host_updated', 'flow_error', 'switch_reconciled', 'app_disabled', 'app_enabled',
 ];
 
 export class EventBus {

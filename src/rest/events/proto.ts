@@ -46,6 +46,9 @@ export function toProtoObject(e: WeftEvent): Record<string, unknown> {
       return { ...base, host: { mac: e.mac, ipv4: e.ipv4, ipv6: e.ipv6, at: e.at } };
     case 'flow_error':
       return { ...base, flowError: { dpid: e.dpid, xid: e.xid, errorType: e.errorType, errorCode: e.errorCode, request: e.request } };
+    case 'app_disabled':
+    case 'app_enabled':
+      return { ...base, app: { app: e.app, reason: e.reason, disables: e.disables } };
     case 'switch_reconciled': {
       const { type: _t, seq: _s, time: _time, ...body } = e;
       return { ...base, reconciled: body };

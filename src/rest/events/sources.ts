@@ -1,12 +1,14 @@
 /**
  * Where bus events come from outside the topology app: the connection layer's switch up/down
  * (a lifecycle listener on the OpenFlow server, off the message path) and the switch ERRORs the
- * connection layer reports through OpenFlowStats.onSwitchError.
+ * connection layer reports through OpenFlowStats.onSwitchError, reconciliations, and the app
+ * watchdog's disables and re-enables.
  */
 import { codecForType, errorCodeName, errorTypeName } from '../../../protocol/index.js';
 import type { ErrorMsg } from '../../../protocol/index.js';
 import type { SwitchLifecycleListener } from '../../openflow/switch-connection.js';
 import type { ReconcileResult } from '../../host/reconcile-types.js';
+import type { AppHealth } from '../../host/watchdog.js';
 import type { EventBus, WeftEventBody } from './bus.js';
 
 /** Publishes switch_up / switch_down (subscribe it with OpenFlowServer.onLifecycle). */
@@ -41,4 +43,9 @@ export function reconciledEvent(r: ReconcileResult): WeftEventBody {
     failed: f.failed,
     error: r.error ?? '',
   };
+}
+
+/** The watchdog disabled an app, or an operator enabled it again, as an app_disabled / app_enabled event. */
+export function appStateEvent(app: string, h: Readonly<AppHealth>): WeftEventBody {
+  return h.state === 'disabled' ? { type: 'app_disabled', app, reason: h.reason ?? '', disables: h.disables } : { type: 'app_enabled', app, reason: '', disables: h.disables };
 }
