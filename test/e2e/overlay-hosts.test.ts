@@ -14,7 +14,7 @@ import t from 'tap';
 import { requireRoot, sleep, waitFor } from '../support/e2e.js';
 import { exitPort, nsx, sh, startNsHost, wire } from '../support/netns-host.js';
 import type { NsHost } from '../support/netns-host.js';
-import { freePort, startWeftProcess } from '../support/weft-process.js';
+import { ensureBuilt, freePort, startWeftProcess } from '../support/weft-process.js';
 
 requireRoot();
 for (const tool of ['tcpdump', 'ethtool', 'nc', 'sha256sum']) {
@@ -60,8 +60,11 @@ async function transfer(from: string, to: string, toIp: string, file: string): P
   return [sent, got.trim()];
 }
 
+// Building dist (when sources changed) is not part of either scenario's time.
+await ensureBuilt();
+
 for (const mode of ['vxlan', 'routed'] as const) {
-  t.test(`overlay ${mode}: two hosts, a workload transfer, a third host joining over REST`, { timeout: 110_000 }, async (t) => {
+  t.test(`overlay ${mode}: two hosts, a workload transfer, a third host joining over REST`, { timeout: 120_000 }, async (t) => {
     const tag = `${mode[0]}${process.pid % 1000}`;
     const tmp = mkdtempSync(join(tmpdir(), 'weft-overlay-'));
     t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
