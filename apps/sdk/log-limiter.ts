@@ -50,6 +50,11 @@ export class LogLimiter {
     return this.#suppressed;
   }
 
+  /** Count `n` lines the caller suppressed itself (it keeps its own per-source count). */
+  skip(n = 1): void {
+    this.#suppressed += n;
+  }
+
   /** The interval in ms. */
   get intervalMs(): number {
     return this.#intervalMs;

@@ -33,6 +33,9 @@ export interface PortState {
   confirmed: boolean;
   /** When a host last spoke on it as an established edge (settled, no link): no new link here for a while. */
   edgeSeenAt: number;
+  /** When a refused host on it was last logged, and the refusals since (not logged). */
+  refusalLogAt: number;
+  refusalsUnlogged: number;
 }
 
 export interface SwitchState {
@@ -46,7 +49,7 @@ export const isPhysical = (port: number) => port >= 1 && port <= OFPP.MAX;
 /** Why a verified LLDP frame made no link. */
 export type LinkRefusal = 'unknown-port' | 'edge-port' | 'slow';
 
-const newPort = (p: Port, now: number): PortState => ({ no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false, edgeSeenAt: -Infinity });
+const newPort = (p: Port, now: number): PortState => ({ no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false, edgeSeenAt: -Infinity, refusalLogAt: -Infinity, refusalsUnlogged: 0 });
 const isLive = (p: Port) => (p.state & OFPPS.LINK_DOWN) === 0 && (p.config & OFPPC.PORT_DOWN) === 0;
 
 export class Topology implements TopologyServiceExt {
@@ -340,7 +343,7 @@ export class Topology implements TopologyServiceExt {
     let h = this.#hosts.get(mac);
     if (!h) {
       const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, undefined, mac, dpid, inPort, now);
-      if (refusal !== undefined) return this.#refuseHost(refusal, mac, dpid, inPort, now);
+      if (refusal !== undefined) return this.#refuseHost(refusal, mac, dpid, port, now);
       h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now, orderedAt: now };
       this.#hosts.add(h);
       port.confirmed = true;
@@ -399,10 +402,21 @@ export class Topology implements TopologyServiceExt {
     return pins;
   }
 
-  #refuseHost(reason: HostRefusal, mac: string, dpid: Dpid, port: number, now: number): void {
+  #refuseHost(reason: HostRefusal, mac: string, dpid: Dpid, port: PortState, now: number): void {
     const c = this.#counters.hostsRefused;
     c[reason] = (c[reason] ?? 0) + 1;
-    this.#logLimited(`host ${reason} ${dpid}/${port}`, now, 'warn', { mac, dpid, port, reason }, 'host refused');
+    // A MAC flood is refused on every packet-in of its port: within the log interval the port
+    // just counts (no limiter key to build and look up per packet); the next line says how many.
+    if (now - port.refusalLogAt < this.#logLimit.intervalMs) {
+      port.refusalsUnlogged++;
+      this.#logLimit.skip();
+      return;
+    }
+    const unlogged = port.refusalsUnlogged;
+    port.refusalLogAt = now;
+    port.refusalsUnlogged = 0;
+    const obj = { mac, dpid, port: port.no, reason };
+    this.#logLimited(`host ${dpid}/${port.no}`, now, 'warn', unlogged > 0 ? { ...obj, suppressed: unlogged } : obj, 'host refused');
   }
 
   #refuseMove(reason: HostRefusal, h: HostRecord, dpid: Dpid, port: number, now: number): void {
