@@ -80,6 +80,7 @@ export const createDhcpApp = (options: Readonly<Record<string, unknown>> = {}): 
         if (l.state !== 'bound') continue;
         s.counters.expired++;
         forgetLease(s, l.ip);
+        s.routing?.forgetAddress(l.ip);
       }
     },
 

@@ -176,6 +176,9 @@ function ack(r: Req, ip: string): void {
   s.leases.set(lease);
   if (prev && prev.ip !== ip && prev.state === 'bound') forgetLease(s, prev.ip);
   saveLease(s, lease);
+  // Routing learns the holder now: flows to the address's previous holder (a released
+  // address given to another client) must not outlive this ACK.
+  if (!pool.answersArp) s.routing?.hostAddress(ip, m.chaddr, r.dpid, r.port);
   s.counters.acks++;
   send(r, { type: DHCP_TYPE.ACK, yiaddr: ip, leaseSec: pool.leaseSec });
 }
@@ -203,6 +206,7 @@ function release(r: Req): void {
   if (!l || l.mac !== m.chaddr) return;
   s.leases.delete(m.ciaddr);
   if (l.state === 'bound') forgetLease(s, m.ciaddr);
+  s.routing?.forgetAddress(m.ciaddr);
 }
 
 /** Flat pools: the server address answers ARP (routing answers for its gateways). */

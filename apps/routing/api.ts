@@ -30,6 +30,14 @@ export interface RoutingApi {
   interfaces(): readonly RouterInterface[];
   /** The interface whose subnet holds this IPv4 address (dotted quad). */
   connected(ip: string): RouterInterface | undefined;
+  /**
+   * A host with this MAC at (dpid, port) holds this address now (a DHCP server just gave it):
+   * learned as a neighbour at once, and flows to a previous holder of the address deleted, so
+   * traffic does not follow the address's old MAC until that entry ages out.
+   */
+  hostAddress(ip: string, mac: string, dpid: string, port: number): void;
+  /** No one holds this address any more (released, expired): its neighbour entry and flows go. */
+  forgetAddress(ip: string): void;
 }
 
 export type RoutingProvider = ApiProvider<'routing'>;

@@ -14,8 +14,8 @@ import type { L2LearningApi } from '../l2-learning/api.js';
 import type { RoutingApi, RoutingProvider } from './api.js';
 import { listNeighbors, listRoutes, mountRoutes, runCommand } from './admin.js';
 import { baseFlows, KIND, routeGuards } from './flows.js';
-import { handlePacketIn } from './forward.js';
-import { onTopologyEvent } from './invalidate.js';
+import { handlePacketIn, learn } from './forward.js';
+import { invalidateNeighbors, onTopologyEvent } from './invalidate.js';
 import { Neighbors } from './neighbors.js';
 import { parseOptions } from './options.js';
 import type { RoutingOptions } from './options.js';
@@ -51,6 +51,12 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
   const api: RoutingApi = {
     interfaces: () => s.rib.interfaces(),
     connected: (ip) => s.rib.connected(ipv4ToNumber(ip)),
+    // Called from another app's handler: the flow changes join that event's batch (ctx.defer).
+    hostAddress: (ip, mac, dpid, port) => s.ctx.defer((out) => learn(s, out, ip, ipv4ToNumber(ip), mac, dpid, port)),
+    forgetAddress: (ip) => {
+      const old = s.nbrs.forget(ip);
+      if (old) s.ctx.defer((out) => invalidateNeighbors(s, out, [old]));
+    },
   };
 
   const app: RoutingApp = {

@@ -121,6 +121,13 @@ export class Neighbors {
     return moved;
   }
 
+  /** Forget one address's entry; returns it. */
+  forget(ip: string): Neighbor | undefined {
+    const n = this.#table.get(ip);
+    if (n) this.#table.delete(ip);
+    return n;
+  }
+
   /** Forget entries located on a switch (any port unless given); returns them. */
   forgetAt(dpid: Dpid, port?: number): Neighbor[] {
     const gone = [...this.#table.values()].filter((n) => n.dpid === dpid && (port === undefined || n.port === port));

@@ -11,12 +11,13 @@ config). Topology tree,2,2: s1 joins s2 (h1, h2) and s3 (h3, h4). Checks, in ord
   other through the router; h1 renews (T1) and keeps its address; h4 asks the exhausted pool and
   gets no address (weft counts it); h3 releases and h4 then gets 10.0.2.100; DHCP server replies
   h2 sends by hand (broadcast, from port 67, once udhcpd is stopped) never reach h1 and hit the
-  drop flow.
+  drop flow; h1, h2 and h4 (two routed subnets) all ping each other.
 
 Options: rest=URL (weft's REST API, required), settle=S (default 2).
 """
 import json
 import os
+import re
 import sys
 import time
 import urllib.request
@@ -99,6 +100,7 @@ def scenario(net, args, result):
     for h in net.hosts:
         h.cmd('ip addr flush dev %s' % h.defaultIntf().name)
     h2.cmd('ip addr add 10.0.1.250/24 dev %s' % h2.defaultIntf().name)
+    h2.cmd('ip route replace default via 10.0.1.1')
     if not step_connect(net, args, result):
         return
     wait_discovery(net, args, result, started, timeout_s=20)
@@ -175,6 +177,13 @@ def scenario(net, args, result):
         tcpdump.wait(timeout=3)
         seen = [l for l in open(d + '/rogue.cap').read().splitlines() if '10.0.1.250' in l]
         result.check('rogue server replies from h2 never reach h1 (dropped at s2)', sent == 'sent' and not seen and drop() - d0 >= 5, {'sent': sent, 'seen': seen[:3], 'dropped': drop() - d0})
+        # Everyone with an address now (h1 and h4 by DHCP on two subnets, h2 static) reaches
+        # everyone. Up to three tries a pair: the first packet to a new neighbour waits for ARP
+        # on both sides, which on a loaded machine can outlast one ping's wait.
+        hosts = [h1, h2, h4]
+        ping = lambda a, b: re.search(r' [1-3] received', a.cmd('ping -n -c3 -i0.5 -W3 %s' % addr(b))) is not None
+        lost = [(a.name, b.name) for a in hosts for b in hosts if a is not b and not ping(a, b)]
+        result.check('pingall through the router: h1, h2 and h4 reach each other', not lost, {'lost': lost, 'addrs': {h.name: addr(h) for h in hosts}})
         leases = rest(args, 'GET', '/api/v1/apps/dhcp/leases')[1]
         result.note('leases', leases)
         result.note('stats', stats(args))

@@ -57,7 +57,8 @@ for (const backend of (process.env.WEFT_NAT_BACKENDS ?? 'openflow,conntrack').sp
     );
     const ovs = await startOvs();
     t.teardown(() => ovs.stop());
-    const weft = await startWeftProcess({ args: ['--config', config] });
+    // A loaded CI machine can take well over the default 15 s to bring REST up.
+    const weft = await startWeftProcess({ args: ['--config', config], readyTimeoutMs: 60_000 });
     t.teardown(() => weft.stop());
     const run = await runScenario({
       scenario: 'nat_spread',

@@ -112,3 +112,14 @@ t.test('leases expire after their time', async (t) => {
   t.same(l.dhcp.leases(), []);
   t.equal(l.dhcp.counters().expired, 1);
 });
+
+t.test('routing learns each ACKed client at once and forgets a released address (no flows to a previous holder)', async (t) => {
+  const l = lab({ dhcp: { pools: [{ interface: '10.0.1.1', range: ['10.0.1.100', '10.0.1.100'] }] } });
+  const neighbor = (ip: string) => (l.host.command('routing', 'neighbors', undefined) as { ip: string; mac: string }[]).find((n) => n.ip === ip);
+  dora(l, 'c1');
+  t.equal(neighbor('10.0.1.100')?.mac, CLIENTS.c1.mac, 'c1 is routing\'s neighbour for its address');
+  l.send('c1', clientFrame('c1', { type: DHCP_TYPE.RELEASE, ciaddr: '10.0.1.100', to: { mac: GW1, ip: '10.0.1.1' } }));
+  t.equal(neighbor('10.0.1.100'), undefined, 'forgotten at release');
+  t.equal(dora(l, 'r').ack!.yiaddr, '10.0.1.100', 'the address goes to r');
+  t.equal(neighbor('10.0.1.100')?.mac, CLIENTS.r.mac, 'and routing knows r holds it');
+});
