@@ -25,6 +25,8 @@ export type { L2Options } from './options.js';
 /** Cookie low parts: which kind of flow (visible in dump-flows). */
 export const PAIR_COOKIE = 1;
 export const TRANSIT_COOKIE = 2;
+/** Options that cannot change at run time (setOptions). */
+const FIXED = ['table', 'priority', 'maxTrackedDestinations'] as const;
 /** Expired MACs are purged at most this often (they are invisible to lookups anyway). */
 const PURGE_INTERVAL_MS = 10_000;
 
@@ -36,7 +38,9 @@ export interface L2LearningApp extends L2LearningProvider {
 }
 
 export const createL2LearningApp = (options: Readonly<Record<string, unknown>> = {}): L2LearningApp => {
-  const opts = parseOptions(options);
+  let opts = parseOptions(options);
+  // Shared with the MAC tables: setOptions changes the caps and TTL in place.
+  const limits = { maxMacsPerSwitch: opts.maxMacsPerSwitch, maxMacsPerPort: opts.maxMacsPerPort, ttlMs: opts.macTtlMs };
   let s!: L2State;
   let lastPurge = -Infinity;
 
@@ -74,7 +78,7 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
           cookieBase: ctx.cookieBase,
           cookieMask: ctx.cookieMask,
         },
-        macs: new MacTables({ maxMacsPerSwitch: opts.maxMacsPerSwitch, maxMacsPerPort: opts.maxMacsPerPort, ttlMs: opts.macTtlMs }, () => ctx.now()),
+        macs: new MacTables(limits, () => ctx.now()),
         routes: new RouteTracker(opts.maxTrackedDestinations),
         counters: zeroCounters(),
         topo,
@@ -124,6 +128,17 @@ export const createL2LearningApp = (options: Readonly<Record<string, unknown>> =
         lastPurge = now;
         s.macs.purgeStale();
       }
+    },
+
+    setOptions(next) {
+      const o = parseOptions(next);
+      // Flows already installed and adopted are found by table and priority: those stay.
+      for (const k of FIXED) if (o[k] !== opts[k]) throw new RangeError(`l2-learning option ${k}: cannot change while weft runs (installed flows use it); change it in the config and restart`);
+      opts = o;
+      s.opts = o;
+      s.flows.idleTimeoutSec = o.idleTimeoutSec;
+      Object.assign(limits, { maxMacsPerSwitch: o.maxMacsPerSwitch, maxMacsPerPort: o.maxMacsPerPort, ttlMs: o.macTtlMs });
+      s.ctx.log.info({ ...o }, 'options changed');
     },
 
     command(name: string, args: unknown) {

@@ -51,7 +51,7 @@ export function zeroCounters(): Counters {
 
 export interface L2State {
   readonly ctx: AppContext;
-  readonly opts: L2Options;
+  opts: L2Options;
   readonly flows: FlowParams;
   readonly macs: MacTables;
   readonly routes: RouteTracker;

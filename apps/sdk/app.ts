@@ -139,6 +139,13 @@ export interface App {
   /** A named command from the operator (REST, CLI); the result is returned to the caller. */
   command?(name: string, args: unknown): unknown;
   /**
+   * Options changed at run time (REST PUT /api/v1/apps/<name>/options): called with the app's
+   * whole option set after the change, and at start (after init) with the changes saved before.
+   * Throw (naming the key) to refuse; nothing may change then. Without it, options are fixed
+   * at start.
+   */
+  setOptions?(options: Readonly<Record<string, unknown>>): void;
+  /**
    * REST routes of this app, mounted under /api/v1/apps/<name> (see routes.ts and docs/APPS.md).
    * Called once when the REST server starts, after init().
    */

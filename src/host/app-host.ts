@@ -7,11 +7,12 @@
 import { errorCodeName, OFPR } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PacketIn, PortStatus } from '../../protocol/index.js';
 import type { App, AppContext, AppLogger, AppState, Out, SwitchView } from '../../apps/sdk/index.js';
-import { memoryAppState, Outbox } from '../../apps/sdk/index.js';
+import { HttpError, memoryAppState, Outbox } from '../../apps/sdk/index.js';
 import { cookieAppId, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
 import type { SendErrorCallback } from '../openflow/error-routes.js';
 import { appContext } from './app-context.js';
+import { changeOptions, effectiveOptions, restoreOptions } from './app-options.js';
 import type { AppCounters, HostCounters } from './counters.js';
 import { assignAppIds } from './app-ids.js';
 import { DeferredQueue } from './deferred.js';
@@ -104,7 +105,22 @@ export class AppHost implements ConnectionEvents {
       } catch (err) {
         throw new Error(`app ${e.app.name}: init failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
       }
+      restoreOptions(e, this.#log);
     }
+  }
+
+  /** An app's options as it runs with them (configured, with run-time changes over them). */
+  appOptions(appName: string): Record<string, unknown> {
+    const e = this.#byName.get(appName);
+    if (!e) throw new HttpError(404, 'not_found', `no app named ${appName}`);
+    return effectiveOptions(e);
+  }
+
+  /** Change an app's options at run time (App.setOptions), saved in its state (app-options.ts). */
+  setAppOptions(appName: string, patch: unknown): Promise<Record<string, unknown>> {
+    const e = this.#byName.get(appName);
+    if (!e) throw new HttpError(404, 'not_found', `no app named ${appName}`);
+    return changeOptions(e, patch);
   }
 
   // ---------------------------------------------------------------- public surface

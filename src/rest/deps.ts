@@ -31,6 +31,10 @@ export interface RestHost {
   health?(): Record<string, AppHealth>;
   /** Run an app the watchdog disabled again; false when it was enabled (AppHost.enable). */
   enable?(appName: string): boolean;
+  /** An app's options in force (AppHost.appOptions). */
+  appOptions?(appName: string): Record<string, unknown>;
+  /** Change an app's options at run time, saved (AppHost.setAppOptions). */
+  setAppOptions?(appName: string, patch: unknown): Promise<Record<string, unknown>>;
 }
 
 /** The `rest` section of the config (documented there). */

@@ -1,6 +1,6 @@
 /**
  * GET /apps (loaded apps with their counters, stats and watchdog state), POST /apps/:name/enable,
- * POST /apps/:name/commands/:command,
+ * POST /apps/:name/commands/:command, GET and PUT /apps/:name/options (run-time option changes),
  * and every app's own routes (App.routes) mounted under /apps/<name>.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -123,6 +123,32 @@ export async function appsPlugin(app: FastifyInstance, { deps }: { deps: RestDep
       const result = await deps.host.command(req.params.name, req.params.command, req.body?.args);
       await settleWrites(deps);
       return { result: JSON.parse(JSON.stringify(result ?? null, bigintSafe)) as unknown };
+    },
+  });
+
+  const NAME = { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } as const;
+  const OPTIONS = { type: 'object', additionalProperties: true } as const;
+  app.get<{ Params: { name: string } }>('/apps/:name/options', {
+    schema: { tags: ['apps'], summary: "The app's options in force: configured, with run-time changes over them", params: NAME, response: responses({ 200: OPTIONS }) },
+    handler: async (req) => {
+      if (!deps.app(req.params.name) || !deps.host.appOptions) throw new HttpError(404, 'not_found', `no app named ${req.params.name}`);
+      return deps.host.appOptions(req.params.name);
+    },
+  });
+
+  app.put<{ Params: { name: string }; Body: unknown }>('/apps/:name/options', {
+    schema: {
+      tags: ['apps'],
+      summary: 'Change some of an app\'s options while it runs (saved; null for a key: back to the configured value); answers the options in force',
+      params: NAME,
+      body: {},
+      response: responses({ 200: OPTIONS }),
+    },
+    handler: async (req) => {
+      if (!deps.app(req.params.name) || !deps.host.setAppOptions) throw new HttpError(404, 'not_found', `no app named ${req.params.name}`);
+      const out = await deps.host.setAppOptions(req.params.name, req.body);
+      await settleWrites(deps);
+      return out;
     },
   });
 

@@ -106,3 +106,17 @@ t.test('bad options are refused with the key name', async (t) => {
   t.throws(() => createL2LearningApp({ maxMacPerSwitch: 5 }), /maxMacPerSwitch is unknown/);
   t.throws(() => createL2LearningApp({ priority: 'high' }), /priority/);
 });
+
+t.test('options changed at run time: new flows use the new idle timeout; table and priority stay fixed', async (t) => {
+  const { net, l2 } = single({ idleTimeoutSec: 33, priority: 321 });
+  l2.setOptions!({ idleTimeoutSec: 90, priority: 321, maxMacsPerPort: 1 });
+  net.send('h1', H2);
+  net.send('h2', H1);
+  t.same(net.sw(7).flows().filter((f) => f.priority === 321).map((f) => f.idleTimeout), [90], 'the flow installed after the change');
+  t.throws(() => l2.setOptions!({ idleTimeoutSec: 90, priority: 500 }), /priority: cannot change while weft runs/);
+  t.throws(() => l2.setOptions!({ idleTimeoutSec: -1 }), /idleTimeoutSec/);
+  t.throws(() => l2.setOptions!({ idleTimeoutSec: 90, priority: 321, nope: 1 }), /nope/);
+  net.send('h1', H2);
+  t.equal(net.sw(7).flows().filter((f) => f.priority === 321).length, 2, 'refused changes changed nothing (still 90 s flows, priority 321)');
+  t.ok(net.sw(7).flows().filter((f) => f.priority === 321).every((f) => f.idleTimeout === 90));
+});
