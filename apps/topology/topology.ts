@@ -339,17 +339,22 @@ export class Topology implements TopologyServiceExt {
       this.#counters.hostsIgnored++;
       return;
     }
-    if (this.#settled(port, now)) port.edgeSeenAt = now;
+    // The port counts as an edge (no new link on it for linkEdgeHoldMs) only when a host is
+    // learned or refreshed there: a copy of a host known on another port is what weft's own
+    // floods carry over a link LLDP has not found yet, and must not keep that link from being found.
+    const edge = this.#settled(port, now);
     let h = this.#hosts.get(mac);
     if (!h) {
       const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, undefined, mac, dpid, inPort, now);
       if (refusal !== undefined) return this.#refuseHost(refusal, mac, dpid, port, now);
+      if (edge) port.edgeSeenAt = now;
       h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now, orderedAt: now };
       this.#hosts.add(h);
       port.confirmed = true;
       this.#learnAddresses(h, frame, false);
       this.#emit({ type: 'hostAdded', host: hostInfo(h) });
     } else if (h.dpid === dpid && h.port === inPort) {
+      if (edge) port.edgeSeenAt = now;
       this.#hosts.touch(h, now);
       port.confirmed = true;
       this.#learnAddresses(h, frame, true);

@@ -94,6 +94,24 @@ t.test('a real cable between two ports that carried hosts is found once they hav
   t.equal(s.topo.host(behind), undefined, 'the host seen on the link port was a wrong attachment');
 });
 
+t.test("weft's own flood copies of a known host on a link port do not hold the link back", async (t) => {
+  const s = setup({ ...line(2), connect: false });
+  s.net.connect(s.host, [1n]);
+  const sw1 = s.net.switches.get(1n)!;
+  const known = '0a:00:00:00:00:43';
+  const frame = buildEthernet({ dst: 'ff:ff:ff:ff:ff:ff', src: known, ethType: 0x0800 }, new Uint8Array(46));
+  sw1.inject({ in_port: 1, eth_src: known, eth_dst: 'ff:ff:ff:ff:ff:ff', eth_type: 0x0800 }, { data: frame });
+  t.match(s.topo.host(known), { dpid: dp(1), port: 1 }, 'learned on its own port');
+  s.advance(8_000);
+  // The same host's frame again on 1:2, the cable to switch 2 that LLDP has not found yet: a
+  // copy that crossed the link (a flood), not a host speaking there.
+  sw1.inject({ in_port: 2, eth_src: known, eth_dst: 'ff:ff:ff:ff:ff:ff', eth_type: 0x0800 }, { data: frame });
+  s.net.connect(s.host, [2n]);
+  s.advance(5_000);
+  t.equal(s.topo.links().length, 2, 'both directions found at once');
+  t.equal(s.topo.counters().lldpRefused['edge-port'] ?? 0, 0, 'nothing refused as an edge port');
+});
+
 function h(s: ReturnType<typeof setup>, name: string) {
   return s.net.hosts.get(name)!;
 }
