@@ -36,6 +36,7 @@ export interface WeftProcessOptions {
   restPort?: number;
   /** Default 127.0.0.1: tests stay on loopback. */
   openflowHost?: string;
+  /** How long to wait for "weft started" (default 45 s: REST takes seconds to start on a loaded CI machine). */
   readyTimeoutMs?: number;
 }
 
@@ -236,7 +237,7 @@ export async function startWeftProcess(opts: WeftProcessOptions = {}): Promise<W
   };
 
   try {
-    await waitForLog((l) => l.msg === 'weft started', opts.readyTimeoutMs ?? 15_000, 'weft started');
+    await waitForLog((l) => l.msg === 'weft started', opts.readyTimeoutMs ?? 45_000, 'weft started');
   } catch (e) {
     await stop(2000);
     throw e;
