@@ -15,11 +15,11 @@
 import { get } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { FlowStats, OfMessage, PacketIn } from '../protocol/index.js';
+import type { OfMessage, PacketIn } from '../protocol/index.js';
 import { encode } from '../protocol/index.js';
 import { buildEthernet } from '../protocol/packet/index.js';
 import { FakeSwitch, makePort } from '../test/support/fake-switch.js';
-import { flowReplyBytes, withXid } from '../test/rest/load-probe.js';
+import { flowReplyBytes, listingFlow as flow, withXid } from '../test/rest/load-probe.js';
 import { EmuSwitch } from './emu-switch.js';
 import { rssBytes, summarize } from './machine.js';
 import { ensureBuilt, startBenchWeft } from './weft.js';
@@ -35,24 +35,6 @@ export interface HostileRow {
 const FLOWS = 60_000;
 const FLOOD = 20_000;
 
-const flow = (i: number): FlowStats => ({
-  tableId: i % 4,
-  durationSec: 100 + i,
-  durationNsec: 5,
-  priority: 1000 + (i % 7),
-  idleTimeout: 0,
-  hardTimeout: 0,
-  flags: 1,
-  cookie: 0x5000_0000_0000n + BigInt(i),
-  packetCount: BigInt(i * 3),
-  byteCount: BigInt(i * 300),
-  match: [
-    { field: 'in_port', value: 1 + (i % 4) },
-    { field: 'eth_type', value: 0x0800 },
-    { field: 'ipv4_dst', value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
-  ],
-  instructions: [{ type: 'applyActions', actions: [{ type: 'setField', field: { field: 'eth_dst', value: '02:00:00:00:00:09' } }, { type: 'output', port: 2, maxLen: 0 }] }],
-});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -5,30 +5,12 @@
  * requests and bodies have documented limits with clear 413s.
  */
 import t from 'tap';
-import type { FlowStats, OfMessage } from '../../protocol/index.js';
+import type { OfMessage } from '../../protocol/index.js';
 import { FakeSwitch, makePort } from '../support/fake-switch.js';
-import { flowReplyBytes, getInChild, rawPost, startProbe, withXid } from './load-probe.js';
+import { flowReplyBytes, getInChild, listingFlow as flow, rawPost, startProbe, withXid } from './load-probe.js';
 import { http, startRig } from './rig.js';
 
 const N = 60_000;
-const flow = (i: number): FlowStats => ({
-  tableId: i % 4,
-  durationSec: 100 + i,
-  durationNsec: 5,
-  priority: 1000 + (i % 7),
-  idleTimeout: 0,
-  hardTimeout: 0,
-  flags: 1,
-  cookie: 0x5000_0000_0000n + BigInt(i),
-  packetCount: BigInt(i * 3),
-  byteCount: BigInt(i * 300),
-  match: [
-    { field: 'in_port', value: 1 + (i % 4) },
-    { field: 'eth_type', value: 0x0800 },
-    { field: 'ipv4_dst', value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
-  ],
-  instructions: [{ type: 'applyActions', actions: [{ type: 'setField', field: { field: 'eth_dst', value: '02:00:00:00:00:09' } }, { type: 'output', port: 2, maxLen: 0 }] }],
-});
 
 t.test('a 60k-flow listing streams: echoes answered, pages, Ryu shape kept', async (t) => {
   const rig = await startRig({ noSwitch: true });

@@ -159,3 +159,23 @@ export async function getInChild(url: string): Promise<{ status: number; headers
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Flow `i` of the listing tests and bench/hostile.ts: distinct values in every field. */
+export const listingFlow = (i: number): FlowStats => ({
+  tableId: i % 4,
+  durationSec: 100 + i,
+  durationNsec: 5,
+  priority: 1000 + (i % 7),
+  idleTimeout: 0,
+  hardTimeout: 0,
+  flags: 1,
+  cookie: 0x5000_0000_0000n + BigInt(i),
+  packetCount: BigInt(i * 3),
+  byteCount: BigInt(i * 300),
+  match: [
+    { field: 'in_port', value: 1 + (i % 4) },
+    { field: 'eth_type', value: 0x0800 },
+    { field: 'ipv4_dst', value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+  ],
+  instructions: [{ type: 'applyActions', actions: [{ type: 'setField', field: { field: 'eth_dst', value: '02:00:00:00:00:09' } }, { type: 'output', port: 2, maxLen: 0 }] }],
+});
