@@ -89,8 +89,9 @@ export interface TopologyService {
    * While a switch or port is new, a linkless port counts as edge only once a host was seen on
    * it or it has settled (docs/TOPOLOGY.md); [] when inPort is a link port off the tree or a
    * port not yet known to be an edge (the packet came round a loop or an undiscovered link).
+   * The array is shared between calls and frozen: copy it to change it.
    */
-  floodPorts(dpid: Dpid, inPort: number): number[];
+  floodPorts(dpid: Dpid, inPort: number): readonly number[];
   /** Called synchronously on every change, after the state is updated. Returns unsubscribe. */
   subscribe(listener: (ev: TopologyEvent) => void): () => void;
 }

@@ -42,7 +42,11 @@ export interface SwitchState {
   readonly dpid: Dpid;
   readonly ports: Map<number, PortState>;
   lastLldpAt: number;
+  /** floodPorts' answers per in-port, valid for one graph, one #floodEpoch and until a time. */
+  flood?: { graph: Graph; epoch: number; until: number; byInPort: Map<number, readonly number[]> };
 }
+
+const NO_PORTS: readonly number[] = Object.freeze([]);
 
 export const isPhysical = (port: number) => port >= 1 && port <= OFPP.MAX;
 
@@ -64,6 +68,8 @@ export class Topology implements TopologyServiceExt {
   readonly #pending: TopologyEvent[] = [];
   #flushing = false;
   #version = 0;
+  /** Changes whenever a port's state that floodPorts reads changes (invalidates SwitchState.flood). */
+  #floodEpoch = 0;
   #graph: Graph | undefined;
   #pins: PinTable;
   /** Log lines a peer can cause (refusals, moves) go through here. */
@@ -148,11 +154,29 @@ export class Topology implements TopologyServiceExt {
     return this.#theGraph().path(from, to);
   }
 
-  floodPorts(dpid: Dpid, inPort: number): number[] {
+  floodPorts(dpid: Dpid, inPort: number): readonly number[] {
     const sw = this.#switches.get(dpid);
-    if (!sw) return [];
+    if (!sw) return NO_PORTS;
     const now = this.#clock();
     const graph = this.#theGraph();
+    // A flood asks this on every packet-in: the answer per in-port is kept until the graph or
+    // a port changes (#floodEpoch) or an unconfirmed port's settle time passes (until).
+    let cache = sw.flood;
+    if (cache === undefined || cache.graph !== graph || cache.epoch !== this.#floodEpoch || now >= cache.until) {
+      cache = sw.flood = { graph, epoch: this.#floodEpoch, until: this.#floodUntil(sw, now), byInPort: new Map() };
+    }
+    let ports = cache.byInPort.get(inPort);
+    if (ports === undefined) cache.byInPort.set(inPort, (ports = Object.freeze(this.#computeFloodPorts(sw, inPort, graph, now))));
+    return ports;
+  }
+
+  /** floodPorts without its cache (the general path its test compares the cache with). */
+  floodPortsUncached(dpid: Dpid, inPort: number): number[] {
+    const sw = this.#switches.get(dpid);
+    return sw ? this.#computeFloodPorts(sw, inPort, this.#theGraph(), this.#clock()) : [];
+  }
+
+  #computeFloodPorts(sw: SwitchState, inPort: number, graph: Graph, now: number): number[] {
     if (isPhysical(inPort)) {
       // What comes in on a blocked or not-yet-trusted port went round a loop (or an
       // undiscovered link): flooding it again is how storms start.
@@ -164,6 +188,15 @@ export class Topology implements TopologyServiceExt {
       if (p.no !== inPort && isPhysical(p.no) && p.live && this.#floodable(sw, p, graph, now)) out.push(p.no);
     }
     return out.sort((a, b) => a - b);
+  }
+
+  /** When the first of sw's unconfirmed ports settles (its flood answers may change then). */
+  #floodUntil(sw: SwitchState, now: number): number {
+    let until = Infinity;
+    for (const p of sw.ports.values()) {
+      if (!p.confirmed && !this.#settled(p, now)) until = Math.min(until, p.upAt + this.#opts.settleMs);
+    }
+    return until;
   }
 
   subscribe(listener: (ev: TopologyEvent) => void): () => void {
@@ -272,6 +305,7 @@ export class Topology implements TopologyServiceExt {
   portStatus(dpid: Dpid, reason: number, desc: Port, now: number): boolean {
     const sw = this.#switches.get(dpid);
     if (!sw) return false;
+    this.#floodEpoch++;
     const no = desc.portNo;
     const prev = sw.ports.get(no);
     if (reason === OFPPR.DELETE) {
@@ -321,6 +355,7 @@ export class Topology implements TopologyServiceExt {
       this.#emit({ type: 'linkAdded', link });
       // Hosts "seen" on either port were copies that crossed the link before we knew of it.
       for (const p of [sp, dp]) p.confirmed = false;
+      this.#floodEpoch++;
       for (const h of [...this.#hosts.onPort(src.dpid, src.port), ...this.#hosts.onPort(dst.dpid, dst.port)]) this.#removeHost(h);
       this.#flush();
     }
@@ -350,13 +385,13 @@ export class Topology implements TopologyServiceExt {
       if (edge) port.edgeSeenAt = now;
       h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now, orderedAt: now };
       this.#hosts.add(h);
-      port.confirmed = true;
+      this.#confirm(port);
       this.#learnAddresses(h, frame, false);
       this.#emit({ type: 'hostAdded', host: hostInfo(h) });
     } else if (h.dpid === dpid && h.port === inPort) {
       if (edge) port.edgeSeenAt = now;
       this.#hosts.touch(h, now);
-      port.confirmed = true;
+      this.#confirm(port);
       this.#learnAddresses(h, frame, true);
     } else {
       // Known elsewhere, seen on a port not yet trusted as an edge: most likely a copy of its
@@ -373,7 +408,7 @@ export class Topology implements TopologyServiceExt {
       this.#logLimited(`move ${mac}`, now, 'info', { mac, from, to: { dpid, port: inPort } }, 'host moved');
       this.#hosts.move(h, dpid, inPort);
       this.#hosts.touch(h, now);
-      port.confirmed = true;
+      this.#confirm(port);
       this.#learnAddresses(h, frame, false);
       this.#emit({ type: 'hostMoved', host: hostInfo(h), from });
     }
@@ -451,6 +486,12 @@ export class Topology implements TopologyServiceExt {
     return (this.#graph ??= new Graph(this.#switches.keys(), this.#links.all().map((r) => r.link)));
   }
 
+  #confirm(port: PortState): void {
+    if (port.confirmed) return;
+    port.confirmed = true;
+    this.#floodEpoch++;
+  }
+
   #settled(p: PortState, now: number): boolean {
     return now - p.upAt >= this.#opts.settleMs;
   }
@@ -484,6 +525,7 @@ export class Topology implements TopologyServiceExt {
       for (const end of [r.link.src, r.link.dst]) {
         const p = this.#switches.get(end.dpid)?.ports.get(end.port);
         if (p && !this.#links.onPort(end.dpid, end.port)) [p.upAt, p.confirmed] = [now, false];
+        this.#floodEpoch++;
       }
     }
   }

@@ -123,3 +123,33 @@ t.test('with settleMs 0 the same cable loops (why the settle rule exists)', asyn
   s.arp('h1');
   t.equal(s.net.stormed, true);
 });
+
+t.test('floodPorts from its cache equals the general path through links, ports, hosts and settle times', async (t) => {
+  const s = setup({ ...torus(3), options: { settleMs: 3_000 } });
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const dpids = [...s.net.switches.keys()];
+  const hosts = [...s.net.hosts.keys()];
+  let compared = 0;
+  const compareAll = (step: string) => {
+    for (const d of dpids) {
+      for (const inPort of [1, 2, 3, 4, 5, OFPP.CONTROLLER]) {
+        const cached = s.topo.floodPorts(dp(d), inPort);
+        t.same([...cached], s.topo.floodPortsUncached(dp(d), inPort), `${step}: switch ${d} in-port ${inPort}`, { diagnostic: false });
+        compared++;
+      }
+    }
+  };
+  for (let i = 0; i < 60; i++) {
+    const op = rand(5);
+    const d = dpids[rand(dpids.length)]!;
+    const port = 1 + rand(4);
+    if (op === 0) s.net.setLink([d, port], rand(2) === 0);
+    else if (op === 1) s.arp(hosts[rand(hosts.length)]!, '10.0.0.254');
+    else if (op === 2) s.advance(500 * (1 + rand(6)), 500);
+    else if (op === 3) s.net.addPort(d, 6 + rand(3));
+    else s.advance(1_000);
+    compareAll(`step ${i} (op ${op})`);
+  }
+  t.ok(compared > 3000, `${compared} answers compared`);
+});
