@@ -165,6 +165,9 @@ export class Topology implements TopologyServiceExt {
     if (cache === undefined || cache.graph !== graph || cache.epoch !== this.#floodEpoch || now >= cache.until) {
       cache = sw.flood = { graph, epoch: this.#floodEpoch, until: this.#floodUntil(sw, now), byInPort: new Map() };
     }
+    // A packet-in may name any in_port: only the switch's own ports and the reserved ones are
+    // kept, so a switch cannot grow the cache with made-up port numbers (they flood nowhere).
+    if (isPhysical(inPort) && !sw.ports.has(inPort)) return NO_PORTS;
     let ports = cache.byInPort.get(inPort);
     if (ports === undefined) cache.byInPort.set(inPort, (ports = Object.freeze(this.#computeFloodPorts(sw, inPort, graph, now))));
     return ports;

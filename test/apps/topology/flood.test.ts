@@ -153,3 +153,10 @@ t.test('floodPorts from its cache equals the general path through links, ports, 
   }
   t.ok(compared > 3000, `${compared} answers compared`);
 });
+
+t.test('in-ports the switch does not have flood nowhere and are not cached', async (t) => {
+  const s = setup(torus(3));
+  for (let port = 100; port < 2100; port++) t.same([...s.topo.floodPorts(dp(1), port)], [], `port ${port}`, { diagnostic: false });
+  const sw = s.topo.switchState(dp(1))!;
+  t.ok((sw.flood?.byInPort.size ?? 0) <= sw.ports.size + 8, `cache holds ${sw.flood?.byInPort.size ?? 0} in-ports, not 2000`);
+});
