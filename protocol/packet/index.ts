@@ -62,6 +62,7 @@ export {
   type Icmpv6Spec,
   type NeighborAdvertisementSpec,
 } from './icmpv6.js';
+export { buildRouterAdvertisement, buildRouterSolicitation, type RaPrefixSpec, type RouterAdvertisementSpec } from './icmpv6-router.js';
 export { buildUdp, type UdpSpec } from './udp.js';
 export { buildTcp, type TcpSpec } from './tcp.js';
 export { buildLldp, lldpFrame, type LldpSpec, type LldpIdSpec } from './lldp.js';
