@@ -7,32 +7,51 @@
 import type { AppRoutes } from '../sdk/index.js';
 import { HttpError, Outbox, saved } from '../sdk/index.js';
 import { ifaceKey, routeKey } from './persist.js';
-import { baseFlows, routeGuards } from './flows.js';
-import { flushRoutes } from './invalidate.js';
+import { desired, flushRoutes } from './invalidate.js';
+import type { StaticRoute6 } from './ipv6-rib.js';
 import type { InterfaceSpec, RouteSpec } from './options.js';
 import type { RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingState } from './state.js';
 import { askNextHop } from './tick.js';
 
-export const interfaceView = (i: RouterInterface) => ({ address: i.address, ip: i.ip, network: i.network, mac: i.mac });
+export const interfaceView = (i: RouterInterface) => ({
+  address: i.address,
+  ip: i.ip,
+  network: i.network,
+  mac: i.mac,
+  ...(i.ipv6.length > 0 ? { ipv6: i.ipv6.map((a) => a.address), linkLocal: i.linkLocal, ra: i.ra } : {}),
+  ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
+});
 
-export const routeView = (s: RoutingState, r: StaticRoute) => {
+/** What is stored for an interface added at run time (persist.ts): its spec. */
+const ifaceSpec = (i: RouterInterface): InterfaceSpec => ({
+  address: i.address,
+  mac: i.mac,
+  ...(i.ipv6.length > 0 ? { ipv6: i.ipv6.map((a) => a.address), ra: { ...i.ra } } : {}),
+  ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
+});
+
+export const routeView = (s: RoutingState, r: StaticRoute | StaticRoute6) => {
   const n = r.state === 'resolved' ? s.nbrs.get(r.nextHop) : undefined;
   return { prefix: r.prefix, nextHop: r.nextHop, type: 'static' as const, state: r.state, since: new Date(r.since).toISOString(), ...(n ? { mac: n.mac } : {}) };
 };
 
-/** The routing table: connected subnets and static routes, longest prefix first. */
+/** The routing table: connected subnets and static routes, IPv4 then IPv6, longest prefix first. */
 export function listRoutes(s: RoutingState) {
-  const connected = s.rib.interfaces().map((i) => ({ prefix: i.network, type: 'connected' as const, interface: i.address, state: 'resolved' as const }));
-  const statics = s.rib.routes().map((r) => routeView(s, r));
+  const connected = s.rib.interfaces().flatMap((i) => [
+    { prefix: i.network, type: 'connected' as const, interface: i.address, state: 'resolved' as const },
+    ...i.ipv6.map((a) => ({ prefix: a.network, type: 'connected' as const, interface: a.address, state: 'resolved' as const })),
+  ]);
+  const statics = s.rib.allRoutes().map((r) => routeView(s, r));
   const len = (p: string) => Number(p.split('/')[1]);
-  return [...connected, ...statics].sort((a, b) => len(b.prefix) - len(a.prefix));
+  const v6 = (p: string) => (p.includes(':') ? 1 : 0);
+  return [...connected, ...statics].sort((a, b) => v6(a.prefix) - v6(b.prefix) || len(b.prefix) - len(a.prefix));
 }
 
 /** Interfaces changed: every switch gets the new base flows; every own flow is replaced. */
 function reinstall(s: RoutingState): Outbox {
   const out = new Outbox();
-  const flows = [...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes())];
+  const flows = desired(s);
   for (const sw of s.ctx.switches()) out.to(sw.dpid, s.ctx.deleteOwnFlows(), ...flows);
   return out;
 }
@@ -41,8 +60,9 @@ function reinstall(s: RoutingState): Outbox {
 export function addInterface(s: RoutingState, spec: InterfaceSpec) {
   const iface = s.rib.addInterface(spec);
   s.ctx.log.info(interfaceView(iface), 'interface added');
+  s.raRound.delete(iface.ip);
   s.ctx.emit(reinstall(s));
-  return saved(interfaceView(iface), s.ctx.state.put(ifaceKey(iface.ip), { address: iface.address, mac: iface.mac }));
+  return saved(interfaceView(iface), s.ctx.state.put(ifaceKey(iface.ip), ifaceSpec(iface)));
 }
 
 export function deleteInterface(s: RoutingState, address: string) {
@@ -119,13 +139,24 @@ const IFACE_BODY = {
   type: 'object',
   required: ['address'],
   additionalProperties: false,
-  properties: { address: { type: 'string', description: 'gateway address/prefix length, e.g. 10.0.1.1/24' }, mac: { type: 'string', description: 'virtual MAC (default 0e:00 + address bytes)' } },
+  properties: {
+    address: { type: 'string', description: 'gateway address/prefix length, e.g. 10.0.1.1/24' },
+    mac: { type: 'string', description: 'virtual MAC (default 0e:00 + address bytes)' },
+    ipv6: { type: 'array', items: { type: 'string' }, description: 'IPv6 gateway addresses/prefix lengths, e.g. ["2001:db8:1::1/64"]' },
+    mtu: { type: 'integer', description: 'IPv6 MTU (1280-65535): larger packets routed out of the interface get packet too big' },
+    ra: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'router advertisements (SLAAC), on by default',
+      properties: { enabled: { type: 'boolean' }, intervalSec: { type: 'integer' }, validLifetimeSec: { type: 'integer' }, preferredLifetimeSec: { type: 'integer' }, routerLifetimeSec: { type: 'integer' } },
+    },
+  },
 };
 const ROUTE_BODY = {
   type: 'object',
   required: ['prefix', 'nextHop'],
   additionalProperties: false,
-  properties: { prefix: { type: 'string', description: 'destination prefix, host bits zero, e.g. 10.0.9.0/24 or 0.0.0.0/0' }, nextHop: { type: 'string', description: 'IPv4 address in a connected subnet' } },
+  properties: { prefix: { type: 'string', description: 'destination prefix, host bits zero, e.g. 10.0.9.0/24, 0.0.0.0/0, 2001:db8:9::/48' }, nextHop: { type: 'string', description: 'address of the same family in a connected subnet or prefix' } },
 };
 
 export function mountRoutes(s: RoutingState, r: AppRoutes): void {
@@ -135,6 +166,6 @@ export function mountRoutes(s: RoutingState, r: AppRoutes): void {
   r.get('/routes', () => listRoutes(s), { summary: 'The routing table: connected subnets and static routes with their state' });
   r.post('/routes', ({ body }) => addRoute(s, body as RouteSpec), { body: ROUTE_BODY, status: 201, summary: 'Add a static route' });
   r.delete('/routes/:network/:len', ({ params }) => deleteRoute(s, `${params.network}/${params.len}`), { summary: 'Delete the static route for network/len' });
-  r.get('/neighbors', () => listNeighbors(s), { summary: 'Resolved neighbours (IPv4 -> MAC, switch, port)' });
+  r.get('/neighbors', () => listNeighbors(s), { summary: 'Resolved neighbours (IPv4 and IPv6 -> MAC, switch, port)' });
 }
 

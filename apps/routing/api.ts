@@ -23,6 +23,37 @@ export interface RouterInterface {
   readonly network: string;
   readonly broadcastNum: number;
   readonly mac: string;
+  /** IPv6 gateway addresses and their prefixes (dual stack), possibly none. */
+  readonly ipv6: readonly RouterIpv6[];
+  /** fe80::/64 + the EUI-64 of the MAC: the source of router advertisements. */
+  readonly linkLocal: string;
+  /** Largest IPv6 packet routed out of this interface (packet too big above it); none: no check. */
+  readonly mtu: number | undefined;
+  readonly ra: RaConfig;
+}
+
+/** One IPv6 address of an interface: the gateway of its prefix. */
+export interface RouterIpv6 {
+  /** "2001:db8:1::1/64" */
+  readonly address: string;
+  readonly ip: string;
+  readonly prefixLength: number;
+  /** "2001:db8:1::/64" */
+  readonly network: string;
+  readonly ipBig: bigint;
+  readonly netBig: bigint;
+  readonly maskBig: bigint;
+}
+
+/** Router advertisements of an interface (SLAAC for its IPv6 prefixes). */
+export interface RaConfig {
+  readonly enabled: boolean;
+  /** Unsolicited advertisements every this many seconds. */
+  readonly intervalSec: number;
+  readonly validLifetimeSec: number;
+  readonly preferredLifetimeSec: number;
+  /** How long hosts keep the router as their default router (0: not a default router). */
+  readonly routerLifetimeSec: number;
 }
 
 export interface RoutingApi {

@@ -16,6 +16,10 @@ import type { HeldPacket, Neighbor } from './neighbors.js';
 import type { Lookup, RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingCounters, RoutingState } from './state.js';
 import { flushRoutes, invalidateNeighbors } from './invalidate.js';
+import { handleIpv6, routePacket6, sendIcmp6Error } from './ipv6-forward.js';
+import { neighborSolicitation } from './ipv6-frames.js';
+import { v6ToBig } from './ipv6-addr.js';
+import { ICMPV6_TYPE } from '../../protocol/packet/index.js';
 
 export function handlePacketIn(s: RoutingState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
   const f = ev.frame;
@@ -25,9 +29,11 @@ export function handlePacketIn(s: RoutingState, dpid: Dpid, ev: PacketInEvent, o
   if (ev.reason === OFPR.INVALID_TTL) {
     // Our FIB flow's dec_nw_ttl found TTL <= 1 (it runs first, so the frame is as received).
     if (f.ipv4) sendIcmpError(s, out, p, ICMP_TYPE.TIME_EXCEEDED, 0, 'timeExceeded');
+    else if (f.ipv6) sendIcmp6Error(s, out, p, ICMPV6_TYPE.TIME_EXCEEDED, 0, 'timeExceeded');
     return;
   }
   if (f.arp) return handleArp(s, out, p);
+  if (f.ipv6) return handleIpv6(s, out, p);
   if (!f.ipv4) return void s.counters.dropped++;
   learn(s, out, f.ipv4.src, f.ipv4.srcNum, f.eth.src, dpid, ev.inPort);
   routePacket(s, out, p);
@@ -49,12 +55,17 @@ function handleArp(s: RoutingState, out: Outbox, p: HeldPacket): void {
 export function learn(s: RoutingState, out: Outbox, ip: string, ipNum: number, mac: string, dpid: Dpid, port: number): void {
   const iface = s.rib.connected(ipNum);
   if (!iface || ipNum === iface.ipNum || ipNum === iface.networkNum || ipNum === iface.broadcastNum) return;
+  recordNeighbor(s, out, ip, mac, dpid, port);
+}
+
+/** learn() or learn6() once the address is known to be a host of a connected subnet or prefix. */
+export function recordNeighbor(s: RoutingState, out: Outbox, ip: string, mac: string, dpid: Dpid, port: number): void {
   if (isMulticastMac(mac) || s.rib.byMac(mac) || !s.topo.isEdgePort(dpid, port)) return;
   const old = s.nbrs.get(ip);
   const res = s.nbrs.learn({ ip, mac, dpid, port, seen: s.ctx.now() });
   if (res === 'changed' && old) invalidateNeighbors(s, out, [old]);
   const done = s.nbrs.complete(ip);
-  const routes = s.rib.routes().filter((r) => r.nextHop === ip);
+  const routes = s.rib.allRoutes().filter((r) => r.nextHop === ip);
   let usable = false;
   for (const r of routes) {
     const was = r.state;
@@ -70,7 +81,7 @@ export function learn(s: RoutingState, out: Outbox, ip: string, ipNum: number, m
 }
 
 /** Where a neighbour is now: our entry, or the topology's if it saw the MAC more recently. */
-function locate(s: RoutingState, ip: string): Neighbor | undefined {
+export function locate(s: RoutingState, ip: string): Neighbor | undefined {
   const mine = s.nbrs.get(ip);
   if (mine) {
     const h = s.topo.host(mine.mac);
@@ -81,6 +92,7 @@ function locate(s: RoutingState, ip: string): Neighbor | undefined {
 }
 
 export function routePacket(s: RoutingState, out: Outbox, p: HeldPacket): void {
+  if (p.frame.ipv6) return routePacket6(s, out, p);
   const ip = p.frame.ipv4!;
   const dst = ip.dstNum;
   if (dst >= 0xe0000000 || isMulticastMac(p.frame.eth.src)) return void s.counters.dropped++;
@@ -168,7 +180,7 @@ export function sendIcmpError(s: RoutingState, out: Outbox, p: HeldPacket, type:
   out.to(p.dpid, packetOut({ data: icmpError(p.data, f, mac, iface.ip, type, code), actions: [output(p.inPort)] }));
 }
 
-function takeToken(s: RoutingState): boolean {
+export function takeToken(s: RoutingState): boolean {
   const rate = s.opts.icmpRatePerSec;
   const now = s.ctx.now();
   const elapsed = now - s.icmpRefillAt;
@@ -181,14 +193,23 @@ function takeToken(s: RoutingState): boolean {
   return true;
 }
 
-/** "Who has target?" from the gateway, out of every edge port of every switch (none crosses a link). */
 /**
- * ARP for `target` out of every floodable edge port; returns how many ports it went out of (an
- * attempt that reached none does not count against the target: countAttempt).
+ * "Who has target?" from the gateway, out of every floodable edge port of every switch (none
+ * crosses a link): ARP for IPv4, a neighbour solicitation from the router address of the
+ * target's prefix for IPv6. Returns how many ports it went out of (an attempt that reached none
+ * does not count against the target: countAttempt).
  */
 export function floodArp(s: RoutingState, out: Outbox, iface: RouterInterface, target: string): number {
-  const data = arpRequest(iface.mac, iface.ip, target);
-  s.counters.arpRequests++;
+  let data: Uint8Array;
+  if (target.includes(':')) {
+    const via = s.rib.v6.connected(v6ToBig(target));
+    if (!via) return 0;
+    data = neighborSolicitation(iface.mac, via.addr.ip, target);
+    s.counters.nsRequests++;
+  } else {
+    data = arpRequest(iface.mac, iface.ip, target);
+    s.counters.arpRequests++;
+  }
   let reached = 0;
   for (const dpid of s.topo.switches()) {
     const ports = s.topo.floodPorts(dpid, OFPP.CONTROLLER).filter((port) => s.topo.isEdgePort(dpid, port));

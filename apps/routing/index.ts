@@ -13,9 +13,9 @@ import { HttpError, Outbox } from '../sdk/index.js';
 import type { L2LearningApi } from '../l2-learning/api.js';
 import type { RoutingApi, RoutingProvider } from './api.js';
 import { listNeighbors, listRoutes, mountRoutes, runCommand } from './admin.js';
-import { baseFlows, KIND, routeGuards } from './flows.js';
+import { KIND } from './flows.js';
 import { handlePacketIn, learn } from './forward.js';
-import { invalidateNeighbors, onTopologyEvent } from './invalidate.js';
+import { desired, invalidateNeighbors, onTopologyEvent } from './invalidate.js';
 import { Neighbors } from './neighbors.js';
 import { parseOptions } from './options.js';
 import type { RoutingOptions } from './options.js';
@@ -94,6 +94,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
         icmpTokens: opts.icmpRatePerSec,
         icmpRefillAt: ctx.now(),
         askedAt: new Map(),
+        raRound: new Map(),
       };
       const configError = (key: string, i: number, err: unknown) =>
         new RangeError(`routing option ${key}[${i}]: ${err instanceof HttpError ? err.message : String(err)}`);
@@ -114,7 +115,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
       const restored = restore(ctx, rib);
       if (restored.interfaces + restored.routes > 0) ctx.log.info(restored, 'routing configuration restored from the state store');
       topo.subscribe((ev) => onTopologyEvent(s, ev));
-      ctx.log.info({ interfaces: rib.interfaces().map((i) => `${i.address} ${i.mac}`), routes: rib.routes().map((r) => `${r.prefix} via ${r.nextHop}`), table: opts.table }, 'routing');
+      ctx.log.info({ interfaces: rib.interfaces().map((i) => [i.address, ...i.ipv6.map((a) => a.address), i.mac].join(' ')), routes: rib.allRoutes().map((r) => `${r.prefix} via ${r.nextHop}`), table: opts.table }, 'routing');
     },
 
     switchUp(sw: SwitchView) {
@@ -125,7 +126,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
     },
 
     desiredFlows() {
-      return [...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes())];
+      return desired(s);
     },
 
     adoptFlow(_sw, flow) {
@@ -156,7 +157,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
     },
 
     stats() {
-      return { ...s.counters, interfaces: s.rib.interfaces().length, routes: s.rib.routes().length, neighbors: s.nbrs.size, resolving: s.nbrs.resolvingCount, held: s.nbrs.heldCount, heldDropped: s.nbrs.heldDropped };
+      return { ...s.counters, interfaces: s.rib.interfaces().length, routes: s.rib.allRoutes().length, neighbors: s.nbrs.size, resolving: s.nbrs.resolvingCount, held: s.nbrs.heldCount, heldDropped: s.nbrs.heldDropped };
     },
 
     counters: () => ({ ...s.counters }),

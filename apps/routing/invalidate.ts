@@ -11,7 +11,9 @@
  */
 import { Outbox } from '../sdk/index.js';
 import type { TopologyEvent } from '../topology/api.js';
-import { deleteHost, deleteKind, deleteTransit, KIND, routeGuards } from './flows.js';
+import type { FlowMod } from '../../protocol/index.js';
+import { baseFlows, deleteHost, deleteKind, deleteTransit, KIND, routeGuards } from './flows.js';
+import { baseFlows6, deleteHost6, routeGuards6 } from './ipv6-flows.js';
 import type { Neighbor } from './neighbors.js';
 import type { RoutingState } from './state.js';
 
@@ -21,9 +23,15 @@ export function flushKind(s: RoutingState, out: Outbox, ...kinds: number[]): voi
   for (const d of dpids(s)) out.to(d, ...kinds.map((k) => deleteKind(s.flows, k)));
 }
 
+/** The static routes' guards, both families. */
+export const allGuards = (s: RoutingState): FlowMod[] => [...routeGuards(s.flows, s.rib.routes()), ...routeGuards6(s.flows, s.rib.v6.routes())];
+
+/** What every switch should hold: base flows of both families and the route guards. */
+export const desired = (s: RoutingState): FlowMod[] => [...baseFlows(s.flows, s.rib.interfaces()), ...baseFlows6(s.flows, s.rib.interfaces()), ...allGuards(s)];
+
 /** Every static route's flows everywhere, replaced by the guards of the routes in use. */
 export function flushRoutes(s: RoutingState, out: Outbox): void {
-  const guards = routeGuards(s.flows, s.rib.routes());
+  const guards = allGuards(s);
   for (const d of dpids(s)) out.to(d, deleteKind(s.flows, KIND.route), ...guards);
 }
 
@@ -37,9 +45,9 @@ export function flushForwarding(s: RoutingState, out: Outbox): void {
 /** Flows that lead to these neighbours as they were. */
 export function invalidateNeighbors(s: RoutingState, out: Outbox, gone: readonly Neighbor[]): void {
   if (gone.length === 0) return;
-  const nextHop = gone.some((n) => s.rib.routes().some((r) => r.nextHop === n.ip));
+  const nextHop = gone.some((n) => s.rib.allRoutes().some((r) => r.nextHop === n.ip));
   const macs = [...new Set(gone.map((n) => n.mac))];
-  for (const d of dpids(s)) out.to(d, ...gone.map((n) => deleteHost(s.flows, n.ip)), ...macs.map((m) => deleteTransit(s.flows, m)));
+  for (const d of dpids(s)) out.to(d, ...gone.map((n) => (n.ip.includes(':') ? deleteHost6 : deleteHost)(s.flows, n.ip)), ...macs.map((m) => deleteTransit(s.flows, m)));
   if (nextHop) flushRoutes(s, out);
 }
 

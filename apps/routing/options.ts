@@ -12,6 +12,20 @@ export interface InterfaceSpec {
   address: string;
   /** The virtual MAC the gateway answers with (default 0e:00 + the four address bytes). */
   mac?: string;
+  /** IPv6 gateway addresses with prefix length: ["2001:db8:1::1/64"] (dual stack). */
+  ipv6?: string[];
+  /** IPv6 MTU of the interface: larger packets routed out of it get ICMPv6 packet too big. */
+  mtu?: number;
+  /** Router advertisements (SLAAC) for the IPv6 prefixes: on by default. */
+  ra?: RaSpec;
+}
+
+export interface RaSpec {
+  enabled?: boolean;
+  intervalSec?: number;
+  validLifetimeSec?: number;
+  preferredLifetimeSec?: number;
+  routerLifetimeSec?: number;
 }
 
 export interface RouteSpec {
@@ -87,9 +101,10 @@ function list(o: AppOptions, key: string): Record<string, unknown>[] {
   return v as Record<string, unknown>[];
 }
 
-function fields<T>(key: string, i: number, e: Record<string, unknown>, required: string[], optional: string[]): T {
+/** String fields are checked here; `other` keys (lists, numbers, objects) are validated by the Rib. */
+function fields<T>(key: string, i: number, e: Record<string, unknown>, required: string[], optional: string[], other: string[] = []): T {
   for (const k of Object.keys(e)) {
-    if (!required.includes(k) && !optional.includes(k)) throw new RangeError(`routing option ${key}[${i}].${k} is unknown (known: ${[...required, ...optional].join(', ')})`);
+    if (!required.includes(k) && !optional.includes(k) && !other.includes(k)) throw new RangeError(`routing option ${key}[${i}].${k} is unknown (known: ${[...required, ...optional, ...other].join(', ')})`);
   }
   for (const k of [...required, ...optional]) {
     if (e[k] === undefined) {
@@ -102,7 +117,7 @@ function fields<T>(key: string, i: number, e: Record<string, unknown>, required:
 export function parseOptions(o: AppOptions): RoutingOptions {
   rejectUnknownKeys('routing', o, KEYS);
   const opts: RoutingOptions = {
-    interfaces: list(o, 'interfaces').map((e, i) => fields<InterfaceSpec>('interfaces', i, e, ['address'], ['mac'])),
+    interfaces: list(o, 'interfaces').map((e, i) => fields<InterfaceSpec>('interfaces', i, e, ['address'], ['mac'], ['ipv6', 'mtu', 'ra'])),
     routes: list(o, 'routes').map((e, i) => fields<RouteSpec>('routes', i, e, ['prefix', 'nextHop'], [])),
     ...intOptions('routing', o, NUMBERS),
   };

@@ -8,12 +8,16 @@ import { HttpError } from '../sdk/index.js';
 import { formatCidr, ipv4ToNumber, isIpv4, isMac, isMulticastMac, normalizeMac, numberToIpv4, parseCidr, ZERO_MAC } from '../../protocol/packet/index.js';
 import type { InterfaceSpec, RouteSpec } from './options.js';
 import type { RouterInterface } from './api.js';
+import { linkLocalOf } from './ipv6-addr.js';
+import { parseIpv6Addresses, parseMtu, parseRa, Rib6 } from './ipv6-rib.js';
+import type { StaticRoute6 } from './ipv6-rib.js';
 
 export type { RouterInterface } from './api.js';
 
 export type RouteState = 'resolving' | 'resolved' | 'unresolved';
 
 export interface StaticRoute {
+  readonly family: 4;
   /** "10.0.9.0/24" */
   readonly prefix: string;
   readonly networkNum: number;
@@ -52,8 +56,12 @@ const overlaps = (aNet: number, aMask: number, bNet: number, bMask: number) => {
 export class Rib {
   readonly #ifaces: RouterInterface[] = [];
   readonly #routes: StaticRoute[] = [];
+  /** IPv6 routes and lookups over the same interfaces. */
+  readonly v6: Rib6;
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number) {
+    this.v6 = new Rib6(() => this.#ifaces, now);
+  }
 
   interfaces(): readonly RouterInterface[] {
     return this.#ifaces;
@@ -61,6 +69,11 @@ export class Rib {
 
   routes(): readonly StaticRoute[] {
     return this.#routes;
+  }
+
+  /** IPv4 and IPv6 static routes (what the next-hop bookkeeping walks). */
+  allRoutes(): readonly (StaticRoute | StaticRoute6)[] {
+    return [...this.#routes, ...this.v6.routes()];
   }
 
   /** Validate and add an interface; returns it. */
@@ -73,7 +86,7 @@ export class Rib {
     } catch (err) {
       throw bad('address', (err as Error).message);
     }
-    if (c.family !== 4) throw bad('address', `"${spec.address}" is not IPv4 (only IPv4 is routed)`);
+    if (c.family !== 4) throw bad('address', `"${spec.address}" is not IPv4 (IPv6 addresses go in "ipv6": { "address": "10.0.1.1/24", "ipv6": ["${spec.address}"] })`);
     if (c.prefixLength < 1 || c.prefixLength > 30) throw bad('address', `prefix length /${c.prefixLength} is out of range (1-30: the subnet needs room for hosts)`);
     const ipNum = ipv4ToNumber(c.address);
     if (!isUnicastIpv4(ipNum)) throw bad('address', `${c.address} is not a unicast address`);
@@ -94,6 +107,13 @@ export class Rib {
     for (const r of this.#routes) {
       if (r.networkNum === c.networkNum && r.prefixLength === c.prefixLength) throw bad('address', `subnet ${c.network}/${c.prefixLength} is the prefix of static route ${r.prefix}`);
     }
+    const ipv6 = parseIpv6Addresses(spec.ipv6, this.#ifaces);
+    for (const a of ipv6) {
+      const r = this.v6.routes().find((x) => x.net === a.netBig && x.prefixLength === a.prefixLength);
+      if (r) throw bad('ipv6', `prefix ${a.network} is the prefix of static route ${r.prefix}`);
+    }
+    const mtu = parseMtu(spec.mtu);
+    const ra = parseRa(spec.ra);
     const iface: RouterInterface = {
       address: `${c.address}/${c.prefixLength}`,
       ip: c.address,
@@ -104,6 +124,10 @@ export class Rib {
       network: `${c.network}/${c.prefixLength}`,
       broadcastNum,
       mac,
+      ipv6,
+      linkLocal: linkLocalOf(mac),
+      mtu,
+      ra,
     };
     this.#ifaces.push(iface);
     return iface;
@@ -116,22 +140,24 @@ export class Rib {
     if (i < 0) throw HttpError.notFound(`no interface ${address}`);
     const iface = this.#ifaces[i]!;
     const users = this.#routes.filter((r) => ((r.nextHopNum & iface.mask) >>> 0) === iface.networkNum);
-    if (users.length > 0) throw HttpError.conflict(`interface ${iface.address} is the way to the next hop of ${users.map((r) => `${r.prefix} via ${r.nextHop}`).join(', ')}: delete those routes first`);
+    const users6 = this.v6.routesVia(iface);
+    if (users.length + users6.length > 0) throw HttpError.conflict(`interface ${iface.address} is the way to the next hop of ${[...users, ...users6].map((r) => `${r.prefix} via ${r.nextHop}`).join(', ')}: delete those routes first`);
     this.#ifaces.splice(i, 1);
     return iface;
   }
 
   /** Validate and add a static route (state 'resolving'). */
-  addRoute(spec: RouteSpec): StaticRoute {
-    if (typeof spec?.prefix !== 'string') throw bad('prefix', 'required, a string like "10.0.9.0/24"');
-    if (typeof spec.nextHop !== 'string') throw bad('nextHop', 'required, an IPv4 address');
+  addRoute(spec: RouteSpec): StaticRoute | StaticRoute6 {
+    if (typeof spec?.prefix !== 'string') throw bad('prefix', 'required, a string like "10.0.9.0/24" or "2001:db8:9::/48"');
+    if (typeof spec.nextHop !== 'string') throw bad('nextHop', 'required, an IPv4 or IPv6 address');
+    if (spec.prefix.includes(':')) return this.v6.addRoute(spec);
     let c;
     try {
       c = parseCidr(spec.prefix.includes('/') ? spec.prefix : `${spec.prefix}/32`, { strict: true });
     } catch (err) {
       throw bad('prefix', (err as Error).message);
     }
-    if (c.family !== 4) throw bad('prefix', `"${spec.prefix}" is not IPv4 (only IPv4 is routed)`);
+    if (c.family !== 4) throw bad('prefix', `"${spec.prefix}" is not IPv4`);
     if (!isIpv4(spec.nextHop)) throw bad('nextHop', `${JSON.stringify(spec.nextHop)} is not an IPv4 address`);
     const nh = ipv4ToNumber(spec.nextHop);
     const iface = this.connected(nh);
@@ -145,12 +171,17 @@ export class Rib {
     }
     const prefix = formatCidr(c.network, c.prefixLength);
     if (this.#routes.some((r) => r.prefix === prefix)) throw HttpError.conflict(`a route for ${prefix} exists: delete it first`);
-    const route: StaticRoute = { prefix, networkNum: c.networkNum, mask: c.mask, prefixLength: c.prefixLength, nextHop: numberToIpv4(nh), nextHopNum: nh, state: 'resolving', since: this.now() };
+    const route: StaticRoute = { family: 4, prefix, networkNum: c.networkNum, mask: c.mask, prefixLength: c.prefixLength, nextHop: numberToIpv4(nh), nextHopNum: nh, state: 'resolving', since: this.now() };
     this.#routes.push(route);
     return route;
   }
 
-  removeRoute(prefix: string): StaticRoute {
+  removeRoute(prefix: string): StaticRoute | StaticRoute6 {
+    if (typeof prefix === 'string' && prefix.includes(':')) {
+      const r6 = this.v6.removeRoute(prefix);
+      if (!r6) throw HttpError.notFound(`no route for ${prefix}`);
+      return r6;
+    }
     let key = prefix;
     try {
       const c = parseCidr(prefix.includes('/') ? prefix : `${prefix}/32`);
@@ -163,7 +194,7 @@ export class Rib {
     return this.#routes.splice(i, 1)[0]!;
   }
 
-  setState(route: StaticRoute, state: RouteState): boolean {
+  setState(route: StaticRoute | StaticRoute6, state: RouteState): boolean {
     if (route.state === state) return false;
     route.state = state;
     route.since = this.now();

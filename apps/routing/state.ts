@@ -25,6 +25,11 @@ export interface RoutingCounters {
   /** Packets to the router that were not routable (broadcast, fragments of errors...) and dropped. */
   dropped: number;
   flushes: number;
+  /** IPv6: neighbour advertisements sent for router addresses, solicitations sent, router advertisements sent, packet too big sent. */
+  naReplies: number;
+  nsRequests: number;
+  raSent: number;
+  packetTooBig: number;
 }
 
 export const zeroCounters = (): RoutingCounters => ({
@@ -43,6 +48,10 @@ export const zeroCounters = (): RoutingCounters => ({
   icmpSuppressed: 0,
   dropped: 0,
   flushes: 0,
+  naReplies: 0,
+  nsRequests: 0,
+  raSent: 0,
+  packetTooBig: 0,
 });
 
 export interface RoutingState {
@@ -60,6 +69,8 @@ export interface RoutingState {
   icmpRefillAt: number;
   /** Static routes: when their next hop was last asked (retry and probe pacing). */
   readonly askedAt: Map<string, number>;
+  /** Router advertisements: when each interface's next round starts, and the ports served this round. */
+  readonly raRound: Map<string, { nextAt: number; sent: Set<string> }>;
 }
 
 /** Append every batch of `from` to `to`. */

@@ -4,12 +4,15 @@
  * unresolved), unresolved next hops are asked again every `routeRetryMs`, and resolved ones
  * that have been quiet for `routeProbeMs` are probed.
  */
-import { ICMP_TYPE, ICMP_UNREACH } from '../../protocol/packet/index.js';
+import { ICMP_TYPE, ICMP_UNREACH, ICMPV6_TYPE } from '../../protocol/packet/index.js';
 import type { Outbox } from '../sdk/index.js';
 import { floodArp, sendIcmpError } from './forward.js';
 import { flushRoutes } from './invalidate.js';
 import { countAttempt } from './neighbors.js';
 import type { StaticRoute } from './rib.js';
+import type { StaticRoute6 } from './ipv6-rib.js';
+import { sendIcmp6Error, UNREACH6 } from './ipv6-forward.js';
+import { onRaTick } from './ipv6-ra.js';
 import type { RoutingState } from './state.js';
 
 export function onTick(s: RoutingState, now: number, out: Outbox): void {
@@ -18,19 +21,23 @@ export function onTick(s: RoutingState, now: number, out: Outbox): void {
   let flush = false;
   for (const r of failed) {
     s.counters.resolutionsFailed++;
-    for (const p of r.held) sendIcmpError(s, out, p, ICMP_TYPE.DEST_UNREACHABLE, ICMP_UNREACH.HOST, 'hostUnreachable');
-    for (const route of s.rib.routes()) {
+    for (const p of r.held) {
+      if (p.frame.ipv6) sendIcmp6Error(s, out, p, ICMPV6_TYPE.DEST_UNREACHABLE, UNREACH6.ADDRESS, 'hostUnreachable');
+      else sendIcmpError(s, out, p, ICMP_TYPE.DEST_UNREACHABLE, ICMP_UNREACH.HOST, 'hostUnreachable');
+    }
+    for (const route of s.rib.allRoutes()) {
       if (route.nextHop === r.ip && s.rib.setState(route, 'unresolved')) {
-        s.ctx.log.warn({ prefix: route.prefix, nextHop: route.nextHop }, 'next hop does not answer ARP: route unresolved');
+        s.ctx.log.warn({ prefix: route.prefix, nextHop: route.nextHop }, 'next hop does not answer ARP or neighbour solicitation: route unresolved');
         flush = true;
       }
     }
   }
   if (flush) flushRoutes(s, out);
-  for (const route of s.rib.routes()) if (due(s, route, now)) askNextHop(s, out, route, now);
+  for (const route of s.rib.allRoutes()) if (due(s, route, now)) askNextHop(s, out, route, now);
+  onRaTick(s, now, out);
 }
 
-function due(s: RoutingState, route: StaticRoute, now: number): boolean {
+function due(s: RoutingState, route: StaticRoute | StaticRoute6, now: number): boolean {
   if (s.nbrs.resolution(route.nextHop)) return false;
   const asked = s.askedAt.get(route.prefix) ?? -Infinity;
   if (route.state === 'resolving') return asked === -Infinity;
@@ -39,9 +46,9 @@ function due(s: RoutingState, route: StaticRoute, now: number): boolean {
   return (!n || now - n.seen >= s.opts.routeProbeMs) && now - asked >= s.opts.routeProbeMs;
 }
 
-/** Send ARP for a route's next hop (no packet held: the answer only updates the route). */
-export function askNextHop(s: RoutingState, out: Outbox, route: StaticRoute, now: number): void {
-  const iface = s.rib.connected(route.nextHopNum);
+/** Ask for a route's next hop (no packet held: the answer only updates the route). */
+export function askNextHop(s: RoutingState, out: Outbox, route: StaticRoute | StaticRoute6, now: number): void {
+  const iface = route.family === 6 ? s.rib.v6.connected(route.nextHopBig)?.iface : s.rib.connected(route.nextHopNum);
   if (!iface) return;
   s.askedAt.set(route.prefix, now);
   const r = s.nbrs.start(route.nextHop, iface, now);

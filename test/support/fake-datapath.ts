@@ -16,7 +16,7 @@ import { checkEncoded } from '../../src/openflow/connection.js';
 import { FlowTables } from './flow-table.js';
 import type { FlowEntry, ModError, PacketFields, Removal } from './flow-table.js';
 import { runActions, trace } from './pipeline.js';
-import { ipv4TtlOf, rewriteFrame } from './rewrite.js';
+import { nwTtlOf, rewriteFrame } from './rewrite.js';
 // A function import only (used at run time), so the cycle with fake-network.ts is harmless.
 import { fieldsOf } from './fake-network.js';
 import type { TraceOptions, TraceResult } from './pipeline.js';
@@ -237,7 +237,7 @@ export class FakeDatapath implements SwitchConnection {
    */
   inject(fields: PacketFields & { in_port: number }, opts: { data?: Uint8Array } = {}): TraceResult {
     const data = opts.data ?? frameFor(fields);
-    const res = this.trace(fields, { bytes: data.length, count: true, nwTtl: ipv4TtlOf(data) });
+    const res = this.trace(fields, { bytes: data.length, count: true, nwTtl: nwTtlOf(data) });
     if (res.toController) this.#packetIn(res, data, fields.in_port);
     return res;
   }
@@ -364,11 +364,11 @@ export class FakeDatapath implements SwitchConnection {
       fields.eth_type = (d[12]! << 8) | d[13]!;
     }
     const ports = [...this.#ports.keys()];
-    const res = runActions(po.actions, fields, ports, ipv4TtlOf(po.data));
+    const res = runActions(po.actions, fields, ports, nwTtlOf(po.data));
     if (po.actions.some((a) => a.type === 'output' && a.port === OFPP.TABLE)) {
       // output:TABLE: the pipeline sees every header field of the frame, as a switch would.
       const full = po.data.length >= 14 ? { ...fieldsOf(po.data, po.inPort), ...res.outputs.find((o) => o.port === OFPP.TABLE)?.fields, in_port: po.inPort } : fields;
-      const t = this.trace(full, { count: true, bytes: po.data.length, nwTtl: ipv4TtlOf(po.data) });
+      const t = this.trace(full, { count: true, bytes: po.data.length, nwTtl: nwTtlOf(po.data) });
       res.flows = t.flows;
       res.outputs.push(...t.outputs);
       res.ports = [...new Set([...res.ports, ...t.ports])].sort((a, b) => a - b);

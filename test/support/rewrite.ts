@@ -1,7 +1,8 @@
 /**
  * What a switch's set-field and dec_nw_ttl actions do to the frame bytes, for the fake network:
  * each output of a trace carries the packet's fields (and TTL) at that moment; here they are
- * written into a copy of the frame (Ethernet addresses, IPv4 addresses and TTL, TCP/UDP ports),
+ * written into a copy of the frame (Ethernet addresses, IPv4 addresses and TTL, the IPv6 hop
+ * limit, TCP/UDP ports),
  * with the IPv4 header checksum recomputed and the TCP/UDP checksum too when an address or a
  * port changed (a UDP checksum of 0, "none", stays 0), as Open vSwitch does. VLAN fields are
  * not rewritten.
@@ -22,10 +23,21 @@ function ipv4Offset(d: Uint8Array): number {
   return off + 20 <= d.length && d[off]! >>> 4 === 4 ? off : -1;
 }
 
-/** The IPv4 TTL of a frame (what dec_nw_ttl looks at), if it carries IPv4. */
-export function ipv4TtlOf(d: Uint8Array): number | undefined {
+/** Offset of the IPv6 header, or -1 when the frame does not carry IPv6. */
+function ipv6Offset(d: Uint8Array): number {
+  let off = 12;
+  while (off + 2 <= d.length && VLAN_TPIDS.includes((d[off]! << 8) | d[off + 1]!)) off += 4;
+  if (off + 2 > d.length || ((d[off]! << 8) | d[off + 1]!) !== 0x86dd) return -1;
+  off += 2;
+  return off + 40 <= d.length && d[off]! >>> 4 === 6 ? off : -1;
+}
+
+/** The IPv4 TTL or IPv6 hop limit of a frame (what dec_nw_ttl looks at), if it carries IP. */
+export function nwTtlOf(d: Uint8Array): number | undefined {
   const off = ipv4Offset(d);
-  return off < 0 ? undefined : d[off + 8];
+  if (off >= 0) return d[off + 8];
+  const off6 = ipv6Offset(d);
+  return off6 < 0 ? undefined : d[off6 + 7];
 }
 
 const ipText = (d: Uint8Array, o: number) => `${d[o]}.${d[o + 1]}.${d[o + 2]}.${d[o + 3]}`;
@@ -38,6 +50,8 @@ export function rewriteFrame(data: Uint8Array, fields: PacketFields, nwTtl?: num
     if (fields.eth_dst && fields.eth_dst !== formatMac(data, 0)) copy().set(parseMac(fields.eth_dst), 0);
     if (fields.eth_src && fields.eth_src !== formatMac(data, 6)) copy().set(parseMac(fields.eth_src), 6);
   }
+  const off6 = ipv6Offset(data);
+  if (off6 >= 0 && nwTtl !== undefined && nwTtl !== data[off6 + 7]) copy()[off6 + 7] = nwTtl;
   const off = ipv4Offset(data);
   if (off >= 0) {
     let addrChanged = false;

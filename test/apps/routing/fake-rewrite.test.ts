@@ -6,7 +6,7 @@ import t from 'tap';
 import { buildEthernet, buildIpv4, buildUdp, ETH_TYPE, IP_PROTO, parseFrame } from '../../../protocol/packet/index.js';
 import { decNwTtl, flowAdd, output, setField } from '../../../apps/sdk/index.js';
 import { FakeDatapath } from '../../support/fake-datapath.js';
-import { framesOut, ipv4TtlOf, rewriteFrame } from '../../support/rewrite.js';
+import { framesOut, nwTtlOf, rewriteFrame } from '../../support/rewrite.js';
 import { ipChecksumOk } from './lab.js';
 
 const frame = (ttl: number) =>
@@ -14,7 +14,7 @@ const frame = (ttl: number) =>
 
 t.test('rewriteFrame writes MACs, addresses and TTL, with a valid header checksum', async (t) => {
   const d = frame(40);
-  t.equal(ipv4TtlOf(d), 40);
+  t.equal(nwTtlOf(d), 40);
   t.equal(rewriteFrame(d, { eth_dst: '0e:00:00:00:00:01' }), d, 'nothing changed: the same array');
   const out = rewriteFrame(d, { eth_src: '02:00:00:00:00:aa', eth_dst: '0a:00:00:00:00:09', ipv4_dst: '10.2.2.10' }, 39);
   const f = parseFrame(out);
