@@ -60,7 +60,7 @@ function reinstall(s: RoutingState): Outbox {
 export function addInterface(s: RoutingState, spec: InterfaceSpec) {
   const iface = s.rib.addInterface(spec);
   s.ctx.log.info(interfaceView(iface), 'interface added');
-  s.raRound.delete(iface.ip);
+  s.raSentAt.delete(iface.ip);
   s.ctx.emit(reinstall(s));
   return saved(interfaceView(iface), s.ctx.state.put(ifaceKey(iface.ip), ifaceSpec(iface)));
 }

@@ -94,7 +94,7 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
         icmpTokens: opts.icmpRatePerSec,
         icmpRefillAt: ctx.now(),
         askedAt: new Map(),
-        raRound: new Map(),
+        raSentAt: new Map(),
       };
       const configError = (key: string, i: number, err: unknown) =>
         new RangeError(`routing option ${key}[${i}]: ${err instanceof HttpError ? err.message : String(err)}`);

@@ -2,8 +2,8 @@
  * Router advertisements (SLAAC). The subnets share one switched network, so an advertisement
  * must reach only the hosts of its interface: a host belongs to the interface whose IPv4 subnet
  * or IPv6 prefix holds an address it was seen with (the neighbour table, the topology's hosts),
- * and each interface advertises out of the edge ports where its hosts are: at once for a port
- * seen for the first time in a round, then every `ra.intervalSec`. Router solicitations are
+ * and each interface advertises out of the edge ports where its hosts are: at the first tick
+ * after a host is seen on a port, then every `ra.intervalSec` on that port. Router solicitations are
  * answered the same way, to the asking host, on the port it asked from.
  */
 import { ipv4ToNumber } from '../../protocol/packet/index.js';
@@ -56,16 +56,15 @@ export function onRaTick(s: RoutingState, now: number, out: Outbox): void {
   if (ifaces.length === 0) return;
   const ports = portsByIface(s);
   for (const i of ifaces) {
-    let round = s.raRound.get(i.ip);
-    if (!round) s.raRound.set(i.ip, (round = { nextAt: now, sent: new Set() }));
-    if (now >= round.nextAt) {
-      round.sent.clear();
-      round.nextAt = now + i.ra.intervalSec * 1000;
-    }
+    let sentAt = s.raSentAt.get(i.ip);
+    if (!sentAt) s.raSentAt.set(i.ip, (sentAt = new Map()));
+    const mine = ports.get(i.ip) ?? new Set<string>();
+    for (const key of sentAt.keys()) if (!mine.has(key)) sentAt.delete(key);
     let data: Uint8Array | undefined;
-    for (const key of ports.get(i.ip) ?? []) {
-      if (round.sent.has(key)) continue;
-      round.sent.add(key);
+    for (const key of mine) {
+      const last = sentAt.get(key);
+      if (last !== undefined && now - last < i.ra.intervalSec * 1000) continue;
+      sentAt.set(key, now);
       const [dpid, port] = key.split('|') as [string, string];
       data ??= routerAdvertisement(i);
       out.to(dpid, packetOut({ data, actions: [output(Number(port))] }));

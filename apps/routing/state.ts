@@ -69,8 +69,8 @@ export interface RoutingState {
   icmpRefillAt: number;
   /** Static routes: when their next hop was last asked (retry and probe pacing). */
   readonly askedAt: Map<string, number>;
-  /** Router advertisements: when each interface's next round starts, and the ports served this round. */
-  readonly raRound: Map<string, { nextAt: number; sent: Set<string> }>;
+  /** Router advertisements: per interface (IPv4 address), when each port ("dpid|port") last got one. */
+  readonly raSentAt: Map<string, Map<string, number>>;
 }
 
 /** Append every batch of `from` to `to`. */
