@@ -1,7 +1,7 @@
 /**
  * Apps: the loaded apps with their counters, and pages for apps that have one. A page is a
- * function (root) -> cleanup registered in APP_PAGES by app name; routing, nat and dhcp are
- * here, later apps add theirs the same way.
+ * function (root) -> cleanup registered in APP_PAGES by app name; routing, nat, dhcp and overlay
+ * are here, later apps add theirs the same way.
  */
 import { api, enc, get } from './api.js';
 import { onAuthChange } from './auth.js';
@@ -42,18 +42,41 @@ function section(id, title, load) {
   return { el, reload };
 }
 
+/** An interface body from the form's strings: IPv6 "a/64, b/64" as a list, MTU as a number, RA on/off. */
+function interfaceBody(v) {
+  const body = { ...v };
+  if (v.ipv6 !== undefined) body.ipv6 = v.ipv6.split(',').map((x) => x.trim()).filter(Boolean);
+  if (v.mtu !== undefined) body.mtu = Number(v.mtu);
+  delete body.ra;
+  if (v.ra === 'off') body.ra = { enabled: false };
+  return body;
+}
+
+/** "on, every 30 s" for an interface with IPv6, '' without. */
+const raText = (i) => (i.ra ? (i.ra.enabled ? `on, every ${i.ra.intervalSec} s` : 'off') : '');
+
 APP_PAGES.set('routing', (root) => {
   const base = '/api/v1/apps/routing';
-  const ifaces = section('interfaces', 'Interfaces', async (onErr, reload) => simpleTable('interfaces-table', ['Address', 'Network', 'MAC', ''],
-    (await get(`${base}/interfaces`)).map((i) => [i.address, i.network, i.mac, deleteButton(`Delete interface ${i.ip}`, async () => { await api('DELETE', `${base}/interfaces/${enc(i.ip)}`); await reload(); }, onErr)])));
-  const routes = section('routes', 'Routes', async (onErr, reload) => simpleTable('routes-table', ['Prefix', 'Type', 'State', 'Next hop', 'Interface', ''],
-    (await get(`${base}/routes`)).map((r) => [r.prefix, r.type, r.state ?? '', r.nextHop ?? '', r.interface ?? '',
+  const ifaces = section('interfaces', 'Interfaces', async (onErr, reload) => simpleTable('interfaces-table', ['Address', 'Network', 'IPv6', 'Link-local', 'MTU', 'RA', 'MAC', ''],
+    (await get(`${base}/interfaces`)).map((i) => [i.address, i.network, (i.ipv6 ?? []).join(', '), i.linkLocal ?? '', i.mtu === undefined ? '' : String(i.mtu), raText(i), i.mac,
+      deleteButton(`Delete interface ${i.ip}`, async () => { await api('DELETE', `${base}/interfaces/${enc(i.ip)}`); await reload(); }, onErr)])));
+  const routes = section('routes', 'Routes', async (onErr, reload) => simpleTable('routes-table', ['Prefix', 'Family', 'Type', 'State', 'Next hop', 'Interface', ''],
+    (await get(`${base}/routes`)).map((r) => [r.prefix, r.prefix.includes(':') ? 'IPv6' : 'IPv4', r.type, r.state ?? '', r.nextHop ?? '', r.interface ?? '',
       r.type === 'static' ? deleteButton(`Delete route ${r.prefix}`, async () => { await api('DELETE', `${base}/routes/${r.prefix.split('/').map(enc).join('/')}`); await reload(); }, onErr) : ''])));
-  const neigh = section('neighbors', 'Neighbours', async () => simpleTable('neighbors-table', ['IP', 'MAC', 'Switch', 'Port', 'Last seen'],
-    (await get(`${base}/neighbors`)).map((n) => [n.ip, n.mac, n.dpid, String(n.port), n.lastSeen ? new Date(n.lastSeen).toLocaleTimeString() : ''])));
-  const ifForm = apiForm({ id: 'add-interface', title: 'Add interface', fields: [{ name: 'address', label: 'Address (CIDR)', placeholder: '10.0.1.1/24' }, { name: 'mac', label: 'MAC', optional: true }],
-    submit: (v) => api('POST', `${base}/interfaces`, v), onDone: () => Promise.all([ifaces.reload(), routes.reload()]) });
-  const rtForm = apiForm({ id: 'add-route', title: 'Add route', fields: [{ name: 'prefix', label: 'Prefix', placeholder: '10.0.9.0/24' }, { name: 'nextHop', label: 'Next hop', placeholder: '10.0.3.2' }],
+  const neigh = section('neighbors', 'Neighbours', async () => simpleTable('neighbors-table', ['IP', 'Family', 'MAC', 'Switch', 'Port', 'Last seen'],
+    (await get(`${base}/neighbors`)).map((n) => [n.ip, n.ip.includes(':') ? 'IPv6' : 'IPv4', n.mac, n.dpid, String(n.port), n.lastSeen ? new Date(n.lastSeen).toLocaleTimeString() : ''])));
+  const ifForm = apiForm({
+    id: 'add-interface', title: 'Add interface',
+    fields: [
+      { name: 'address', label: 'Address (CIDR)', placeholder: '10.0.1.1/24' },
+      { name: 'ipv6', label: 'IPv6 (CIDR, comma-separated)', placeholder: '2001:db8:1::1/64', optional: true },
+      { name: 'mtu', label: 'IPv6 MTU', placeholder: '1500', optional: true },
+      { name: 'ra', label: 'Router advertisements', options: [['on', 'on'], ['off', 'off']] },
+      { name: 'mac', label: 'MAC', optional: true },
+    ],
+    submit: (v) => api('POST', `${base}/interfaces`, interfaceBody(v)), onDone: () => Promise.all([ifaces.reload(), routes.reload()]),
+  });
+  const rtForm = apiForm({ id: 'add-route', title: 'Add route', fields: [{ name: 'prefix', label: 'Prefix', placeholder: '10.0.9.0/24 or 2001:db8:9::/48' }, { name: 'nextHop', label: 'Next hop', placeholder: '10.0.3.2 or 2001:db8:3::2' }],
     submit: (v) => api('POST', `${base}/routes`, v), onDone: () => routes.reload() });
   clear(root).append(h('h1', {}, 'Routing'), ifaces.el, ifForm.el, routes.el, rtForm.el, neigh.el);
   ifaces.reload(); routes.reload(); neigh.reload();
@@ -118,5 +141,32 @@ APP_PAGES.set('dhcp', (root) => {
   clear(root).append(h('h1', {}, 'DHCP'), pools.el, form.el, leases.el);
   pools.reload(); leases.reload();
   const timer = setInterval(() => { pools.reload(); leases.reload(); }, 5000);
+  return () => clearInterval(timer);
+});
+
+APP_PAGES.set('overlay', (root) => {
+  const base = '/api/v1/apps/overlay';
+  const config = section('overlay-config', 'Configuration', async () => {
+    const c = await get(`${base}/config`);
+    return simpleTable('overlay-config-table', ['Mode', 'Cluster range', 'Host subnets', 'VNI', 'Table', 'Tunnel port', 'Uplink port'],
+      [[c.mode, c.clusterCidr, `/${c.subnetPrefix}`, String(c.vni), String(c.table), c.tunnelPort ?? '', c.uplinkPort ?? '']]);
+  });
+  const hosts = section('overlay-hosts', 'Hosts', async (onErr, reload) => simpleTable('overlay-hosts-table', ['Name', 'Bridge (dpid)', 'Underlay', 'Subnet', 'Gateway', 'Gateway MAC', 'Connected', 'Workloads', ''],
+    (await get(`${base}/hosts`)).map((x) => [x.name, x.dpid, x.underlay, x.subnet, x.gateway, x.gatewayMac, x.connected ? 'yes' : 'no',
+      x.pods.length === 0 ? '' : h('code', {}, x.pods.map((p) => `${p.ip} ${p.mac} port ${p.port}`).join('; ')),
+      deleteButton(`Delete overlay host ${x.name}`, async () => { await api('DELETE', `${base}/hosts/${enc(x.name)}`); await reload(); }, onErr)])));
+  const form = apiForm({
+    id: 'add-overlay-host', title: 'Add host',
+    fields: [
+      { name: 'name', label: 'Name', placeholder: 'node-1' },
+      { name: 'dpid', label: 'Bridge datapath id', placeholder: '0000000000000001' },
+      { name: 'underlay', label: 'Underlay address', placeholder: '172.31.0.1' },
+      { name: 'subnet', label: 'Subnet', placeholder: '10.244.3.0/24', optional: true },
+    ],
+    submit: (v) => api('POST', `${base}/hosts`, v), onDone: () => hosts.reload(),
+  });
+  clear(root).append(h('h1', {}, 'Overlay'), config.el, hosts.el, form.el);
+  config.reload(); hosts.reload();
+  const timer = setInterval(() => hosts.reload(), 5000);
   return () => clearInterval(timer);
 });
