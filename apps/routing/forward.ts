@@ -4,22 +4,19 @@
  * prefix match, resolve its MAC (holding the packet meanwhile), install the ingress FIB flow and
  * the transit flows along the shortest path, and send the packet itself rewritten.
  */
-import { OFPP, OFPR } from '../../protocol/index.js';
-import { ARP_OP, ICMP_TYPE, ICMP_UNREACH, isMulticastMac } from '../../protocol/packet/index.js';
+import { OFPR } from '../../protocol/index.js';
+import { ARP_OP, ICMP_TYPE, ICMP_UNREACH, ICMPV6_TYPE, isMulticastMac } from '../../protocol/packet/index.js';
 import type { ParsedFrame } from '../../protocol/packet/index.js';
 import type { Dpid, PacketInEvent } from '../sdk/index.js';
 import { output, Outbox, packetOut } from '../sdk/index.js';
-import { arpReply, arpRequest, echoReply, icmpError, rewriteRouted } from './frames.js';
+import { arpReply, echoReply, icmpError, rewriteRouted } from './frames.js';
 import { fibFlow, KIND, transitFlow } from './flows.js';
 import { countAttempt } from './neighbors.js';
 import type { HeldPacket, Neighbor } from './neighbors.js';
 import type { Lookup, RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingCounters, RoutingState } from './state.js';
-import { flushRoutes, invalidateNeighbors } from './invalidate.js';
 import { handleIpv6, routePacket6, sendIcmp6Error } from './ipv6-forward.js';
-import { neighborSolicitation } from './ipv6-frames.js';
-import { v6ToBig } from './ipv6-addr.js';
-import { ICMPV6_TYPE } from '../../protocol/packet/index.js';
+import { floodArp, locate, recordNeighbor, takeToken } from './neighbor-ops.js';
 
 export function handlePacketIn(s: RoutingState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
   const f = ev.frame;
@@ -55,40 +52,7 @@ function handleArp(s: RoutingState, out: Outbox, p: HeldPacket): void {
 export function learn(s: RoutingState, out: Outbox, ip: string, ipNum: number, mac: string, dpid: Dpid, port: number): void {
   const iface = s.rib.connected(ipNum);
   if (!iface || ipNum === iface.ipNum || ipNum === iface.networkNum || ipNum === iface.broadcastNum) return;
-  recordNeighbor(s, out, ip, mac, dpid, port);
-}
-
-/** learn() or learn6() once the address is known to be a host of a connected subnet or prefix. */
-export function recordNeighbor(s: RoutingState, out: Outbox, ip: string, mac: string, dpid: Dpid, port: number): void {
-  if (isMulticastMac(mac) || s.rib.byMac(mac) || !s.topo.isEdgePort(dpid, port)) return;
-  const old = s.nbrs.get(ip);
-  const res = s.nbrs.learn({ ip, mac, dpid, port, seen: s.ctx.now() });
-  if (res === 'changed' && old) invalidateNeighbors(s, out, [old]);
-  const done = s.nbrs.complete(ip);
-  const routes = s.rib.allRoutes().filter((r) => r.nextHop === ip);
-  let usable = false;
-  for (const r of routes) {
-    const was = r.state;
-    if (s.rib.setState(r, 'resolved') && was === 'unresolved') usable = true;
-  }
-  // A route back from unresolved had no guard: a shorter prefix's flows installed meanwhile may
-  // shadow it. A resolving route's guard was there all along, and its forwarding flows (adopted
-  // after a restart) stay.
-  if (usable) flushRoutes(s, out);
-  if (!done) return;
-  s.counters.resolved++;
-  for (const held of done.held) routePacket(s, out, held);
-}
-
-/** Where a neighbour is now: our entry, or the topology's if it saw the MAC more recently. */
-export function locate(s: RoutingState, ip: string): Neighbor | undefined {
-  const mine = s.nbrs.get(ip);
-  if (mine) {
-    const h = s.topo.host(mine.mac);
-    return h && h.lastSeen > mine.seen ? { ...mine, dpid: h.dpid, port: h.port } : mine;
-  }
-  const h = s.topo.hostByIp(ip);
-  return h ? { ip, mac: h.mac, dpid: h.dpid, port: h.port, seen: h.lastSeen } : undefined;
+  for (const held of recordNeighbor(s, out, ip, mac, dpid, port)) routePacket(s, out, held);
 }
 
 export function routePacket(s: RoutingState, out: Outbox, p: HeldPacket): void {
@@ -180,41 +144,3 @@ export function sendIcmpError(s: RoutingState, out: Outbox, p: HeldPacket, type:
   out.to(p.dpid, packetOut({ data: icmpError(p.data, f, mac, iface.ip, type, code), actions: [output(p.inPort)] }));
 }
 
-export function takeToken(s: RoutingState): boolean {
-  const rate = s.opts.icmpRatePerSec;
-  const now = s.ctx.now();
-  const elapsed = now - s.icmpRefillAt;
-  if (elapsed > 0) {
-    s.icmpTokens = Math.min(rate, s.icmpTokens + (elapsed * rate) / 1000);
-    s.icmpRefillAt = now;
-  }
-  if (s.icmpTokens < 1) return false;
-  s.icmpTokens -= 1;
-  return true;
-}
-
-/**
- * "Who has target?" from the gateway, out of every floodable edge port of every switch (none
- * crosses a link): ARP for IPv4, a neighbour solicitation from the router address of the
- * target's prefix for IPv6. Returns how many ports it went out of (an attempt that reached none
- * does not count against the target: countAttempt).
- */
-export function floodArp(s: RoutingState, out: Outbox, iface: RouterInterface, target: string): number {
-  let data: Uint8Array;
-  if (target.includes(':')) {
-    const via = s.rib.v6.connected(v6ToBig(target));
-    if (!via) return 0;
-    data = neighborSolicitation(iface.mac, via.addr.ip, target);
-    s.counters.nsRequests++;
-  } else {
-    data = arpRequest(iface.mac, iface.ip, target);
-    s.counters.arpRequests++;
-  }
-  let reached = 0;
-  for (const dpid of s.topo.switches()) {
-    const ports = s.topo.floodPorts(dpid, OFPP.CONTROLLER).filter((port) => s.topo.isEdgePort(dpid, port));
-    if (ports.length > 0) out.to(dpid, packetOut({ data, actions: ports.map((port) => output(port)) }));
-    reached += ports.length;
-  }
-  return reached;
-}

@@ -10,7 +10,7 @@ import { output, packetOut } from '../sdk/index.js';
 import type { Outbox } from '../sdk/index.js';
 import type { RouterInterface } from './api.js';
 import { KIND, transitFlow } from './flows.js';
-import { floodArp, locate, recordNeighbor, takeToken } from './forward.js';
+import { floodArp, locate, recordNeighbor, takeToken } from './neighbor-ops.js';
 import { isLinkLocal6, isMulticast6, isReserved6, v6ToBig } from './ipv6-addr.js';
 import { fibFlow6 } from './ipv6-flows.js';
 import { echoReply6, icmp6Error, neighborAdvertisement, rewriteRouted6 } from './ipv6-frames.js';
@@ -38,7 +38,7 @@ export function learn6(s: RoutingState, out: Outbox, ip: string, mac: string, dp
   const n = v6ToBig(ip);
   const via = s.rib.v6.connected(n);
   if (!via || n === via.addr.ipBig || n === via.addr.netBig) return;
-  recordNeighbor(s, out, ip, mac, dpid, port);
+  for (const held of recordNeighbor(s, out, ip, mac, dpid, port)) routePacket6(s, out, held);
 }
 
 function neighborDiscovery(s: RoutingState, out: Outbox, p: HeldPacket): void {
@@ -151,7 +151,7 @@ export function sendIcmp6Error(s: RoutingState, out: Outbox, p: HeldPacket, type
   // Never about an ICMPv6 error, a non-first fragment, or a packet from no one in particular.
   const isError = f.icmpv6 !== undefined && f.icmpv6.type < 128;
   const laterFragment = ip.fragment !== undefined && ip.fragment.offset !== 0;
-  if (isError || laterFragment || ip.protocol === IP_PROTO.ICMPV6 && !f.icmpv6 || isMulticast6(src) || isReserved6(src) || isMulticastMac(f.eth.src)) {
+  if (isError || laterFragment || (ip.protocol === IP_PROTO.ICMPV6 && !f.icmpv6) || isMulticast6(src) || isReserved6(src) || isMulticastMac(f.eth.src)) {
     s.counters.dropped++;
     return;
   }

@@ -6,7 +6,8 @@
  */
 import { ICMP_TYPE, ICMP_UNREACH, ICMPV6_TYPE } from '../../protocol/packet/index.js';
 import type { Outbox } from '../sdk/index.js';
-import { floodArp, sendIcmpError } from './forward.js';
+import { sendIcmpError } from './forward.js';
+import { floodArp } from './neighbor-ops.js';
 import { flushRoutes } from './invalidate.js';
 import { countAttempt } from './neighbors.js';
 import type { StaticRoute } from './rib.js';
