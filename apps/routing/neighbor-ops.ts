@@ -2,7 +2,7 @@
  * What both address families share: recording a neighbour sighting (and the resolution and
  * routes waiting for it), locating a neighbour, asking for one (ARP or neighbour solicitation
  * out of every edge port), and the ICMP error rate limit. forward.ts (IPv4) and ipv6-forward.ts
- * both import this; neither imports the other's handlers back.
+ * both import this (forward.ts hands IPv6 packets to ipv6-forward.ts, never the other way).
  */
 import { OFPP } from '../../protocol/index.js';
 import { isMulticastMac } from '../../protocol/packet/index.js';

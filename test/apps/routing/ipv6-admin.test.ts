@@ -2,7 +2,8 @@
  * IPv6 configuration: interface IPv6 addresses, MTU and router-advertisement settings and
  * static IPv6 routes, refused at start with the entry named, and over REST (real HTTP against
  * weft started in-process) with 400s naming the field; the views show the IPv6 side, and the
- * flows follow (NS trap, goto routing table, prefix guards).
+ * flows follow (NS trap, goto routing table, prefix guards); what was added at run time is
+ * restored from the state store.
  */
 import t from 'tap';
 import { Writable } from 'node:stream';
@@ -14,6 +15,7 @@ import { http } from '../../rest/rig.js';
 import { createRoutingApp } from '../../../apps/routing/index.js';
 import { createTopologyApp } from '../../../apps/topology/index.js';
 import { makeHost } from '../../host/helpers.js';
+import { memoryAppState } from '../../../apps/sdk/index.js';
 import { lab6 } from './ipv6-lab.js';
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
@@ -128,4 +130,21 @@ t.test('REST: dual-stack interfaces, IPv6 routes, 400s that name the field', asy
   t.equal(r.status, 200);
   r = await http(rig, 'GET', `${api}/neighbors`);
   t.same(r.json, []);
+});
+
+t.test('a dual-stack interface and an IPv6 route added at run time come back after a restart', async (t) => {
+  const state = memoryAppState();
+  const first = createRoutingApp({ interfaces: [{ address: '10.0.1.1/24', ipv6: ['2001:db8:1::1/64'] }] });
+  const h1 = makeHost([createTopologyApp({}), first], { appState: (name) => (name === 'routing' ? state : memoryAppState()) }).host;
+  await h1.command('routing', 'addInterface', { address: '10.0.2.1/24', ipv6: ['2001:db8:2::1/64'], mtu: 1400, ra: { intervalSec: 7, routerLifetimeSec: 21 } });
+  await h1.command('routing', 'addRoute', { prefix: '2001:db8:9::/48', nextHop: '2001:db8:2::fe' });
+  t.same(state.entries('').map(([k]) => k).sort(), ['interfaces/10.0.2.1', 'routes/2001:db8:9::/48']);
+
+  const second = createRoutingApp({ interfaces: [{ address: '10.0.1.1/24', ipv6: ['2001:db8:1::1/64'] }] });
+  const h2 = makeHost([createTopologyApp({}), second], { appState: (name) => (name === 'routing' ? state : memoryAppState()) }).host;
+  const ifs = (await h2.command('routing', 'interfaces', {})) as { ip: string; ipv6?: string[]; mtu?: number; ra?: { intervalSec: number } }[];
+  const back = ifs.find((i) => i.ip === '10.0.2.1');
+  t.same([back?.ipv6, back?.mtu, back?.ra?.intervalSec], [['2001:db8:2::1/64'], 1400, 7], 'the interface with its IPv6 side');
+  const routes = second.routesTable();
+  t.ok(routes.some((r) => r.prefix === '2001:db8:9::/48' && r.type === 'static' && r.nextHop === '2001:db8:2::fe'), 'the IPv6 route');
 });
