@@ -13,6 +13,7 @@ import type { InterfaceSpec, RouteSpec } from './options.js';
 import type { RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingState } from './state.js';
 import { askNextHop } from './tick.js';
+import { farewell } from './ipv6-ra.js';
 
 export const interfaceView = (i: RouterInterface) => ({
   address: i.address,
@@ -66,8 +67,11 @@ export function addInterface(s: RoutingState, spec: InterfaceSpec) {
 }
 
 export function deleteInterface(s: RoutingState, address: string) {
+  const bye = typeof address === 'string' ? farewell(s, address) : new Outbox();
   const iface = s.rib.removeInterface(address);
   s.ctx.log.info(interfaceView(iface), 'interface deleted');
+  s.raSentAt.delete(iface.ip);
+  s.ctx.emit(bye);
   s.ctx.emit(reinstall(s));
   return saved(interfaceView(iface), s.ctx.state.delete(ifaceKey(iface.ip)));
 }

@@ -7,8 +7,7 @@
  * answered the same way, to the asking host, on the port it asked from.
  */
 import { ipv4ToNumber } from '../../protocol/packet/index.js';
-import { output, packetOut } from '../sdk/index.js';
-import type { Outbox } from '../sdk/index.js';
+import { output, Outbox, packetOut } from '../sdk/index.js';
 import type { RouterInterface } from './api.js';
 import { v6ToBig } from './ipv6-addr.js';
 import { routerAdvertisement } from './ipv6-frames.js';
@@ -71,6 +70,27 @@ export function onRaTick(s: RoutingState, now: number, out: Outbox): void {
       s.counters.raSent++;
     }
   }
+}
+
+/**
+ * An interface is going away: its hosts get a last advertisement with router lifetime 0 and
+ * preferred lifetime 0 on the ports they were served on, so they drop weft as default router
+ * at once and stop choosing the prefixes for new connections (RFC 4861 6.2.5). Built before the
+ * interface is removed (its hosts are found through it), sent after.
+ */
+export function farewell(s: RoutingState, address: string): Outbox {
+  const out = new Outbox();
+  const ip = address.split('/')[0]!;
+  const i = s.rib.interfaces().find((x) => x.ip === ip);
+  if (!i || !advertises(i)) return out;
+  const last: RouterInterface = { ...i, ra: { ...i.ra, routerLifetimeSec: 0, preferredLifetimeSec: 0 } };
+  const data = routerAdvertisement(last);
+  for (const key of portsByIface(s).get(i.ip) ?? []) {
+    const [dpid, port] = key.split('|') as [string, string];
+    out.to(dpid, packetOut({ data, actions: [output(Number(port))] }));
+    s.counters.raSent++;
+  }
+  return out;
 }
 
 /** A router solicitation: the asking host's interface answers, to it, on the port it asked from. */

@@ -129,3 +129,20 @@ t.test('echo to the gateway address and to its link-local address', async (t) =>
   t.equal(rep2!.ipv6!.src, linkLocalOf(GW1));
   t.equal(rep2!.ipv6!.dst, linkLocalOf(HOSTS.h1.mac));
 });
+
+t.test('an interface deleted: its hosts get a last advertisement with router lifetime 0', async (t) => {
+  const l = lab6();
+  for (const h of ['h1', 'h2'] as const) l.send(h, ping(h, HOSTS[h].ip.replace(/\.\d+$/, '.1')));
+  l.advance(1_000);
+  l.clear();
+  await l.host.command('routing', 'deleteInterface', { address: '10.0.1.1' });
+  l.net.pump();
+  const [bye] = l.icmp6('h1', ICMPV6_TYPE.ROUTER_ADVERTISEMENT);
+  t.ok(bye, 'h1 was told');
+  t.equal(bye!.icmpv6!.routerLifetime, 0, 'no longer a default router');
+  t.same(bye!.icmpv6!.prefixes!.map((p) => [p.prefix, p.preferredLifetime]), [['2001:db8:1::', 0]], 'the prefix deprecated');
+  t.same(l.icmp6('h2', ICMPV6_TYPE.ROUTER_ADVERTISEMENT), [], 'h2 (another interface) was not');
+  l.advance(40_000);
+  t.same(l.icmp6('h1', ICMPV6_TYPE.ROUTER_ADVERTISEMENT), [bye], 'and nothing more for the deleted interface');
+  t.ok(l.icmp6('h2', ICMPV6_TYPE.ROUTER_ADVERTISEMENT).length > 0, 'the others go on');
+});
