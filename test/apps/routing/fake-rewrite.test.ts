@@ -3,7 +3,7 @@
  * pipeline.ts), which the routing tests rely on.
  */
 import t from 'tap';
-import { buildEthernet, buildIpv4, buildUdp, ETH_TYPE, IP_PROTO, parseFrame } from '../../../protocol/packet/index.js';
+import { buildEthernet, buildIpv4, buildIpv6, buildUdp, ETH_TYPE, IP_PROTO, parseFrame } from '../../../protocol/packet/index.js';
 import { decNwTtl, flowAdd, output, setField } from '../../../apps/sdk/index.js';
 import { FakeDatapath } from '../../support/fake-datapath.js';
 import { framesOut, nwTtlOf, rewriteFrame } from '../../support/rewrite.js';
@@ -39,4 +39,16 @@ t.test('dec_nw_ttl in a flow: decremented per output; TTL 1 goes to the controll
   t.same(expired.ports, [], 'not forwarded');
   t.same(expired.actions.map((a) => a.type), ['decNwTtl'], 'processing stopped at the dec_nw_ttl');
   t.same(sw.trace(fields).ports, [2], 'without a TTL field the action changes nothing');
+});
+
+t.test('IPv6: dec_nw_ttl reads and writes the hop limit', async (t) => {
+  const v6 = (hopLimit: number) =>
+    buildEthernet({ dst: '0e:00:00:00:00:01', src: '0a:00:00:00:00:07', ethType: ETH_TYPE.IPV6 }, buildIpv6({ src: '2001:db8:1::7', dst: '2001:db8:2::9', nextHeader: IP_PROTO.UDP, hopLimit }, buildUdp({ src: '2001:db8:1::7', dst: '2001:db8:2::9', srcPort: 5, dstPort: 6 }, new Uint8Array(3))));
+  const d = v6(30);
+  t.equal(nwTtlOf(d), 30);
+  const out = rewriteFrame(d, { eth_src: '02:00:00:00:00:aa' }, 29);
+  const f = parseFrame(out);
+  t.same([f.eth.src, f.ipv6!.hopLimit, f.ipv6!.dst], ['02:00:00:00:00:aa', 29, '2001:db8:2::9']);
+  t.equal(parseFrame(d).ipv6!.hopLimit, 30, 'the original is untouched');
+  t.equal(nwTtlOf(d.subarray(0, 30)), undefined, 'a cut IPv6 header has no hop limit');
 });
