@@ -4,7 +4,9 @@
  * virtual MAC), resolves hosts and static-route next hops with ARP, and installs, per
  * destination, a FIB flow at the ingress switch (TTL - 1, MACs rewritten) and transit flows
  * along the shortest path. It needs the topology app (paths, flood ports, host places) and
- * leaves same-subnet traffic to l2-learning. Not in the default app list: see docs/ROUTING.md.
+ * leaves same-subnet traffic to l2-learning. Interfaces may also hold IPv6 prefixes (dual
+ * stack): neighbour discovery, router advertisements and IPv6 forwarding live in ipv6-*.ts.
+ * Not in the default app list: see docs/ROUTING.md.
  */
 import type { OfMessage } from '../../protocol/index.js';
 import { ipv4ToNumber } from '../../protocol/packet/index.js';
