@@ -166,7 +166,10 @@ export async function createRig(o: RigOptions): Promise<Rig> {
   const { DEFAULT_APPS } = (await import(`${dist}src/config/schema.js`)) as typeof import('../src/config/schema.js');
   type Conn = import('../src/openflow/connection.js').OpenFlowConnection;
   const apps = await loadApps(o.apps ?? DEFAULT_APPS, { baseDir: fileURLToPath(new URL('../', import.meta.url)) });
-  const host = new AppHost({ apps, log: silent });
+  // No watchdog budget: on a loaded machine a call stretched by descheduling would count as
+  // slow, and a disabled app makes the measurement meaningless (an A/B once compared a build
+  // whose apps had been disabled).
+  const host = new AppHost({ apps, log: silent, watchdog: { budgetMs: 0 } });
   const sockets = Array.from({ length: o.switches }, (_, i) => new FakeSocket(i));
   let conns: Conn[];
   if (o.wire === 'server') {

@@ -89,9 +89,25 @@ export function deleteInPort(p: FlowParams, port: number): FlowMod {
   return flowDelete({ ...own(p), match: { in_port: port } });
 }
 
+/**
+ * The output actions for a frozen list of ports (the topology's floodPorts answers, which it
+ * keeps until a port or the graph changes): a flood asks for the same list on every packet-in,
+ * and building an action per port each time was a good part of a MAC flood's garbage. Weakly
+ * held: a list the topology dropped takes its actions with it.
+ */
+const floodActions = new WeakMap<readonly number[], readonly Action[]>();
+
+function outputsFor(ports: readonly number[]): Action[] {
+  if (ports.length === 1) return outputList(ports[0]!);
+  if (!Object.isFrozen(ports)) return ports.map((port) => output(port));
+  let actions = floodActions.get(ports);
+  if (actions === undefined) floodActions.set(ports, (actions = Object.freeze(ports.map((port) => Object.freeze(output(port))))));
+  return actions as Action[];
+}
+
 /** Send a frame out of explicit ports (Open vSwitch does not buffer: the frame goes along). */
 export function sendOut(data: Uint8Array, inPort: number, ports: readonly number[]): PacketOut {
-  return packetOut({ data, inPort, actions: ports.length === 1 ? outputList(ports[0]!) : ports.map((port) => output(port)) });
+  return packetOut({ data, inPort, actions: outputsFor(ports) });
 }
 
 /** Send a frame out of one port. */

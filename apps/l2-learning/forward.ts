@@ -6,6 +6,7 @@
  * with OFPP_FLOOD (loop-unsafe on looped topologies: docs/L2.md).
  */
 import { OFPP } from '../../protocol/index.js';
+import type { EthernetHeader } from '../../protocol/packet/index.js';
 import type { Dpid, Outbox, PacketInEvent, SwitchView } from '../sdk/index.js';
 import { deleteFrom, deleteTo, pairFlow, sendOut, sendOutOne, transitFlow } from './flows.js';
 import { invalidateMac } from './invalidate.js';
@@ -28,7 +29,7 @@ export function handlePacketIn(s: L2State, sw: SwitchView, ev: PacketInEvent, ou
   const eth = ev.frame.eth;
   if (eth.ethType === LLDP || isGroup(eth.srcNum) || isLinkLocal(eth.dstNum)) return void s.counters.ignored++;
   const now = s.ctx.now();
-  if (s.topo) topologyForward(s, sw.dpid, ev, eth.src, eth.dst, isGroup(eth.dstNum), now, out);
+  if (s.topo) topologyForward(s, sw.dpid, ev, eth, now, out);
   else standaloneForward(s, sw.dpid, ev, eth.src, eth.dst, isGroup(eth.dstNum), now, out);
 }
 
@@ -51,9 +52,13 @@ function counted(s: L2State, kind: string): boolean {
 
 // ---------------------------------------------------------------- with the topology app
 
-/** Learn a source seen on an edge port; a MAC known elsewhere has moved. */
-function learnEdge(s: L2State, dpid: Dpid, port: number, mac: string, now: number, out: Outbox): boolean {
-  const prev = s.macs.locate(mac, now);
+/**
+ * Learn a source seen on an edge port; a MAC known elsewhere has moved. The lookups use the MAC
+ * as a number (Ethernet#srcNum); its text is made only to learn it.
+ */
+function learnEdge(s: L2State, dpid: Dpid, port: number, eth: EthernetHeader, now: number, out: Outbox): boolean {
+  const macNum = eth.srcNum;
+  const prev = s.macs.locate(macNum, now);
   // Known here already (nearly every packet-in): what learn() would do, without its lookup.
   if (prev && prev.dpid === dpid && prev.port === port) {
     s.macs.refresh(prev, now);
@@ -62,17 +67,18 @@ function learnEdge(s: L2State, dpid: Dpid, port: number, mac: string, now: numbe
   // What the topology refuses (a hijack of a pinned or often-moved MAC, a flood past its caps)
   // is not learned here either: otherwise our newer sighting would win in locate().
   const topo = s.topo!;
-  if (topo.admitsHost !== undefined && !topo.admitsHost(mac, dpid, port)) {
+  if (topo.admitsHost !== undefined && !topo.admitsHost(macNum, dpid, port, now)) {
     s.counters.refusedByTopology++;
     return false;
   }
+  const mac = eth.src;
   if (prev && prev.dpid !== dpid) {
     const prevDpid = prev.dpid;
     s.counters.moves++;
     s.macs.forget(mac);
     invalidateMac(s, out, mac, prevDpid);
   }
-  const r = s.macs.learn(dpid, mac, port, now);
+  const r = s.macs.learn(dpid, mac, port, now, macNum);
   if (r.kind === 'moved') {
     s.counters.moves++;
     invalidateMac(s, out, mac, dpid);
@@ -93,11 +99,12 @@ const found: { dpid: Dpid; port: number; slot: RouteSlot | undefined } = { dpid:
  * topology's handler first: at the same time and a different place, it ignored the sighting
  * we took, so ours is the newer news. The answer is in `found` (no object per packet-in).
  */
-function locate(s: L2State, mac: string, now: number): boolean {
+function locate(s: L2State, eth: EthernetHeader, now: number): boolean {
   const topo = s.topo!;
-  let h = topo.hostLocation ? topo.hostLocation(mac) : topo.host(mac);
+  const macNum = eth.dstNum;
+  let h = topo.hostLocation ? topo.hostLocation(macNum) : topo.host(eth.dst);
   if (h && !topo.isEdgePort(h.dpid, h.port)) h = undefined;
-  const mine = s.macs.locate(mac, now);
+  const mine = s.macs.locate(macNum, now);
   found.slot = mine;
   if (h && (!mine || h.lastSeen > mine.lastSeen || (h.dpid === mine.dpid && h.port === mine.port))) {
     found.dpid = h.dpid;
@@ -117,13 +124,13 @@ function flood(s: L2State, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
   out.to(dpid, sendOut(ev.data, ev.inPort, ports));
 }
 
-function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string, dst: string, dstGroup: boolean, now: number, out: Outbox): void {
+function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, eth: EthernetHeader, now: number, out: Outbox): void {
   const topo = s.topo!;
   const edge = topo.isEdgePort(dpid, ev.inPort);
   // Frames crossing a link were learned where they entered; learning them here would
   // "move" every host to every switch its traffic crosses.
-  const srcLearned = edge ? learnEdge(s, dpid, ev.inPort, src, now, out) : true;
-  if (dstGroup || !locate(s, dst, now)) return flood(s, dpid, ev, out);
+  const srcLearned = edge ? learnEdge(s, dpid, ev.inPort, eth, now, out) : true;
+  if (isGroup(eth.dstNum) || !locate(s, eth, now)) return flood(s, dpid, ev, out);
   const toDpid = found.dpid;
   const toPort = found.port;
   const slot = found.slot;
@@ -140,6 +147,8 @@ function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string,
   // A source we refused to learn gets no flows (a MAC flood must not fill flow tables):
   // its frame is forwarded one hop, and the next switch takes it from there.
   if (srcLearned) {
+    const src = eth.src;
+    const dst = eth.dst;
     let at = dpid;
     let inPort = ev.inPort;
     const n = path ? path.length : 0;

@@ -7,6 +7,8 @@
  * or by purgeStale() (the app's tick, or a learning that hits a cap), so tests drive expiry with
  * a fake clock. A plain Map holds a table (no LRU order: nothing is ever evicted for room).
  */
+import { macToNumber, numberToMac } from '../../protocol/packet/index.js';
+import { MacMap } from '../sdk/index.js';
 import type { Dpid } from '../sdk/index.js';
 import type { RouteSlot } from './routes.js';
 
@@ -184,7 +186,8 @@ export class SwitchMacTable {
  */
 export class MacTables {
   readonly #tables = new Map<Dpid, SwitchMacTable>();
-  readonly #where = new Map<string, LocatedMac>();
+  /** Keyed by the MAC as a 48-bit number: packet-ins look it up with Ethernet#srcNum/dstNum. */
+  readonly #where = new MacMap<LocatedMac>();
   readonly #limits: MacTableLimits;
   readonly #now: () => number;
 
@@ -197,7 +200,8 @@ export class MacTables {
     let t = this.#tables.get(dpid);
     if (!t) {
       t = new SwitchMacTable(dpid, this.#limits, this.#now, (mac) => {
-        if (this.#where.get(mac)?.dpid === dpid) this.#where.delete(mac);
+        const n = macKey(mac);
+        if (this.#where.get(n)?.dpid === dpid) this.#where.delete(n);
       });
       this.#tables.set(dpid, t);
     }
@@ -209,9 +213,12 @@ export class MacTables {
     return this.#tables.get(dpid);
   }
 
-  /** Learn on a switch; records the switch in the index unless refused. */
-  learn(dpid: Dpid, mac: string, port: number, now: number = this.#now()): LearnResult {
-    const known = this.#where.get(mac);
+  /**
+   * Learn on a switch; records the switch in the index unless refused. `macNum` is `mac` as a
+   * 48-bit number when the caller has it (a packet-in's Ethernet#srcNum).
+   */
+  learn(dpid: Dpid, mac: string, port: number, now: number = this.#now(), macNum: number = macToNumber(mac)): LearnResult {
+    const known = this.#where.get(macNum);
     if (known !== undefined && known.dpid === dpid && known.port === port && !this.#stale(known, now)) {
       // What the table's learn() would do (the index points at its entry), without the lookups.
       (known as Stored).lastSeen = now;
@@ -219,7 +226,7 @@ export class MacTables {
     }
     const t = this.table(dpid);
     const r = t.learn(mac, port, now);
-    if (r.kind !== 'refusedPortCap' && r.kind !== 'refusedSwitchCap') this.#where.set(mac, t.stored(mac)!);
+    if (r.kind !== 'refusedPortCap' && r.kind !== 'refusedSwitchCap') this.#where.set(macNum, t.stored(mac)!);
     return r;
   }
 
@@ -227,10 +234,11 @@ export class MacTables {
    * Where a MAC was last learned (any switch), if it has not expired: the live entry (read it
    * at once, do not keep it). An expired one is dropped.
    */
-  locate(mac: string, now: number = this.#now()): LocatedMac | undefined {
-    const e = this.#where.get(mac);
+  locate(mac: string | number, now: number = this.#now()): LocatedMac | undefined {
+    const e = this.#where.get(typeof mac === 'number' ? mac : macKey(mac));
     if (e === undefined || !this.#stale(e, now)) return e;
-    this.#tables.get(e.dpid)?.get(mac, now);
+    // Expired: its switch's table drops it (and, through onRemove, the index does).
+    this.#tables.get(e.dpid)?.get(typeof mac === 'number' ? numberToMac(mac) : mac, now);
     return undefined;
   }
 
@@ -241,11 +249,11 @@ export class MacTables {
 
   /** The switch a MAC is indexed on (expired or not). */
   switchOf(mac: string): Dpid | undefined {
-    return this.#where.get(mac)?.dpid;
+    return this.#where.get(macKey(mac))?.dpid;
   }
 
   forget(mac: string): void {
-    const e = this.#where.get(mac);
+    const e = this.#where.get(macKey(mac));
     if (e !== undefined) this.#tables.get(e.dpid)?.forget(mac);
   }
 
@@ -276,5 +284,14 @@ export class MacTables {
   /** Expired: not seen for more than the TTL (as SwitchMacTable decides it). */
   #stale(e: MacEntry, now: number): boolean {
     return now - e.lastSeen > this.#limits.ttlMs;
+  }
+}
+
+/** A MAC's index key; -1 (found nowhere) for text that is no MAC. */
+function macKey(mac: string): number {
+  try {
+    return macToNumber(mac);
+  } catch {
+    return -1;
   }
 }

@@ -9,6 +9,7 @@ export type { Dpid, Out, SwitchBatch } from './outbox.js';
 export { APP_COOKIE_MASK, APP_LOW_MASK, cookieAppId, makeCookie } from './cookies.js';
 export { decodeFrame } from './frame.js';
 export { LruMap } from './lru-map.js';
+export { MacMap, isMacNumber } from './mac-map.js';
 export { memoryAppState } from './state.js';
 export { saved } from './persist.js';
 export type { AppState } from './state.js';

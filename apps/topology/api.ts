@@ -65,17 +65,19 @@ export interface TopologyService {
   hostByIp(ip: string): HostInfo | undefined;
   /**
    * host(mac)'s dpid, port and lastSeen without the copy: for lookups on every packet-in (see
-   * HostLocation for the rules). MACs in canonical form (lowercase) are found fastest. Optional
+   * HostLocation for the rules). MACs in canonical form (lowercase) are found fastest, and as
+   * 48-bit numbers (Ethernet#dstNum) faster still: no string to hash. Optional
    * so that test fakes need not offer it: callers fall back to host().
    */
-  hostLocation?(mac: string): HostLocation | undefined;
+  hostLocation?(mac: string | number): HostLocation | undefined;
   /**
    * Whether the topology would record `mac` on (dpid, port) now: false when it refuses it there
    * (the MAC is pinned elsewhere, has moved too often, or the port, switch or table is full).
    * Forwarding apps learn no location the topology refuses, so a hijack refused here is not
-   * followed there either. Optional: test fakes may leave it out (everything admitted).
+   * followed there either. Optional: test fakes may leave it out (everything admitted). `now`
+   * saves a clock read.
    */
-  admitsHost?(mac: string, dpid: Dpid, port: number): boolean;
+  admitsHost?(mac: string | number, dpid: Dpid, port: number, now?: number): boolean;
   /** True unless the port carries a switch-to-switch link. */
   isEdgePort(dpid: Dpid, port: number): boolean;
   /**

@@ -5,6 +5,7 @@
  * another port at most `hostMoveLimit` times per `hostMoveWindowMs`, and a pinned MAC is learned
  * only on its pinned port: one frame from elsewhere cannot take a host over.
  */
+import { numberToMac } from '../../protocol/packet/index.js';
 import type { Dpid } from '../sdk/index.js';
 import type { HostRecord, HostTable } from './hosts.js';
 import type { TopologyOptions } from './options.js';
@@ -14,12 +15,12 @@ import type { PinTable } from './pins.js';
 export type HostRefusal = 'pinned' | 'move-limit' | 'port-cap' | 'switch-cap' | 'table-cap';
 
 /**
- * Whether `mac`, known as `h` (or new), may be recorded on (dpid, port) at `now`: undefined
- * when it may, or the reason it may not. Changes nothing.
+ * Whether `mac` (canonical text, or the 48-bit number), known as `h` (or new), may be recorded
+ * on (dpid, port) at `now`: undefined when it may, or the reason it may not. Changes nothing.
  */
-export function hostRefusal(opts: TopologyOptions, hosts: HostTable, pins: PinTable, h: HostRecord | undefined, mac: string, dpid: Dpid, port: number, now: number): HostRefusal | undefined {
+export function hostRefusal(opts: TopologyOptions, hosts: HostTable, pins: PinTable, h: HostRecord | undefined, mac: string | number, dpid: Dpid, port: number, now: number): HostRefusal | undefined {
   if (h !== undefined && h.dpid === dpid && h.port === port) return undefined;
-  const pin = pins.size === 0 ? undefined : pins.get(mac);
+  const pin = pins.size === 0 ? undefined : pins.get(typeof mac === 'number' ? numberToMac(mac) : mac);
   if (pin !== undefined) return pin.dpid === dpid && pin.port === port ? undefined : 'pinned';
   if (h !== undefined && moveLimited(opts, h, now)) return 'move-limit';
   if (hosts.portCount(dpid, port) >= opts.maxHostsPerPort) return 'port-cap';

@@ -6,10 +6,12 @@
  */
 import type { Dpid } from '../sdk/index.js';
 import type { HostInfo } from './api.js';
-import { LruMap } from '../sdk/index.js';
+import { LruMap, MacMap } from '../sdk/index.js';
 
 export interface HostRecord {
   readonly mac: string;
+  /** The MAC as a 48-bit number (the key of the packet-in path's lookups). */
+  readonly macNum: number;
   /** Most recent first. Changed in place: hand out copies (hostInfo), never these arrays. */
   readonly ipv4: string[];
   readonly ipv6: string[];
@@ -33,6 +35,8 @@ export function hostInfo(h: HostRecord): HostInfo {
 
 export class HostTable {
   readonly #hosts: LruMap<string, HostRecord>;
+  /** The same records by numeric MAC: what packet-ins look up (see MacMap). */
+  readonly #byNum = new MacMap<HostRecord>();
   readonly #byIp = new Map<string, HostRecord>();
   /** dpid -> port -> hosts (nested rather than "dpid/port" keys: no string built per lookup). */
   readonly #byPort = new Map<Dpid, Map<number, Set<HostRecord>>>();
@@ -52,6 +56,7 @@ export class HostTable {
     this.#refreshMs = refreshMs;
     this.#maxIps = maxIpsPerHost;
     this.#hosts = new LruMap<string, HostRecord>(max, (h) => {
+      this.#byNum.delete(h.macNum);
       this.#unindex(h);
       onEvict(h);
     });
@@ -64,6 +69,11 @@ export class HostTable {
   /** Look up without counting as a sighting. */
   get(mac: string): HostRecord | undefined {
     return this.#hosts.get(mac);
+  }
+
+  /** get() by the MAC as a 48-bit number (Ethernet#srcNum): no string to hash. */
+  getNum(macNum: number): HostRecord | undefined {
+    return this.#byNum.get(macNum);
   }
 
   byIp(ip: string): HostRecord | undefined {
@@ -97,6 +107,9 @@ export class HostTable {
   }
 
   add(h: HostRecord): void {
+    const old = this.#hosts.get(h.mac);
+    if (old !== undefined && old !== h) this.#unindex(old);
+    this.#byNum.set(h.macNum, h);
     this.#hosts.set(h.mac, h);
     this.#attach(h);
   }
@@ -118,6 +131,7 @@ export class HostTable {
 
   remove(h: HostRecord): void {
     this.#unindex(h);
+    if (this.#byNum.get(h.macNum) === h) this.#byNum.delete(h.macNum);
     this.#hosts.delete(h.mac);
   }
 

@@ -24,6 +24,15 @@ export function hostMacOf(frame: Frame): string | undefined {
   return eth.src;
 }
 
+/** hostMacOf as the 48-bit number (Ethernet#srcNum), or -1: no MAC string is made. */
+export function hostMacNumOf(frame: Frame): number {
+  const eth = frame.eth;
+  const n = eth.srcNum;
+  if (n === 0 || Math.floor(n / TWO_40) & 1) return -1;
+  if (eth.ethType === ETH_TYPE.LLDP || frame.lldp) return -1;
+  return n;
+}
+
 /** Whether a (canonical dotted) IPv4 address can name one host. */
 export function usableIpv4(ip: string): boolean {
   // The first octet read off the characters: no substring per packet-in.

@@ -16,7 +16,7 @@ import { hostRefusal, noteMove } from './host-guard.js';
 import type { HostRefusal } from './host-guard.js';
 import { HostTable, hostInfo } from './hosts.js';
 import type { HostRecord } from './hosts.js';
-import { hostMacOf, learnAddresses } from './learn.js';
+import { hostMacNumOf, learnAddresses } from './learn.js';
 import { LinkTable } from './links.js';
 import type { LinkRecord } from './links.js';
 import type { TopologyOptions } from './options.js';
@@ -132,8 +132,9 @@ export class Topology implements TopologyServiceExt {
     return h && hostInfo(h);
   }
 
-  hostLocation(mac: string): HostLocation | undefined {
+  hostLocation(mac: string | number): HostLocation | undefined {
     // The record itself, typed read-only: no copy on the packet-in path.
+    if (typeof mac === 'number') return this.#hosts.getNum(mac);
     return this.#hosts.get(mac) ?? this.#hosts.get(mac.toLowerCase());
   }
 
@@ -219,9 +220,10 @@ export class Topology implements TopologyServiceExt {
     };
   }
 
-  admitsHost(mac: string, dpid: Dpid, port: number): boolean {
+  admitsHost(mac: string | number, dpid: Dpid, port: number, now: number = this.#clock()): boolean {
+    if (typeof mac === 'number') return hostRefusal(this.#opts, this.#hosts, this.#pins, this.#hosts.getNum(mac), mac, dpid, port, now) === undefined;
     const m = mac.toLowerCase();
-    return hostRefusal(this.#opts, this.#hosts, this.#pins, this.#hosts.get(m), m, dpid, port, this.#clock()) === undefined;
+    return hostRefusal(this.#opts, this.#hosts, this.#pins, this.#hosts.get(m), m, dpid, port, now) === undefined;
   }
 
   // ---------------------------------------------------------------- pins
@@ -368,8 +370,9 @@ export class Topology implements TopologyServiceExt {
 
   /** A frame from a packet-in on (dpid, inPort): learn or refresh the host that sent it. */
   hostSeen(dpid: Dpid, inPort: number, frame: Frame, now: number): void {
-    const mac = hostMacOf(frame);
-    if (!mac || !isPhysical(inPort)) return;
+    // The MAC as a number for the lookup; its text is made only for a record or a log line.
+    const macNum = hostMacNumOf(frame);
+    if (macNum < 0 || !isPhysical(inPort)) return;
     const sw = this.#switches.get(dpid);
     const port = sw?.ports.get(inPort);
     if (!sw || !port) return;
@@ -381,12 +384,12 @@ export class Topology implements TopologyServiceExt {
     // learned or refreshed there: a copy of a host known on another port is what weft's own
     // floods carry over a link LLDP has not found yet, and must not keep that link from being found.
     const edge = this.#settled(port, now);
-    let h = this.#hosts.get(mac);
+    let h = this.#hosts.getNum(macNum);
     if (!h) {
-      const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, undefined, mac, dpid, inPort, now);
-      if (refusal !== undefined) return this.#refuseHost(refusal, mac, dpid, port, now);
+      const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, undefined, macNum, dpid, inPort, now);
+      if (refusal !== undefined) return this.#refuseHost(refusal, frame, dpid, port, now);
       if (edge) port.edgeSeenAt = now;
-      h = { mac, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now, orderedAt: now };
+      h = { mac: frame.eth.src, macNum, ipv4: [], ipv6: [], dpid, port: inPort, firstSeen: now, lastSeen: now, orderedAt: now };
       this.#hosts.add(h);
       this.#confirm(port);
       this.#learnAddresses(h, frame, false);
@@ -403,6 +406,7 @@ export class Topology implements TopologyServiceExt {
         this.#counters.hostsIgnored++;
         return;
       }
+      const mac = h.mac;
       const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, h, mac, dpid, inPort, now);
       if (refusal !== undefined) return this.#refuseMove(refusal, h, dpid, inPort, now);
       const from: PortRef = { dpid: h.dpid, port: h.port };
@@ -445,7 +449,7 @@ export class Topology implements TopologyServiceExt {
     return pins;
   }
 
-  #refuseHost(reason: HostRefusal, mac: string, dpid: Dpid, port: PortState, now: number): void {
+  #refuseHost(reason: HostRefusal, frame: Frame, dpid: Dpid, port: PortState, now: number): void {
     const c = this.#counters.hostsRefused;
     c[reason] = (c[reason] ?? 0) + 1;
     // A MAC flood is refused on every packet-in of its port: within the log interval the port
@@ -458,7 +462,7 @@ export class Topology implements TopologyServiceExt {
     const unlogged = port.refusalsUnlogged;
     port.refusalLogAt = now;
     port.refusalsUnlogged = 0;
-    const obj = { mac, dpid, port: port.no, reason };
+    const obj = { mac: frame.eth.src, dpid, port: port.no, reason };
     this.#logLimited(`host ${dpid}/${port.no}`, now, 'warn', unlogged > 0 ? { ...obj, suppressed: unlogged } : obj, 'host refused');
   }
 

@@ -33,6 +33,30 @@ t.test('sendOut and sendOutOne: shared output lists per port, fresh ones for sev
   t.not(outputList(0xfffffffb), outputList(0xfffffffb));
 });
 
+t.test('sendOut: a frozen port list (floodPorts) gets its actions once, the same as built fresh (randomized)', async (t) => {
+  const data = Uint8Array.from([9, 9]);
+  let seed = 12345;
+  const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 0x100000000);
+  let differences = 0;
+  for (let i = 0; i < 300; i++) {
+    const ports = Array.from({ length: 1 + Math.floor(r() * 8) }, () => 1 + Math.floor(r() * 5000));
+    if (r() < 0.1) ports.push(0xfffffffb);
+    const frozen = Object.freeze(ports.slice());
+    const general = packetOut({ data, inPort: 3, actions: ports.map((p) => output(p)) });
+    // Through the cache (twice: built, then found), and an unfrozen list (never cached).
+    for (const got of [sendOut(data, 3, frozen), sendOut(data, 3, frozen), sendOut(data, 3, ports)]) {
+      if (JSON.stringify(got) !== JSON.stringify(general)) differences++;
+      if (JSON.stringify(encode(got)) !== JSON.stringify(encode(general))) differences++;
+    }
+  }
+  t.equal(differences, 0, 'the same messages and the same bytes');
+  const frozen = Object.freeze([1, 2, 3]);
+  t.equal(sendOut(data, 1, frozen).actions, sendOut(data, 2, frozen).actions, 'one action list per frozen port list');
+  t.ok(Object.isFrozen(sendOut(data, 1, frozen).actions), 'shared, so frozen');
+  const loose = [1, 2, 3];
+  t.not(sendOut(data, 1, loose).actions, sendOut(data, 1, loose).actions, 'a list that may change is never cached');
+});
+
 t.test('sdk match(): fields in OXM field-number order, whatever the key order', async (t) => {
   t.same(match({ eth_src: SRC, in_port: 5, eth_dst: DST }).map((e) => e.field), ['in_port', 'eth_dst', 'eth_src']);
   t.same(

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { MacTables } from '../../../apps/l2-learning/mac-table.js';
+import { macToNumber, numberToMac } from '../../../protocol/packet/index.js';
 
 const D1 = '00000000000000d1';
 const D2 = '00000000000000d2';
@@ -82,4 +83,36 @@ t.test('caps refuse instead of evicting; entries() and forgetPort() go most rece
   macs.dropSwitch(D1);
   t.equal(macs.peek(D1), undefined);
   t.equal(macs.indexSize, 0, 'dropping a switch empties its part of the index');
+});
+
+t.test('randomized: the index by number (what packet-ins use) answers as by text', async (t) => {
+  let seed = 777;
+  const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 0x100000000);
+  const { macs, at } = tables({ maxMacsPerSwitch: 40, maxMacsPerPort: 15, ttlMs: 2_000 });
+  const pool = Array.from({ length: 200 }, (_, i) => numberToMac(0x020000000000 + i * 65_537));
+  let now = 5_000;
+  let differences = 0;
+  for (let step = 0; step < 5_000; step++) {
+    now += Math.floor(r() * 20);
+    at(now);
+    const mac = pool[Math.floor(r() * pool.length)]!;
+    const dpid = r() < 0.5 ? D1 : D2;
+    const what = r();
+    if (what < 0.6) {
+      // learn() by number and by text must be the same operation: alternate them.
+      if (r() < 0.5) macs.learn(dpid, mac, 1 + Math.floor(r() * 4), now, macToNumber(mac));
+      else macs.learn(dpid, mac, 1 + Math.floor(r() * 4), now);
+    } else if (what < 0.65) macs.forget(mac);
+    else if (what < 0.67) macs.forgetPort(dpid, 1 + Math.floor(r() * 4));
+    else if (what < 0.68) macs.purgeStale();
+    const probe = pool[Math.floor(r() * pool.length)]!;
+    const byText = macs.locate(probe, now);
+    const byNumber = macs.locate(macToNumber(probe), now);
+    if (byText !== byNumber) differences++;
+    if (macs.switchOf(probe) !== macs.switchOf(probe.toUpperCase())) differences++;
+  }
+  t.equal(differences, 0, 'the same entry every time');
+  t.ok(macs.indexSize > 0 && macs.indexSize <= 80, `the index holds what the tables hold (${macs.indexSize})`);
+  t.equal(macs.locate('not a mac'), undefined, 'text that is no MAC is found nowhere');
+  t.doesNotThrow(() => macs.forget('not a mac'));
 });

@@ -2,14 +2,14 @@ import t from 'tap';
 import { HostTable, hostInfo } from '../../../apps/topology/hosts.js';
 import type { HostRecord } from '../../../apps/topology/hosts.js';
 import { createTopologyApp } from '../../../apps/topology/index.js';
-import { arpRequestFrame } from '../../../protocol/packet/index.js';
+import { arpRequestFrame, macToNumber } from '../../../protocol/packet/index.js';
 import { dp, line, setup } from './setup.js';
 
 const DP1 = '00000000000000a1';
 const DP2 = '00000000000000b2';
 
 function rec(mac: string, dpid: string, port: number, at: number): HostRecord {
-  return { mac, ipv4: [], ipv6: [], dpid, port, firstSeen: at, lastSeen: at };
+  return { mac, macNum: macToNumber(mac), ipv4: [], ipv6: [], dpid, port, firstSeen: at, lastSeen: at };
 }
 
 t.test('addIp: most recent first, capped, each changed host once, moved addresses leave the old host', async (t) => {
