@@ -49,14 +49,15 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
-export async function flowsIntoOvs(weft: BenchWeft, n: number): Promise<FlowsResult> {
+/** `persistent: false` leaves the state store out (the OpenFlow path alone); default: the endpoint's default (persistent). */
+export async function flowsIntoOvs(weft: BenchWeft, n: number, opts: { persistent?: boolean } = {}): Promise<FlowsResult> {
   const ovs = await startOvs();
   try {
     const br = ovs.uniqueName('wbf');
     const dpid = '00000000000be7c4';
     await ovs.addBridge(br, { datapathId: dpid, failMode: 'secure', controller: `tcp:127.0.0.1:${weft.openflowPort}` });
     await waitFor('the bridge to connect', 30_000, async () => ((await weft.get(`/api/v1/switches/${dpid}`)).status === 200 ? true : undefined));
-    const body = JSON.stringify({ flows: benchFlows(n) });
+    const body = JSON.stringify(opts.persistent === undefined ? { flows: benchFlows(n) } : { flows: benchFlows(n), persistent: opts.persistent });
     const t0 = performance.now();
     const r = await fetch(`http://127.0.0.1:${weft.restPort}/api/v1/switches/${dpid}/flows/bulk`, {
       method: 'POST',

@@ -15,8 +15,9 @@ export interface ScaleResult {
   featuresMs: number;
   /** ms from the first connect() to the last switch's first FLOW_MOD. */
   allUpMs: number;
-  /** Switches REST lists once all are up. */
+  /** Switches REST lists once all are up, and how long that GET /api/v1/switches took (ms). */
   restCount: number;
+  restListMs: number;
   rssBeforeBytes: number;
   rssAfterBytes: number;
   bytesPerSwitch: number;
@@ -47,7 +48,9 @@ export async function scaleRun(weft: BenchWeft, n: number, opts: { settleMs?: nu
     const allUpMs = Math.max(...sws.map((s) => s.tFirstFlowMod)) - t0;
     await sleep(settleMs);
     const rssAfterBytes = rssBytes(weft.pid);
+    const tList = performance.now();
     const list = await weft.get('/api/v1/switches');
+    const restListMs = performance.now() - tList;
     const restCount = list.status === 200 ? (JSON.parse(list.text) as unknown[]).length : -1;
     // Every switch asks once; the replies come through one event loop that holds them all.
     for (const s of sws) s.echo();
@@ -68,6 +71,7 @@ export async function scaleRun(weft: BenchWeft, n: number, opts: { settleMs?: nu
       featuresMs,
       allUpMs,
       restCount,
+      restListMs,
       rssBeforeBytes,
       rssAfterBytes,
       bytesPerSwitch: (rssAfterBytes - rssBeforeBytes) / n,

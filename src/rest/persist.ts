@@ -40,6 +40,16 @@ export async function commit(state: RestState, ops: TxnOp[]): Promise<void> {
 
 const storable = (fm: FlowMod) => fm.idleTimeout === 0 && fm.hardTimeout === 0;
 
+/**
+ * Whether flowOps could return anything for these FLOW_MODs: not when they are one-off ADDs
+ * and the switch has no stored flow they could replace. Then the caller need not keep the
+ * messages (a bulk call of 100k flows otherwise kept them all alive for the store, and hashed
+ * every match for a delete that finds nothing).
+ */
+export function flowOpsNeeded(state: RestState, dpid: string, command: 'add' | 'modify' | 'delete', persistent: boolean): boolean {
+  return persistent || command !== 'add' || state.desired.mirror.entries(switchPrefix(dpid, 'flows')).length > 0;
+}
+
 /** The store operations for FLOW_MODs the switch accepted (one switch). */
 export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[], persistent: boolean): TxnOp[] {
   const ops: TxnOp[] = [];

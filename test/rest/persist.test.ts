@@ -91,4 +91,16 @@ t.test('bulk: accepted flows persisted in one transaction; strict bulk delete re
   const oneOff = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { body: { persistent: false, flows: [{ priority: 1, actions: [] }] } });
   t.equal(oneOff.status, 200);
   t.equal(await count(), 300);
+  // One-off ADDs that replace stored flows take them out of the store (the switch now holds
+  // flows that are not to come back after a restart); the others stay.
+  const replace = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { body: { persistent: false, flows: flows.slice(200, 250) } });
+  t.equal(replace.status, 200);
+  t.equal(await count(), 250, 'the 50 replaced flows left the store');
+  // With nothing left in the store for the switch, one-off ADDs leave it empty.
+  const all = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { body: { persistent: false, flows: flows.slice(250) } });
+  t.equal(all.status, 200);
+  t.equal(await count(), 0);
+  const more = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { body: { persistent: false, flows } });
+  t.equal(more.status, 200);
+  t.equal(await count(), 0, 'nothing stored by one-off flows');
 });

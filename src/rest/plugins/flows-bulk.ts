@@ -17,7 +17,7 @@ import { HttpError, openflowNames, prefixField, switchErrorToHttp, toHttpError }
 import { flowModFromFriendly } from '../flow-json.js';
 import type { FlowCommand } from '../flow-json.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
-import { commit, flowOps } from '../persist.js';
+import { commit, flowOps, flowOpsNeeded } from '../persist.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { requireMaster } from '../write.js';
 
@@ -92,7 +92,8 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
       const ends = new Uint32Array(n);
       // Kept only when the store needs them (the messages themselves travel as bytes).
-      const mods: FlowMod[] | undefined = deps.state ? new Array<FlowMod>(n) : undefined;
+      const persistent = req.body.persistent ?? true;
+      const mods: FlowMod[] | undefined = deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent) ? new Array<FlowMod>(n) : undefined;
       let i = 0;
       try {
         for (; i < n; i++) {
@@ -130,7 +131,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
         // What the switch accepted goes to the store; the answer waits for its fsync.
         const refused = new Set(switchErrors.map((e) => e.xid));
         const accepted = rejected === 0 ? mods : mods.filter((_m, k) => !refused.has(xids[k]!));
-        await commit(deps.state, flowOps(deps.state, conn.info.dpid, accepted, req.body.persistent ?? true));
+        await commit(deps.state, flowOps(deps.state, conn.info.dpid, accepted, persistent));
       }
       const durationMs = performance.now() - t0;
       if (rejected > 0) {

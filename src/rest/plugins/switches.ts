@@ -15,7 +15,9 @@ export async function switchesPlugin(app: FastifyInstance, { deps }: { deps: Res
       summary: 'Connected switches',
       response: responses({ 200: { type: 'array', items: { $ref: 'SwitchSummary#' } } }),
     },
-    handler: async () => [...deps.switches().values()].filter((c) => !c.closed).map(switchSummary).sort((a, b) => String(a.dpid).localeCompare(String(b.dpid))),
+    // Sorted by the canonical dpid (16 lowercase hex digits): code-unit order is numeric order,
+    // and a plain compare is ~50x cheaper than localeCompare (10,000 switches: ~130k compares).
+    handler: async () => [...deps.switches().values()].filter((c) => !c.closed).map(switchSummary).sort(byDpid),
   });
 
   app.get<DpidReq>('/switches/:dpid', {
@@ -47,4 +49,10 @@ export async function switchesPlugin(app: FastifyInstance, { deps }: { deps: Res
       return stats.filter((t) => !req.query.active || t.activeCount > 0).map(tableStatsToJson);
     },
   });
+}
+
+function byDpid(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const x = String(a.dpid);
+  const y = String(b.dpid);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
