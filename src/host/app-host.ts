@@ -54,6 +54,8 @@ export class AppHost implements ConnectionEvents {
   /** When the last #invoke'd call ended (#handlerTimer time). */
   #callEnd = 0;
   readonly #watchdog: WatchdogOptions;
+  /** The clock reading ctx.now() gives while a packet-in is being handled; -1 otherwise. */
+  #packetInNow = -1;
   readonly #onAppState: AppHostOptions['onAppState'];
   readonly #tickIntervalMs: number;
   #timer: NodeJS.Timeout | undefined;
@@ -267,6 +269,18 @@ export class AppHost implements ConnectionEvents {
   }
 
   #packetIn(view: SwitchView, msg: PacketIn): void {
+    // One clock read per packet-in for every app's ctx.now() (each app read it once or more,
+    // ~40 ns a read here, and they want the same instant: when the packet-in is handled).
+    const outer = this.#packetInNow;
+    this.#packetInNow = this.#clock();
+    try {
+      this.#routePacketIn(view, msg);
+    } finally {
+      this.#packetInNow = outer;
+    }
+  }
+
+  #routePacketIn(view: SwitchView, msg: PacketIn): void {
     const owner = this.#owner(msg.cookie);
     if (owner?.app.packetIn) {
       this.#counters.packetInsOwned++;
@@ -536,7 +550,7 @@ export class AppHost implements ConnectionEvents {
   #contextFor(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, state: AppState): AppContext {
     const entry = () => this.#byName.get(app.name)!;
     return appContext(app, appId, log, options, state, {
-      now: () => this.#clock(),
+      now: () => (this.#packetInNow >= 0 ? this.#packetInNow : this.#clock()),
       switches: () => this.switches(),
       switch: (dpid) => this.#conns.get(dpid)?.view,
       app: (name) => this.#byName.get(name)?.app,

@@ -37,6 +37,37 @@ t.test('every subscriber gets the same event; its frame is parsed once, on first
   t.equal(ev.frame.eth.dst, B);
 });
 
+t.test('ctx.now() in packet-in handlers: the clock read once for the packet-in, fresh again outside it', async (t) => {
+  let reads = 0;
+  let time = 1_000;
+  const clock = () => (reads++, time);
+  const seen: number[] = [];
+  let calls = 2;
+  let ctxA: import('../../apps/sdk/index.js').AppContext | undefined;
+  const a: App = { name: 'a', receiveTableMiss: true, init: (c) => void (ctxA = c), packetIn: () => void (seen.push(ctxA!.now()), seen.push(ctxA!.now())) };
+  let ctxB: import('../../apps/sdk/index.js').AppContext | undefined;
+  const b: App = { name: 'b', receiveTableMiss: true, init: (c) => void (ctxB = c), packetIn: () => void Array.from({ length: calls }, () => seen.push(ctxB!.now())) };
+  const { host } = makeHost([createTableMissApp({}), a, b], { clock });
+  const f = new FakeDatapath({ datapathId: 0x78n, ports: [1, 2] }).connect(host);
+  const readsPer: number[] = [];
+  for (const [at, n] of [[1_000, 2], [1_500, 20], [9_999, 200]] as const) {
+    time = at;
+    reads = 0;
+    calls = n;
+    f.inject({ in_port: 1, eth_src: A, eth_dst: B, eth_type: 0x0800 });
+    const got = seen.splice(0);
+    t.equal(got.length, 2 + n);
+    t.ok(got.every((v) => v === at), `every read during the packet-in at ${at} is what the clock said (the general path)`);
+    readsPer.push(reads);
+  }
+  // The host's own bookkeeping reads it too (1-3 times); 200 ctx.now() calls would be 200 more.
+  t.ok(readsPer.every((r) => r <= 3), `clock reads per packet-in do not grow with the apps' ctx.now() calls (${readsPer.join(', ')})`);
+  time = 20_000;
+  t.equal(ctxA!.now(), 20_000, 'outside a packet-in: the clock itself');
+  time = 20_001;
+  t.equal(ctxB!.now(), 20_001);
+});
+
 t.test('inHostOrder: true only for batches orderBatch would leave as they are', async (t) => {
   const add = flowAdd({ priority: 5, match: { in_port: 1 }, actions: [output(2)] });
   const del = flowDelete({ match: { in_port: 1 } });
