@@ -19,7 +19,8 @@
  *
  *   - ofbench against nullctl, the tool's own minimal C controller: what the tool and the kernel
  *     allow on this machine at the time of the run (the ceiling for the latency modes).
- * Options: --only ceiling,ofbench,peers,pipeline,codec,flows,state,scale,hostile  --periods N (ofbench -l, default 10)
+ *   - bench/flood.ts: a MAC flood (ofbench -M 100000) for 30 s: rate, weft's RSS over time, echo RTT.
+ * Options: --only ceiling,ofbench,flood,peers,pipeline,codec,flows,state,scale,hostile  --periods N (ofbench -l, default 10)
  *          --macs N (ofbench -M, default 1000)  --flows N  --state-flows N (default 10000)  --switches N (scale run)
  *          --no-write (do not touch docs/)  --docs PATH
  */
@@ -36,6 +37,7 @@ import type { OfbenchOptions } from './ofbench.js';
 import { consoleTable, fmtInt, fmtMs, fmtPct, machineText, markdownTable, writeDocs } from './report.js';
 import type { Row } from './report.js';
 import { hostileRun } from './hostile.js';
+import { floodRun } from './flood.js';
 import { stateRun } from './state.js';
 import { scaleRun } from './scale.js';
 import { installed, PEERS, startPeer } from './peers.js';
@@ -53,7 +55,7 @@ const { values: opt } = parseArgs({
     docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
   },
 });
-const sections = new Set((opt.only ?? 'ceiling,ofbench,peers,pipeline,codec,flows,state,scale,hostile').split(','));
+const sections = new Set((opt.only ?? 'ceiling,ofbench,flood,peers,pipeline,codec,flows,state,scale,hostile').split(','));
 const periods = Number(opt.periods);
 const macs = Number(opt.macs);
 const rows: Row[] = [];
@@ -425,6 +427,34 @@ async function scaleSection(bin: string): Promise<void> {
   }
 }
 
+/** A MAC flood held for 30 s: the rate once the caps are full, and whether memory levels off. */
+async function floodSection(bin: string): Promise<void> {
+  const load = load1();
+  log(`MAC flood, 30 s (load ${load.toFixed(1)})`);
+  const r = await floodRun(bin, { periods: 31, macs: 100_000, switches: 16 });
+  commands.push(`ofbench ${r.args.join(' ').replace(/-p \d+/, '-p PORT')}   # bench/flood.ts: weft RSS each second, echo RTT from a side switch`);
+  const o = r.ofbench;
+  if (!o) {
+    rows.push({ what: 'MAC flood, 16 switches, -M 100000, 30 s', result: 'failed', detail: '', load });
+    return;
+  }
+  const rss = r.rssMiB;
+  const third = Math.max(1, Math.floor(rss.length / 3));
+  rows.push({
+    what: 'MAC flood, 16 switches, -M 100000, 30 s',
+    result: `${fmtInt(o.avg_rps)} responses/s`,
+    detail: `weft cpu ${fmtPct(r.weftCpu)} of a core (${fmtInt(r.responsesPerCpuSecond)} responses per weft cpu-second); fm ${fmtInt(o.flow_mods)} po ${fmtInt(o.packet_outs)}; stalls ${o.stalls}; load ${r.loadBefore.toFixed(1)} -> ${r.loadAfter.toFixed(1)}`,
+    load,
+  });
+  rows.push({
+    what: 'weft RSS during the MAC flood',
+    result: `max ${Math.max(...rss)} MiB`,
+    detail: `MiB at 0 s ${rss[0]}, max of the first third ${Math.max(...rss.slice(0, third))}, of the last third ${Math.max(...rss.slice(-third))}, at the end ${rss.at(-1)} (caps bound every table; the heap grows until the GC's old-generation limit and is collected back)`,
+    load,
+  });
+  rows.push({ what: 'echo RTT during the MAC flood', result: `p99 ${fmtMs(r.echo.p99)}`, detail: `${r.echo.n} echoes, p50 ${fmtMs(r.echo.p50)}, max ${fmtMs(r.echo.max)}, unanswered ${r.echo.lost}`, target: 'p99 < 50 ms', met: r.echo.n > 0 && r.echo.p99 < 50 && r.echo.lost <= 1, load });
+}
+
 const machine = machineInfo();
 const started = new Date();
 log(`machine: ${machineText(machine)}; load ${load1().toFixed(1)}`);
@@ -433,6 +463,7 @@ const bin = buildOfbench();
 log(`ofbench: ${bin}`);
 if (sections.has('ceiling')) await ceilingSection(bin);
 if (sections.has('ofbench')) await ofbenchSection(bin);
+if (sections.has('flood')) await floodSection(bin);
 if (sections.has('peers')) await peersSection(bin);
 if (sections.has('pipeline')) await pipelineSection();
 if (sections.has('codec')) await codecSection();
