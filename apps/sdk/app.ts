@@ -62,7 +62,10 @@ export interface AppContext {
   owns(cookie: bigint): boolean;
   /** A flow delete of every flow this app owns (all tables unless one is given). */
   deleteOwnFlows(table?: number): FlowMod;
-  /** The injected clock, in milliseconds. */
+  /**
+   * The injected clock, in milliseconds. While a packet-in is handled it is the reading taken
+   * when the host began handling it (one read for every app, however often they ask).
+   */
   now(): number;
   readonly log: AppLogger;
   /** Per-app options from the config (appOptions.<name>), or {}. */
