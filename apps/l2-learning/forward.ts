@@ -30,7 +30,7 @@ export function handlePacketIn(s: L2State, sw: SwitchView, ev: PacketInEvent, ou
   if (eth.ethType === LLDP || isGroup(eth.srcNum) || isLinkLocal(eth.dstNum)) return void s.counters.ignored++;
   const now = s.ctx.now();
   if (s.topo) topologyForward(s, sw.dpid, ev, eth, now, out);
-  else standaloneForward(s, sw.dpid, ev, eth.src, eth.dst, isGroup(eth.dstNum), now, out);
+  else standaloneForward(s, sw.dpid, ev, eth.src, eth.dst, isGroup(eth.dstNum), now, out, eth.srcNum);
 }
 
 /** Count a learning; returns whether the source is (now) learned. */
@@ -169,8 +169,8 @@ function topologyForward(s: L2State, dpid: Dpid, ev: PacketInEvent, eth: Etherne
 
 // ---------------------------------------------------------------- standalone
 
-function standaloneForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string, dst: string, dstGroup: boolean, now: number, out: Outbox): void {
-  const r = s.macs.learn(dpid, src, ev.inPort, now);
+function standaloneForward(s: L2State, dpid: Dpid, ev: PacketInEvent, src: string, dst: string, dstGroup: boolean, now: number, out: Outbox, srcNum: number): void {
+  const r = s.macs.learn(dpid, src, ev.inPort, now, srcNum);
   if (r.kind === 'moved') {
     s.counters.moves++;
     queueDeletes(s, out, dpid, deleteTo(s.flows, src), deleteFrom(s.flows, src));
