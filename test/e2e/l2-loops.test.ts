@@ -10,8 +10,7 @@ import t from 'tap';
 import { requireRoot } from '../support/e2e.js';
 import { requireMininet } from '../support/mininet.js';
 import { startOvs } from '../support/ovs.js';
-import { startWeftProcess } from '../support/weft-process.js';
-import { assertChecks, BASE_CHECKS, linkDownChecks, reportNumbers, runL2, STORM_CHECKS } from '../support/l2-scenario.js';
+import { assertChecks, BASE_CHECKS, linkDownChecks, reportNumbers, runL2, startL2Weft, STORM_CHECKS } from '../support/l2-scenario.js';
 
 requireRoot();
 requireMininet();
@@ -19,7 +18,7 @@ requireMininet();
 t.test('L2 forwarding on topologies with loops', async (t) => {
   const ovs = await startOvs();
   t.teardown(() => ovs.stop());
-  const weft = await startWeftProcess();
+  const weft = await startL2Weft();
   t.teardown(() => weft.stop());
 
   for (const topo of ['ring,4', 'torus,3,3']) {

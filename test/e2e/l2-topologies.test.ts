@@ -10,8 +10,7 @@ import t from 'tap';
 import { requireRoot } from '../support/e2e.js';
 import { requireMininet } from '../support/mininet.js';
 import { startOvs } from '../support/ovs.js';
-import { startWeftProcess } from '../support/weft-process.js';
-import { assertChecks, BASE_CHECKS, IPERF_CHECKS, reportNumbers, runL2 } from '../support/l2-scenario.js';
+import { assertChecks, BASE_CHECKS, IPERF_CHECKS, reportNumbers, runL2, startL2Weft } from '../support/l2-scenario.js';
 
 requireRoot();
 requireMininet();
@@ -19,8 +18,8 @@ requireMininet();
 t.test('L2 forwarding on loop-free topologies', async (t) => {
   const ovs = await startOvs();
   t.teardown(() => ovs.stop());
-  // Default apps: no --apps.
-  const weft = await startWeftProcess();
+  // Default apps: no --apps (a 1 s LLDP interval only).
+  const weft = await startL2Weft();
   t.teardown(() => weft.stop());
   const started = weft.lines.find((l) => l.msg === 'weft started');
   t.same(started?.apps, ['table-miss', 'topology', 'l2-learning'], 'the default apps');
