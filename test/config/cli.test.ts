@@ -13,8 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { decode, encode, Framer } from '../../protocol/index.js';
 import type { OfMessage } from '../../protocol/index.js';
 import { makePort } from '../support/fake-datapath.js';
+import { CLI, ensureBuilt } from '../support/weft-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The built CLI (dist/, rebuilt when stale): through tsx every spawn compiled the app again.
+await ensureBuilt();
 
 interface Run {
   code: Promise<number | null>;
@@ -26,7 +29,7 @@ interface Run {
 function weft(args: string[], env: Record<string, string> = {}): Run {
   // A state store of its own per process (the default, ./weft-state, is one per directory).
   const stateDir = mkdtempSync(join(tmpdir(), 'weft-cli-state-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', WEFT_STATE_DIR: stateDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * weft as a real process (node src/cli.ts) with a state directory: routing interfaces and a
+ * weft as a real process (the built dist/src/cli.js) with a state directory: routing interfaces and a
  * static route, a NAT rule, a topology pin and a flow configured over REST; weft killed with SIGKILL and started
  * again on the same directory shows the same configuration over REST at once, and installs the
  * flow on the switch when it connects.
@@ -12,20 +12,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { FakeSwitch, makePort } from '../support/fake-switch.js';
-import { freePort } from '../support/weft-process.js';
+import { CLI, ensureBuilt, freePort } from '../support/weft-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'weft-restart-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+await ensureBuilt();
 const APPS = 'table-miss,topology,l2-learning,routing,nat';
 
 async function start(ofPort: number, restPort: number): Promise<ChildProcess> {
-  const args = ['--import', 'tsx', 'src/cli.ts', '--openflow-host', '127.0.0.1', '--openflow-port', String(ofPort), '--rest-port', String(restPort), '--apps', APPS, '--state-dir', dir];
+  const args = [CLI, '--openflow-host', '127.0.0.1', '--openflow-port', String(ofPort), '--rest-port', String(restPort), '--apps', APPS, '--state-dir', dir];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  // Generous: a loaded CI machine takes seconds to compile and start weft through tsx.
+  // Generous: a loaded CI machine takes seconds to start weft.
   const deadline = Date.now() + 120_000;
   while (!out.includes('weft started')) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`weft did not start:\n${out}`);

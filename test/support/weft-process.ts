@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const LOCK = join(ROOT, 'dist', '.e2e-build-lock');
 const BUILD_TIMEOUT_MS = 240_000;
 
