@@ -11,10 +11,11 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMAT_VERSION, LOG_FILE, logHeader, logLine, MIGRATIONS, SNAPSHOT_FILE, snapshotText } from './file-format.js';
 import type { LogRecord, Migration } from './file-format.js';
-import { KvIndex } from './kv-index.js';
+import type { KvIndex } from './kv-index.js';
+import { IndexedStore } from './indexed-store.js';
 import { loadStateDir, lockStateDir, syncDir } from './file-load.js';
 import { StoreError } from './store.js';
-import type { Compare, KeyValue, ListResult, StateStore, TxnOp, TxnResult, WatchListener } from './store.js';
+import type { Compare, TxnOp, TxnResult } from './store.js';
 
 export interface FileStoreOptions {
   /** The format version this weft writes (tests of the migration hook change it). */
@@ -33,9 +34,8 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-export class FileStore implements StateStore {
+export class FileStore extends IndexedStore {
   readonly description: string;
-  #index: KvIndex;
   #log: FileHandle;
   #logSize: number;
   #snapshotSize: number;
@@ -55,8 +55,8 @@ export class FileStore implements StateStore {
     logSize: number,
     snapshotSize: number,
   ) {
+    super(index);
     this.description = `file store in ${dir} (format version ${formatVersion})`;
-    this.#index = index;
     this.#log = log;
     this.#logSize = logSize;
     this.#snapshotSize = snapshotSize;
@@ -78,26 +78,6 @@ export class FileStore implements StateStore {
     }
   }
 
-  get revision(): number {
-    return this.#index.revision;
-  }
-
-  async get(key: string): Promise<KeyValue | undefined> {
-    return this.#index.get(key);
-  }
-
-  async list(prefix: string): Promise<ListResult> {
-    return { revision: this.#index.revision, items: this.#index.list(prefix) };
-  }
-
-  async put(key: string, value: unknown): Promise<number> {
-    return (await this.txn([], [{ type: 'put', key, value }])).revision;
-  }
-
-  async delete(key: string): Promise<number> {
-    return (await this.txn([], [{ type: 'delete', key }])).revision;
-  }
-
   txn(compare: readonly Compare[], ops: readonly TxnOp[]): Promise<TxnResult> {
     if (this.#closed) return Promise.reject(new StoreError('closed', 'the state store is closed'));
     if (this.#broken) return Promise.reject(this.#broken);
@@ -105,10 +85,6 @@ export class FileStore implements StateStore {
       this.#queue.push({ compare, ops, resolve, reject });
       if (!this.#running) this.#flushing = this.#flushAll();
     });
-  }
-
-  watch(prefix: string, listener: WatchListener, opts: { fromRevision?: number } = {}): () => void {
-    return this.#index.watch(prefix, listener, opts.fromRevision);
   }
 
   /** Write batches until the queue is empty; never rejects (errors go to the writers). */
@@ -136,7 +112,7 @@ export class FileStore implements StateStore {
     const records: LogRecord[] = [];
     for (const p of batch) {
       try {
-        const s = this.#index.stage(p.compare, p.ops);
+        const s = this.index.stage(p.compare, p.ops);
         if (s.record) records.push(s.record);
         results.push({ p, r: { succeeded: s.succeeded, revision: s.revision } });
       } catch (err) {
@@ -150,7 +126,7 @@ export class FileStore implements StateStore {
         await this.#log.write(buf, 0, buf.length, this.#logSize);
         await this.#log.datasync();
       } catch (e) {
-        this.#index.dropStaged();
+        this.index.dropStaged();
         // Cut a partly written record off so later appends follow a whole line.
         await this.#log.truncate(this.#logSize).catch(() => {
           this.#broken ??= new StoreError('write_failed', `state store ${this.dir}: cannot repair the log after a failed write`);
@@ -160,14 +136,14 @@ export class FileStore implements StateStore {
         return;
       }
       this.#logSize += buf.length;
-      this.#index.commit(records);
+      this.index.commit(records);
     }
     for (const x of results) (x.err ? x.p.reject(x.err) : x.p.resolve(x.r!));
   }
 
   /** Write the snapshot of everything committed and start an empty log. */
   async #compact(): Promise<void> {
-    const text = snapshotText(this.formatVersion, this.#index.revision, this.#index.entries.values());
+    const text = snapshotText(this.formatVersion, this.index.revision, this.index.entries.values());
     await writeDurably(this.dir, SNAPSHOT_FILE, text);
     await this.#log.close();
     await writeDurably(this.dir, LOG_FILE, logHeader(this.formatVersion));

@@ -1,0 +1,39 @@
+/**
+ * What the memory and file stores share: reads, single-key writes and watches answered from one
+ * in-memory KvIndex. Each store says how a transaction is made durable (`txn`) and how it closes.
+ */
+import { KvIndex } from './kv-index.js';
+import type { Compare, KeyValue, ListResult, StateStore, TxnOp, TxnResult, WatchListener } from './store.js';
+
+export abstract class IndexedStore implements StateStore {
+  abstract readonly description: string;
+
+  constructor(protected readonly index: KvIndex = new KvIndex()) {}
+
+  get revision(): number {
+    return this.index.revision;
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    return this.index.get(key);
+  }
+
+  async list(prefix: string): Promise<ListResult> {
+    return { revision: this.index.revision, items: this.index.list(prefix) };
+  }
+
+  async put(key: string, value: unknown): Promise<number> {
+    return (await this.txn([], [{ type: 'put', key, value }])).revision;
+  }
+
+  async delete(key: string): Promise<number> {
+    return (await this.txn([], [{ type: 'delete', key }])).revision;
+  }
+
+  watch(prefix: string, listener: WatchListener, opts: { fromRevision?: number } = {}): () => void {
+    return this.index.watch(prefix, listener, opts.fromRevision);
+  }
+
+  abstract txn(compare: readonly Compare[], ops: readonly TxnOp[]): Promise<TxnResult>;
+  abstract close(): Promise<void>;
+}
