@@ -49,7 +49,8 @@ export class EventLog implements ConnectionEvents {
     this.push({ kind: 'message', sw, msg });
   }
 
-  waitFor(pred: (e: Event) => boolean, timeoutMs = 3000, what = 'event'): Promise<Event> {
+  // Generous: a loaded CI machine (2 cores, load 20+) took over 3 s for a byte-split handshake.
+  waitFor(pred: (e: Event) => boolean, timeoutMs = 15_000, what = 'event'): Promise<Event> {
     const past = this.events.find(pred);
     if (past) return Promise.resolve(past);
     return new Promise((resolve, reject) => {
@@ -62,12 +63,12 @@ export class EventLog implements ConnectionEvents {
     });
   }
 
-  async waitUp(dpid?: bigint, timeoutMs = 3000): Promise<OpenFlowConnection> {
+  async waitUp(dpid?: bigint, timeoutMs = 15_000): Promise<OpenFlowConnection> {
     const e = await this.waitFor((e) => e.kind === 'up' && (dpid === undefined || e.sw.info.datapathId === dpid), timeoutMs, 'switchUp');
     return e.sw as OpenFlowConnection;
   }
 
-  async waitDown(sw: SwitchConnection, timeoutMs = 3000): Promise<string> {
+  async waitDown(sw: SwitchConnection, timeoutMs = 15_000): Promise<string> {
     const e = await this.waitFor((e) => e.kind === 'down' && e.sw === sw, timeoutMs, 'switchDown');
     return (e as { reason: string }).reason;
   }
@@ -106,7 +107,7 @@ export async function startServer(
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `cond` every 10 ms until true or the timeout. */
-export async function until(cond: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
+export async function until(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
