@@ -100,6 +100,12 @@ export class Cluster {
     return this.#view.masters.get(dpid)?.name;
   }
 
+  /** An instance's REST address (`host:port`) as its member record gives it. */
+  memberRest(name: string): string | undefined {
+    const m = this.#view.members.find((x) => x.name === name);
+    return typeof m?.rest === 'string' ? m.rest : undefined;
+  }
+
   /**
    * Hand messages for a switch this instance does not master to its master, through etcd:
    * `writes/<dpid>/<sender>-<n>` on the sender's lease; the master sends them in revision order

@@ -30,6 +30,16 @@ export async function openClusterStore(cfg: WeftConfig, onNotice: (msg: string) 
   return store;
 }
 
+/**
+ * Where the other instances reach this one's REST API (they proxy writes for our switches to it):
+ * rest.host, or the host name when REST listens on every address.
+ */
+export function restAddress(cfg: WeftConfig): string {
+  const h = cfg.rest.host;
+  const host = h === '' || h === '0.0.0.0' || h === '::' ? hostname() : h;
+  return `${host.includes(':') ? `[${host}]` : host}:${cfg.rest.port}`;
+}
+
 export async function joinCluster(cfg: WeftConfig, store: EtcdStore, hooks: Pick<ClusterOptions, 'onMastership' | 'log'>): Promise<Cluster> {
   return Cluster.join({
     client: store.client,
@@ -37,7 +47,7 @@ export async function joinCluster(cfg: WeftConfig, store: EtcdStore, hooks: Pick
     name: instanceName(cfg),
     ttlS: cfg.cluster.leaseTtl,
     timeoutMs: cfg.cluster.etcdTimeoutMs,
-    info: { host: hostname(), pid: process.pid, openflow: `${cfg.openflow.host}:${cfg.openflow.port}`, rest: `${cfg.rest.host}:${cfg.rest.port}` },
+    info: { host: hostname(), pid: process.pid, openflow: `${cfg.openflow.host}:${cfg.openflow.port}`, rest: restAddress(cfg) },
     ...hooks,
   });
 }

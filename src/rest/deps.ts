@@ -46,6 +46,8 @@ export interface RestCluster {
   member(): boolean;
   mayWrite(dpid: string): boolean;
   masterOf(dpid: string): string | undefined;
+  /** An instance's REST address (host:port) from its member record, for proxied writes. */
+  memberRest(name: string): string | undefined;
   status(): Promise<Record<string, unknown>>;
   /** Hand writes to the switch's master through etcd; resolves with its name (docs/CLUSTER.md). */
   forward(dpid: string, msgs: readonly import('../../protocol/index.js').OfMessage[]): Promise<string>;

@@ -14,6 +14,7 @@ import { eventsPlugin } from './events/plugin.js';
 import type { RestConfig, RestDeps } from './deps.js';
 import { ERROR_SCHEMA, errorBody, HttpError, toHttpError } from './errors.js';
 import { authHook } from './auth.js';
+import { clusterForwardHooks } from './cluster-forward.js';
 import { lookupSwitch } from './switch-lookup.js';
 import { ryuSwitch } from './ryu/ryu-common.js';
 import { restExposureProblem } from '../config/schema.js';
@@ -65,6 +66,9 @@ export async function buildRestApp(deps: RestDeps, config: RestConfig): Promise<
     });
   }
   app.addHook('onRequest', authHook(config.token));
+  // Cluster: writes for a switch another instance masters go to that instance (before the
+  // switch lookup below: the switch need not be connected here).
+  clusterForwardHooks(app, deps);
   // Before the body is read: a request for a switch that is not connected gets its 404 (or a
   // malformed dpid its 400) without weft buffering and parsing a body of many megabytes.
   app.addHook('onRequest', async (req) => {

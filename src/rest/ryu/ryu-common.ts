@@ -13,6 +13,7 @@ import type { RestDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { JsonListChunks } from '../json-stream.js';
 import { confirmedWrite } from '../write.js';
+import { RAW_BODY } from '../cluster-forward.js';
 import { dpidKey, parseRyuBody, ryuDpid, ryuJson } from './ryu-values.js';
 
 export type RyuBody = Record<string, unknown>;
@@ -20,8 +21,10 @@ export type RyuBody = Record<string, unknown>;
 /** Accept any content type and parse it as Ryu does (call inside the Ryu plugin's scope only). */
 export function ryuBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     try {
+      // Kept for a write proxied to the switch's master (cluster-forward.ts).
+      (req as { [RAW_BODY]?: string })[RAW_BODY] = body as string;
       const parsed = parseRyuBody(body as string);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'bad_request', 'body: expected an object');
       done(null, parsed);
