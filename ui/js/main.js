@@ -1,10 +1,12 @@
 /**
- * The UI's frame: hash routes (#/topology, #/switches, #/switch/DPID, #/apps[/NAME], #/health),
+ * The UI's frame: hash routes (#/topology, #/switches, #/switch/DPID, #/apps[/NAME], #/health,
+ * #/cluster),
  * one topology model for every page, kept live by the event stream and resynced from REST on
  * every (re)connect, and the token handling.
  */
 import { initAuth } from './auth.js';
 import { appsView } from './apps-view.js';
+import { clusterMode, clusterView } from './cluster-view.js';
 import { EventStream } from './events.js';
 import { healthView } from './health-view.js';
 import { TopologyModel } from './model.js';
@@ -22,6 +24,7 @@ const ROUTES = [
   [/^#\/switch\/([0-9a-f]{16})$/, (m) => switchView(main, { dpid: m[1] })],
   [/^#\/apps(?:\/([\w-]+))?$/, (m) => appsView(main, { name: m[1] })],
   [/^#\/health$/, () => healthView(main)],
+  [/^#\/cluster$/, () => clusterView(main)],
 ];
 
 let cleanup;
@@ -61,4 +64,12 @@ window.weft.stream = new EventStream({
   },
 });
 window.addEventListener('hashchange', route);
+// A cluster instance names itself in the header and gets the Cluster page.
+clusterMode().then((c) => {
+  if (!c) return;
+  const badge = document.getElementById('instance');
+  badge.textContent = `instance ${c.instance}`;
+  badge.hidden = false;
+  document.querySelector('[data-nav=cluster]').hidden = false;
+});
 initAuth(document.getElementById('auth-button')).catch(() => {});

@@ -7,6 +7,7 @@ import { get } from './api.js';
 import { clear, fmtBits, fmtNum, h } from './dom.js';
 import { actionsText, matchText } from './flow-text.js';
 import { sortableTable } from './sortable.js';
+import { clusterColumns, clusterMode, pollCluster, rolesOf, switchMastership } from './cluster-view.js';
 
 const APP_MASK = 0xffff000000000000n;
 const PORT_POLL_MS = 2000;
@@ -23,19 +24,22 @@ export function ownerOf(cookie, apps) {
 export function switchView(root, { dpid }) {
   const title = h('h1', {}, `Switch ${dpid}`);
   const info = h('p', { id: 'switch-info' });
+  const mastership = h('p', { id: 'switch-mastership', hidden: true });
   const portsBox = h('section', { 'aria-labelledby': 'ports-h' }, h('h2', { id: 'ports-h' }, 'Ports'));
   const search = h('input', { id: 'flow-search', type: 'search', placeholder: 'match, action, cookie, owner' });
   const flowsBox = h('div', { id: 'flows-box', class: 'scroll' });
   const flowsMsg = h('p', { id: 'flows-msg', role: 'status' });
   const groupsBox = h('section', { 'aria-labelledby': 'groups-h' }, h('h2', { id: 'groups-h' }, 'Groups'));
   const metersBox = h('section', { 'aria-labelledby': 'meters-h' }, h('h2', { id: 'meters-h' }, 'Meters'));
-  clear(root).append(title, info, portsBox,
+  clear(root).append(title, info, mastership, portsBox,
     h('section', { 'aria-labelledby': 'flows-h' }, h('h2', { id: 'flows-h' }, 'Flows'),
       h('div', { class: 'field' }, h('label', { for: 'flow-search' }, 'Search flows'), search),
       h('button', { type: 'button', class: 'secondary', onclick: () => loadFlows() }, 'Reload flows'), flowsMsg, flowsBox),
     groupsBox, metersBox);
 
   let stopped = false;
+  let stopMastership;
+  clusterMode().then((c) => { if (c && !stopped) { mastership.hidden = false; stopMastership = switchMastership(mastership, dpid); } });
   let flowTable;
   search.addEventListener('input', () => flowTable?.setFilter(search.value));
 
@@ -133,25 +137,33 @@ export function switchView(root, { dpid }) {
   loadFlows().catch(fail(flowsBox));
   loadGroupsMeters().catch(fail(groupsBox));
   const timer = setInterval(() => { if (!stopped) loadPorts().catch(() => {}); }, PORT_POLL_MS);
-  return () => { stopped = true; clearInterval(timer); };
+  return () => { stopped = true; clearInterval(timer); stopMastership?.(); };
 }
 
 /** All switches as a sortable table (the keyboard way into each switch). */
 export function switchesView(root, { model }) {
-  const t = sortableTable({
-    id: 'switches',
-    columns: [
+  const columns = [
       { key: 'dpid', label: 'Datapath id', value: (s) => s.dpid, cell: (s) => h('a', { href: `#/switch/${s.dpid}` }, s.dpid) },
       { key: 'addr', label: 'Address', value: (s) => `${s.remoteAddress}:${s.remotePort}` },
       { key: 'since', label: 'Connected since', value: (s) => s.connectedAt ?? '', cell: (s) => (s.connectedAt ? new Date(s.connectedAt).toLocaleString() : '') },
       { key: 'sw', label: 'Software', value: (s) => s.software ?? '' },
-    ],
-    rows: [...model.switches.values()],
-  });
+  ];
+  let t = sortableTable({ id: 'switches', columns, rows: [...model.switches.values()] });
   const q = h('input', { id: 'switch-search', type: 'search' });
   q.addEventListener('input', () => t.setFilter(q.value));
   clear(root).append(h('h1', {}, 'Switches'), h('div', { class: 'field' }, h('label', { for: 'switch-search' }, 'Filter switches'), q), t.el);
   let timer;
   const off = model.on(() => { clearTimeout(timer); timer = setTimeout(() => t.setRows([...model.switches.values()]), 200); });
-  return () => { off(); clearTimeout(timer); };
+  // A cluster instance: each switch's master and this instance's role, kept current.
+  let stopped = false;
+  let stopPoll;
+  clusterMode().then((c) => {
+    if (!c || stopped) return;
+    let roles = rolesOf(c);
+    const old = t.el;
+    t = sortableTable({ id: 'switches', columns: [...columns, ...clusterColumns(() => roles)], rows: [...model.switches.values()], filter: q.value });
+    old.replaceWith(t.el);
+    stopPoll = pollCluster((now) => { roles = rolesOf(now); t.setRows([...model.switches.values()]); });
+  });
+  return () => { stopped = true; off(); clearTimeout(timer); stopPoll?.(); };
 }
