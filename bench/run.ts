@@ -13,6 +13,8 @@
  *   - 1000 emulated switches connecting at once: time until all are up, memory per switch;
  *   - bench/hostile.ts: echo round trips of a well-behaved switch while a REST client lists
  *     60,000 flows of another switch and while a port floods random source MACs;
+ *   - bench/cluster.ts: packet-in throughput with the default apps on 2 cluster instances
+ *     against 1 (and against weft without --cluster), two ofbench processes of 8 switches each;
  *   - side by side: the same ofbench runs against weft, ovs-testcontroller and os-ken
  *     (bench/peers.ts), one right after the other, with weft's ratio to each.
  * Prints a table and writes the "Controller benchmarks" part of docs/BENCHMARKS.md.
@@ -20,7 +22,7 @@
  *   - ofbench against nullctl, the tool's own minimal C controller: what the tool and the kernel
  *     allow on this machine at the time of the run (the ceiling for the latency modes).
  *   - bench/flood.ts: a MAC flood (ofbench -M 100000) for 30 s: rate, weft's RSS over time, echo RTT.
- * Options: --only ceiling,ofbench,flood,peers,pipeline,codec,flows,state,scale,hostile  --periods N (ofbench -l, default 10)
+ * Options: --only ceiling,ofbench,flood,peers,pipeline,codec,flows,state,scale,hostile,cluster  --periods N (ofbench -l, default 10)
  *          --macs N (ofbench -M, default 1000)  --flows N  --state-flows N (default 10000)  --switches N (scale run)
  *          --no-write (do not touch docs/)  --docs PATH
  */
@@ -38,6 +40,7 @@ import { consoleTable, fmtInt, fmtMs, fmtPct, machineText, markdownTable, writeD
 import type { Row } from './report.js';
 import { hostileRun } from './hostile.js';
 import { floodRun } from './flood.js';
+import { clusterRun } from './cluster.js';
 import { stateRun } from './state.js';
 import { scaleRun } from './scale.js';
 import { installed, PEERS, startPeer } from './peers.js';
@@ -55,7 +58,7 @@ const { values: opt } = parseArgs({
     docs: { type: 'string', default: join(REPO, 'docs', 'BENCHMARKS.md') },
   },
 });
-const sections = new Set((opt.only ?? 'ceiling,ofbench,flood,peers,pipeline,codec,flows,state,scale,hostile').split(','));
+const sections = new Set((opt.only ?? 'ceiling,ofbench,flood,peers,pipeline,codec,flows,state,scale,hostile,cluster').split(','));
 const periods = Number(opt.periods);
 const macs = Number(opt.macs);
 const rows: Row[] = [];
@@ -388,6 +391,27 @@ async function hostileSection(): Promise<void> {
   }
 }
 
+async function clusterSection(bin: string): Promise<void> {
+  log(`cluster: 2 instances against 1, two ofbench processes of 8 switches (load ${load1().toFixed(1)})`);
+  try {
+    const res = await clusterRun(bin, { periods, macs });
+    const base = res.find((r) => r.label.includes('1 instance'))?.rps;
+    for (const r of res) {
+      const ratio = base && r.rps !== undefined && !r.label.includes('1 instance') ? `; ${(r.rps / base).toFixed(2)}x the 1-instance cluster` : '';
+      const mastered = Object.keys(r.mastered).length ? `; mastered ${Object.entries(r.mastered).map(([n, c]) => `${n} ${c}`).join(', ')}` : '';
+      rows.push({
+        what: `cluster throughput, ${r.label}`,
+        result: r.rps === undefined ? 'failed' : `${fmtInt(r.rps)} responses/s`,
+        detail: r.failure ?? `ofbench ${r.perOfbench.map((x) => fmtInt(x ?? NaN)).join(' + ')}; weft cpu ${r.cpu.map((c) => fmtPct(c)).join(' + ')} of a core${mastered}; stalls ${r.stalls}${ratio}`,
+        load: r.load,
+      });
+      commands.push(...r.commands.map((c) => `${c}   # ${r.label}`));
+    }
+  } catch (e) {
+    rows.push({ what: 'cluster throughput (bench/cluster.ts)', result: 'failed', detail: (e as Error).message.split('\n')[0]!.slice(0, 200), load: load1() });
+  }
+}
+
 async function scaleSection(bin: string): Promise<void> {
   const n = Number(opt.switches);
   let load = load1();
@@ -471,6 +495,7 @@ if (sections.has('flows')) await flowsSection();
 if (sections.has('state')) await stateSection();
 if (sections.has('scale')) await scaleSection(bin);
 if (sections.has('hostile')) await hostileSection();
+if (sections.has('cluster')) await clusterSection(bin);
 
 process.stdout.write(`\n${consoleTable(rows)}\n`);
 

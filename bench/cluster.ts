@@ -1,0 +1,90 @@
+/**
+ * Packet-in throughput of a weft cluster (docs/CLUSTER.md): the default apps on 2 instances
+ * against 1, under the same client load. Two ofbench processes of 8 emulated switches each
+ * (datapath ids 1-8 and 9-16, 16 in all) run at the same time:
+ *   - "no cluster": both connect to one weft without --cluster (the reference);
+ *   - "1 instance": both connect to one cluster instance (etcd, membership, write gate);
+ *   - "2 instances": each connects to its own instance. A switch of ofbench is connected to one
+ *     instance only, so etcd's assignment makes each instance master of its 8 switches (checked
+ *     on /api/v1/cluster after the run).
+ * ofbench's switches cannot list two controllers, so failover is not part of this: it measures
+ * what splitting the packet-in load over two processes gives on this machine. The private etcd
+ * and both ofbench processes share the machine's cores with weft.
+ */
+import { startEtcd } from '../test/support/etcd.js';
+import { CpuMeter, load1 } from './machine.js';
+import { runOfbench } from './ofbench.js';
+import type { OfbenchRun } from './ofbench.js';
+import { startBenchWeft } from './weft.js';
+import type { BenchWeft } from './weft.js';
+
+export interface ClusterBenchRow {
+  label: string;
+  /** Sum of both ofbench processes' average responses/s (undefined: a run failed). */
+  rps: number | undefined;
+  perOfbench: (number | undefined)[];
+  /** Each weft's CPU over the run, as a fraction of a core. */
+  cpu: number[];
+  /** Switches each instance mastered at the end (cluster runs). */
+  mastered: Record<string, number>;
+  stalls: number;
+  load: number;
+  failure?: string;
+  commands: string[];
+}
+
+/** ofbench's settle phase waits for mastership (claim, ROLE_REQUEST, reconciliation) to quieten. */
+const SETTLE = ['-S', '5000', '-Q', '1000'];
+
+export async function clusterRun(bin: string, o: { periods: number; macs: number }): Promise<ClusterBenchRow[]> {
+  const etcd = await startEtcd();
+  const out: ClusterBenchRow[] = [];
+  try {
+    const config = (name: string, prefix: string) => ({ cluster: { etcd: `etcd://${etcd.hostPorts}`, name, prefix } });
+    out.push(await oneCase('no cluster: 1 weft, 16 switches', [await startBenchWeft()], o, bin, false));
+    out.push(await oneCase('cluster, 1 instance: 16 switches', [await startBenchWeft(config('b1', 'bench1/'))], o, bin, true));
+    const pair = [await startBenchWeft(config('b1', 'bench2/'))];
+    pair.push(await startBenchWeft(config('b2', 'bench2/')));
+    out.push(await oneCase('cluster, 2 instances: 8 switches each', pair, o, bin, true));
+  } finally {
+    await etcd.stop();
+  }
+  return out;
+}
+
+async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; macs: number }, bin: string, cluster: boolean): Promise<ClusterBenchRow> {
+  const load = load1();
+  try {
+    const meters = wefts.map((w) => new CpuMeter(w.pid));
+    for (const m of meters) m.start();
+    // ofbench A: dpids 1-8 to the first instance; ofbench B: dpids 9-16 to the last one.
+    const runs: OfbenchRun[] = await Promise.all(
+      [0, 1].map((k) =>
+        runOfbench(bin, { port: wefts[k === 0 ? 0 : wefts.length - 1]!.openflowPort, switches: 8, firstDpid: 1 + 8 * k, throughput: true, periods: o.periods, macs: o.macs, extra: SETTLE }),
+      ),
+    );
+    const cpu = meters.map((m) => m.stop().proc);
+    const mastered: Record<string, number> = {};
+    if (cluster) {
+      for (const w of wefts) {
+        const st = JSON.parse((await w.get('/api/v1/cluster')).text) as { instance: string; switches: { master: string | null }[] };
+        mastered[st.instance] = st.switches.filter((s) => s.master === st.instance).length;
+      }
+    }
+    const per = runs.map((r) => (r.exitCode === 0 ? r.result?.avg_rps : undefined));
+    const failed = runs.find((r) => r.exitCode !== 0 || !r.result);
+    return {
+      label,
+      rps: per.every((x) => x !== undefined) ? per.reduce((a, b) => a! + b!, 0) : undefined,
+      perOfbench: per,
+      cpu,
+      mastered,
+      stalls: runs.reduce((n, r) => n + (r.result?.stalls ?? 0), 0),
+      load,
+      failure: failed ? `ofbench exit ${failed.exitCode}: ${failed.output.trim().split('\n').slice(-2).join(' / ').slice(0, 200)}` : undefined,
+      commands: runs.map((r, k) => `ofbench ${r.args.join(' ').replace(/-p \d+/, `-p PORT${k === 0 ? 1 : wefts.length}`)}`),
+    };
+  } finally {
+    await Promise.all(wefts.map((w) => w.close()));
+  }
+}
