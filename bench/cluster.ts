@@ -25,7 +25,11 @@ export interface ClusterBenchRow {
   perOfbench: (number | undefined)[];
   /** Each weft's CPU over the run, as a fraction of a core. */
   cpu: number[];
-  /** Switches each instance mastered at the end (cluster runs). */
+  /** Responses (FLOW_MOD + PACKET_OUT) over the measured periods, and per weft CPU-second. */
+  responses: number;
+  perCpuSecond: number;
+  wallS: number;
+  /** Switches each instance mastered during the measured periods (cluster runs). */
   mastered: Record<string, number>;
   stalls: number;
   load: number;
@@ -33,8 +37,12 @@ export interface ClusterBenchRow {
   commands: string[];
 }
 
-/** ofbench's settle phase waits for mastership (claim, ROLE_REQUEST, reconciliation) to quieten. */
-const SETTLE = ['-S', '5000', '-Q', '1000'];
+/**
+ * ofbench's settle phase waits for mastership (claim, ROLE_REQUEST, reconciliation) to quieten:
+ * until weft was silent for 2 s, at most 8 s (on a loaded machine an etcd round trip can take
+ * a second; before its claim an instance answers nothing, its writes are gated).
+ */
+const SETTLE = ['-S', '8000', '-Q', '2000'];
 
 export async function clusterRun(bin: string, o: { periods: number; macs: number }): Promise<ClusterBenchRow[]> {
   const etcd = await startEtcd();
@@ -55,29 +63,38 @@ export async function clusterRun(bin: string, o: { periods: number; macs: number
 async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; macs: number }, bin: string, cluster: boolean): Promise<ClusterBenchRow> {
   const load = load1();
   try {
+    // weft's CPU is measured, and the mastership read, from the moment both ofbench processes
+    // have printed "period 1:" (their warmup is over, both are sending).
     const meters = wefts.map((w) => new CpuMeter(w.pid));
-    for (const m of meters) m.start();
+    let measuring = false;
+    let started = 0;
+    let sampled: Promise<Record<string, number>> | undefined;
+    const onLine = (line: string) => {
+      if (measuring || !line.startsWith('period 1:') || ++started < 2) return;
+      measuring = true;
+      for (const m of meters) m.start();
+      if (cluster) sampled = masteredNow(wefts);
+    };
     // ofbench A: dpids 1-8 to the first instance; ofbench B: dpids 9-16 to the last one.
     const runs: OfbenchRun[] = await Promise.all(
       [0, 1].map((k) =>
-        runOfbench(bin, { port: wefts[k === 0 ? 0 : wefts.length - 1]!.openflowPort, switches: 8, firstDpid: 1 + 8 * k, throughput: true, periods: o.periods, macs: o.macs, extra: SETTLE }),
+        runOfbench(bin, { port: wefts[k === 0 ? 0 : wefts.length - 1]!.openflowPort, switches: 8, firstDpid: 1 + 8 * k, throughput: true, periods: o.periods, macs: o.macs, extra: SETTLE }, 120_000, onLine),
       ),
     );
-    const cpu = meters.map((m) => m.stop().proc);
-    const mastered: Record<string, number> = {};
-    if (cluster) {
-      for (const w of wefts) {
-        const st = JSON.parse((await w.get('/api/v1/cluster')).text) as { instance: string; switches: { master: string | null }[] };
-        mastered[st.instance] = st.switches.filter((s) => s.master === st.instance).length;
-      }
-    }
+    const cpu = meters.map((m) => (measuring ? m.stop() : { proc: NaN, seconds: NaN }));
+    const mastered = (await sampled?.catch(() => ({}))) ?? {};
+    const responses = runs.reduce((n, r) => n + (r.result ? r.result.flow_mods + r.result.packet_outs : 0), 0);
+    const wallS = runs.reduce((n, r) => Math.max(n, r.result ? ((r.result.periods - 1) * r.result.period_ms) / 1000 : 0), 0);
     const per = runs.map((r) => (r.exitCode === 0 ? r.result?.avg_rps : undefined));
     const failed = runs.find((r) => r.exitCode !== 0 || !r.result);
     return {
       label,
       rps: per.every((x) => x !== undefined) ? per.reduce((a, b) => a! + b!, 0) : undefined,
       perOfbench: per,
-      cpu,
+      cpu: cpu.map((c) => c.proc),
+      perCpuSecond: responses / cpu.reduce((n, c) => n + c.proc * c.seconds, 0),
+      responses,
+      wallS,
       mastered,
       stalls: runs.reduce((n, r) => n + (r.result?.stalls ?? 0), 0),
       load,
@@ -87,4 +104,14 @@ async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; 
   } finally {
     await Promise.all(wefts.map((w) => w.close()));
   }
+}
+
+/** Switches each instance masters now, as each says on /api/v1/cluster. */
+async function masteredNow(wefts: BenchWeft[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const w of wefts) {
+    const st = JSON.parse((await w.get('/api/v1/cluster')).text) as { instance: string; switches: { master: string | null; writable: boolean }[] };
+    out[st.instance] = st.switches.filter((s) => s.master === st.instance && s.writable).length;
+  }
+  return out;
 }
