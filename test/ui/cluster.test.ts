@@ -47,6 +47,7 @@ t.test('a cluster instance shows instances, masters and its role', async (t) => 
     t.equal(r[2], s.master === 'w0' ? 'master' : 'slave', `${s.dpid}: this instance's role`);
     t.equal(r[4], 'w0, w1', 'connected to both');
   }
+  await br.page.screenshot({ path: 'docs/images/ui-cluster.png', fullPage: true });
 
   // The switch list: Master and Role here columns.
   await br.page.click('[data-nav=switches]');
