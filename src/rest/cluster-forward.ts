@@ -100,7 +100,10 @@ async function maybeForward(deps: RestDeps, req: FastifyRequest, reply: FastifyR
     if (!connected) return undefined; // the route's lookup answers 404
     throw new HttpError(503, 'cluster_unavailable', `switch ${dpid} has no master now (one is assigned within the lease TTL): retry`);
   }
-  if (master === cluster.name) return undefined; // our claim, not confirmed by the switch yet: the route's own check answers
+  if (master === cluster.name) {
+    // Our claim is in etcd but the switch has not confirmed our ROLE_REQUEST yet.
+    throw new HttpError(503, 'cluster_unavailable', `instance ${cluster.name} is taking over switch ${dpid} (the switch has not confirmed it as master yet): retry`);
+  }
   const address = cluster.memberRest(master);
   if (address === undefined) throw new HttpError(503, 'master_unreachable', `the master of switch ${dpid}, instance ${master}, has no REST address in its member record`);
   const answer = await proxy(address, req, body(), cluster.name).catch((e: unknown) => {

@@ -141,6 +141,15 @@ t.test('writes for a switch another instance masters go to its REST API', async 
     state.masterRest = `127.0.0.1:${masterPort}`;
   });
 
+  await t.test('a switch this instance claimed but the switch has not confirmed: 503, retry', async (t) => {
+    const masterOf = cluster.masterOf;
+    cluster.masterOf = () => 'w0';
+    const res = await call('POST', `/api/v1/switches/${HERE}/groups`, '{"groupId": 6, "type": "all", "buckets": []}');
+    t.equal(res.status, 503);
+    t.match(await res.json(), { error: { code: 'cluster_unavailable', message: /taking over switch 000000000000000b/ } });
+    cluster.masterOf = masterOf;
+  });
+
   await t.test('without a renewed lease: 503 cluster_unavailable', async (t) => {
     state.member = false;
     const res = await call('POST', `/stats/groupentry/add`, '{"dpid": 11, "type": "ALL", "group_id": 1}');
