@@ -32,6 +32,8 @@ export interface ClusterBenchRow {
   /** Switches each instance mastered during the measured periods (cluster runs). */
   mastered: Record<string, number>;
   stalls: number;
+  /** "cluster membership lost: stepping down" lines of every instance over the run. */
+  stepDowns: number;
   load: number;
   failure?: string;
   commands: string[];
@@ -43,12 +45,16 @@ export interface ClusterBenchRow {
  * a second; before its claim an instance answers nothing, its writes are gated).
  */
 const SETTLE = ['-S', '8000', '-Q', '2000'];
+export const LEASE_TTL_S = 10;
 
 export async function clusterRun(bin: string, o: { periods: number; macs: number }): Promise<ClusterBenchRow[]> {
   const etcd = await startEtcd();
   const out: ClusterBenchRow[] = [];
   try {
-    const config = (name: string, prefix: string) => ({ cluster: { etcd: `etcd://${etcd.hostPorts}`, name, prefix } });
+    // A lease TTL of 10 s, not the default 2: a full ofbench window keeps weft's event loop busy
+    // for long stretches, and on this loaded machine a renewal then came later than a 2 s lease
+    // allows (the instance stepped down, its switches stalled). Failover time is not measured here.
+    const config = (name: string, prefix: string) => ({ cluster: { etcd: `etcd://${etcd.hostPorts}`, name, prefix, leaseTtl: LEASE_TTL_S } });
     out.push(await oneCase('no cluster: 1 weft, 16 switches', [await startBenchWeft()], o, bin, false));
     out.push(await oneCase('cluster, 1 instance: 16 switches', [await startBenchWeft(config('b1', 'bench1/'))], o, bin, true));
     const pair = [await startBenchWeft(config('b1', 'bench2/'))];
@@ -97,6 +103,7 @@ async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; 
       wallS,
       mastered,
       stalls: runs.reduce((n, r) => n + (r.result?.stalls ?? 0), 0),
+      stepDowns: wefts.reduce((n, w) => n + w.warnings().filter((l) => l.startsWith('cluster membership lost')).length, 0),
       load,
       failure: failed ? `ofbench exit ${failed.exitCode}: ${failed.output.trim().split('\n').slice(-2).join(' / ').slice(0, 200)}` : undefined,
       commands: runs.map((r, k) => `ofbench ${r.args.join(' ').replace(/-p \d+/, `-p PORT${k === 0 ? 1 : wefts.length}`)}`),

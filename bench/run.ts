@@ -402,7 +402,7 @@ async function clusterSection(bin: string): Promise<void> {
       rows.push({
         what: `cluster throughput, ${r.label}`,
         result: r.rps === undefined ? 'failed' : `${fmtInt(r.rps)} responses/s`,
-        detail: r.failure ?? `ofbench ${r.perOfbench.map((x) => fmtInt(x ?? NaN)).join(' + ')}; weft cpu ${r.cpu.map((c) => fmtPct(c)).join(' + ')} of a core (${fmtInt(r.perCpuSecond)} responses per weft cpu-second)${mastered}; stalls ${r.stalls}${ratio}`,
+        detail: r.failure ?? `ofbench ${r.perOfbench.map((x) => fmtInt(x ?? NaN)).join(' + ')}; weft cpu ${r.cpu.map((c) => fmtPct(c)).join(' + ')} of a core (${fmtInt(r.perCpuSecond)} responses per weft cpu-second)${mastered}; stalls ${r.stalls}${r.stepDowns ? `; membership lost ${r.stepDowns} times` : ''}${ratio}`,
         load: r.load,
       });
       commands.push(...r.commands.map((c) => `${c}   # ${r.label}`));
