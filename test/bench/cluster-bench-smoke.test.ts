@@ -1,5 +1,5 @@
 /**
- * Keeps bench/cluster.ts from rotting: a very short run of its three setups (2 measured periods)
+ * Keeps bench/cluster.ts from rotting: a very short run of its three setups (4 measured periods)
  * against a real etcd. Asserts that every setup answered with no ofbench failure and that, with
  * two instances, each mastered its own 8 switches while ofbench was measuring. Speed is not
  * asserted: that is `npm run bench -- --only cluster`'s job (docs/BENCHMARKS.md).
@@ -12,7 +12,7 @@ import { ensureBuilt } from '../../bench/weft.js';
 t.test('the cluster benchmark runs its three setups', async (t) => {
   const bin = buildOfbench();
   await ensureBuilt();
-  const rows = await clusterRun(bin, { periods: 3, macs: 100 });
+  const rows = await clusterRun(bin, { periods: 5, macs: 100 });
   t.same(rows.map((r) => r.label), ['no cluster: 1 weft, 16 switches', 'cluster, 1 instance: 16 switches', 'cluster, 2 instances: 8 switches each']);
   for (const r of rows) {
     t.equal(r.failure, undefined, `${r.label}: ofbench succeeded`);
