@@ -40,11 +40,11 @@ export interface ClusterBenchRow {
 }
 
 /**
- * ofbench's settle phase waits for mastership (claim, ROLE_REQUEST, reconciliation) to quieten:
- * until weft was silent for 2 s, at most 8 s (on a loaded machine an etcd round trip can take
- * a second; before its claim an instance answers nothing, its writes are gated).
+ * ofbench's settle phase, fixed at 8 s (quiet time = maximum): an instance answers nothing before
+ * its etcd claim and ROLE_REQUEST, so "quiet" says nothing about mastership; on a loaded machine
+ * (etcd's fsync behind other jobs' IO) a claim took seconds.
  */
-const SETTLE = ['-S', '8000', '-Q', '2000'];
+const SETTLE = ['-S', '8000', '-Q', '8000'];
 export const LEASE_TTL_S = 10;
 
 export async function clusterRun(bin: string, o: { periods: number; macs: number }): Promise<ClusterBenchRow[]> {
