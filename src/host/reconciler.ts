@@ -10,8 +10,8 @@ import { errorCodeName, errorTypeName, OFPFC, OFPG_ANY, OFPGC, OFPM_ALL, OFPMC, 
 import type { ErrorMsg, FlowMod, FlowStats, GroupDesc, GroupMod, MeterConfig, MeterMod, MultipartReplyBody, MultipartRequest, OfMessage } from '../../protocol/index.js';
 import type { AppLogger, SwitchView } from '../../apps/sdk/index.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
-import { completeDesired, diffFlows, diffGroups, diffMeters } from './reconcile-diff.js';
-import type { DesiredFlow, FlowPlan } from './reconcile-diff.js';
+import { completeDesired, diffGroups, diffMeters, FlowDiffStream } from './reconcile-diff.js';
+import type { DesiredFlow, StreamPlan } from './reconcile-diff.js';
 import { FailedFlows } from './reconcile-failures.js';
 import type { FailedFlow, RetryPolicy } from './reconcile-failures.js';
 import { emptyTotals, RECONCILE_DEFAULTS } from './reconcile-types.js';
@@ -158,7 +158,12 @@ export class Reconciler {
     const ask = async (step: Step): Promise<Outcome> => {
       try {
         if (step.type === 'barrierRequest') return { ok: true, answer: void (await h.conn.barrier()) };
-        return { ok: true, answer: await h.conn.multipart(step) };
+        // Lets the socket and the timers run between chunks of sends (other switches' echoes).
+        if (step.type === 'pause') return { ok: true, answer: void (await new Promise((r) => setImmediate(r))) };
+        if (!step.onPart) return { ok: true, answer: await h.conn.multipart(step.request) };
+        // A connection that cannot stream answers with the parts: fed the same way.
+        for (const part of await h.conn.multipart(step.request, { onPart: step.onPart })) step.onPart(part);
+        return { ok: true, answer: [] };
       } catch (err) {
         return { ok: false, err };
       }
@@ -176,7 +181,12 @@ export class Reconciler {
     const { result, steps, t0 } = this.#begin(h, trigger);
     const ask = (step: Step): Outcome => {
       try {
-        return { ok: true, answer: h.conn.answerNow!(step) };
+        if (step.type === 'pause') return { ok: true, answer: undefined };
+        if (step.type === 'barrierRequest') return { ok: true, answer: h.conn.answerNow!(step) };
+        const parts = h.conn.answerNow!(step.request) ?? [];
+        if (!step.onPart) return { ok: true, answer: parts };
+        for (const part of parts) step.onPart(part);
+        return { ok: true, answer: [] };
       } catch (err) {
         return { ok: false, err };
       }
@@ -211,27 +221,32 @@ export class Reconciler {
     const parts = this.#deps.participants();
     // Nothing to reconcile: not even a read of the switch.
     if (!parts.some(managed) && this.options.foreignFlows === 'keep') return;
-    let flows: FlowStats[];
-    try {
-      flows = collect<FlowStats>((yield FLOW_DUMP)!, 'flow');
-    } catch (err) {
-      // A switch that cannot list its flows still gets what weft wants there: every desired
-      // flow is sent as an add (which replaces an identical one) and nothing is deleted.
-      flows = [];
-      result.error = `flow dump failed (${(err as Error)?.message ?? String(err)}); desired flows installed without a diff`;
-    }
-    result.flows.onSwitch = flows.length;
+    // What weft wants is asked first, so that each part of the switch's flow dump is diffed
+    // against it as it arrives and then dropped (docs/STATE.md, "a long dump").
     const { desired, groups, meters, unavailable } = this.#desired(parts, view);
     result.flows.desired = desired.length;
     const now = this.#deps.clock();
-    const plan = diffFlows(flows, desired, {
-      isOurs: (cookie) => parts.some((p) => p.owns(cookie)),
-      adopt: (f) => this.#adopt(parts, unavailable, view, f),
+    const policy = {
+      isOurs: (cookie: bigint) => parts.some((p) => p.owns(cookie)),
+      adopt: (f: FlowStats) => this.#adopt(parts, unavailable, view, f),
       deleteForeign: this.options.foreignFlows === 'delete',
-      blocked: (d) => this.#failed.blocked(view.dpid, d.key!, now),
-    });
-    const groupPlan = groups.length ? diffGroups(collect<GroupDesc>((yield GROUP_DUMP)!, 'groupDesc'), groups) : { add: [], modify: [], kept: 0 };
-    const meterPlan = meters.length ? diffMeters(collect<MeterConfig>((yield METER_DUMP)!, 'meterConfig'), meters) : { add: [], modify: [], kept: 0 };
+      blocked: (d: DesiredFlow) => this.#failed.blocked(view.dpid, d.key!, now),
+    };
+    let diff = new FlowDiffStream(desired, policy);
+    try {
+      const stream = diff;
+      yield { type: 'multipart', request: FLOW_DUMP, onPart: (b) => b.kind === 'flow' && stream.feed(b.stats) };
+    } catch (err) {
+      // A switch that cannot list its flows still gets what weft wants there: every desired
+      // flow is sent as an add (which replaces an identical one) and nothing is deleted (what
+      // the parts before the failure said is dropped).
+      diff = new FlowDiffStream(desired, policy);
+      result.error = `flow dump failed (${(err as Error)?.message ?? String(err)}); desired flows installed without a diff`;
+    }
+    const plan = diff.finish();
+    result.flows.onSwitch = plan.onSwitch;
+    const groupPlan = groups.length ? diffGroups(collect<GroupDesc>((yield { type: 'multipart', request: GROUP_DUMP })!, 'groupDesc'), groups) : { add: [], modify: [], kept: 0 };
+    const meterPlan = meters.length ? diffMeters(collect<MeterConfig>((yield { type: 'multipart', request: METER_DUMP })!, 'meterConfig'), meters) : { add: [], modify: [], kept: 0 };
     Object.assign(result.flows, { kept: plan.kept, adopted: plan.adopted, foreign: plan.foreign });
     result.flows.failed += plan.blocked.length;
     result.groups.kept = groupPlan.kept;
@@ -303,17 +318,21 @@ export class Reconciler {
   }
 
   /** Deletes, a barrier, meters, groups, flow adds and modifies, a barrier: refusals arrive before its reply. */
-  *#apply(h: Held, plan: FlowPlan, groups: { add: GroupMod[]; modify: GroupMod[] }, meters: { add: MeterMod[]; modify: MeterMod[] }, result: ReconcileResult): Generator<Step, void, MultipartReplyBody[] | undefined> {
+  *#apply(h: Held, plan: StreamPlan, groups: { add: GroupMod[]; modify: GroupMod[] }, meters: { add: MeterMod[]; modify: MeterMod[] }, result: ReconcileResult): Generator<Step, void, MultipartReplyBody[] | undefined> {
     const { conn, view } = h;
     const clock = this.#deps.clock;
     const dpid = view.dpid;
-    const refused = (what: string, onFail: (err: ErrorMsg) => void) => (err: ErrorMsg) => {
+    const refused = (what: string, onFail: (err: ErrorMsg) => void, detail?: () => string) => (err: ErrorMsg) => {
       onFail(err);
-      this.#deps.log.warn({ dpid, what, error: `${errorTypeName(err.errType)}/${errorCodeName(err.errType, err.code)}` }, 'switch refused a reconciliation message');
+      this.#deps.log.warn({ dpid, what: detail ? `${what} ${detail()}` : what, error: `${errorTypeName(err.errType)}/${errorCodeName(err.errType, err.code)}` }, 'switch refused a reconciliation message');
     };
-    for (const f of plan.delete) {
-      conn.send(deleteStrict(f), refused(`delete ${describe(f)}`, () => result.flows.deleted--));
+    // A pause every SEND_CHUNK messages: a plan of 100k flows is not sent in one event-loop turn.
+    let sent = 0;
+    const dels = plan.delete;
+    for (let k = 0; k < dels.length; k++) {
+      conn.sendEncoded(dels.bytes(k), refused(`delete`, () => result.flows.deleted--, () => describe(dels.flowMod(k))));
       result.flows.deleted++;
+      if (++sent % SEND_CHUNK === 0) yield PAUSE;
     }
     const sendsMore = plan.add.length + plan.modify.length + groups.add.length + groups.modify.length + meters.add.length + meters.modify.length > 0;
     if (plan.delete.length && sendsMore) yield BARRIER;
@@ -342,8 +361,14 @@ export class Reconciler {
       });
       result.flows[key]++;
     };
-    for (const d of plan.add) sendFlow(d, d.flow.xid === 0 ? d.flow : { ...d.flow, xid: 0 }, 'added');
-    for (const d of plan.modify) sendFlow(d, { ...d.flow, xid: 0, command: OFPFC.MODIFY_STRICT, cookieMask: 0n }, 'modified');
+    for (const d of plan.add) {
+      sendFlow(d, d.flow.xid === 0 ? d.flow : { ...d.flow, xid: 0 }, 'added');
+      if (++sent % SEND_CHUNK === 0) yield PAUSE;
+    }
+    for (const d of plan.modify) {
+      sendFlow(d, { ...d.flow, xid: 0, command: OFPFC.MODIFY_STRICT, cookieMask: 0n }, 'modified');
+      if (++sent % SEND_CHUNK === 0) yield PAUSE;
+    }
     if (plan.delete.length || sendsMore) yield BARRIER;
   }
 
@@ -378,7 +403,11 @@ function managed(p: Participant): boolean {
   return p.desiredFlows !== undefined || p.adoptFlow !== undefined || p.desiredGroups !== undefined || p.desiredMeters !== undefined;
 }
 
-type Step = MultipartRequest | { type: 'barrierRequest'; xid: number };
+/** A request of a run; a multipart one with onPart gets its parts there as they arrive (and [] as its answer). */
+type Step =
+  | { type: 'multipart'; request: MultipartRequest; onPart?: (part: MultipartReplyBody) => void }
+  | { type: 'barrierRequest'; xid: number }
+  | { type: 'pause' };
 
 /** How one request of a run ended: its reply bodies (none for a barrier), or the error. */
 type Outcome = { ok: true; answer: MultipartReplyBody[] | undefined } | { ok: false; err: unknown };
@@ -396,31 +425,14 @@ const FLOW_DUMP: MultipartRequest = {
 const GROUP_DUMP: MultipartRequest = { type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'groupDesc' } };
 const METER_DUMP: MultipartRequest = { type: 'multipartRequest', xid: 0, flags: 0, body: { kind: 'meterConfig', meterId: OFPM_ALL } };
 const BARRIER: Step = { type: 'barrierRequest', xid: 0 };
+const PAUSE: Step = { type: 'pause' };
+/** Messages a run sends between two pauses (~5-10 ms of encoding on this project's machines). */
+const SEND_CHUNK = 2000;
 
 function collect<T>(bodies: readonly MultipartReplyBody[], kind: string): T[] {
   const out: T[] = [];
   for (const b of bodies) if (b.kind === kind) for (const s of (b as unknown as { stats: T[] }).stats) out.push(s);
   return out;
-}
-
-function deleteStrict(f: FlowStats): FlowMod {
-  return {
-    type: 'flowMod',
-    xid: 0,
-    cookie: f.cookie,
-    cookieMask: 0xffff_ffff_ffff_ffffn,
-    tableId: f.tableId,
-    command: OFPFC.DELETE_STRICT,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    priority: f.priority,
-    bufferId: 0xffffffff,
-    outPort: OFPP.ANY,
-    outGroup: OFPG_ANY,
-    flags: 0,
-    match: f.match,
-    instructions: [],
-  };
 }
 
 /** One line for logs and REST: table, priority, match, cookie. */
