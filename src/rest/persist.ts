@@ -58,7 +58,11 @@ export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[]
   for (const fm of mods) {
     const strict = fm.command === OFPFC.MODIFY_STRICT || fm.command === OFPFC.DELETE_STRICT;
     if (fm.command === OFPFC.ADD) {
-      ops.push(persistent && storable(fm) ? { type: 'put', key: flowKey(dpid, fm), value: flowModToFriendly(fm) } : { type: 'delete', key: flowKey(dpid, fm) });
+      const key = flowKey(dpid, fm);
+      if (persistent && storable(fm)) ops.push({ type: 'put', key, value: flowModToFriendly(fm) });
+      // A one-off add drops a stored flow of its identity; none stored, nothing to do (a bulk
+      // of 100k one-off flows then makes no 100k no-op deletes).
+      else if (state.desired.mirror.get(key) !== undefined) ops.push({ type: 'delete', key });
     } else if (fm.command === OFPFC.MODIFY || fm.command === OFPFC.MODIFY_STRICT) {
       if (!persistent) continue;
       for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) {

@@ -1,7 +1,9 @@
 /**
- * POST /switches/:dpid/flows/bulk: many flows in one call (100k and more). Built for speed:
- * the body is checked by hand per flow (no ajv per item), and every flow is converted and
- * encoded before anything is sent (a bad flow -> 400 naming flows[i].field, nothing written).
+ * POST /switches/:dpid/flows/bulk: many flows in one call (100k and more). Built for speed and
+ * bounded memory: the body stays bytes (src/rest/bulk-body.ts locates the flows), each flow is
+ * parsed, checked by hand (no ajv per item), converted and encoded in its turn, in slices with a
+ * pause between them, and every flow is encoded before anything is sent (a bad flow -> 400
+ * naming flows[i].field, nothing written).
  * Only the encoded bytes are kept (~100 bytes a flow, in one buffer), not 100k FlowMod objects:
  * those lived long enough for the garbage collector to copy and promote them, a quarter of the
  * route's CPU. The bytes are then streamed through conn.sendEncoded in chunks with a barrier
@@ -10,14 +12,16 @@
  * under their cap, while the switch is never left idle waiting for us.
  */
 import type { FastifyInstance } from 'fastify';
-import { encodeInto, Writer } from '../../../protocol/index.js';
+import { decode, encodeInto, Writer } from '../../../protocol/index.js';
 import type { ErrorMsg, FlowMod } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
+import { scanBulkBody } from '../bulk-body.js';
 import { HttpError, openflowNames, prefixField, switchErrorToHttp, toHttpError } from '../errors.js';
 import { flowModFromFriendly } from '../flow-json.js';
 import type { FlowCommand } from '../flow-json.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
-import { commit, flowOps, flowOpsNeeded } from '../persist.js';
+import { commit, flowOps } from '../persist.js';
+import type { TxnOp } from '../../store/store.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { requireMaster } from '../write.js';
 
@@ -26,12 +30,11 @@ const WINDOW = 4;
 /** Errors listed in a response at most (the count is always exact). */
 const MAX_LISTED = 100;
 const NOOP = (): void => undefined;
-
-interface BulkBody {
-  flows: unknown[];
-  command?: FlowCommand;
-  persistent?: boolean;
-}
+/** Flows parsed, converted and encoded between two pauses (~5-10 ms). */
+const SLICE = 1000;
+const COMMANDS = new Set(['add', 'modify', 'delete']);
+const TOP_KEYS = new Set(['command', 'persistent']);
+const pause = () => new Promise<void>((r) => setImmediate(r));
 
 export interface BulkFlowError {
   index: number;
@@ -40,20 +43,15 @@ export interface BulkFlowError {
 }
 
 export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, maxFlows }: { deps: RestDeps; bodyLimit: number; maxFlows: number }): Promise<void> {
-  // This plugin's own JSON parser (encapsulated: only this route): plain JSON.parse, without the
-  // default parser's prototype-poisoning scan over a body of many megabytes. Flows are converted
-  // into fresh objects field by field, so a "__proto__" key is just an unknown field there.
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (e) {
-      const err = e as Error & { statusCode?: number };
-      err.statusCode = 400;
-      done(err, undefined);
-    }
-  });
-  app.post<{ Params: { dpid: string }; Body: BulkBody }>('/switches/:dpid/flows/bulk', {
+  // This plugin's own body parser (encapsulated: only this route): the bytes as they are; the
+  // handler walks them (bulk-body.ts). Flows are converted into fresh objects field by field,
+  // so a "__proto__" key is just an unknown field there.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  app.post<{ Params: { dpid: string }; Body: Buffer }>('/switches/:dpid/flows/bulk', {
     bodyLimit,
+    // The body schema below documents the route (OpenAPI); the handler checks the body itself,
+    // from its bytes. The dpid was checked before the body was read (server.ts, onRequest).
+    validatorCompiler: () => () => true,
     schema: {
       tags: ['flows'],
       summary: 'Add (or modify, delete) many flows in one call, streamed to the switch and confirmed by barriers',
@@ -81,30 +79,36 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
     },
     handler: async (req) => {
       const conn = lookupSwitch(deps, req.params.dpid);
-      const { flows } = req.body;
-      const command = req.body.command ?? 'add';
       const t0 = performance.now();
-      const n = flows.length;
+      if (!Buffer.isBuffer(req.body)) throw new HttpError(400, 'bad_request', 'body: expected a JSON object with flows', 'flows');
+      const body = await scanBulkBody(req.body, maxFlows, TOP_KEYS, pause);
+      if (body.flows === 'missing') throw new HttpError(400, 'bad_request', "body must have required property 'flows'", 'flows');
+      if (body.flows === 'not_array') throw new HttpError(400, 'bad_request', 'flows: must be array', 'flows');
+      if (body.unknown !== undefined) throw new HttpError(400, 'bad_request', `body must NOT have additional properties (${body.unknown}); it takes flows, command and persistent`, body.unknown);
+      const command = (body.fields.get('command') ?? 'add') as FlowCommand;
+      if (!COMMANDS.has(command)) throw new HttpError(400, 'bad_request', 'command: must be equal to one of the allowed values (add, modify, delete)', 'command');
+      const persistent = body.fields.get('persistent') ?? true;
+      if (typeof persistent !== 'boolean') throw new HttpError(400, 'bad_request', 'persistent: must be boolean', 'persistent');
+      const n = body.count;
       if (n > maxFlows) {
         throw new HttpError(413, 'payload_too_large', `flows: ${n} flows in one request, at most ${maxFlows} are accepted (rest.maxBulkFlows); split them over several requests`, 'flows', undefined, { limit: maxFlows, count: n });
       }
-      // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0).
+      // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0). Each flow's JSON is
+      // parsed, converted and encoded in its turn, and only its bytes stay.
       const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
       const ends = new Uint32Array(n);
-      // Kept only when the store needs them (the messages themselves travel as bytes).
-      const persistent = req.body.persistent ?? true;
-      const mods: FlowMod[] | undefined = deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent) ? new Array<FlowMod>(n) : undefined;
       let i = 0;
       try {
         for (; i < n; i++) {
-          const fm = flowModFromFriendly(flows[i], command);
-          encodeInto(fm, w);
+          encodeInto(flowModFromFriendly(body.flow(i), command), w);
           ends[i] = w.pos;
-          if (mods) mods[i] = fm;
+          if (i % SLICE === SLICE - 1) await pause();
         }
       } catch (e) {
         prefixField(toHttpError(e), `flows[${i}]`);
       }
+      // The body's bytes are not needed any more.
+      req.body = Buffer.alloc(0);
 
       // One shared error callback; the xid each flow got maps an ERROR back to its index.
       requireMaster(conn);
@@ -127,11 +131,18 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       }
       await Promise.all(barriers);
       const rejected = switchErrors.length;
-      if (mods && deps.state) {
-        // What the switch accepted goes to the store; the answer waits for its fsync.
+      if (deps.state) {
+        // What the switch accepted goes to the store, in one transaction; the answer waits for
+        // its fsync. The FlowMods are decoded back from the bytes sent, a slice at a time.
         const refused = new Set(switchErrors.map((e) => e.xid));
-        const accepted = rejected === 0 ? mods : mods.filter((_m, k) => !refused.has(xids[k]!));
-        await commit(deps.state, flowOps(deps.state, conn.info.dpid, accepted, persistent));
+        const ops: TxnOp[] = [];
+        for (let k = 0; k < n; k += SLICE) {
+          const accepted: FlowMod[] = [];
+          for (let j = k; j < Math.min(k + SLICE, n); j++) if (!refused.has(xids[j]!)) accepted.push(decode(buf.subarray(j === 0 ? 0 : ends[j - 1]!, ends[j]!)) as FlowMod);
+          for (const op of flowOps(deps.state, conn.info.dpid, accepted, persistent)) ops.push(op);
+          await pause();
+        }
+        await commit(deps.state, ops);
       }
       const durationMs = performance.now() - t0;
       if (rejected > 0) {

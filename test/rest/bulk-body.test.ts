@@ -1,0 +1,110 @@
+/**
+ * The bulk route's byte-level walk of its body (src/rest/bulk-body.ts) against JSON.parse:
+ * randomized bodies (nested values, strings with quotes, backslashes, brackets and non-ASCII
+ * characters, any whitespace) give the same flows and fields; bodies cut short or with a byte
+ * changed are refused with a 400 whenever JSON.parse refuses them; the flow count is exact also
+ * past the cap (only the first cap + 1 are located).
+ */
+import t from 'tap';
+import { scanBulkBody } from '../../src/rest/bulk-body.js';
+import { HttpError } from '../../src/rest/errors.js';
+
+function rng(seed: number): (n: number) => number {
+  let s = seed >>> 0 || 1;
+  return (n) => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s % n;
+  };
+}
+
+const ALLOWED = new Set(['command', 'persistent']);
+const now = () => Promise.resolve();
+const STR = ['a', '"', '\\', '[', ']', '{', '}', ',', ':', 'é', '✓', '\n', ' ', 'x"y', '\\"'];
+
+function value(r: (n: number) => number, depth: number): unknown {
+  const k = r(depth > 2 ? 4 : 6);
+  if (k === 0) return r(1000) - 500;
+  if (k === 1) return Array.from({ length: r(4) }, () => STR[r(STR.length)]).join('');
+  if (k === 2) return [true, false, null, 1.5e3][r(4)];
+  if (k === 3) return r(2) === 0 ? {} : [];
+  if (k === 4) return Array.from({ length: r(4) }, () => value(r, depth + 1));
+  return Object.fromEntries(Array.from({ length: r(4) }, (_, i) => [`${STR[r(STR.length)]}${i}`, value(r, depth + 1)]));
+}
+
+/** JSON text with random whitespace between tokens (JSON.stringify with an indent, or none). */
+const text = (r: (n: number) => number, v: unknown) => JSON.stringify(v, null, [0, 1, '\t', 3][r(4)] as number | string);
+
+async function walk(body: string, max = 1_000_000) {
+  const b = await scanBulkBody(Buffer.from(body), max, ALLOWED, now);
+  return { fields: Object.fromEntries(b.fields), flows: b.flows, count: b.count, list: b.flows === 'array' ? Array.from({ length: Math.min(b.count, max + 1) }, (_, k) => b.flow(k)) : undefined, unknown: b.unknown };
+}
+
+t.test('randomized bodies: the same flows and fields as JSON.parse', async (t) => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const r = rng(seed * 104729);
+    const flows = Array.from({ length: r(12) }, () => value(r, 0));
+    const obj: Record<string, unknown> = r(2) ? { command: ['add', 'delete'][r(2)], flows, persistent: r(2) === 0 } : { flows };
+    const body = ` ${text(r, obj)}\n`;
+    const got = await walk(body);
+    const want = JSON.parse(body) as Record<string, unknown>;
+    t.same(got.list, want.flows, `seed ${seed}: flows`);
+    t.equal(got.count, flows.length);
+    const { flows: _f, ...rest } = want;
+    t.same(got.fields, rest, `seed ${seed}: fields`);
+    t.equal(got.unknown, undefined);
+  }
+});
+
+t.test('broken bodies are refused whenever JSON.parse refuses them', async (t) => {
+  let refused = 0;
+  for (let seed = 1; seed <= 400; seed++) {
+    const r = rng(seed * 7907);
+    const good = text(r, { flows: Array.from({ length: 1 + r(5) }, () => value(r, 0)), command: 'add' });
+    const bytes = Buffer.from(good);
+    let broken: Buffer;
+    if (r(2) === 0) broken = bytes.subarray(0, r(bytes.length));
+    else {
+      broken = Buffer.from(bytes);
+      broken[r(broken.length)] = '"{}[],:\\ x1'.charCodeAt(r(11));
+    }
+    let jsonOk = true;
+    try {
+      JSON.parse(broken.toString('utf8'));
+    } catch {
+      jsonOk = false;
+    }
+    if (jsonOk) continue;
+    refused++;
+    try {
+      await walk(broken.toString('utf8'));
+      t.fail(`seed ${seed}: accepted ${JSON.stringify(broken.toString('utf8'))}`);
+    } catch (e) {
+      if (!(e instanceof HttpError && e.status === 400)) t.fail(`seed ${seed}: ${String(e)}`);
+    }
+  }
+  t.ok(refused > 300, `${refused} broken bodies refused`);
+});
+
+t.test('shapes: no flows, flows not an array, unknown keys (never parsed), the count past the cap', async (t) => {
+  t.equal((await walk('{"flow": []}')).flows, 'missing');
+  t.equal((await walk('{"flows": {"a": 1}}')).flows, 'not_array');
+  t.equal((await walk('{"flows": [], "x": [1, {"y": 2}]}')).unknown, 'x');
+  t.equal((await walk('{"flows": [1], "flows": "no"}')).flows, 'not_array', 'the last key wins, as in JSON.parse');
+  const many = await walk(JSON.stringify({ flows: Array.from({ length: 50 }, (_, i) => ({ i })) }), 10);
+  t.equal(many.count, 50, 'counted past the cap');
+  t.same(many.list!.at(-1), { i: 10 }, 'the first cap + 1 are located');
+  await t.rejects(walk('[{"flows": []}]'), /expected an object/);
+  await t.rejects(walk('{"flows": []} x'), /after the object/);
+});
+
+t.test('a long body pauses while it is walked', async (t) => {
+  let pauses = 0;
+  const body = Buffer.from(JSON.stringify({ flows: Array.from({ length: 40_000 }, (_, i) => ({ priority: i, match: { eth_type: 2048 } })) }));
+  const b = await scanBulkBody(body, 100_000, ALLOWED, async () => void pauses++);
+  t.equal(b.count, 40_000);
+  t.ok(pauses >= Math.floor(body.length / 2 ** 20), `${pauses} pauses over ${body.length} bytes`);
+});
