@@ -7,11 +7,12 @@
  *   - a switch floods 20,000 PACKET_INs with random source MACs on one port;
  *   - a REST client pushes 100,000 flows in one bulk request to a well-behaved switch.
  * Each may raise RSS by at most the documented 64 MB (docs/CONTROLLER.md, limits) over what
- * weft held before it, and a well-behaved switch alongside keeps its echo replies. The endless
- * flow dump and the bulk push do not hold that bound yet: their RSS assertions are marked todo
- * (with what holds the memory) and print the measured growth.
+ * weft held before it, and a well-behaved switch alongside, sending an echo every 10 ms, gets
+ * its replies with p99 under ECHO_P99_MS: the documented bound for this test, generous for a
+ * shared, loaded 2-core CI machine (bench/hostile.ts measures against the 50 ms aim).
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import t from 'tap';
 import { encode, OFPMPF_REPLY_MORE } from '../../protocol/index.js';
 import type { FlowStats, OfMessage, PacketIn } from '../../protocol/index.js';
@@ -21,6 +22,12 @@ import { FakeSwitch, makePort } from '../support/fake-switch.js';
 import { startWeftProcess } from '../support/weft-process.js';
 
 const BOUND_MB = 64;
+const ECHO_P99_MS = 250;
+
+const p99 = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]! : 0;
+};
 
 const rssMb = (pid: number): number => Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,11 +65,11 @@ t.test(`hostile peers raise weft's RSS by less than ${BOUND_MB} MB each`, async 
   const probe = new EmuSwitch({ port: weft.openflowPort, dpid: 0x900dn, index: 9001 });
   t.teardown(() => probe.close());
   await probe.up(15_000);
-  const echo = setInterval(() => probe.echo(), 20);
+  const echo = setInterval(() => probe.echo(), 10);
   t.teardown(() => clearInterval(echo));
 
   /** RSS peak over `work` (sampled every 10 ms) minus RSS before it. */
-  const measure = async (what: string, work: () => Promise<void>, todo?: string) => {
+  const measure = async (what: string, work: () => Promise<void>) => {
     await sleep(300);
     const base = rssMb(weft.pid);
     let peak = base;
@@ -76,9 +83,10 @@ t.test(`hostile peers raise weft's RSS by less than ${BOUND_MB} MB each`, async 
     }
     const delta = peak - base;
     const rtts = probe.echoRtts.slice(echoFrom);
-    t.comment(`${what}: RSS ${base.toFixed(0)} MB before, peak +${delta.toFixed(1)} MB; ${rtts.length} echoes, max ${Math.max(0, ...rtts).toFixed(0)} ms`);
-    t.ok(delta < BOUND_MB, `${what}: RSS grew ${delta.toFixed(1)} MB (< ${BOUND_MB})`, todo ? { todo } : {});
+    t.comment(`${what}: RSS ${base.toFixed(0)} MB before, peak +${delta.toFixed(1)} MB; ${rtts.length} echoes, p99 ${p99(rtts).toFixed(0)} ms, max ${Math.max(0, ...rtts).toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)}`);
+    t.ok(delta < BOUND_MB, `${what}: RSS grew ${delta.toFixed(1)} MB (< ${BOUND_MB})`);
     t.ok(rtts.length > 0, `${what}: the well-behaved switch kept getting echo replies`);
+    t.ok(p99(rtts) < ECHO_P99_MS, `${what}: echo p99 ${p99(rtts).toFixed(0)} ms (< ${ECHO_P99_MS})`);
   };
   const metric = async (re: RegExp) => Number(re.exec(await (await fetch(`${rest}/metrics`)).text())?.[1] ?? 0);
 
@@ -105,7 +113,7 @@ t.test(`hostile peers raise weft's RSS by less than ${BOUND_MB} MB each`, async 
     await second.closed;
     t.ok(requests >= 2, 'every flow dump was answered endlessly');
     t.ok((await metric(/weft_openflow_limit_hits_total\{limit="multipart_bytes"\} (\d+)/)) >= 2, 'the byte cap was hit and counted');
-  }, 'the switch-up reconciliation keeps the decoded parts up to openflow.maxMultipartBytes (16 MiB on the wire, ~330 MB decoded)');
+  });
 
   await measure('20,000 ports announced with PORT_STATUS', async () => {
     const sw = await FakeSwitch.connect({ port: weft.openflowPort, datapathId: 0xbad2n, ports: [makePort(1, 'p1')] });
@@ -144,6 +152,6 @@ t.test(`hostile peers raise weft's RSS by less than ${BOUND_MB} MB each`, async 
     const body = (await res.json()) as { count?: number; error?: unknown };
     t.equal(res.status, 200, `bulk answered ${JSON.stringify(body).slice(0, 200)}`);
     t.equal(body.count, 100_000);
-  }, 'the bulk body is parsed whole (13 MB of JSON, ~170 MB of objects) before the flows are encoded');
+  });
   t.equal(weft.lines.filter((l) => l.level >= 50).length, 0, 'no error lines');
 });

@@ -46,7 +46,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
   // This plugin's own body parser (encapsulated: only this route): the bytes as they are; the
   // handler walks them (bulk-body.ts). Flows are converted into fresh objects field by field,
   // so a "__proto__" key is just an unknown field there.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', (req, payload, done) => readBody(req.headers['content-length'], payload, bodyLimit, done));
   app.post<{ Params: { dpid: string }; Body: Buffer }>('/switches/:dpid/flows/bulk', {
     bodyLimit,
     // The body schema below documents the route (OpenAPI); the handler checks the body itself,
@@ -161,4 +161,41 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       return { count: n, accepted: n, durationMs: Math.round(durationMs * 10) / 10, flowsPerSecond: Math.round((n / durationMs) * 1000) };
     },
   });
+}
+
+function tooLarge(limit: number): Error {
+  return Object.assign(new Error(`Request body is too large`), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', limit });
+}
+
+/**
+ * The body's bytes in one buffer of exactly its Content-Length, filled as chunks arrive
+ * (fastify's `parseAs: 'buffer'` keeps the chunks and concatenates them at the end: twice the
+ * body for a moment). Without a Content-Length (chunked upload) the chunks are concatenated.
+ */
+function readBody(lengthHeader: string | undefined, payload: NodeJS.ReadableStream, limit: number, done: (err: Error | null, body?: Buffer) => void): void {
+  const declared = lengthHeader === undefined ? undefined : Number(lengthHeader);
+  if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) return done(Object.assign(new Error('bad Content-Length'), { statusCode: 400 }));
+  if (declared !== undefined && declared > limit) return done(tooLarge(limit));
+  const whole = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+  const chunks: Buffer[] = [];
+  let got = 0;
+  let finished = false;
+  const finish = (err: Error | null, body?: Buffer) => {
+    if (finished) return;
+    finished = true;
+    payload.removeAllListeners('data');
+    if (err) payload.resume();
+    done(err, body);
+  };
+  payload.on('data', (c: Buffer) => {
+    if (got + c.length > (declared ?? limit)) return finish(declared === undefined ? tooLarge(limit) : Object.assign(new Error('body longer than its Content-Length'), { statusCode: 400 }));
+    if (whole) c.copy(whole, got);
+    else chunks.push(c);
+    got += c.length;
+  });
+  payload.on('end', () => {
+    if (declared !== undefined && got !== declared) return finish(Object.assign(new Error(`body of ${got} bytes, Content-Length said ${declared}`), { statusCode: 400 }));
+    finish(null, whole ?? Buffer.concat(chunks, got));
+  });
+  payload.on('error', (e: Error) => finish(Object.assign(e, { statusCode: 400 })));
 }
