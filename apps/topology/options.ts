@@ -33,8 +33,13 @@ export interface TopologyOptions {
    * long ago: two hosts relaying our LLDP (0: no such check).
    */
   linkEdgeHoldMs: number;
-  /** A new link is refused when its LLDP frame took longer than this from our send (0: no check). */
+  /**
+   * A new link is refused when its LLDP frame took longer than this from our send, plus
+   * lldpDelayBaselineFactor times the median recent LLDP delay (0: no check).
+   */
   lldpMaxDelayMs: number;
+  /** How much of weft's current LLDP delay (median over source ports) is allowed on top of lldpMaxDelayMs (0: a fixed limit). */
+  lldpDelayBaselineFactor: number;
   /** Addresses kept per host and family (the most recent ones). */
   maxIpsPerHost: number;
   /**
@@ -60,6 +65,7 @@ const KEYS = [
   'maxPins',
   'linkEdgeHoldMs',
   'lldpMaxDelayMs',
+  'lldpDelayBaselineFactor',
   'maxIpsPerHost',
   'settleMs',
   'lldpPriority',
@@ -88,6 +94,7 @@ export function parseOptions(o: AppOptions): TopologyOptions {
     maxPins,
     linkEdgeHoldMs: num(o, 'linkEdgeHoldMs', 2 * lldpIntervalMs, 0, 24 * 3_600_000),
     lldpMaxDelayMs: num(o, 'lldpMaxDelayMs', 1_000, 0, 3_600_000),
+    lldpDelayBaselineFactor: num(o, 'lldpDelayBaselineFactor', 3, 0, 1_000),
     maxIpsPerHost: num(o, 'maxIpsPerHost', 8, 1, 1_000),
     settleMs: num(o, 'settleMs', Math.round(1.5 * lldpIntervalMs), 0, 24 * 3_600_000),
     lldpPriority: num(o, 'lldpPriority', 65_000, 1, 0xffff),

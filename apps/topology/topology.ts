@@ -18,6 +18,7 @@ import { HostTable, hostInfo } from './hosts.js';
 import type { HostRecord } from './hosts.js';
 import { hostMacNumOf, learnAddresses } from './learn.js';
 import { LinkTable } from './links.js';
+import { LldpDelayBaseline } from './lldp-delay.js';
 import type { LinkRecord } from './links.js';
 import type { TopologyOptions } from './options.js';
 import { PinTable } from './pins.js';
@@ -74,6 +75,8 @@ export class Topology implements TopologyServiceExt {
   #pins: PinTable;
   /** Log lines a peer can cause (refusals, moves) go through here. */
   readonly #logLimit = new LogLimiter();
+  /** Recent LLDP delays: the slow-link check's reference (lldp-delay.ts). */
+  readonly #delays = new LldpDelayBaseline();
   readonly #counters: TopologyCounters = {
     lldpSent: 0,
     lldpReceived: 0,
@@ -346,13 +349,18 @@ export class Topology implements TopologyServiceExt {
     const rec = this.#links.from(src.dpid, src.port);
     if (rec && rec.link.dst.dpid === dst.dpid && rec.link.dst.port === dst.port) {
       rec.lastSeen = now;
+      this.#delays.note(`${src.dpid}/${src.port}`, now - sentAt);
     } else {
       // A new link between two ports where hosts speak, or whose frame took the long way, is
       // two hosts (or a tunnel) relaying our LLDP: signing stops forgery, not relaying.
       const hold = this.#opts.linkEdgeHoldMs;
       if (hold > 0 && (now - sp.edgeSeenAt < hold || now - dp.edgeSeenAt < hold)) return this.#refuseLink('edge-port', src, dst, now);
-      const maxDelay = this.#opts.lldpMaxDelayMs;
-      if (maxDelay > 0 && now - sentAt > maxDelay) return this.#refuseLink('slow', src, dst, now, now - sentAt);
+      const limit = this.#delays.limit(this.#opts.lldpMaxDelayMs, this.#opts.lldpDelayBaselineFactor);
+      if (now - sentAt > limit) {
+        this.#delays.note(`${src.dpid}/${src.port}`, now - sentAt);
+        return this.#refuseLink('slow', src, dst, now, now - sentAt, Math.round(limit));
+      }
+      this.#delays.note(`${src.dpid}/${src.port}`, now - sentAt);
       this.#removeLinks(this.#links.conflicts(src, dst), now);
       const link: Link = Object.freeze({ src: Object.freeze({ ...src }), dst: Object.freeze({ ...dst }) });
       this.#links.add(link, now);
@@ -472,10 +480,10 @@ export class Topology implements TopologyServiceExt {
     this.#logLimited(`move ${reason} ${h.mac}`, now, 'warn', { mac: h.mac, at: { dpid: h.dpid, port: h.port }, to: { dpid, port }, reason }, 'host move refused');
   }
 
-  #refuseLink(reason: LinkRefusal, src: PortRef, dst: PortRef, now: number, delayMs?: number): LinkRefusal {
+  #refuseLink(reason: LinkRefusal, src: PortRef, dst: PortRef, now: number, delayMs?: number, limitMs?: number): LinkRefusal {
     this.refused(reason);
     if (reason !== 'unknown-port') {
-      this.#logLimited(`link ${reason} ${dst.dpid}/${dst.port}`, now, 'warn', { src, dst, reason, ...(delayMs === undefined ? {} : { delayMs }) }, 'link refused');
+      this.#logLimited(`link ${reason} ${dst.dpid}/${dst.port}`, now, 'warn', { src, dst, reason, ...(delayMs === undefined ? {} : { delayMs, limitMs }) }, 'link refused');
     }
     return reason;
   }
