@@ -101,7 +101,8 @@ export async function hostileRun(opts: { nodeArgs?: string[]; only?: 'listing' |
       let big: FakeSwitch | undefined;
       const reconciled = async () => {
         const r = await fetch(`${base}/api/v1/switches/0000000000000b16/reconciliation`);
-        return r.status === 200 && ((await r.json()) as { last?: unknown }).last !== undefined;
+        // `last` is null until the first run ends.
+        return r.status === 200 && ((await r.json()) as { last?: { flows?: { onSwitch?: number } } | null }).last?.flows?.onSwitch === FLOWS;
       };
       rows.push({
         label: `a switch holding ${FLOWS.toLocaleString('en')} flows connects (the switch-up reconciliation reads them)`,
