@@ -5,14 +5,17 @@
  *   - a REST client lists the 60,000 flows of another switch (GET /api/v1/switches/D/flows and
  *     Ryu's GET /stats/flow/D, the answer read and thrown away as it streams);
  *   - another switch floods PACKET_INs with random source MACs on one port (20,000 MACs);
+ *   - a REST client pushes 100,000 flows in one bulk request (not persistent) to an emulated
+ *     switch;
  * and weft's RSS is sampled for its peak. The connect of the switch with 60,000 flows (its
  * switch-up reconciliation reads them all) is measured too; the listings start `--settle` ms
  * (default 3000) after it.
- * Usage: tsx bench/hostile.ts [--only listing|flood] [--settle MS] [--cpu-prof DIR] [--trace-gc]
+ * Usage: tsx bench/hostile.ts [--only listing|flood|bulk] [--settle MS] [--cpu-prof DIR] [--trace-gc]
  * (--cpu-prof: weft writes a .cpuprofile there, bench/profile-top.ts summarizes it; --trace-gc:
  * V8's GC lines are printed at the end).
  */
 import { get } from 'node:http';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { OfMessage, PacketIn } from '../protocol/index.js';
@@ -34,6 +37,7 @@ export interface HostileRow {
 
 const FLOWS = 60_000;
 const FLOOD = 20_000;
+const BULK = 100_000;
 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +88,7 @@ function drain(base: string, path: string): Promise<string> {
   });
 }
 
-export async function hostileRun(opts: { nodeArgs?: string[]; only?: 'listing' | 'flood'; settleMs?: number } = {}): Promise<HostileRow[]> {
+export async function hostileRun(opts: { nodeArgs?: string[]; only?: 'listing' | 'flood' | 'bulk'; settleMs?: number } = {}): Promise<HostileRow[]> {
   const only = opts.only;
   await ensureBuilt();
   const rows: HostileRow[] = [];
@@ -132,6 +136,26 @@ export async function hostileRun(opts: { nodeArgs?: string[]; only?: 'listing' |
     }
     if (only === 'listing') return rows;
 
+    // (c) a REST bulk push of 100,000 flows.
+    if (!only || only === 'bulk') {
+      const target = new EmuSwitch({ port: weft.openflowPort, dpid: 0xb01cn, index: 9002 });
+      cleanup.push(() => target.close());
+      await target.up(15_000);
+      const body = JSON.stringify({ persistent: false, flows: Array.from({ length: BULK }, (_, i) => ({ table: 7, priority: 10, match: { eth_type: 0x0800, ipv4_dst: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }, actions: [{ type: 'output', port: 2 }] })) });
+      await sleep(500);
+      rows.push({
+        label: `REST bulk push of ${BULK.toLocaleString('en')} flows (${(body.length / 2 ** 20).toFixed(1)} MB) to another switch`,
+        ...(await measure(weft, probe, async () => {
+          const t0 = performance.now();
+          const res = await fetch(`${base}/api/v1/switches/000000000000b01c/flows/bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          const answer = (await res.json()) as { count?: number };
+          return `HTTP ${res.status}, ${answer.count} flows in ${Math.round(performance.now() - t0)} ms`;
+        })),
+      });
+      target.close();
+    }
+    if (only === 'bulk') return rows;
+
     // (b) one port floods random source MACs.
     const flooder = await FakeSwitch.connect({ port: weft.openflowPort, datapathId: 0xan, ports: [makePort(1, 'a1'), makePort(2, 'a2')] });
     cleanup.push(() => flooder.destroy());
@@ -178,8 +202,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { 'cpu-prof': { type: 'string' }, 'trace-gc': { type: 'boolean' }, only: { type: 'string' }, settle: { type: 'string' } } });
   const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
   if (values['trace-gc']) nodeArgs.push('--trace-gc');
-  for (const r of await hostileRun({ nodeArgs, only: values.only as 'listing' | 'flood' | undefined, settleMs: values.settle === undefined ? undefined : Number(values.settle) })) {
+  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start`);
+  for (const r of await hostileRun({ nodeArgs, only: values.only as 'listing' | 'flood' | 'bulk' | undefined, settleMs: values.settle === undefined ? undefined : Number(values.settle) })) {
     const e = r.echo;
-    console.log(`${r.label}: echo p50 ${e.p50.toFixed(1)} ms, p99 ${e.p99.toFixed(1)} ms, max ${e.max.toFixed(1)} ms (${e.n} echoes, ${e.lost} unanswered); weft RSS +${r.rssDeltaMb} MB; ${r.detail}`);
+    console.log(`${r.label} (load ${loadavg()[0]!.toFixed(1)} at the end): echo p50 ${e.p50.toFixed(1)} ms, p99 ${e.p99.toFixed(1)} ms, max ${e.max.toFixed(1)} ms (${e.n} echoes, ${e.lost} unanswered); weft RSS +${r.rssDeltaMb} MB; ${r.detail}`);
   }
 }

@@ -99,6 +99,8 @@ export interface BulkBody {
   count: number;
   /** Element k of `flows` parsed (its bytes are [starts[k], ends[k])). */
   flow(k: number): unknown;
+  /** Drop the body's bytes and the offsets (flow() fails after this). */
+  release(): void;
 }
 
 /**
@@ -180,11 +182,19 @@ export async function scanBulkBody(b: Buffer, maxFlows: number, allowed: Readonl
   }
   p = skipWs(b, p + 1);
   if (p < b.length) throw bad('unexpected bytes after the object', p);
+  let bytes: Buffer | undefined = b;
   return {
     fields,
     unknown,
     flows,
     count,
-    flow: (k) => parse(b, starts[k]!, ends[k]!),
+    flow: (k) => {
+      if (!bytes) throw new Error('bulk body: flow() after release()');
+      return parse(bytes, starts[k]!, ends[k]!);
+    },
+    release: () => {
+      bytes = undefined;
+      starts = ends = new Uint32Array(0);
+    },
   };
 }

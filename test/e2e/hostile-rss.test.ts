@@ -8,8 +8,12 @@
  *   - a REST client pushes 100,000 flows in one bulk request to a well-behaved switch.
  * Each may raise RSS by at most the documented 64 MB (docs/CONTROLLER.md, limits) over what
  * weft held before it, and a well-behaved switch alongside, sending an echo every 10 ms, gets
- * its replies with p99 under ECHO_P99_MS: the documented bound for this test, generous for a
- * shared, loaded 2-core CI machine (bench/hostile.ts measures against the 50 ms aim).
+ * its replies with p99 under ECHO_P99_MS (the documented bound for this test, generous for a
+ * shared 2-core CI machine; bench/hostile.ts measures against the 50 ms aim), stretched by how
+ * much the machine held weft back in the same window: weft's main thread's time waiting for a
+ * CPU against its time on one (/proc/PID/schedstat). At load 20 on two cores weft gets a tenth
+ * of a core, every reply takes ten times as long, and that is not weft's doing; a stall of
+ * weft's own (the whole-body bulk parse held echoes 5-10 s) still fails.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -30,6 +34,11 @@ const p99 = (xs: number[]): number => {
 };
 
 const rssMb = (pid: number): number => Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** Nanoseconds weft's main thread ran on a CPU and waited on a run queue (the kernel's schedstat). */
+function schedstat(pid: number): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+  return { run: run!, wait: wait! };
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(pred: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
@@ -75,6 +84,7 @@ t.test(`hostile peers raise weft's RSS by less than ${BOUND_MB} MB each`, async 
     let peak = base;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(weft.pid))), 10);
     const echoFrom = probe.echoRtts.length;
+    const sched0 = schedstat(weft.pid);
     try {
       await work();
       await sleep(300);
@@ -83,10 +93,14 @@ t.test(`hostile peers raise weft's RSS by less than ${BOUND_MB} MB each`, async 
     }
     const delta = peak - base;
     const rtts = probe.echoRtts.slice(echoFrom);
-    t.comment(`${what}: RSS ${base.toFixed(0)} MB before, peak +${delta.toFixed(1)} MB; ${rtts.length} echoes, p99 ${p99(rtts).toFixed(0)} ms, max ${Math.max(0, ...rtts).toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)}`);
+    const sched1 = schedstat(weft.pid);
+    const onCpu = sched1.run - sched0.run;
+    const stretch = Math.max(1, (onCpu + sched1.wait - sched0.wait) / Math.max(onCpu, 1));
+    const bound = ECHO_P99_MS * stretch;
+    t.comment(`${what}: RSS ${base.toFixed(0)} MB before, peak +${delta.toFixed(1)} MB; ${rtts.length} echoes, p99 ${p99(rtts).toFixed(0)} ms, max ${Math.max(0, ...rtts).toFixed(0)} ms; weft waited for a CPU ${((sched1.wait - sched0.wait) / 1e6).toFixed(0)} ms against ${(onCpu / 1e6).toFixed(0)} ms on one (x${stretch.toFixed(2)}), load ${loadavg()[0]!.toFixed(1)}`);
     t.ok(delta < BOUND_MB, `${what}: RSS grew ${delta.toFixed(1)} MB (< ${BOUND_MB})`);
     t.ok(rtts.length > 0, `${what}: the well-behaved switch kept getting echo replies`);
-    t.ok(p99(rtts) < ECHO_P99_MS, `${what}: echo p99 ${p99(rtts).toFixed(0)} ms (< ${ECHO_P99_MS})`);
+    t.ok(p99(rtts) < bound, `${what}: echo p99 ${p99(rtts).toFixed(0)} ms (< ${ECHO_P99_MS} x ${stretch.toFixed(2)})`);
   };
   const metric = async (re: RegExp) => Number(re.exec(await (await fetch(`${rest}/metrics`)).text())?.[1] ?? 0);
 
@@ -153,5 +167,6 @@ t.test(`hostile peers raise weft's RSS by less than ${BOUND_MB} MB each`, async 
     t.equal(res.status, 200, `bulk answered ${JSON.stringify(body).slice(0, 200)}`);
     t.equal(body.count, 100_000);
   });
-  t.equal(weft.lines.filter((l) => l.level >= 50).length, 0, 'no error lines');
+  const errors = weft.lines.filter((l) => l.level >= 50);
+  t.equal(errors.length, 0, `no error lines ${JSON.stringify(errors.slice(0, 3)).slice(0, 600)}`);
 });

@@ -107,7 +107,8 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       } catch (e) {
         prefixField(toHttpError(e), `flows[${i}]`);
       }
-      // The body's bytes are not needed any more.
+      // The body's bytes are not needed any more (sending takes most of the route's time).
+      body.release();
       req.body = Buffer.alloc(0);
 
       // One shared error callback; the xid each flow got maps an ERROR back to its index.
