@@ -14,6 +14,7 @@
  * (--cpu-prof: weft writes a .cpuprofile there, bench/profile-top.ts summarizes it; --trace-gc:
  * V8's GC lines are printed at the end).
  */
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -62,6 +63,7 @@ async function measure(weft: BenchWeft, probe: EmuSwitch, work: () => Promise<st
   let detail: string;
   const own = monitorEventLoopDelay({ resolution: 5 });
   own.enable();
+  const sched0 = schedstat(weft.pid);
   try {
     detail = await work();
   } finally {
@@ -72,7 +74,18 @@ async function measure(weft: BenchWeft, probe: EmuSwitch, work: () => Promise<st
   own.disable();
   // The harness's own event loop delays the probe's timing too: reported beside the numbers.
   detail += `; harness loop delay max ${Math.round(own.max / 1e6)} ms`;
+  // How much the machine held weft back: its main thread's run-queue wait against its CPU time.
+  const sched1 = schedstat(weft.pid);
+  const ran = sched1.run - sched0.run;
+  const waited = sched1.wait - sched0.wait;
+  detail += `; weft ran ${Math.round(ran / 1e6)} ms and waited ${Math.round(waited / 1e6)} ms for a CPU (x${((ran + waited) / Math.max(ran, 1)).toFixed(1)})`;
   return { echo: { ...summarize(probe.echoRtts.slice(from)), lost: probe.echoOutstanding }, rssDeltaMb: Math.round((peak - rss0) / 2 ** 20), detail };
+}
+
+/** Nanoseconds a process's main thread ran and waited on a run queue (/proc/PID/schedstat). */
+function schedstat(pid: number): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+  return { run: run!, wait: wait! };
 }
 
 /** GET a path and read the body as it streams, keeping only its length (node:http: little work here). */
