@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { OfMessage, PacketIn } from '../protocol/index.js';
 import { encode } from '../protocol/index.js';
@@ -64,6 +65,7 @@ async function measure(weft: BenchWeft, probe: EmuSwitch, work: () => Promise<st
   const own = monitorEventLoopDelay({ resolution: 5 });
   own.enable();
   const sched0 = schedstat(weft.pid);
+  const loopFrom = weft.otherOutput().length;
   try {
     detail = await work();
   } finally {
@@ -78,6 +80,13 @@ async function measure(weft: BenchWeft, probe: EmuSwitch, work: () => Promise<st
   const sched1 = schedstat(weft.pid);
   const ran = sched1.run - sched0.run;
   const waited = sched1.wait - sched0.wait;
+  const loop = weft
+    .otherOutput()
+    .slice(loopFrom)
+    .join('')
+    .split('\n')
+    .flatMap((l) => (l.startsWith('[weft-loop] ') ? [Number(l.slice(12))] : []));
+  if (loop.length) detail += `; weft's own event-loop delay max ${Math.round(Math.max(...loop))} ms`;
   detail += `; weft ran ${Math.round(ran / 1e6)} ms and waited ${Math.round(waited / 1e6)} ms for a CPU (x${((ran + waited) / Math.max(ran, 1)).toFixed(1)})`;
   return { echo: { ...summarize(probe.echoRtts.slice(from)), lost: probe.echoOutstanding }, rssDeltaMb: Math.round((peak - rss0) / 2 ** 20), detail };
 }
@@ -105,7 +114,9 @@ export async function hostileRun(opts: { nodeArgs?: string[]; only?: 'listing' |
   const only = opts.only;
   await ensureBuilt();
   const rows: HostileRow[] = [];
-  const weft = await startBenchWeft(undefined, { nodeArgs: opts.nodeArgs });
+  // weft reports its own event-loop delay (bench/weft-loop-probe.mjs): the echo round trips also
+  // carry the harness's delays and the machine's.
+  const weft = await startBenchWeft(undefined, { nodeArgs: ['--import', fileURLToPath(new URL('./weft-loop-probe.mjs', import.meta.url)), ...(opts.nodeArgs ?? [])] });
   const base = `http://127.0.0.1:${weft.restPort}`;
   const probe = new EmuSwitch({ port: weft.openflowPort, dpid: 0x900dn, index: 9001 });
   const cleanup: (() => void)[] = [() => probe.close()];
@@ -206,7 +217,7 @@ export async function hostileRun(opts: { nodeArgs?: string[]; only?: 'listing' |
   } finally {
     for (const c of cleanup) c();
     await weft.close();
-    if (opts.nodeArgs?.includes('--trace-gc')) process.stderr.write(weft.otherOutput().join(''));
+    if (opts.nodeArgs?.includes('--trace-gc')) process.stderr.write(weft.otherOutput().filter((l) => !l.startsWith('[weft-loop]')).join(''));
   }
   return rows;
 }

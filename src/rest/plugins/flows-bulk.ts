@@ -121,7 +121,14 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       for (let start = 0; start < n; start += CHUNK) {
         if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
         const end = Math.min(start + CHUNK, n);
-        for (let k = start; k < end; k++) xids[k] = conn.sendEncoded(buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!), onError);
+        for (let k = start; k < end; k++) {
+          xids[k] = conn.sendEncoded(buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!), onError);
+          // A pause within the chunk too: 5000 sends are one long turn on a loaded machine.
+          if (k % SLICE === SLICE - 1 && k + 1 < end) {
+            await pause();
+            if (conn.closed) break;
+          }
+        }
         const barrier = conn.barrier();
         // Observed at once: a later barrier may fail (connection closed) while an older one is awaited.
         barrier.catch(NOOP);
