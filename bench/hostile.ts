@@ -7,7 +7,9 @@
  *   - another switch floods PACKET_INs with random source MACs on one port (20,000 MACs);
  *   - a REST client pushes 100,000 flows in one bulk request (not persistent) to an emulated
  *     switch;
- * and weft's RSS is sampled for its peak. The connect of the switch with 60,000 flows (its
+ * and weft's RSS is sampled for its peak. Each row also gives weft's own largest event-loop delay
+ * (bench/weft-loop-probe.mjs, preloaded) and how long weft ran and waited for a CPU
+ * (/proc/PID/schedstat): on a shared machine the echo times carry the machine's load too. The connect of the switch with 60,000 flows (its
  * switch-up reconciliation reads them all) is measured too; the listings start `--settle` ms
  * (default 3000) after it.
  * Usage: tsx bench/hostile.ts [--only listing|flood|bulk] [--settle MS] [--cpu-prof DIR] [--trace-gc]
