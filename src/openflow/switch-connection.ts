@@ -71,6 +71,8 @@ export interface SwitchConnection {
   writeGate?: (() => boolean) | undefined;
   /** Writes dropped by writeGate. */
   readonly writesGated?: number;
+  /** Bytes queued for the switch and not yet handed to the kernel (ours and the socket's); undefined where there is no socket (test fakes). */
+  readonly queuedBytes?: number;
   /** Round trip of the last echo request weft sent (ms), for the UI; undefined before one returned. */
   readonly echoRttMs?: number | undefined;
   /**
