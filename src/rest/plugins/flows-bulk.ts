@@ -20,7 +20,7 @@ import { HttpError, openflowNames, prefixField, switchErrorToHttp, toHttpError }
 import { flowModFromFriendly } from '../flow-json.js';
 import type { FlowCommand } from '../flow-json.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
-import { commit, flowOps } from '../persist.js';
+import { commit, flowOps, flowOpsNeeded } from '../persist.js';
 import type { TxnOp } from '../../store/store.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { requireMaster } from '../write.js';
@@ -142,7 +142,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       }
       await Promise.all(barriers);
       const rejected = switchErrors.length;
-      if (deps.state) {
+      if (deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent)) {
         // What the switch accepted goes to the store, in one transaction; the answer waits for
         // its fsync. The FlowMods are decoded back from the bytes sent, a slice at a time.
         const refused = new Set(switchErrors.map((e) => e.xid));
