@@ -20,6 +20,7 @@ import { inHostOrder, orderBatch } from './ordering.js';
 import { packetInEvent } from './packet-in-event.js';
 import { switchViewOf } from './switch-view.js';
 import { AppWatch, DEFAULT_WATCHDOG } from './watchdog.js';
+import { cpuWait } from './cpu-wait.js';
 import type { AppHealth, WatchdogOptions } from './watchdog.js';
 import { LogLimiter } from '../log-limiter.js';
 import { Reconciler } from './reconciler.js';
@@ -51,6 +52,7 @@ export class AppHost implements ConnectionEvents {
   readonly #log: HostLogger;
   readonly #clock: () => number;
   readonly #handlerTimer: () => number;
+  readonly #cpuWaitMs: () => number;
   /** When the last #invoke'd call ended (#handlerTimer time). */
   #callEnd = 0;
   readonly #watchdog: WatchdogOptions;
@@ -78,6 +80,8 @@ export class AppHost implements ConnectionEvents {
     this.#log = opts.log;
     this.#clock = opts.clock ?? Date.now;
     this.#handlerTimer = opts.timer ?? (() => performance.now());
+    // An injected timer is fake time: the real CPU wait does not apply to it.
+    this.#cpuWaitMs = opts.cpuWaitMs ?? (opts.timer ? () => 0 : () => cpuWait().waitedMs());
     this.#watchdog = { ...DEFAULT_WATCHDOG, ...opts.watchdog };
     this.#onAppState = opts.onAppState;
     this.#tickIntervalMs = opts.tickIntervalMs ?? 1000;
@@ -442,7 +446,7 @@ export class AppHost implements ConnectionEvents {
 
   /** Tell the watchdog how a call went; disable the app when it says so. */
   #watched(e: Entry, handler: Handler, ms: number, failed: boolean): void {
-    const reason = e.watch.record(handler, ms, failed, this.#clock());
+    const reason = e.watch.record(handler, ms, failed, this.#clock(), this.#cpuWaitMs);
     if (reason === undefined) return;
     e.watch.disable(reason, this.#clock());
     this.#log.error({ app: e.app.name, reason }, `app ${e.app.name} disabled by the watchdog: ${reason}; POST /api/v1/apps/${e.app.name}/enable to run it again`);

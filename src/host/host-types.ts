@@ -31,6 +31,8 @@ export interface AppHostOptions {
   watchdog?: Partial<WatchdogOptions>;
   /** Measures handler time for the watchdog (ms). Default performance.now; tests inject one. */
   timer?: () => number;
+  /** How long (ms) the thread waited for a CPU during a slow call (default: Linux schedstat, cpu-wait.ts). */
+  cpuWaitMs?: () => number;
   /** Told when the watchdog disables an app or an operator enables it (the event stream). */
   onAppState?: (app: string, health: Readonly<AppHealth>) => void;
   /** Each app's persisted configuration (ctx.state); default: kept in memory. */

@@ -49,16 +49,18 @@ export class AppWatch {
 
   /**
    * A finished call of `ms` at `now`, `failed` or not: returns the reason to disable the app now,
-   * or undefined.
+   * or undefined. `cpuWaitMs` (asked only for a call over budget) is how long of it the thread
+   * waited for a CPU.
    */
-  record(handler: string, ms: number, failed: boolean, now: number): string | undefined {
+  record(handler: string, ms: number, failed: boolean, now: number, cpuWaitMs: () => number = () => 0): string | undefined {
     const h = this.health;
     if (ms > h.maxCallMs) h.maxCallMs = ms;
     if (failed) h.consecutiveFailures++;
     else h.consecutiveFailures = 0;
     const o = this.#opts;
     if (o.maxFailures > 0 && h.consecutiveFailures >= o.maxFailures) return `${h.consecutiveFailures} consecutive failures (last in ${handler})`;
-    if (o.budgetMs > 0 && ms > o.budgetMs) {
+    // Over budget only by the time weft had a CPU: waiting for one (an overloaded machine) is not the app's doing.
+    if (o.budgetMs > 0 && ms > o.budgetMs && ms - cpuWaitMs() > o.budgetMs) {
       h.slowCalls++;
       const recent = this.#slowAt;
       recent.push(now);

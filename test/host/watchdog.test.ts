@@ -10,6 +10,7 @@ import { createTableMissApp } from '../../apps/table-miss/index.js';
 import type { AppHealth } from '../../src/host/watchdog.js';
 import { FakeDatapath } from '../support/fake-datapath.js';
 import { makeHost } from './helpers.js';
+import { CpuWait } from '../../src/host/cpu-wait.js';
 
 function good(): App {
   return { name: 'good', receiveTableMiss: true, packetIn: (_sw, ev) => [packetOut({ data: ev.data, inPort: ev.inPort, actions: [output(2)] })] };
@@ -33,12 +34,13 @@ function bad(kind: 'throws' | 'spins', spin: (ms: number) => void): App & { call
   return app;
 }
 
-function rig(kind: 'throws' | 'spins') {
+function rig(kind: 'throws' | 'spins', waitedPerCall = 0) {
   let timer = 0;
   const b = bad(kind, (ms) => void (timer += ms));
   const states: [string, AppHealth][] = [];
   const { host, lines } = makeHost([createTableMissApp({}), b, good()], {
     timer: () => timer,
+    cpuWaitMs: () => waitedPerCall,
     watchdog: { budgetMs: 100, maxSlowCalls: 5, slowWindowMs: 60_000, maxFailures: 10 },
     onAppState: (name, h) => void states.push([name, { ...h }]),
   });
@@ -93,4 +95,30 @@ t.test('a call within budget and a success reset nothing that matters: slow call
   }
   t.equal(b.calls, 20);
   t.match(host.health().bad, { state: 'enabled', slowCalls: 20 });
+});
+
+t.test('a call slow only because weft waited for a CPU (an overloaded machine) is not counted against the app', async (t) => {
+  // 200 ms of wall time per call, 150 of them waiting for a CPU: 50 ms of the app's own, under the 100 ms budget.
+  const starved = rig('spins', 150);
+  starved.inject(20);
+  t.equal(starved.b.calls, 20, 'never disabled');
+  t.match(starved.host.health().bad, { state: 'enabled', slowCalls: 0 });
+  // 200 ms with 50 of waiting: 150 ms of its own, over budget: disabled after 5 as without any wait.
+  const spinning = rig('spins', 50);
+  spinning.inject(20);
+  t.equal(spinning.b.calls, 5, 'disabled after the 5th slow call');
+  t.match(spinning.host.health().bad, { state: 'disabled', slowCalls: 5 });
+});
+
+t.test('CpuWait: the wait since the last sample from schedstat, none where unknown', async (t) => {
+  let ns = 1_000_000;
+  const w = new CpuWait(() => ns);
+  t.teardown(() => w.stop());
+  ns += 30_000_000;
+  t.equal(w.waitedMs(), 30, '30 ms waited since the first sample');
+  const none = new CpuWait(() => undefined);
+  t.equal(none.waitedMs(), 0, 'no schedstat: no correction');
+  const real = new CpuWait();
+  t.teardown(() => real.stop());
+  t.ok(real.waitedMs() >= 0, 'this Linux machine has /proc/thread-self/schedstat');
 });
