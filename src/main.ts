@@ -30,7 +30,8 @@ import { appStateOf, APPS_PREFIX } from './store/app-state.js';
 import { DesiredFlows, SWITCHES_PREFIX } from './store/desired-flows.js';
 import { Mirror } from './store/mirror.js';
 import { switchObjectCodec } from './rest/switch-object-codec.js';
-import { joinCluster, openClusterStore } from './cluster/index.js';
+import { joinCluster, openClusterStore, openSharedData } from './cluster/index.js';
+import type { SharedData } from './cluster/shared.js';
 import type { Cluster } from './cluster/index.js';
 import type { EtcdStore } from './store/etcd-store.js';
 import { checkSwitchLocal, runPrimary, WORKER_INDEX_ENV, workerConfig, workerIndexOf, workerSwitchReports } from './workers.js';
@@ -121,19 +122,38 @@ async function startWithStore(
   const appOptions = Object.fromEntries(apps.map((a, i) => [a.name, config.appOptions[config.apps[i]!] ?? {}]));
   // Live events (/api/v1/events): switch up/down and ERRORs, app states, topology events below.
   const events = new EventBus(opts.clock);
-  const host = new AppHost({
-    apps,
-    log: logs.for('host'),
-    appLogger: (name) => logs.for(`app:${name}`),
-    clock: opts.clock,
-    tickIntervalMs: config.host.tickIntervalMs,
-    watchdog: config.host.watchdog,
-    onAppState: (app, health) => events.publish(appStateEvent(app, health)),
-    appOptions,
-    reconcile: config.reconcile,
-    appState: (name) => appStateOf(store, appsMirror, name),
-    mayWrite: config.cluster.etcd === null ? undefined : (dpid) => cluster?.mayWrite(dpid) === true,
-  });
+  // Data apps share between instances (ctx.cluster): opened before the apps' init, which reads it.
+  let hostRef: AppHost | undefined;
+  const shared: SharedData | undefined =
+    config.cluster.etcd === null
+      ? undefined
+      : await openSharedData(config, store as EtcdStore, {
+          leaseId: () => cluster?.membership.leaseId,
+          onChange: (app, changes) => hostRef?.sharedChanged(app, changes),
+          log: logs.for('main'),
+        });
+  let host: AppHost;
+  try {
+    host = hostRef = new AppHost({
+      apps,
+      log: logs.for('host'),
+      appLogger: (name) => logs.for(`app:${name}`),
+      clock: opts.clock,
+      tickIntervalMs: config.host.tickIntervalMs,
+      watchdog: config.host.watchdog,
+      onAppState: (app, health) => events.publish(appStateEvent(app, health)),
+      appOptions,
+      reconcile: config.reconcile,
+      appState: (name) => appStateOf(store, appsMirror, name),
+      mayWrite: config.cluster.etcd === null ? undefined : (dpid) => cluster?.mayWrite(dpid) === true,
+      // Apps' writes for switches another instance masters go to it (docs/CLUSTER.md, "Apps' writes").
+      forward: (dpid, msgs) => cluster?.forwardLater(dpid, msgs),
+      appCluster: shared ? (name) => shared.forApp(name) : undefined,
+    });
+  } catch (e) {
+    await shared?.close();
+    throw e;
+  }
   if (config.cluster.etcd !== null) {
     cluster = await joinCluster(config, store as EtcdStore, {
       log: logs.for('main'),
@@ -143,6 +163,18 @@ async function startWithStore(
     desired.mirror.onChange((events) => {
       const dpids = new Set(events.map((e) => e.key.split('/')[1]!));
       for (const d of dpids) if (cluster!.mayWrite(d)) void host.reconciler.reconcile(d, 'request');
+    });
+    // App configuration written on any instance reaches every instance's app (App.stateChanged).
+    appsMirror.onChange((events) => {
+      const byApp = new Map<string, string[]>();
+      for (const e of events) {
+        const rel = e.key.slice(APPS_PREFIX.length);
+        const at = rel.indexOf('/');
+        if (at <= 0) continue;
+        const app = rel.slice(0, at);
+        byApp.set(app, [...(byApp.get(app) ?? []), rel.slice(at + 1)]);
+      }
+      for (const [app, keys] of byApp) host.stateChanged(app, keys);
     });
   }
   const o = config.openflow;
@@ -247,6 +279,7 @@ async function startWithStore(
         host.stop();
         await server.stop();
         await rest.close();
+        await shared?.close();
         await store.close();
         log.info('weft stopped');
       })()),

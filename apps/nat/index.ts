@@ -9,13 +9,13 @@
 import type { App, AppContext, AppFactory, AppRoutes, SwitchView } from '../sdk/index.js';
 import type { RoutingApi } from '../routing/api.js';
 import { HttpError, Outbox } from '../sdk/index.js';
-import { baseFlows, listSessions, mountRoutes, runCommand } from './admin.js';
+import { baseFlows, listSessions, mountRoutes, reinstall, runCommand } from './admin.js';
 import { deleteSession } from './flows.js';
 import type { FlowEnv } from './flows.js';
 import { parseOptions } from './options.js';
 import type { NatOptions } from './options.js';
 import { parseRule, ruleView, checkConflicts } from './rules.js';
-import { restoreRules } from './persist.js';
+import { restoreRules, syncRules } from './persist.js';
 import { SessionTable } from './sessions.js';
 import { zeroCounters } from './state.js';
 import type { NatCounters, NatState } from './state.js';
@@ -33,6 +33,8 @@ export interface NatApp extends App {
 
 export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): NatApp => {
   let s!: NatState;
+  /** Ids of the rules from the app options (configuration: a store change never removes them). */
+  const optionIds = new Set<string>();
 
   const app: NatApp = {
     name: 'nat',
@@ -82,6 +84,7 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
           throw new RangeError(`nat option rules[${i}]: ${err instanceof HttpError ? err.message : String(err)}`);
         }
       });
+      for (const r of s.rules) optionIds.add(r.id);
       const restored = restoreRules(ctx, s);
       if (restored > 0) ctx.log.info({ rules: restored }, 'nat rules restored from the state store');
       ctx.log.info({ backend: opts.backend, rules: s.rules.map(ruleView) }, 'nat');
@@ -135,6 +138,12 @@ export const createNatApp = (options: Readonly<Record<string, unknown>> = {}): N
       s.sessions.remove(x.id);
       s.counters.flowRemoved++;
       return new Outbox().toEach(new Set([...x.outAt, ...x.inAt, sw.dpid]), deleteSession(s.env, x.id));
+    },
+
+    stateChanged(keys) {
+      if (!syncRules(s.ctx, s, keys, optionIds)) return undefined;
+      s.ctx.log.info({ rules: s.rules.map(ruleView) }, 'nat rules changed in the store: applied');
+      return reinstall(s);
     },
 
     tick() {

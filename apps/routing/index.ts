@@ -26,6 +26,7 @@ import { Rib } from './rib.js';
 import { zeroCounters } from './state.js';
 import type { RoutingCounters, RoutingState } from './state.js';
 import { onTick } from './tick.js';
+import { syncFromState } from './sync.js';
 
 export type { RoutingOptions, InterfaceSpec, RouteSpec } from './options.js';
 export type { RoutingCounters } from './state.js';
@@ -142,6 +143,10 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
       const out = new Outbox();
       handlePacketIn(s, sw.dpid, ev, out);
       return out;
+    },
+
+    stateChanged(keys) {
+      return syncFromState(s, keys);
     },
 
     tick(now) {

@@ -9,6 +9,7 @@ import type { Frame } from './frame.js';
 import type { AppRoutes } from './routes.js';
 import type { AppApis, AppName } from './app-apis.js';
 import type { AppState } from './state.js';
+import type { AppCluster, SharedChange } from './cluster.js';
 
 /** A read-only view of a connected switch. */
 export interface SwitchView {
@@ -72,6 +73,8 @@ export interface AppContext {
   readonly options: Readonly<Record<string, unknown>>;
   /** Configuration this app changed at run time, kept across restarts (state.ts). */
   readonly state: AppState;
+  /** This instance's cluster (docs/CLUSTER.md): undefined on a single instance. */
+  readonly cluster?: AppCluster;
   /** Currently connected switches. */
   switches(): SwitchView[];
   switch(dpid: Dpid | bigint): SwitchView | undefined;
@@ -137,6 +140,18 @@ export interface App {
    * host delete it.
    */
   adoptFlow?(sw: SwitchView, flow: FlowStats): boolean;
+  /**
+   * Keys of this app's ctx.state changed (in a cluster: written by another instance, or by
+   * this one, delivered once the store has them): re-read them and apply. Called only in a
+   * cluster. Messages returned go to the switches this instance masters (every instance gets
+   * the same call and updates its own switches).
+   */
+  stateChanged?(keys: readonly string[]): Out;
+  /**
+   * Entries other instances published for this app changed (ctx.cluster.publish), in the order
+   * etcd committed them. Messages returned go to the switches this instance masters.
+   */
+  sharedChanged?(changes: readonly SharedChange[]): Out;
   /** Called every host tick interval with ctx.now(). */
   tick?(now: number): Out;
   /** A named command from the operator (REST, CLI); the result is returned to the caller. */

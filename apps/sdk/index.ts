@@ -13,6 +13,7 @@ export { MacMap, isMacNumber } from './mac-map.js';
 export { memoryAppState } from './state.js';
 export { saved } from './persist.js';
 export type { AppState } from './state.js';
+export type { AppCluster, SharedChange } from './cluster.js';
 export { intOption, intOptions, rejectUnknownKeys } from './options.js';
 export { LogLimiter } from './log-limiter.js';
 export type { LogLimiterOptions } from './log-limiter.js';

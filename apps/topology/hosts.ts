@@ -24,6 +24,8 @@ export interface HostRecord {
   /** Start of the host's current move-limit window, and the moves made in it (host-guard.ts). */
   moveWindowAt?: number;
   movesInWindow?: number;
+  /** The cluster instance that published it (it was not seen here); undefined: our own sighting. */
+  remote?: string;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -167,12 +169,15 @@ export class HostTable {
     return at < 0 ? note(changed, h) : changed;
   }
 
-  /** Hosts last seen before `before`, coldest first (stops at the first one still fresh). */
+  /**
+   * Hosts last seen before `before`, coldest first (stops at the first one still fresh). Hosts
+   * another cluster instance published are its to expire (it removes them when they idle out).
+   */
   idleSince(before: number): HostRecord[] {
     const out: HostRecord[] = [];
     for (const h of this.#hosts.values()) {
       if (h.lastSeen >= before) break;
-      out.push(h);
+      if (h.remote === undefined) out.push(h);
     }
     return out;
   }

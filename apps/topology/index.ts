@@ -12,6 +12,7 @@ import type { TopologyApp } from './api.js';
 import { LldpSigner } from './lldp.js';
 import { parseOptions } from './options.js';
 import { restorePins } from './pin-persist.js';
+import { applyShared } from './shared.js';
 import { pinRoutes } from './pin-routes.js';
 import { isPhysical, Topology } from './topology.js';
 import type { SwitchState } from './topology.js';
@@ -30,7 +31,8 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
   let ctx: AppContext | undefined;
   const factoryOptions = options;
   const topology = new Topology(parseOptions(factoryOptions), () => ctx?.now() ?? Date.now());
-  const signer = new LldpSigner(extras.secret);
+  // In a cluster every instance signs and verifies with the cluster's shared secret (init).
+  let signer = new LldpSigner(extras.secret);
 
   const lldpOut = (sw: SwitchState, ports: readonly number[], now: number): OfMessage[] => {
     const ttl = Math.ceil(topology.options.linkTimeoutMs / 1000);
@@ -56,6 +58,11 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
     init(c) {
       ctx = c;
       topology.configure(parseOptions({ ...factoryOptions, ...c.options }), c.log);
+      const cluster = c.cluster;
+      if (cluster) {
+        if (!extras.secret) signer = new LldpSigner(cluster.secret);
+        topology.share((key, value) => void cluster.publish(key, value));
+      }
       const restored = restorePins(c, topology);
       if (restored > 0) c.log.info({ pins: restored }, 'pins restored from the state store');
     },
@@ -63,6 +70,8 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
     switchUp(sw: SwitchView) {
       const now = ctx!.now();
       topology.switchUp(sw.dpid, sw.ports.values(), now);
+      // What other instances published about this switch (kept until it was known here).
+      if (ctx!.cluster) applyShared(topology, ctx!.cluster.entries(), now, sw.dpid);
       const state = topology.switchState(sw.dpid)!;
       // The LLDP trap flow comes from desiredFlows (reconciliation); probes go out at once.
       return lldpOut(state, allPorts(state), now);
@@ -77,6 +86,10 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
           cookie: ctx!.cookie(1),
         }),
       ];
+    },
+
+    sharedChanged(changes) {
+      applyShared(topology, changes, ctx!.now());
     },
 
     switchDown(sw: SwitchView) {

@@ -9,7 +9,12 @@ import { portKey } from './graph.js';
 
 export interface LinkRecord {
   readonly link: Link;
+  /** When our own LLDP last showed it (local records, and orphans: see Topology.remoteLink). */
   lastSeen: number;
+  /** Our own LLDP showed it (we publish it to the cluster). */
+  local: boolean;
+  /** The cluster instance that publishes it, if another one does. */
+  from?: string;
 }
 
 const same = (a: PortRef, b: PortRef) => a.dpid === b.dpid && a.port === b.port;
@@ -78,8 +83,8 @@ export class LinkTable {
     return [...found];
   }
 
-  add(link: Link, now: number): LinkRecord {
-    const rec: LinkRecord = { link, lastSeen: now };
+  add(link: Link, now: number, from?: string): LinkRecord {
+    const rec: LinkRecord = from === undefined ? { link, lastSeen: now, local: true } : { link, lastSeen: now, local: false, from };
     put(this.#bySrc, link.src, rec);
     put(this.#byDst, link.dst, rec);
     this.#all.set(portKey(link.src.dpid, link.src.port), rec);
@@ -93,9 +98,9 @@ export class LinkTable {
     if (this.#all.get(k) === rec) this.#all.delete(k);
   }
 
-  /** Links not refreshed since `before`. */
+  /** Links not refreshed since `before` (those another cluster instance vouches for aside). */
   staleSince(before: number): LinkRecord[] {
-    return this.all().filter((r) => r.lastSeen < before);
+    return this.all().filter((r) => r.lastSeen < before && (r.local || r.from === undefined));
   }
 
   all(): LinkRecord[] {

@@ -28,8 +28,8 @@ export type LldpVerdict =
 export class LldpSigner {
   readonly #secret: Uint8Array;
   #seq = 0;
-  /** Highest sequence number accepted per sending port ("dpid/port"). */
-  readonly #lastSeq = new Map<string, number>();
+  /** Send time and sequence number of the last frame accepted per sending port ("dpid/port"). */
+  readonly #last = new Map<string, { sentAt: number; seq: number }>();
 
   constructor(secret: Uint8Array = randomBytes(32)) {
     this.#secret = secret;
@@ -74,14 +74,17 @@ export class LldpSigner {
     if (sentAt > now + 1_000 || now - sentAt > maxAgeMs) return { ok: false, reason: 'stale' };
     const key = `${dpid}/${port}`;
     const seq = dv.getUint32(8);
-    if (seq <= (this.#lastSeq.get(key) ?? 0)) return { ok: false, reason: 'replayed' };
-    this.#lastSeq.set(key, seq);
+    // A replay is no newer on both counts. Newer on one suffices: in a cluster the port's
+    // switch gets a new master (another signer, its own sequence) and sends later frames.
+    const last = this.#last.get(key);
+    if (last !== undefined && seq <= last.seq && sentAt <= last.sentAt) return { ok: false, reason: 'replayed' };
+    this.#last.set(key, { sentAt, seq });
     return { ok: true, dpid, port, sentAt };
   }
 
   /** Forget the sequence numbers of a switch that went away. */
   forget(dpid: Dpid): void {
-    for (const k of this.#lastSeq.keys()) if (k.startsWith(`${dpid}/`)) this.#lastSeq.delete(k);
+    for (const k of this.#last.keys()) if (k.startsWith(`${dpid}/`)) this.#last.delete(k);
   }
 
   #mac(dpid: Dpid, port: number, timeAndSeq: Uint8Array): Uint8Array {

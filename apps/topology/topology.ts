@@ -39,6 +39,16 @@ export interface PortState {
   refusalsUnlogged: number;
 }
 
+/** A host sighting as another cluster instance publishes it (shared.ts). */
+export interface RemoteHost {
+  readonly dpid: Dpid;
+  readonly port: number;
+  readonly ipv4: readonly string[];
+  readonly ipv6: readonly string[];
+  /** When it was seen there (the publisher's clock). */
+  readonly seen: number;
+}
+
 export interface SwitchState {
   readonly dpid: Dpid;
   readonly ports: Map<number, PortState>;
@@ -73,6 +83,8 @@ export class Topology implements TopologyServiceExt {
   #floodEpoch = 0;
   #graph: Graph | undefined;
   #pins: PinTable;
+  /** Cluster: where our own links and host sightings are published (shared.ts); unset alone. */
+  #publish: ((key: string, value: unknown) => void) | undefined;
   /** Log lines a peer can cause (refusals, moves) go through here. */
   readonly #logLimit = new LogLimiter();
   /** Recent LLDP delays: the slow-link check's reference (lldp-delay.ts). */
@@ -107,6 +119,11 @@ export class Topology implements TopologyServiceExt {
 
   get options(): TopologyOptions {
     return this.#opts;
+  }
+
+  /** Cluster: publish our own links and host sightings through `publish` (shared.ts). */
+  share(publish: (key: string, value: unknown) => void): void {
+    this.#publish = publish;
   }
 
   // ---------------------------------------------------------------- TopologyService
@@ -350,6 +367,10 @@ export class Topology implements TopologyServiceExt {
     if (rec && rec.link.dst.dpid === dst.dpid && rec.link.dst.port === dst.port) {
       rec.lastSeen = now;
       this.#delays.note(`${src.dpid}/${src.port}`, now - sentAt);
+      if (!rec.local) {
+        rec.local = true;
+        this.#publishLink(rec);
+      }
     } else {
       // A new link between two ports where hosts speak, or whose frame took the long way, is
       // two hosts (or a tunnel) relaying our LLDP: signing stops forgery, not relaying.
@@ -363,13 +384,7 @@ export class Topology implements TopologyServiceExt {
       this.#delays.note(`${src.dpid}/${src.port}`, now - sentAt);
       this.#removeLinks(this.#links.conflicts(src, dst), now);
       const link: Link = Object.freeze({ src: Object.freeze({ ...src }), dst: Object.freeze({ ...dst }) });
-      this.#links.add(link, now);
-      this.#graph = undefined;
-      this.#emit({ type: 'linkAdded', link });
-      // Hosts "seen" on either port were copies that crossed the link before we knew of it.
-      for (const p of [sp, dp]) p.confirmed = false;
-      this.#floodEpoch++;
-      for (const h of [...this.#hosts.onPort(src.dpid, src.port), ...this.#hosts.onPort(dst.dpid, dst.port)]) this.#removeHost(h);
+      this.#publishLink(this.#addLink(link, now, undefined));
       this.#flush();
     }
     const back = this.#links.from(dst.dpid, dst.port);
@@ -402,11 +417,17 @@ export class Topology implements TopologyServiceExt {
       this.#confirm(port);
       this.#learnAddresses(h, frame, false);
       this.#emit({ type: 'hostAdded', host: hostInfo(h) });
+      this.#publishHost(h);
     } else if (h.dpid === dpid && h.port === inPort) {
       if (edge) port.edgeSeenAt = now;
       this.#hosts.touch(h, now);
       this.#confirm(port);
       this.#learnAddresses(h, frame, true);
+      if (h.remote !== undefined) {
+        // Published by another instance, now seen here (a switch we took over): ours now.
+        h.remote = undefined;
+        this.#publishHost(h);
+      }
     } else {
       // Known elsewhere, seen on a port not yet trusted as an edge: most likely a copy of its
       // frame that came over a link LLDP has not found yet. A real move shows again later.
@@ -423,9 +444,11 @@ export class Topology implements TopologyServiceExt {
       this.#logLimited(`move ${mac}`, now, 'info', { mac, from, to: { dpid, port: inPort } }, 'host moved');
       this.#hosts.move(h, dpid, inPort);
       this.#hosts.touch(h, now);
+      h.remote = undefined;
       this.#confirm(port);
       this.#learnAddresses(h, frame, false);
       this.#emit({ type: 'hostMoved', host: hostInfo(h), from });
+      this.#publishHost(h);
     }
     this.#flush();
   }
@@ -433,12 +456,98 @@ export class Topology implements TopologyServiceExt {
   /** Drop links not refreshed within the link timeout and hosts idle past the idle timeout. */
   expire(now: number): void {
     const stale = this.#links.staleSince(now - this.#opts.linkTimeoutMs);
-    this.#counters.linksExpired += stale.length;
-    this.#removeLinks(stale, now);
+    const gone: LinkRecord[] = [];
+    for (const r of stale) {
+      if (r.from === undefined) gone.push(r);
+      else {
+        // Our LLDP stopped showing it, another instance's still does: it stays, as theirs.
+        r.local = false;
+        this.#publish?.(`l/${r.link.src.dpid}/${r.link.src.port}`, undefined);
+      }
+    }
+    this.#counters.linksExpired += gone.length;
+    this.#removeLinks(gone, now);
     const idle = this.#hosts.idleSince(now - this.#opts.hostIdleMs);
     this.#counters.hostsExpired += idle.length;
     for (const h of idle) this.#removeHost(h);
     this.#flush();
+  }
+
+  // ---------------------------------------------------------------- cluster (shared.ts)
+
+  /**
+   * A link another cluster instance published (`dst` undefined: it no longer does). Ours wins
+   * over a conflicting one. A link it stops publishing stays until our own link timeout: an
+   * instance that dies takes its entries with it, and the switch's new master shows the link
+   * again within an LLDP round; removing it at once would flush every path across it.
+   */
+  remoteLink(from: string, src: PortRef, dst: PortRef | undefined, now: number): void {
+    const rec = this.#links.from(src.dpid, src.port);
+    if (dst === undefined) {
+      if (rec === undefined || rec.from !== from) return;
+      rec.from = undefined;
+      if (!rec.local) rec.lastSeen = now;
+      return;
+    }
+    const known = (r: PortRef) => this.#switches.get(r.dpid)?.ports.has(r.port) === true;
+    if (!known(src) || !known(dst) || (src.dpid === dst.dpid && src.port === dst.port)) return;
+    if (rec && rec.link.dst.dpid === dst.dpid && rec.link.dst.port === dst.port) {
+      rec.from = from;
+      return;
+    }
+    const conflicts = this.#links.conflicts(src, dst);
+    if (conflicts.some((r) => r.local)) return;
+    this.#removeLinks(conflicts, now);
+    this.#addLink(Object.freeze({ src: Object.freeze({ ...src }), dst: Object.freeze({ ...dst }) }), now, from);
+    this.#flush();
+  }
+
+  /**
+   * A host sighting another cluster instance published (undefined: it forgot the host). A
+   * sighting of ours newer than theirs wins; theirs moves the host otherwise. Their hosts count
+   * against maxHosts and are theirs to expire.
+   */
+  remoteHost(from: string, mac: string, at: RemoteHost | undefined, now: number): void {
+    const h = this.#hosts.get(mac);
+    if (at === undefined) {
+      if (h !== undefined && h.remote === from) {
+        this.#removeHost(h);
+        this.#flush();
+      }
+      return;
+    }
+    if (!this.#switches.get(at.dpid)?.ports.has(at.port) || this.#links.onPort(at.dpid, at.port)) return;
+    let changed: HostRecord[] | undefined;
+    if (h === undefined) {
+      if (this.#hosts.size >= this.#opts.maxHosts) {
+        this.#counters.hostsRefused['table-cap'] = (this.#counters.hostsRefused['table-cap'] ?? 0) + 1;
+        return;
+      }
+      const rec: HostRecord = { mac, ipv4: [], ipv6: [], dpid: at.dpid, port: at.port, firstSeen: at.seen, lastSeen: at.seen, orderedAt: now, remote: from };
+      this.#hosts.add(rec);
+      changed = this.#remoteAddresses(rec, at)?.filter((c) => c !== rec);
+      this.#emit({ type: 'hostAdded', host: hostInfo(rec) });
+    } else {
+      if (h.remote === undefined && h.lastSeen > at.seen) return;
+      if (h.remote === undefined) this.#publish?.(`h/${mac}`, undefined);
+      h.remote = from;
+      h.lastSeen = at.seen;
+      if (h.dpid !== at.dpid || h.port !== at.port) {
+        const prev: PortRef = { dpid: h.dpid, port: h.port };
+        this.#hosts.move(h, at.dpid, at.port);
+        this.#emit({ type: 'hostMoved', host: hostInfo(h), from: prev });
+      }
+      changed = this.#remoteAddresses(h, at);
+    }
+    for (const c of changed ?? []) this.#emit({ type: 'hostUpdated', host: hostInfo(c) });
+    this.#flush();
+  }
+
+  #remoteAddresses(h: HostRecord, at: RemoteHost): HostRecord[] | undefined {
+    let changed: HostRecord[] | undefined;
+    for (let i = at.ipv4.length - 1; i >= 0; i--) changed = this.#hosts.addIp(h, at.ipv4[i]!, 'ipv4', changed);
+    for (let i = at.ipv6.length - 1; i >= 0; i--) changed = this.#hosts.addIp(h, at.ipv6[i]!, 'ipv6', changed);
+    return changed;
   }
 
   // ---------------------------------------------------------------- internals
@@ -519,7 +628,11 @@ export class Topology implements TopologyServiceExt {
 
   #learnAddresses(h: HostRecord, frame: Frame, announce: boolean): void {
     const changed = learnAddresses(this.#hosts, h, frame);
-    if (changed) for (const c of changed) if (announce || c !== h) this.#emit({ type: 'hostUpdated', host: hostInfo(c) });
+    if (!changed) return;
+    for (const c of changed) {
+      if (announce || c !== h) this.#emit({ type: 'hostUpdated', host: hostInfo(c) });
+      if (this.#publish && (announce || c !== h)) this.#publishHost(c);
+    }
   }
 
   /** A port went down or away: its links and hosts go at once. */
@@ -528,8 +641,32 @@ export class Topology implements TopologyServiceExt {
     for (const h of this.#hosts.onPort(dpid, port)) this.#removeHost(h);
   }
 
+  /** A new link (ours, or published by `from`): into the graph; hosts on its ports were copies. */
+  #addLink(link: Link, now: number, from: string | undefined): LinkRecord {
+    const rec = this.#links.add(link, now, from);
+    this.#graph = undefined;
+    this.#emit({ type: 'linkAdded', link });
+    // Hosts "seen" on either port were copies that crossed the link before we knew of it.
+    for (const end of [link.src, link.dst]) {
+      const p = this.#switches.get(end.dpid)?.ports.get(end.port);
+      if (p) p.confirmed = false;
+    }
+    this.#floodEpoch++;
+    for (const h of [...this.#hosts.onPort(link.src.dpid, link.src.port), ...this.#hosts.onPort(link.dst.dpid, link.dst.port)]) this.#removeHost(h);
+    return rec;
+  }
+
+  #publishLink(rec: LinkRecord): void {
+    if (this.#publish && rec.local) this.#publish(`l/${rec.link.src.dpid}/${rec.link.src.port}`, { dpid: rec.link.dst.dpid, port: rec.link.dst.port });
+  }
+
+  #publishHost(h: HostRecord): void {
+    if (this.#publish && h.remote === undefined) this.#publish(`h/${h.mac}`, { dpid: h.dpid, port: h.port, ipv4: h.ipv4, ipv6: h.ipv6, seen: h.lastSeen });
+  }
+
   #removeLinks(recs: readonly LinkRecord[], now: number): void {
     for (const r of recs) {
+      if (r.local) this.#publish?.(`l/${r.link.src.dpid}/${r.link.src.port}`, undefined);
       this.#links.remove(r);
       this.#graph = undefined;
       this.#emit({ type: 'linkRemoved', link: r.link });
@@ -546,6 +683,7 @@ export class Topology implements TopologyServiceExt {
   }
 
   #removeHost(h: HostRecord): void {
+    if (h.remote === undefined) this.#publish?.(`h/${h.mac}`, undefined);
     this.#hosts.remove(h);
     this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
   }

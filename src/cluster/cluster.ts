@@ -16,6 +16,8 @@ import type { OfMessage, RoleReply } from '../../protocol/index.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import { rangeEnd } from '../store/etcd-store.js';
 import { assignMasters } from './assignment.js';
+import { ForwardQueue } from './forward-queue.js';
+import type { WriteBatch } from './forward-queue.js';
 import { ClusterError, Membership } from './membership.js';
 import type { MembershipOptions } from './membership.js';
 
@@ -65,6 +67,10 @@ export class Cluster {
   /** writesGated of connections that are gone. */
   #gatedGone = 0;
   readonly #deadline: () => { deadline: number };
+  /** Apps' writes for switches mastered elsewhere, batched per event-loop turn (forward-queue.ts). */
+  readonly #appWrites: ForwardQueue;
+  /** Forwarded messages this instance received as master and sent to its switches. */
+  #forwardedIn = 0;
 
   private constructor(readonly opts: ClusterOptions) {
     this.name = opts.name;
@@ -72,6 +78,10 @@ export class Cluster {
     this.#prefix = `${opts.prefix}cluster/`;
     this.#deadline = () => ({ deadline: Date.now() + opts.timeoutMs });
     this.membership = new Membership({ ...opts, prefix: this.#prefix, onChange: (m) => this.#membershipChanged(m) });
+    this.#appWrites = new ForwardQueue({
+      put: (batches) => this.#putWrites(batches),
+      onError: (err, messages) => opts.log.warn({ err: err.message, messages }, 'cluster: app writes for other masters dropped (etcd refused them)'),
+    });
   }
 
   /** Join the cluster (refused when the name is held by a live instance) and start following it. */
@@ -123,6 +133,30 @@ export class Cluster {
     return master;
   }
 
+  /**
+   * Apps' writes for a switch this instance does not master (the app host's forward hook):
+   * queued and written to etcd with the writes for other switches of the same event-loop turn.
+   * A switch without a master now gets them from whichever instance claims it next.
+   */
+  forwardLater(dpid: string, msgs: readonly OfMessage[]): void {
+    this.#appWrites.push(dpid, msgs);
+  }
+
+  /** Forwarding counters: apps' writes sent to other masters, dropped, and received as master. */
+  forwardCounters(): { forwarded: number; dropped: number; transactions: number; received: number } {
+    return { ...this.#appWrites.counters, received: this.#forwardedIn };
+  }
+
+  async #putWrites(batches: readonly WriteBatch[]): Promise<void> {
+    const lease = this.membership.leaseId;
+    if (!this.membership.valid() || lease === undefined) throw new ClusterError(`instance ${this.name} is not a cluster member now`);
+    const now = Date.now();
+    const puts = batches.map((b) => ({
+      request_put: { key: this.#key(`writes/${b.dpid}/${this.name}-${now}-${this.#seq++}`), value: Buffer.from(JSON.stringify({ from: this.name, msgs: b.msgs })), lease },
+    }));
+    await this.#txn([], puts);
+  }
+
   #onEvents(res: IWatchResponse): void {
     let other = false;
     for (const ev of res.events) {
@@ -146,6 +180,7 @@ export class Cluster {
     this.#applied.add(id);
     try {
       const { from, msgs } = JSON.parse(kv.value.toString()) as { from: string; msgs: string[] };
+      this.#forwardedIn += msgs.length;
       for (const b64 of msgs) {
         h.conn.sendEncoded(Buffer.from(b64, 'base64'), (err) => this.opts.log.warn({ dpid, from, errType: err.errType, code: err.code }, 'cluster: the switch refused a forwarded write'));
       }
@@ -375,6 +410,7 @@ export class Cluster {
       leaseTtl: this.opts.ttlS,
       etcd,
       revision: v.revision,
+      forwardedWrites: this.forwardCounters(),
       instances: v.members,
       switches: [...dpids].sort().map((dpid) => ({
         dpid,

@@ -6,6 +6,8 @@ import { EtcdStore } from '../store/etcd-store.js';
 import { StoreOpenError } from '../store/store.js';
 import { Cluster } from './cluster.js';
 import type { ClusterOptions } from './cluster.js';
+import { SharedData } from './shared.js';
+import type { SharedOptions } from './shared.js';
 
 export { Cluster } from './cluster.js';
 export { ClusterError } from './membership.js';
@@ -50,4 +52,9 @@ export async function joinCluster(cfg: WeftConfig, store: EtcdStore, hooks: Pick
     info: { host: hostname(), pid: process.pid, openflow: `${cfg.openflow.host}:${cfg.openflow.port}`, rest: restAddress(cfg) },
     ...hooks,
   });
+}
+
+/** Data apps share between instances (ctx.cluster), under `<prefix>shared/` (shared.ts). */
+export async function openSharedData(cfg: WeftConfig, store: EtcdStore, hooks: Pick<SharedOptions, 'leaseId' | 'onChange' | 'log'>): Promise<SharedData> {
+  return SharedData.open({ client: store.client, prefix: cfg.cluster.prefix, name: instanceName(cfg), timeoutMs: cfg.cluster.etcdTimeoutMs, ...hooks });
 }

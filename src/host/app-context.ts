@@ -2,7 +2,7 @@
  * The AppContext the host gives one app: its cookie range and logger, the injected clock, and
  * the host's services bound to that app.
  */
-import type { App, AppContext, AppLogger, AppState, Outbox, SwitchView } from '../../apps/sdk/index.js';
+import type { App, AppCluster, AppContext, AppLogger, AppState, Outbox, SwitchView } from '../../apps/sdk/index.js';
 import { apiOf, flowDelete, toDpid } from '../../apps/sdk/index.js';
 import { APP_COOKIE_MASK, cookieAppId, makeCookie, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { DeferredOut } from './deferred.js';
@@ -19,7 +19,7 @@ export interface HostServices {
   defer(out: DeferredOut): void;
 }
 
-export function appContext(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, state: AppState, host: HostServices): AppContext {
+export function appContext(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, state: AppState, host: HostServices, cluster?: AppCluster): AppContext {
   const base = makeCookie(appId);
   const ctx: AppContext = {
     name: app.name,
@@ -33,6 +33,7 @@ export function appContext(app: App, appId: number, log: AppLogger, options: Rea
     log,
     options,
     state,
+    ...(cluster ? { cluster } : {}),
     switches: host.switches,
     switch: (dpid) => host.switch(toDpid(dpid)),
     app: (name) => apiOf(host.app(name), name),

@@ -6,7 +6,7 @@
  */
 import { errorCodeName, OFPR } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PacketIn, PortStatus } from '../../protocol/index.js';
-import type { App, AppContext, AppLogger, AppState, Out, SwitchView } from '../../apps/sdk/index.js';
+import type { App, AppCluster, AppContext, AppLogger, AppState, Out, SharedChange, SwitchView } from '../../apps/sdk/index.js';
 import { HttpError, memoryAppState, Outbox } from '../../apps/sdk/index.js';
 import { cookieAppId, NO_FLOW_COOKIE } from '../../apps/sdk/cookies.js';
 import type { ConnectionEvents, SwitchConnection } from '../openflow/switch-connection.js';
@@ -28,7 +28,9 @@ import type { DesiredStateSource, Participant } from './reconcile-types.js';
 import { appParticipant, sourceParticipant } from './reconcile-participants.js';
 import { collect, flushPerSwitch } from './collect.js';
 import type { FailFn, FlushSwitchFn } from './collect.js';
-import { allMessages, callEmit, callFlowRemoved, callPacketIn, callPortStatus, callSwitchDown, callSwitchUp, callTick, entryAt, refusedType } from './host-types.js';
+import { allMessages, callEmit, callFlowRemoved, callPacketIn, callPortStatus, callSharedChanged, callStateChanged, callSwitchDown, callSwitchUp, callTick, entryAt, refusedType } from './host-types.js';
+import { forwardLevel, splitForwarded } from './forwarding.js';
+import type { ForwardLevel } from './forwarding.js';
 import type { AppHostOptions, Attached, Call, Collected, Entry, Handler, HostLogger, Pending } from './host-types.js';
 
 export type { AppHostOptions, HostLogger } from './host-types.js';
@@ -62,14 +64,23 @@ export class AppHost implements ConnectionEvents {
   readonly #tickIntervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   readonly #logLimit = new LogLimiter();
-  readonly #counters: Omit<HostCounters, 'apps'> = {
+  readonly #counters: Required<Omit<HostCounters, 'apps'>> = {
     packetInsMiss: 0,
     packetInsOwned: 0,
     packetInsUnclaimed: 0,
     flowRemovedUnclaimed: 0,
     errorsUnclaimed: 0,
     barriers: 0,
+    messagesForwarded: 0,
   };
+  /** Cluster only: may this instance write to the switch, and how writes reach its master otherwise. */
+  readonly #mayWrite: ((dpid: string) => boolean) | undefined;
+  readonly #forward: AppHostOptions['forward'];
+  /**
+   * What the dispatch being handled may forward to other masters (forwarding.ts): 0 (nothing)
+   * unless this is a cluster instance and the event is one only this instance sees.
+   */
+  #forwarding: ForwardLevel = 0;
   /** Reads switches and sends the difference to what apps and sources want (reconciler.ts). */
   readonly reconciler: Reconciler;
   readonly #participants: Participant[] = [];
@@ -85,6 +96,8 @@ export class AppHost implements ConnectionEvents {
     this.#watchdog = { ...DEFAULT_WATCHDOG, ...opts.watchdog };
     this.#onAppState = opts.onAppState;
     this.#tickIntervalMs = opts.tickIntervalMs ?? 1000;
+    this.#mayWrite = opts.mayWrite;
+    this.#forward = opts.mayWrite ? opts.forward : undefined;
     this.reconciler = new Reconciler({ participants: () => this.#participants, log: opts.log, clock: this.#clock, options: opts.reconcile, mayWrite: opts.mayWrite });
     const ids = assignAppIds(opts.apps);
     opts.apps.forEach((app, i) => {
@@ -94,7 +107,7 @@ export class AppHost implements ConnectionEvents {
         index: i,
         app,
         appId,
-        ctx: this.#contextFor(app, appId, opts.appLogger?.(app.name) ?? opts.log, opts.appOptions?.[app.name] ?? {}, opts.appState?.(app.name) ?? memoryAppState()),
+        ctx: this.#contextFor(app, appId, opts.appLogger?.(app.name) ?? opts.log, opts.appOptions?.[app.name] ?? {}, opts.appState?.(app.name) ?? memoryAppState(), opts.appCluster?.(app.name)),
         counters: { events: 0, failures: {}, messagesSent: 0, messagesDropped: 0, switchErrors: 0 },
         watch: new AppWatch(this.#watchdog),
       };
@@ -206,6 +219,18 @@ export class AppHost implements ConnectionEvents {
       this.#fail(e, 'command', err);
       throw err;
     }
+  }
+
+  /** Cluster: keys of an app's ctx.state changed in the store (App.stateChanged). */
+  stateChanged(appName: string, keys: readonly string[]): void {
+    const e = this.#byName.get(appName);
+    if (e?.app.stateChanged && keys.length > 0) this.#dispatchOne('stateChanged', e, undefined, callStateChanged, keys, undefined);
+  }
+
+  /** Cluster: entries other instances published for an app changed (App.sharedChanged). */
+  sharedChanged(appName: string, changes: readonly SharedChange[]): void {
+    const e = this.#byName.get(appName);
+    if (e?.app.sharedChanged && changes.length > 0) this.#dispatchOne('sharedChanged', e, undefined, callSharedChanged, changes, undefined);
   }
 
   // ---------------------------------------------------------------- ConnectionEvents
@@ -341,6 +366,8 @@ export class AppHost implements ConnectionEvents {
     let first: Entry | undefined;
     let firstOut: Out;
     let c: Collected | undefined;
+    const forwarding = this.#forwarding;
+    if (this.#forward !== undefined) this.#forwarding = forwardLevel(handler);
     this.#depth++;
     try {
       // One clock read per app: each call's end is the next call's start.
@@ -367,11 +394,14 @@ export class AppHost implements ConnectionEvents {
       else if (first !== undefined) this.#sendOutput(first, handler, firstOut, dpid);
     } finally {
       this.#depth--;
+      this.#forwarding = forwarding;
     }
   }
 
   /** #dispatch for one app (owned packet-ins, flow-removed, errors, emit). */
   #dispatchOne(handler: Handler, e: Entry, dpid: string | undefined, call: Call, a: unknown, b: unknown): void {
+    const forwarding = this.#forwarding;
+    if (this.#forward !== undefined) this.#forwarding = forwardLevel(handler);
     this.#depth++;
     try {
       const out = this.#invoke(handler, e, call, a, b, this.#handlerTimer());
@@ -379,6 +409,7 @@ export class AppHost implements ConnectionEvents {
       else if (out !== undefined) this.#sendOutput(e, handler, out, dpid);
     } finally {
       this.#depth--;
+      this.#forwarding = forwarding;
     }
   }
 
@@ -408,6 +439,10 @@ export class AppHost implements ConnectionEvents {
 
   /** Deferred messages with no event being handled: sent at once. */
   #flushDeferred(): void {
+    // Caused outside any event (a store or cluster watch, say): every instance sees that cause
+    // and writes its own switches, so nothing is forwarded.
+    const forwarding = this.#forwarding;
+    this.#forwarding = 0;
     this.#depth++;
     try {
       const c = this.#takeCollected();
@@ -415,6 +450,7 @@ export class AppHost implements ConnectionEvents {
       this.#flushCollected(c);
     } finally {
       this.#depth--;
+      this.#forwarding = forwarding;
     }
   }
 
@@ -487,6 +523,29 @@ export class AppHost implements ConnectionEvents {
   /** Order and send messages for one switch; message i is from `from[i]`, or all from `from`. */
   #flushSwitch(dpid: string, from: Entry | readonly Entry[], msgs: readonly OfMessage[]): void {
     if (msgs.length === 0) return;
+    // #forwarding is 0 on a single instance: one comparison there.
+    if (this.#forwarding !== 0 && !this.#mayWrite!(dpid)) return this.#toMaster(dpid, from, msgs);
+    this.#flushLocal(dpid, from, msgs);
+  }
+
+  /**
+   * Cluster: the writes go to the switch's master (forwarding.ts says which and in what order);
+   * what is left (requests that concern this instance's own connection) is sent here.
+   */
+  #toMaster(dpid: string, from: Entry | readonly Entry[], msgs: readonly OfMessage[]): void {
+    const { forwarded, kept, keptFrom } = splitForwarded(msgs, from, this.#forwarding);
+    if (forwarded.length > 0) {
+      this.#counters.messagesForwarded += forwarded.filter((m) => m.type !== 'barrierRequest').length;
+      try {
+        this.#forward!(dpid, forwarded);
+      } catch (err) {
+        this.#log.warn({ dpid, messages: forwarded.length, err: (err as Error)?.message }, 'cluster: app messages for another master could not be forwarded');
+      }
+    }
+    if (kept.length > 0) this.#flushLocal(dpid, keptFrom, kept);
+  }
+
+  #flushLocal(dpid: string, from: Entry | readonly Entry[], msgs: readonly OfMessage[]): void {
     const att = this.#conns.get(dpid);
     if (!att || att.conn.closed) {
       const apps = new Set<string>();
@@ -551,7 +610,7 @@ export class AppHost implements ConnectionEvents {
 
   // ---------------------------------------------------------------- app context
 
-  #contextFor(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, state: AppState): AppContext {
+  #contextFor(app: App, appId: number, log: AppLogger, options: Readonly<Record<string, unknown>>, state: AppState, cluster: AppCluster | undefined): AppContext {
     const entry = () => this.#byName.get(app.name)!;
     return appContext(app, appId, log, options, state, {
       now: () => (this.#packetInNow >= 0 ? this.#packetInNow : this.#clock()),
@@ -563,6 +622,6 @@ export class AppHost implements ConnectionEvents {
         this.#deferred.push(entry(), out);
         if (this.#depth === 0) this.#flushDeferred();
       },
-    });
+    }, cluster);
   }
 }

@@ -20,5 +20,7 @@ export interface HostCounters {
   /** Switch ERRORs not caused by any app message (or whose request was forgotten). */
   errorsUnclaimed: number;
   barriers: number;
+  /** Cluster: app messages handed to another instance, the master of their switch. */
+  messagesForwarded?: number;
   apps: Record<string, AppCounters>;
 }

@@ -4,7 +4,7 @@
  */
 import { codecForType } from '../../protocol/index.js';
 import type { ErrorMsg, FlowRemoved, OfMessage, PortStatus } from '../../protocol/index.js';
-import type { App, AppContext, AppLogger, AppState, Out, PacketInEvent, SwitchView } from '../../apps/sdk/index.js';
+import type { App, AppCluster, AppContext, AppLogger, AppState, Out, PacketInEvent, SharedChange, SwitchView } from '../../apps/sdk/index.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import type { SendErrorCallback } from '../openflow/error-routes.js';
 import type { AppCounters } from './counters.js';
@@ -27,6 +27,14 @@ export interface AppHostOptions {
   reconcile?: Partial<ReconcileOptions>;
   /** A cluster instance writes only to the switches it masters: reconciliation skips the others. */
   mayWrite?: (dpid: string) => boolean;
+  /**
+   * With mayWrite: hand an app's writes for a switch this instance does not master to its
+   * master (docs/CLUSTER.md, "Apps' writes"). Called with the messages in the order the switch
+   * must apply them (deletes, barrier, the rest).
+   */
+  forward?: (dpid: string, msgs: readonly OfMessage[]) => void;
+  /** ctx.cluster of each app (a cluster instance only). */
+  appCluster?: (appName: string) => AppCluster | undefined;
   /** The app watchdog's limits (watchdog.ts; default DEFAULT_WATCHDOG). */
   watchdog?: Partial<WatchdogOptions>;
   /** Measures handler time for the watchdog (ms). Default performance.now; tests inject one. */
@@ -83,6 +91,8 @@ export const callSwitchUp: Call = (app, sw) => app.switchUp?.(sw as SwitchView);
 export const callSwitchDown: Call = (app, sw, reason) => app.switchDown?.(sw as SwitchView, reason as string);
 export const callTick: Call = (app, now) => app.tick?.(now as number);
 export const callEmit: Call = (_app, out) => out as Out;
+export const callStateChanged: Call = (app, keys) => app.stateChanged?.(keys as readonly string[]);
+export const callSharedChanged: Call = (app, changes) => app.sharedChanged?.(changes as readonly SharedChange[]);
 
 /** The type name of the message an ERROR refers to (its data starts with that message). */
 export function refusedType(err: ErrorMsg): string {
@@ -90,7 +100,7 @@ export function refusedType(err: ErrorMsg): string {
   return (d.length >= 2 && codecForType(d[1]!)?.name) || 'unknown';
 }
 
-export type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit' | 'defer' | 'desiredFlows' | 'adoptFlow';
+export type Handler = 'init' | 'switchUp' | 'switchDown' | 'portStatus' | 'packetIn' | 'flowRemoved' | 'error' | 'tick' | 'command' | 'emit' | 'defer' | 'desiredFlows' | 'adoptFlow' | 'stateChanged' | 'sharedChanged';
 
 export function isMessage(msg: unknown): msg is OfMessage {
   return msg !== null && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string';

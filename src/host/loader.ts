@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { App, AppFactory } from '../../apps/sdk/index.js';
 
-const HANDLERS = ['init', 'switchUp', 'switchDown', 'portStatus', 'packetIn', 'flowRemoved', 'error', 'tick', 'command'] as const;
+const HANDLERS = ['init', 'switchUp', 'switchDown', 'portStatus', 'packetIn', 'flowRemoved', 'error', 'tick', 'command', 'stateChanged', 'sharedChanged'] as const;
 
 /** Where built-in apps live: apps/ beside src/ (dist/apps when compiled). */
 const APPS_DIR = fileURLToPath(new URL('../../apps/', import.meta.url));
