@@ -56,6 +56,14 @@ t.test('torus 3x3 across three instances', async (t) => {
   if (!r) return;
   for (const c of r.checks) t.ok(c.ok, c.name, { detail: c.detail });
   t.comment(JSON.stringify({ mastered: r.notes.mastered, linksConvergedS: r.notes.linksConvergedS, linksConvergedFromStartS: r.notes.linksConvergedFromStartS, hosts: r.notes.hostsConvergedAfterPingallS, flowSetupRttMs: r.notes.flowSetupRttMs, failover: r.notes.failover, elapsedMs: r.elapsedMs }));
+  t.comment(JSON.stringify({ pingallAfterFailover: r.notes.pingallAfterFailover }));
+  // When each survivor took the dead instance's switches (its own log), from the kill.
+  const killedAt = Number(r.notes.killedAtMs);
+  for (const [i, p] of procs.entries()) {
+    if (i === 1) continue;
+    const took = p.lines.filter((l) => l.msg === 'cluster: master of the switch' && Number(l.time) > killedAt).map((l) => Number(l.time) - killedAt);
+    t.comment(`${names[i]} became master after the kill at +${took.join(', +')} ms`);
+  }
   t.equal(r.notes.leftovers, undefined, 'nothing left behind');
   // The survivors logged no errors (the killed one is gone by design).
   for (const [i, p] of procs.entries()) {
