@@ -33,7 +33,8 @@ t.test('routing and NAT configuration written on one instance runs on the other'
 
   t.equal((await rest(a, 'POST', '/api/v1/apps/routing/interfaces', { address: '10.61.0.1/24' })).status, 201, 'interface added on a');
   t.equal((await rest(a, 'POST', '/api/v1/apps/routing/routes', { prefix: '10.62.0.0/24', nextHop: '10.61.0.9' })).status, 201, 'route added on a');
-  t.equal((await rest(a, 'POST', '/api/v1/apps/nat/rules', { type: 'masquerade', inside: '10.61.0.0/24', outside: '203.0.113.7' })).status, 201, 'NAT rule added on a');
+  const rule = await rest<{ id: string }>(a, 'POST', '/api/v1/apps/nat/rules', { type: 'masquerade', inside: '10.61.0.0/24', outside: '203.0.113.7' });
+  t.equal(rule.status, 201, 'NAT rule added on a');
   const started = Date.now();
   await until(async () => {
     const ifs = await rest<{ address: string }[]>(b, 'GET', '/api/v1/apps/routing/interfaces');
@@ -49,10 +50,14 @@ t.test('routing and NAT configuration written on one instance runs on the other'
   }, 10_000, "the gateway's flows on b's switch");
   t.ok(flows.length > 0, "b's switch got routing's flows for the new gateway (b is its master)");
 
+  t.equal((await rest(a, 'DELETE', `/api/v1/apps/nat/rules/${rule.body.id}`)).status, 204, 'NAT rule deleted on a');
+  await until(async () => ((await rest<unknown[]>(b, 'GET', '/api/v1/apps/nat/rules')).body.length === 0) || undefined, 10_000, "b's nat lost the rule");
   t.equal((await rest(a, 'DELETE', '/api/v1/apps/routing/routes/10.62.0.0/24')).status, 200, 'route deleted on a');
   t.equal((await rest(a, 'DELETE', '/api/v1/apps/routing/interfaces/10.61.0.1')).status, 200, 'interface deleted on a');
   await until(async () => ((await rest<unknown[]>(b, 'GET', '/api/v1/apps/routing/interfaces')).body.length === 0) || undefined, 10_000, "b's routing lost the interface");
-  await until(async () => ((await gatewayFlows()).length === 0) || undefined, 10_000, "the gateway's flows gone from b's switch");
+  await until(async () => ((await gatewayFlows()).length === 0) || undefined, 10_000, "the gateway's flows gone from b's switch").catch(async (e: Error) => {
+    throw new Error(`${e.message}: ${(await gatewayFlows()).join('\n')}`);
+  });
   t.pass('deletes reach the other instance and its switch');
   for (const i of [a, b]) t.same(i.proc!.lines.filter((l) => l.level >= 50).map((l) => l.msg), [], `${i.name} logged no errors`);
 });
