@@ -6,8 +6,7 @@
  * options are configuration and stay.
  */
 import { Outbox } from '../sdk/index.js';
-import { baseFlows, routeGuards } from './flows.js';
-import { flushRoutes } from './invalidate.js';
+import { desired, flushRoutes } from './invalidate.js';
 import type { InterfaceSpec, RouteSpec } from './options.js';
 import type { RoutingState } from './state.js';
 import { askNextHop } from './tick.js';
@@ -28,10 +27,10 @@ export function syncFromState(s: RoutingState, keys: readonly string[]): Outbox 
     }
   }
   if (!ifaces && !routes) return undefined;
-  s.ctx.log.info({ interfaces: s.rib.interfaces().map((i) => i.address), routes: s.rib.routes().map((r) => `${r.prefix} via ${r.nextHop}`) }, 'routing configuration changed in the store: applied');
+  s.ctx.log.info({ interfaces: s.rib.interfaces().map((i) => i.address), routes: s.rib.allRoutes().map((r) => `${r.prefix} via ${r.nextHop}`) }, 'routing configuration changed in the store: applied');
   if (ifaces) {
     // As after a REST change here: every switch gets the new base flows, every own flow replaced.
-    const flows = [...baseFlows(s.flows, s.rib.interfaces()), ...routeGuards(s.flows, s.rib.routes())];
+    const flows = desired(s);
     for (const sw of s.ctx.switches()) out.to(sw.dpid, s.ctx.deleteOwnFlows(), ...flows);
   } else flushRoutes(s, out);
   return out;
@@ -53,7 +52,7 @@ function syncInterface(s: RoutingState, ip: string, spec: InterfaceSpec | undefi
 }
 
 function syncRoute(s: RoutingState, out: Outbox, prefix: string, spec: RouteSpec | undefined): boolean {
-  const cur = s.rib.routes().find((r) => r.prefix === prefix);
+  const cur = s.rib.allRoutes().find((r) => r.prefix === prefix);
   if (spec === undefined) {
     if (!cur || s.opts.routes.some((r) => r.prefix === prefix)) return false;
     s.rib.removeRoute(prefix);
