@@ -78,9 +78,11 @@ export class Cluster {
     this.#prefix = `${opts.prefix}cluster/`;
     this.#deadline = () => ({ deadline: Date.now() + opts.timeoutMs });
     this.membership = new Membership({ ...opts, prefix: this.#prefix, onChange: (m) => this.#membershipChanged(m) });
+    let failures = 0;
     this.#appWrites = new ForwardQueue({
       put: (batches) => this.#putWrites(batches),
-      onError: (err, messages) => opts.log.warn({ err: err.message, messages }, 'cluster: app writes for other masters dropped (etcd refused them)'),
+      // An etcd outage fails every flush: the first failure and every 100th are logged (all counted).
+      onError: (err, messages) => void (failures++ % 100 === 0 && opts.log.warn({ err: err.message, messages, dropped: this.#appWrites.counters.dropped }, 'cluster: app writes for other masters dropped (etcd refused them)')),
     });
   }
 
