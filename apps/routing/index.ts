@@ -118,6 +118,14 @@ export const createRoutingApp = (options: Readonly<Record<string, unknown>> = {}
       const restored = restore(ctx, rib);
       if (restored.interfaces + restored.routes > 0) ctx.log.info(restored, 'routing configuration restored from the state store');
       topo.subscribe((ev) => onTopologyEvent(s, ev));
+      // An address being resolved, seen by the topology: in a cluster the ARP answer reaches the
+      // master of the host's switch, and this instance hears of it through the shared topology
+      // (alone, our own packet-in handler learns it anyway). Deferred into the event's batch.
+      topo.subscribe((ev) => {
+        if (ev.type !== 'hostAdded' && ev.type !== 'hostUpdated') return;
+        const waiting = ev.host.ipv4.filter((ip) => s.nbrs.resolution(ip));
+        if (waiting.length > 0) ctx.defer((out) => waiting.forEach((ip) => learn(s, out, ip, ipv4ToNumber(ip), ev.host.mac, ev.host.dpid, ev.host.port)));
+      });
       ctx.log.info({ interfaces: rib.interfaces().map((i) => [i.address, ...i.ipv6.map((a) => a.address), i.mac].join(' ')), routes: rib.allRoutes().map((r) => `${r.prefix} via ${r.nextHop}`), table: opts.table }, 'routing');
     },
 

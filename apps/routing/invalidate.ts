@@ -11,11 +11,9 @@
  */
 import { Outbox } from '../sdk/index.js';
 import type { TopologyEvent } from '../topology/api.js';
-import { ipv4ToNumber } from '../../protocol/packet/index.js';
 import type { FlowMod } from '../../protocol/index.js';
 import { baseFlows, deleteHost, deleteKind, deleteTransit, KIND, routeGuards } from './flows.js';
 import { baseFlows6, deleteHost6, routeGuards6 } from './ipv6-flows.js';
-import { learn } from './forward.js';
 import type { Neighbor } from './neighbors.js';
 import type { RoutingState } from './state.js';
 
@@ -81,13 +79,6 @@ export function onTopologyEvent(s: RoutingState, ev: TopologyEvent): void {
     }
     case 'linkRemoved':
       deferFlush(s);
-      break;
-    case 'hostAdded':
-    case 'hostUpdated':
-      // An address we are resolving, seen by the topology: in a cluster the ARP answer reaches
-      // the master of the host's switch, and this instance hears of it through the shared
-      // topology. (Alone, our own packet-in handler learns it anyway.)
-      for (const ip of ev.host.ipv4) if (s.nbrs.resolution(ip)) learn(s, out, ip, ipv4ToNumber(ip), ev.host.mac, ev.host.dpid, ev.host.port);
       break;
     case 'portRemoved':
     case 'portModified':
