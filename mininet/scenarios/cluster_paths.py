@@ -172,7 +172,7 @@ def scenario(net, args, result):
                 cross.append((a, b))
     samples = {'local': [], 'cross': [], 'installed': []}
     failed = {'local': 0, 'cross': 0}
-    for kind, pairs in (('local', local[:12]), ('cross', cross[:: max(1, len(cross) // 24)][:24])):
+    for kind, pairs in (('local', local[:8]), ('cross', cross[:: max(1, len(cross) // 16)][:16])):
         for a, b in pairs:
             forget_pair(net, a, b)
             ms = first_ping_ms(a, b)
