@@ -7,7 +7,7 @@
  */
 import { OFPP, OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
 import type { Port } from '../../protocol/index.js';
-import { normalizeIpv6 } from '../../protocol/packet/index.js';
+import { macToNumber, normalizeIpv6 } from '../../protocol/packet/index.js';
 import { LogLimiter } from '../sdk/index.js';
 import type { AppLogger, Dpid, Frame } from '../sdk/index.js';
 import type { HostInfo, HostLocation, Link, PortRef, TopologyCounters, TopologyEvent, TopologyServiceExt } from './api.js';
@@ -523,7 +523,7 @@ export class Topology implements TopologyServiceExt {
         this.#counters.hostsRefused['table-cap'] = (this.#counters.hostsRefused['table-cap'] ?? 0) + 1;
         return;
       }
-      const rec: HostRecord = { mac, ipv4: [], ipv6: [], dpid: at.dpid, port: at.port, firstSeen: at.seen, lastSeen: at.seen, orderedAt: now, remote: from };
+      const rec: HostRecord = { mac, macNum: macToNumber(mac), ipv4: [], ipv6: [], dpid: at.dpid, port: at.port, firstSeen: at.seen, lastSeen: at.seen, orderedAt: now, remote: from };
       this.#hosts.add(rec);
       changed = this.#remoteAddresses(rec, at)?.filter((c) => c !== rec);
       this.#emit({ type: 'hostAdded', host: hostInfo(rec) });
