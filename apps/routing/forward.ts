@@ -10,13 +10,13 @@ import type { ParsedFrame } from '../../protocol/packet/index.js';
 import type { Dpid, PacketInEvent } from '../sdk/index.js';
 import { output, Outbox, packetOut } from '../sdk/index.js';
 import { arpReply, echoReply, icmpError, rewriteRouted } from './frames.js';
-import { fibFlow, KIND, transitFlow } from './flows.js';
+import { fibFlow, KIND } from './flows.js';
 import { countAttempt } from './neighbors.js';
 import type { HeldPacket, Neighbor } from './neighbors.js';
 import type { Lookup, RouterInterface, StaticRoute } from './rib.js';
 import type { RoutingCounters, RoutingState } from './state.js';
 import { handleIpv6, routePacket6, sendIcmp6Error } from './ipv6-forward.js';
-import { floodArp, locate, recordNeighbor, takeToken } from './neighbor-ops.js';
+import { deliverRouted, floodArp, locate, recordNeighbor, takeToken } from './neighbor-ops.js';
 
 export function handlePacketIn(s: RoutingState, dpid: Dpid, ev: PacketInEvent, out: Outbox): void {
   const f = ev.frame;
@@ -94,16 +94,7 @@ function forward(s: RoutingState, out: Outbox, p: HeldPacket, lk: Exclude<Lookup
     out.to(p.dpid, flow);
     s.counters.flowsInstalled++;
   }
-  path.forEach((link, i) => {
-    const outPort = i + 1 < path.length ? path[i + 1]!.src.port : nb.port;
-    out.to(link.dst.dpid, transitFlow(s.flows, { srcMac, dstMac: nb.mac, outPort }));
-    s.counters.flowsInstalled++;
-  });
-  s.counters.routed++;
-  // The packet leaves at the neighbour's own switch and port. Sent at this switch instead, it
-  // could reach the next switch before that switch's transit flow (FLOW_MODs to different
-  // switches are not ordered) and miss there.
-  out.to(nb.dpid, packetOut({ data: rewriteRouted(p.data, p.frame, srcMac, nb.mac), actions: [output(nb.port)] }));
+  deliverRouted(s, out, path, srcMac, nb, rewriteRouted(p.data, p.frame, srcMac, nb.mac));
 }
 
 /** A packet for one of the router's own addresses. */

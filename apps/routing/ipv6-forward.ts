@@ -9,8 +9,8 @@ import { ICMPV6_TYPE, IP_PROTO, isMulticastMac } from '../../protocol/packet/ind
 import { output, packetOut } from '../sdk/index.js';
 import type { Outbox } from '../sdk/index.js';
 import type { RouterInterface } from './api.js';
-import { KIND, transitFlow } from './flows.js';
-import { floodArp, locate, recordNeighbor, takeToken } from './neighbor-ops.js';
+import { KIND } from './flows.js';
+import { deliverRouted, floodArp, locate, recordNeighbor, takeToken } from './neighbor-ops.js';
 import { isLinkLocal6, isMulticast6, isReserved6, v6ToBig } from './ipv6-addr.js';
 import { fibFlow6 } from './ipv6-flows.js';
 import { echoReply6, icmp6Error, neighborAdvertisement, rewriteRouted6 } from './ipv6-frames.js';
@@ -107,13 +107,7 @@ function forward6(s: RoutingState, out: Outbox, p: HeldPacket, lk: Exclude<Looku
     out.to(p.dpid, flow);
     s.counters.flowsInstalled++;
   }
-  path.forEach((link, i) => {
-    const outPort = i + 1 < path.length ? path[i + 1]!.src.port : nb.port;
-    out.to(link.dst.dpid, transitFlow(s.flows, { srcMac, dstMac: nb.mac, outPort }));
-    s.counters.flowsInstalled++;
-  });
-  s.counters.routed++;
-  out.to(nb.dpid, packetOut({ data: rewriteRouted6(p.data, p.frame, srcMac, nb.mac), actions: [output(nb.port)] }));
+  deliverRouted(s, out, path, srcMac, nb, rewriteRouted6(p.data, p.frame, srcMac, nb.mac));
 }
 
 /** A packet for one of the router's own IPv6 addresses (global or link-local). */

@@ -8,6 +8,8 @@ import { OFPP } from '../../protocol/index.js';
 import { isMulticastMac } from '../../protocol/packet/index.js';
 import type { Dpid, Outbox } from '../sdk/index.js';
 import { output, packetOut } from '../sdk/index.js';
+import type { Link } from '../topology/api.js';
+import { transitFlow } from './flows.js';
 import type { RouterInterface } from './api.js';
 import { arpRequest } from './frames.js';
 import { flushRoutes, invalidateNeighbors } from './invalidate.js';
@@ -90,4 +92,21 @@ export function floodArp(s: RoutingState, out: Outbox, iface: RouterInterface, t
     reached += ports.length;
   }
   return reached;
+}
+
+/**
+ * The rest of a routed packet's way, both families: a transit flow on every switch of the path
+ * after the first (rewritten MACs, out towards the neighbour), and the packet itself, already
+ * rewritten, sent at the neighbour's own switch and port. Sent at the first switch instead, it
+ * could reach the next switch before that switch's transit flow (FLOW_MODs to different
+ * switches are not ordered) and miss there.
+ */
+export function deliverRouted(s: RoutingState, out: Outbox, path: readonly Link[], srcMac: string, nb: Neighbor, rewritten: Uint8Array): void {
+  path.forEach((link, i) => {
+    const outPort = i + 1 < path.length ? path[i + 1]!.src.port : nb.port;
+    out.to(link.dst.dpid, transitFlow(s.flows, { srcMac, dstMac: nb.mac, outPort }));
+    s.counters.flowsInstalled++;
+  });
+  s.counters.routed++;
+  out.to(nb.dpid, packetOut({ data: rewritten, actions: [output(nb.port)] }));
 }
