@@ -5,23 +5,12 @@
  * the leases table is there.
  */
 import t from 'tap';
-import type { Page } from 'playwright-core';
-import { json, openBrowser, startUiRig, until } from './rig.js';
+import { json, openAppPage, text, until } from './rig.js';
 
 const TOKEN = 's3cret-dhcp-token';
-const text = async (page: Page, sel: string) => ((await page.textContent(sel)) ?? '').trim();
 
 t.test('DHCP page: pools added, validated and deleted through the form', async (t) => {
-  const rig = await startUiRig({ switches: 1, ports: 2, cables: [], token: TOKEN, apps: ['table-miss', 'topology', 'routing', 'dhcp'] });
-  t.teardown(() => rig.close());
-  const b = await openBrowser();
-  t.teardown(() => b.close());
-  const errors: string[] = [];
-  b.page.on('pageerror', (e) => errors.push(e.message));
-  b.page.once('dialog', (d) => void d.accept(TOKEN));
-  await b.page.goto(`${rig.base}/ui/#/apps/dhcp`);
-  await until(async () => (await b.page.locator('#add-dhcp-pool button[type=submit]').count()) === 1, 5000, 'the DHCP page');
-  await until(async () => !(await b.page.locator('#add-dhcp-pool button[type=submit]').isDisabled()), 3000, 'the form opens with the token');
+  const { rig, b, errors } = await openAppPage(t, { app: 'dhcp', apps: ['table-miss', 'topology', 'routing', 'dhcp'], token: TOKEN, form: '#add-dhcp-pool' });
   t.equal(await b.page.locator('#dhcp-leases-table').count(), 1, 'the leases table');
 
   await b.page.fill('#add-dhcp-pool-interface', '192.168.1.1');

@@ -5,24 +5,13 @@
  * the API's message beside its field, and a host is deleted with its row's button.
  */
 import t from 'tap';
-import type { Page } from 'playwright-core';
 import { dpidHex } from './fake-lan.js';
-import { json, openBrowser, startUiRig, until } from './rig.js';
+import { json, openAppPage, text, until } from './rig.js';
 
 const TOKEN = 's3cret-overlay-token';
-const text = async (page: Page, sel: string) => ((await page.textContent(sel)) ?? '').trim();
 
 t.test('overlay page: configuration, hosts added, validated and deleted through the form', async (t) => {
-  const rig = await startUiRig({ switches: 1, ports: 2, cables: [], token: TOKEN, apps: ['table-miss', 'topology', 'overlay'] });
-  t.teardown(() => rig.close());
-  const b = await openBrowser();
-  t.teardown(() => b.close());
-  const errors: string[] = [];
-  b.page.on('pageerror', (e) => errors.push(e.message));
-  b.page.once('dialog', (d) => void d.accept(TOKEN));
-  await b.page.goto(`${rig.base}/ui/#/apps/overlay`);
-  await until(async () => (await b.page.locator('#add-overlay-host button[type=submit]').count()) === 1, 5000, 'the overlay page');
-  await until(async () => !(await b.page.locator('#add-overlay-host button[type=submit]').isDisabled()), 3000, 'the form opens with the token');
+  const { rig, b, errors } = await openAppPage(t, { app: 'overlay', apps: ['table-miss', 'topology', 'overlay'], token: TOKEN, form: '#add-overlay-host' });
   await until(async () => /vxlan/.test(await text(b.page, '#overlay-config-table')), 3000, 'the configuration shown');
   t.match(await text(b.page, '#overlay-config-table'), /10\.244\.0\.0\/16/);
   t.equal(await b.page.locator('#overlay-hosts-table tbody tr').count(), 0, 'no hosts yet');

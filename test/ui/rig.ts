@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { Test } from 'tap';
 import { defaultConfig } from '../../src/config/index.js';
 import type { WeftConfig } from '../../src/config/index.js';
 import { startWeft } from '../../src/main.js';
@@ -127,4 +128,26 @@ export async function json<T>(url: string): Promise<T> {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
   return (await r.json()) as T;
+}
+
+/** Text of an element, trimmed ('' when it has none). */
+export const text = async (page: Page, sel: string): Promise<string> => ((await page.textContent(sel)) ?? '').trim();
+
+/**
+ * An app's page in a real browser against a rig with a REST token: the browser opened, page
+ * errors collected, the token given to the page's prompt, and the page's form (`form`, its
+ * selector) open for writing. Everything is closed by the test's teardown.
+ */
+export async function openAppPage(t: Test, o: { app: string; apps: string[]; token: string; form: string }): Promise<{ rig: UiRig; b: Browsing; errors: string[] }> {
+  const rig = await startUiRig({ switches: 1, ports: 2, cables: [], token: o.token, apps: o.apps });
+  t.teardown(() => rig.close());
+  const b = await openBrowser();
+  t.teardown(() => b.close());
+  const errors: string[] = [];
+  b.page.on('pageerror', (e) => errors.push(e.message));
+  b.page.once('dialog', (d) => void d.accept(o.token));
+  await b.page.goto(`${rig.base}/ui/#/apps/${o.app}`);
+  await until(async () => (await b.page.locator(`${o.form} button[type=submit]`).count()) === 1, 5000, `the ${o.app} page`);
+  await until(async () => !(await b.page.locator(`${o.form} button[type=submit]`).isDisabled()), 3000, 'the form opens with the token');
+  return { rig, b, errors };
 }

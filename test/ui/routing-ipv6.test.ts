@@ -5,22 +5,12 @@
  * field, an IPv6 route is listed as such and deleted, and the neighbours table has a family.
  */
 import t from 'tap';
-import type { Page } from 'playwright-core';
-import { json, openBrowser, startUiRig, until } from './rig.js';
+import { json, openAppPage, text, until } from './rig.js';
 
 const TOKEN = 's3cret-routing6-token';
-const text = async (page: Page, sel: string) => ((await page.textContent(sel)) ?? '').trim();
 
 t.test('routing page: dual-stack interfaces and IPv6 routes through the forms', async (t) => {
-  const rig = await startUiRig({ switches: 1, ports: 2, cables: [], token: TOKEN, apps: ['table-miss', 'topology', 'routing'] });
-  t.teardown(() => rig.close());
-  const b = await openBrowser();
-  t.teardown(() => b.close());
-  const errors: string[] = [];
-  b.page.on('pageerror', (e) => errors.push(e.message));
-  b.page.once('dialog', (d) => void d.accept(TOKEN));
-  await b.page.goto(`${rig.base}/ui/#/apps/routing`);
-  await until(async () => !(await b.page.locator('#add-interface button[type=submit]').isDisabled()), 5000, 'the routing page with the token');
+  const { rig, b, errors } = await openAppPage(t, { app: 'routing', apps: ['table-miss', 'topology', 'routing'], token: TOKEN, form: '#add-interface' });
   await until(async () => /192\.168\.1\.1\/24/.test(await text(b.page, '#interfaces-table')), 3000, 'the configured interfaces');
   t.equal(await b.page.locator('#neighbors-table thead th', { hasText: 'Family' }).count(), 1, 'neighbours have a family column');
 
