@@ -5,13 +5,10 @@
  * server. mininet/scenarios/dhcp.py does the measuring; this asserts each of its checks.
  */
 import t from 'tap';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { requireRoot } from '../support/e2e.js';
 import { assertScenario, requireMininet, runScenario } from '../support/mininet.js';
-import { startOvs } from '../support/ovs.js';
-import { startWeftProcess } from '../support/weft-process.js';
+import { ovsAndWeft } from '../support/weft-rig.js';
 
 requireRoot();
 requireMininet();
@@ -35,25 +32,14 @@ const CHECKS = [
 ];
 
 t.test('DHCP with dhclient on two routed subnets', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-dhcp-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const config = join(dir, 'weft.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      apps: ['table-miss', 'topology', 'l2-learning', 'routing', 'dhcp'],
-      appOptions: {
-        topology: { lldpIntervalMs: 1000 },
-        routing: { interfaces: [{ address: '10.0.1.1/24' }, { address: '10.0.2.1/24' }] },
-        dhcp: {},
-      },
-    }),
-  );
-  const ovs = await startOvs();
-  t.teardown(() => ovs.stop());
-  // A loaded CI machine can take well over the default 15 s to bring REST up.
-  const weft = await startWeftProcess({ args: ['--config', config], readyTimeoutMs: 60_000 });
-  t.teardown(() => weft.stop());
+  const { ovs, weft } = await ovsAndWeft(t, {
+    apps: ['table-miss', 'topology', 'l2-learning', 'routing', 'dhcp'],
+    appOptions: {
+      topology: { lldpIntervalMs: 1000 },
+      routing: { interfaces: [{ address: '10.0.1.1/24' }, { address: '10.0.2.1/24' }] },
+      dhcp: {},
+    },
+  }, 60_000);
   const run = await runScenario({
     scenario: 'dhcp',
     ovs,

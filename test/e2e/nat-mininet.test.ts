@@ -5,13 +5,9 @@
  * mininet/scenarios/nat.py does the measuring; this asserts each of its checks ran and passed.
  */
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireRoot } from '../support/e2e.js';
 import { requireMininet, runScenario } from '../support/mininet.js';
-import { startOvs } from '../support/ovs.js';
-import { startWeftProcess } from '../support/weft-process.js';
+import { ovsAndWeft } from '../support/weft-rig.js';
 
 requireRoot();
 requireMininet();
@@ -52,24 +48,14 @@ const RULES = [
 
 for (const backend of (process.env.WEFT_NAT_BACKENDS ?? 'openflow,conntrack').split(',')) {
   t.test(`NAT through Open vSwitch, ${backend} backend`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'weft-nat-'));
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const config = join(dir, 'weft.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        apps: ['table-miss', 'topology', 'l2-learning', 'routing', 'nat'],
-        appOptions: {
-          topology: { lldpIntervalMs: 1000 },
-          routing: { interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] },
-          nat: { backend, rules: RULES, ...BACKEND_OPTIONS[backend] },
-        },
-      }),
-    );
-    const ovs = await startOvs();
-    t.teardown(() => ovs.stop());
-    const weft = await startWeftProcess({ args: ['--config', config] });
-    t.teardown(() => weft.stop());
+    const { ovs, weft } = await ovsAndWeft(t, {
+      apps: ['table-miss', 'topology', 'l2-learning', 'routing', 'nat'],
+      appOptions: {
+        topology: { lldpIntervalMs: 1000 },
+        routing: { interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] },
+        nat: { backend, rules: RULES, ...BACKEND_OPTIONS[backend] },
+      },
+    });
     const run = await runScenario({
       scenario: 'nat',
       ovs,

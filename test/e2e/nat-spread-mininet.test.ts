@@ -6,13 +6,9 @@
  * path between them crosses a third. mininet/scenarios/nat_spread.py does the measuring.
  */
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireRoot } from '../support/e2e.js';
 import { assertScenario, requireMininet, runScenario } from '../support/mininet.js';
-import { startOvs } from '../support/ovs.js';
-import { startWeftProcess } from '../support/weft-process.js';
+import { ovsAndWeft } from '../support/weft-rig.js';
 
 requireRoot();
 requireMininet();
@@ -41,25 +37,14 @@ const RULES = [
 
 for (const backend of (process.env.WEFT_NAT_BACKENDS ?? 'openflow,conntrack').split(',')) {
   t.test(`NAT with hosts on five switches, ${backend} backend`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'weft-nat-spread-'));
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const config = join(dir, 'weft.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        apps: ['table-miss', 'topology', 'l2-learning', 'routing', 'nat'],
-        appOptions: {
-          topology: { lldpIntervalMs: 1000 },
-          routing: { interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] },
-          nat: { backend, rules: RULES },
-        },
-      }),
-    );
-    const ovs = await startOvs();
-    t.teardown(() => ovs.stop());
-    // A loaded CI machine can take well over the default 15 s to bring REST up.
-    const weft = await startWeftProcess({ args: ['--config', config], readyTimeoutMs: 60_000 });
-    t.teardown(() => weft.stop());
+    const { ovs, weft } = await ovsAndWeft(t, {
+      apps: ['table-miss', 'topology', 'l2-learning', 'routing', 'nat'],
+      appOptions: {
+        topology: { lldpIntervalMs: 1000 },
+        routing: { interfaces: [{ address: '192.168.1.1/24' }, { address: '203.0.113.100/24' }] },
+        nat: { backend, rules: RULES },
+      },
+    }, 60_000);
     const run = await runScenario({
       scenario: 'nat_spread',
       ovs,

@@ -6,13 +6,9 @@
  * checks ping6, hop limits, traceroute -6, the ICMPv6 errors, REST and IPv4 alongside.
  */
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireRoot } from '../support/e2e.js';
 import { assertScenario, requireMininet, runScenario } from '../support/mininet.js';
-import { startOvs } from '../support/ovs.js';
-import { startWeftProcess } from '../support/weft-process.js';
+import { ovsAndWeft } from '../support/weft-rig.js';
 
 requireRoot();
 requireMininet();
@@ -34,30 +30,20 @@ const CHECKS = [
 ];
 
 t.test('dual-stack routing: SLAAC from weft, ping6 and traceroute -6 across three subnets', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-routing6-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const config = join(dir, 'weft.json');
   const ra = { intervalSec: 2, routerLifetimeSec: 60 };
-  writeFileSync(
-    config,
-    JSON.stringify({
-      apps: ['table-miss', 'topology', 'l2-learning', 'routing'],
-      appOptions: {
-        topology: { lldpIntervalMs: 1000 },
-        routing: {
-          interfaces: [
-            { address: '10.0.1.1/24', ipv6: ['2001:db8:1::1/64'], ra },
-            { address: '10.0.2.1/24', ipv6: ['2001:db8:2::1/64'], ra },
-            { address: '10.0.3.1/24', ipv6: ['2001:db8:3::1/64'], ra, mtu: 1280 },
-          ],
-        },
+  const { ovs, weft } = await ovsAndWeft(t, {
+    apps: ['table-miss', 'topology', 'l2-learning', 'routing'],
+    appOptions: {
+      topology: { lldpIntervalMs: 1000 },
+      routing: {
+        interfaces: [
+          { address: '10.0.1.1/24', ipv6: ['2001:db8:1::1/64'], ra },
+          { address: '10.0.2.1/24', ipv6: ['2001:db8:2::1/64'], ra },
+          { address: '10.0.3.1/24', ipv6: ['2001:db8:3::1/64'], ra, mtu: 1280 },
+        ],
       },
-    }),
-  );
-  const ovs = await startOvs();
-  t.teardown(() => ovs.stop());
-  const weft = await startWeftProcess({ args: ['--config', config], readyTimeoutMs: 60_000 });
-  t.teardown(() => weft.stop());
+    },
+  }, 60_000);
   const run = await runScenario({
     scenario: 'routing_ipv6',
     ovs,

@@ -6,13 +6,9 @@
  * ran and passed, and that weft logged no error.
  */
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireRoot } from '../support/e2e.js';
 import { requireMininet, runScenario } from '../support/mininet.js';
-import { startOvs } from '../support/ovs.js';
-import { startWeftProcess } from '../support/weft-process.js';
+import { ovsAndWeft } from '../support/weft-rig.js';
 
 requireRoot();
 requireMininet();
@@ -41,24 +37,14 @@ const CHECKS = [
 ];
 
 t.test('routing between three subnets over four switches', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-routing-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const config = join(dir, 'weft.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      apps: ['table-miss', 'topology', 'l2-learning', 'routing'],
-      appOptions: {
-        // Faster discovery and settling than the defaults, so the test waits less.
-        topology: { lldpIntervalMs: 1000 },
-        routing: { interfaces: [{ address: '10.0.1.1/24' }, { address: '10.0.2.1/24' }, { address: '10.0.3.1/24' }] },
-      },
-    }),
-  );
-  const ovs = await startOvs();
-  t.teardown(() => ovs.stop());
-  const weft = await startWeftProcess({ args: ['--config', config] });
-  t.teardown(() => weft.stop());
+  const { ovs, weft } = await ovsAndWeft(t, {
+    apps: ['table-miss', 'topology', 'l2-learning', 'routing'],
+    appOptions: {
+      // Faster discovery and settling than the defaults, so the test waits less.
+      topology: { lldpIntervalMs: 1000 },
+      routing: { interfaces: [{ address: '10.0.1.1/24' }, { address: '10.0.2.1/24' }, { address: '10.0.3.1/24' }] },
+    },
+  });
   const started = weft.lines.find((l) => l.msg === 'weft started');
   t.same(started?.apps, ['table-miss', 'topology', 'l2-learning', 'routing']);
 
