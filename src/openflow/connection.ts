@@ -117,6 +117,11 @@ export class OpenFlowConnection implements SwitchConnection {
   private desc: DescStats | undefined;
   private descDone = false;
   private _info: SwitchInfo | undefined;
+  /**
+   * Xids of the switch's ECHO_REQUESTs answered as they arrived, ahead of a backlog
+   * (answerEchoEarly), in stream order: the framer's turn for each of them sends nothing.
+   */
+  private readonly echoesAnswered: number[] = [];
   /** Our last echo request (xid, performance.now()), for the round-trip metric. */
   private echoXid = -1;
   private echoSentAt = 0;
@@ -163,7 +168,7 @@ export class OpenFlowConnection implements SwitchConnection {
       queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false, 'slow_reader'));
     }, stats?.tx);
     socket.setNoDelay(true);
-    this.reader = new FairReader(socket, (bytes) => this.consume(bytes), () => this.state === 'dead', scheduler);
+    this.reader = new FairReader(socket, (bytes) => this.consume(bytes), () => this.state === 'dead', scheduler, undefined, (frame) => this.answerEchoEarly(frame));
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
     socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false, 'peer_closed'));
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -403,6 +408,19 @@ export class OpenFlowConnection implements SwitchConnection {
     this.out.flush();
   }
 
+  /**
+   * An ECHO_REQUEST that must wait behind a backlog of input is answered at once (FairReader's
+   * scan). Only after the handshake began: a stream's first message must be its HELLO.
+   */
+  private answerEchoEarly(frame: Buffer): boolean {
+    if (this.state === 'hello' || this.state === 'dead') return false;
+    const xid = u32At(frame, 4);
+    this.write({ type: 'echoReply', xid, data: Uint8Array.prototype.slice.call(frame, 8) });
+    this.echoesAnswered.push(xid);
+    this.out.flush();
+    return true;
+  }
+
   /** Feed bytes to the framer (FairReader decides when: at most a slice per turn). */
   private consume(bytes: Buffer): void {
     if (this.state === 'dead') return;
@@ -487,6 +505,11 @@ export class OpenFlowConnection implements SwitchConnection {
   private dispatch(msg: OfMessage): void {
     switch (msg.type) {
       case 'echoRequest':
+        // Answered already as it arrived (answerEchoEarly): in stream order, so it is the first.
+        if (this.echoesAnswered.length > 0 && this.echoesAnswered[0] === msg.xid) {
+          this.echoesAnswered.shift();
+          return;
+        }
         // Written now, not at the end of the turn: the switch times its liveness probe, and
         // under load the turn's remaining work (other connections' slices) is milliseconds.
         this.write({ type: 'echoReply', xid: msg.xid, data: msg.data });

@@ -45,6 +45,12 @@ export class FairReader implements Drainable {
   #turnBytes = 0;
   #turn = -1;
   #paused = false;
+  /** Bytes of the message in progress that the next chunk starts with (the echo scan's place). */
+  #skip = 0;
+  /** A message header split between chunks: its first bytes, kept until the rest arrives. */
+  #hdr: number[] = [];
+  /** The scan met a length below 8: the framer will close the connection, stop looking. */
+  #lost = false;
 
   constructor(
     private readonly socket: Socket,
@@ -55,6 +61,14 @@ export class FairReader implements Drainable {
     private readonly scheduler: TurnScheduler = sharedTurnScheduler,
     /** Pause the socket while the backlog is above this many bytes. */
     private readonly pauseAboveBytes: number = PAUSE_ABOVE_BYTES,
+    /**
+     * Offered every whole ECHO_REQUEST (OpenFlow 1.3) that has to wait in the backlog, as it
+     * arrives; true if it was answered (the connection then skips its reply when the framer
+     * reaches it). Echo replies carry no state, so answering one ahead of the PACKET_INs read
+     * before it changes nothing else; a switch behind a backlog of them otherwise waits for
+     * its liveness answer until they are all handled.
+     */
+    private readonly earlyEcho?: (frame: Buffer) => boolean,
   ) {}
 
   /** Bytes read but not yet consumed. */
@@ -65,6 +79,7 @@ export class FairReader implements Drainable {
   push(chunk: Buffer): void {
     if (this.#backlog.length > 0) {
       // Behind already (and queued): keep the order, the scheduler's drain takes it from here.
+      if (this.earlyEcho) this.#scan(chunk, 0);
       this.#backlog.push(chunk);
       this.#backlogBytes += chunk.length;
       if (this.#backlogBytes > this.pauseAboveBytes) this.#pause();
@@ -78,6 +93,7 @@ export class FairReader implements Drainable {
     const room = SLICE_BYTES - this.#turnBytes;
     let n = 0;
     if (room > 0 && (sched.mayConsumeNow || this.#turnBytes + chunk.length <= SMALL_BYTES)) n = chunk.length <= room ? chunk.length : cut(chunk, room);
+    if (this.earlyEcho) this.#scan(chunk, n < chunk.length ? n : chunk.length);
     if (n < chunk.length) {
       const rest = n > 0 ? chunk.subarray(n) : chunk;
       this.#backlog.push(rest);
@@ -91,6 +107,58 @@ export class FairReader implements Drainable {
       this.consume(n === chunk.length ? chunk : chunk.subarray(0, n));
       sched.spent(sched.now() - t0);
     }
+  }
+
+  /**
+   * Walk the message headers of `chunk` (every chunk, in order, to keep the place) and offer
+   * the ECHO_REQUESTs that start at or after `from` (the part that waits in the backlog) and
+   * lie whole within the chunk. A few byte reads per message; one split across chunks is left
+   * to the ordinary path.
+   */
+  #scan(chunk: Buffer, from: number): void {
+    if (this.#lost) return;
+    let off = 0;
+    if (this.#hdr.length > 0) {
+      // Complete the header split at the last chunk's end, for its length.
+      const need = 8 - this.#hdr.length;
+      if (chunk.length < need) {
+        for (let i = 0; i < chunk.length; i++) this.#hdr.push(chunk[i]!);
+        return;
+      }
+      for (let i = 0; i < need; i++) this.#hdr.push(chunk[i]!);
+      const len = (this.#hdr[2]! << 8) | this.#hdr[3]!;
+      const had = this.#hdr.length - need;
+      this.#hdr = [];
+      if (len < 8) {
+        this.#lost = true;
+        return;
+      }
+      this.#skip = len - had;
+    }
+    if (this.#skip > 0) {
+      if (this.#skip >= chunk.length) {
+        this.#skip -= chunk.length;
+        return;
+      }
+      off = this.#skip;
+      this.#skip = 0;
+    }
+    const end = chunk.length;
+    while (off + 8 <= end) {
+      const len = (chunk[off + 2]! << 8) | chunk[off + 3]!;
+      if (len < 8) {
+        this.#lost = true;
+        return;
+      }
+      if (off + len > end) {
+        this.#skip = off + len - end;
+        return;
+      }
+      // OFPT_ECHO_REQUEST is type 2 in OpenFlow 1.3.
+      if (chunk[off + 1] === 2 && chunk[off] === 4 && off >= from) this.earlyEcho!(chunk.subarray(off, off + len));
+      off += len;
+    }
+    for (; off < end; off++) this.#hdr.push(chunk[off]!);
   }
 
   /** The scheduler's turn for this reader: one slice of the backlog. */

@@ -4,7 +4,7 @@ import { encode } from '../../protocol/index.js';
 import type { OfMessage } from '../../protocol/index.js';
 import { OpenFlowServer } from '../../src/openflow/server.js';
 import type { ConnectionEvents, SwitchConnection } from '../../src/openflow/switch-connection.js';
-import { captureLogger, EventLog, sleep, startServer } from './harness.js';
+import { captureLogger, EventLog, sleep, startServer, until } from './harness.js';
 
 t.test("the switch's echo requests are answered at once with the same xid and data", async (t) => {
   const h = await startServer(t);
@@ -107,4 +107,48 @@ t.test('under a flood of slow-to-handle packet-ins from other switches, an echo 
   const during = handled - before;
   t.ok(handled < 12_000, `answered while the flood was still being handled (${handled} of 12000 done)`);
   t.ok(during <= 120, `${during} packet-ins handled while the echo waited (${rtt.toFixed(1)} ms)`);
+});
+
+t.test("an echo request behind the same switch's backlog of packet-ins is answered first, once, and the packet-ins keep their order", async (t) => {
+  // 900 PACKET_INs at 50 us of "app" work each, then an ECHO_REQUEST, then 100 more and a
+  // second one, in one write (~115 KB, under the reader's pause threshold, so it is all read
+  // at once). The echoes carry no state: they are answered as they arrive, not after the
+  // 45 ms of packet-ins before them; everything else is handled in the order sent.
+  const events = new EventLog();
+  const xids: number[] = [];
+  const slow: ConnectionEvents = {
+    switchUp: (sw: SwitchConnection) => events.switchUp(sw),
+    switchDown: (sw: SwitchConnection, reason: string) => events.switchDown(sw, reason),
+    message: (sw: SwitchConnection, msg: OfMessage) => {
+      if (msg.type === 'packetIn') {
+        xids.push(msg.xid);
+        const end = performance.now() + 0.05;
+        while (performance.now() < end);
+        return;
+      }
+      events.message(sw, msg);
+    },
+  };
+  const server = new OpenFlowServer({ listeners: [{ host: '127.0.0.1', port: 0 }], turnBudgetMs: 2 }, captureLogger(), slow);
+  await server.start();
+  t.teardown(() => server.stop());
+  const sw = await FakeSwitch.connect({ port: server.addresses()[0]!.port, datapathId: 0xe5n });
+  t.teardown(() => sw.destroy());
+  await events.waitUp(0xe5n);
+  const pin = (xid: number) => encode({ type: 'packetIn', xid, bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0n, match: [{ field: 'in_port', value: 1 }], data: new Uint8Array(60) });
+  const parts: Uint8Array[] = [];
+  for (let i = 1; i <= 900; i++) parts.push(pin(i));
+  parts.push(encode({ type: 'echoRequest', xid: 0xe0e1, data: new Uint8Array([5, 6, 7]) }));
+  for (let i = 901; i <= 1000; i++) parts.push(pin(i));
+  parts.push(encode({ type: 'echoRequest', xid: 0xe0e2, data: new Uint8Array(0) }));
+  sw.sendBytes(Buffer.concat(parts));
+  const first = await sw.waitFor((m) => m.type === 'echoReply' && m.xid === 0xe0e1, 5000);
+  const handledAtReply = xids.length;
+  t.same(first.type === 'echoReply' && [...first.data], [5, 6, 7], 'the reply carries the request data');
+  t.ok(handledAtReply < 900, `answered before the packet-ins ahead of it were handled (${handledAtReply} of 900 done)`);
+  await until(() => xids.length === 1000, 10_000, 'all packet-ins handled');
+  await sleep(50);
+  t.same(xids, Array.from({ length: 1000 }, (_, i) => i + 1), 'packet-ins handled once each, in order');
+  const replies = sw.received.filter((m) => m.type === 'echoReply').map((m) => m.xid);
+  t.same(replies, [0xe0e1, 0xe0e2], 'one reply per echo request, in order');
 });

@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import t from 'tap';
 import { cut, FairReader, PAUSE_ABOVE_BYTES, SLICE_BYTES } from '../../src/openflow/fair-reader.js';
+import { TurnScheduler } from '../../src/openflow/turn-scheduler.js';
+import { Framer } from '../../protocol/index.js';
+import { Prng } from '../support/prng.js';
 
 /** n OpenFlow-shaped messages of `len` bytes each, numbered in their xid. */
 function messages(n: number, len: number, first = 0): Buffer {
@@ -104,4 +107,77 @@ t.test('a backlog pauses the socket only above PAUSE_ABOVE_BYTES, and it reads a
   for (let i = 0; i < 200 && r.backlogBytes > 0; i++) await turn();
   t.equal(consumed, pushed, 'everything consumed, in slices');
   t.notOk(sock.paused, 'resumed once caught up');
+});
+
+t.test('the early echo scan offers exactly the backlogged ECHO_REQUESTs the framer finds, through any chunking', async (t) => {
+  // The shortcut (a header walk over each chunk as it arrives) against the general path (the
+  // framer over the whole stream): random messages, some of them OpenFlow 1.3 echo requests
+  // (and echo-typed ones of another version, which are not), cut into random chunks down to a
+  // byte, so headers and messages straddle chunks. Nothing is drained (no turn passes), so
+  // after the first chunk that has to wait, everything waits: the expected offers are the
+  // echo requests starting past the consumed prefix and lying whole within one chunk.
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    const rng = new Prng(seed);
+    const msgs: Buffer[] = [];
+    for (let i = 0; i < 400; i++) {
+      const len = rng.chance(0.1) ? rng.int(8, 12) : rng.int(8, 300);
+      const m = Buffer.from(rng.bytes(len));
+      const echo = rng.chance(0.25);
+      m[0] = echo && rng.chance(0.1) ? 1 : 4;
+      m[1] = echo ? 2 : rng.pick([0, 3, 10, 19]);
+      m.writeUInt16BE(len, 2);
+      m.writeUInt32BE(i, 4);
+      msgs.push(m);
+    }
+    const stream = Buffer.concat(msgs);
+    const chunks: Buffer[] = [];
+    for (let off = 0; off < stream.length; ) {
+      const n = Math.min(stream.length - off, rng.chance(0.3) ? rng.int(1, 9) : rng.int(10, 2000));
+      chunks.push(stream.subarray(off, off + n));
+      off += n;
+    }
+    let clock = 0;
+    // Each consume "takes" 10 ms of a 1 ms budget: the first slice is consumed, the rest waits.
+    const sched = new TurnScheduler(1, () => (clock += 10));
+    let consumed = 0;
+    const offered: Buffer[] = [];
+    const r = new FairReader(new FakeSocket() as unknown as Socket, (b) => void (consumed += b.length), () => false, sched, Infinity, (f) => {
+      offered.push(Buffer.from(f));
+      return true;
+    });
+    const chunkOf = (start: number, end: number): boolean => {
+      let off = 0;
+      for (const c of chunks) {
+        if (start >= off && end <= off + c.length) return true;
+        off += c.length;
+      }
+      return false;
+    };
+    for (const c of chunks) r.push(c);
+    const expected: Buffer[] = [];
+    let at = 0;
+    new Framer().push(stream, (f) => {
+      if (f[0] === 4 && f[1] === 2 && at >= consumed && chunkOf(at, at + f.length)) expected.push(Buffer.from(f));
+      at += f.length;
+    });
+    t.ok(expected.length > 20, `seed ${seed}: ${expected.length} echo requests to offer`);
+    t.same(
+      offered.map((b) => b.toString('hex')),
+      expected.map((b) => b.toString('hex')),
+      `seed ${seed}: the same echo requests, in stream order`,
+    );
+    await turn();
+  }
+});
+
+t.test('the early echo scan stops at a length below 8 (the framer closes the connection)', async (t) => {
+  const sched = new TurnScheduler(1, (() => { let c = 0; return () => (c += 10); })());
+  const offered: number[] = [];
+  const r = new FairReader(new FakeSocket() as unknown as Socket, () => {}, () => false, sched, Infinity, (f) => (offered.push(f.readUInt32BE(4)), true));
+  const echo = (xid: number) => Buffer.from([4, 2, 0, 8, 0, 0, 0, xid]);
+  r.push(Buffer.concat([messages(100, 100), echo(1)]));
+  r.push(Buffer.from([4, 10, 0, 3, 0, 0, 0, 0]));
+  r.push(echo(2));
+  t.same(offered, [1], 'nothing is offered past broken framing');
+  await turn();
 });
