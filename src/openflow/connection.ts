@@ -417,7 +417,8 @@ export class OpenFlowConnection implements SwitchConnection {
     const xid = u32At(frame, 4);
     this.write({ type: 'echoReply', xid, data: Uint8Array.prototype.slice.call(frame, 8) });
     this.echoesAnswered.push(xid);
-    this.out.flush();
+    // No flush here: handleData flushes once after the whole chunk (one write for a chunk of
+    // many echo requests, not one each).
     return true;
   }
 
