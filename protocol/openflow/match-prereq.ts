@@ -11,7 +11,7 @@ import type { Match } from './types.js';
  * checked link by link (tcp_src needs ip_proto=6, and ip_proto itself needs an IP eth_type).
  * Order within the match is not enforced, as Open vSwitch does not enforce it either.
  */
-interface Prereq {
+export interface Prereq {
   /** Field number the prerequisite is on. */
   readonly on: number;
   readonly ok: (e: OxmBasic) => boolean;
@@ -51,8 +51,8 @@ const VLAN: Prereq = {
   text: 'vlan_vid with the OFPVID_PRESENT bit (0x1000) set',
 };
 
-/** Prerequisite per field number; undefined for fields without one. */
-const PREREQ: readonly (Prereq | undefined)[] = [
+/** Prerequisite per field number; undefined for fields without one. Exported for the tests' oracle. */
+export const PREREQ: readonly (Prereq | undefined)[] = [
   undefined, PHY, undefined, undefined, undefined, undefined, undefined, VLAN, // 0-7
   IP, IP, IP, IPV4, IPV4, TCP, TCP, UDP, // 8-15
   UDP, SCTP, SCTP, ICMP, ICMP, ARP, ARP, ARP, // 16-23
@@ -68,6 +68,12 @@ const PREREQ: readonly (Prereq | undefined)[] = [
 class FieldSlots {
   /** Index in the match per field number, -1 when absent. */
   private readonly at = new Int32Array(PREREQ.length).fill(-1);
+  /**
+   * The field numbers added, so check and reset visit a match's few fields rather than all 40
+   * slots (that scan was ~11% of converting a REST flow). A duplicate throws, so at most 40.
+   */
+  private readonly added = new Int32Array(PREREQ.length);
+  private n = 0;
 
   add(num: number, index: number, name: string): void {
     if (num < 0) return;
@@ -75,22 +81,28 @@ class FieldSlots {
       throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.DUP_FIELD, `${name} appears twice in the match`);
     }
     this.at[num] = index;
+    this.added[this.n++] = num;
   }
 
   check(match: Match): void {
-    for (let num = 0; num < PREREQ.length; num++) {
-      const i = this.at[num]!;
+    // Of several fields lacking their prerequisite, the lowest field number is named, as a
+    // scan in field order would.
+    let bad = -1;
+    for (let k = 0; k < this.n; k++) {
+      const num = this.added[k]!;
       const p = PREREQ[num];
-      if (i < 0 || p === undefined) continue;
+      if (p === undefined || (bad >= 0 && num > bad)) continue;
       const j = this.at[p.on]!;
-      if (j < 0 || !p.ok(match[j] as OxmBasic)) {
-        throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_PREREQ, `${match[i]!.field} requires ${p.text} in the match`);
-      }
+      if (j < 0 || !p.ok(match[j] as OxmBasic)) bad = num;
+    }
+    if (bad >= 0) {
+      throw new OfCodecError(OFPET.BAD_MATCH, OFPBMC.BAD_PREREQ, `${match[this.at[bad]!]!.field} requires ${PREREQ[bad]!.text} in the match`);
     }
   }
 
   reset(): void {
-    this.at.fill(-1);
+    for (let k = 0; k < this.n; k++) this.at[this.added[k]!] = -1;
+    this.n = 0;
   }
 }
 
