@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { decode, Framer, OfCodecError, OFP_VERSION, OFPCR_ROLE, OFPET, OFPHFC, OFPPR, OFPT, u32At } from '../../protocol/index.js';
+import { decode, Framer, OfCodecError, OFPET, OFPHFC, OFPPR, OFPT, u32At } from '../../protocol/index.js';
 import type {
   DescStats,
   ErrorMsg,
@@ -10,7 +10,7 @@ import type {
   Port,
   RoleReply,
 } from '../../protocol/index.js';
-import { dpidString, hexPreview, isAsync, negotiate, ourHello, plausibleVersion } from './handshake.js';
+import { descFromBodies, dpidString, hexPreview, isAsync, negotiate, ourHello, plausibleVersion, portsFromDesc } from './handshake.js';
 import type { ConnectionOptions, OfLogger } from './options.js';
 import { RequestTracker } from './requests.js';
 import { RequestError } from './switch-connection.js';
@@ -22,75 +22,11 @@ import { FairReader } from './fair-reader.js';
 import { WriteQueue } from './write-queue.js';
 import type { TurnScheduler } from './turn-scheduler.js';
 import type { LogLimiter } from '../log-limiter.js';
+import { AUTO_BARRIER_EVERY, checkEncoded, LINGER_MS, MAX_LOGGED_DECODE_ERRORS, NOOP, ROLE_NUMBERS, VIOLATIONS, WRITE_NAMES, WRITES } from './connection-types.js';
+import type { ConnectionHooks, ConnectionState, DisconnectCause, LogLevel, RoleName } from './connection-types.js';
 
-/**
- * hello: waiting for the peer's HELLO; features: FEATURES_REQUEST sent; config: SET_CONFIG,
- * PORT_DESC and DESC sent, waiting for both replies; main: announced to apps; dead: closed.
- */
-export type ConnectionState = 'hello' | 'features' | 'config' | 'main' | 'dead';
-
-/**
- * Why a connection closed (the label of weft_openflow_disconnects_total). Peer faults:
- * not_openflow, bad_framing, before_hello, bad_hello, version, auxiliary, limit; the peer went:
- * peer_closed, socket_error, echo_timeout, handshake_timeout, handshake_failed, slow_reader;
- * our decision: refused, replaced, shutdown, closed (an app or REST asked).
- */
-export type DisconnectCause =
-  | 'not_openflow'
-  | 'bad_framing'
-  | 'before_hello'
-  | 'bad_hello'
-  | 'version'
-  | 'auxiliary'
-  | 'limit'
-  | 'peer_closed'
-  | 'socket_error'
-  | 'echo_timeout'
-  | 'handshake_timeout'
-  | 'handshake_failed'
-  | 'slow_reader'
-  | 'refused'
-  | 'replaced'
-  | 'shutdown'
-  | 'closed';
-
-/** Causes that are protocol violations by the peer (also counted in weft_openflow_violations_total). */
-const VIOLATIONS: ReadonlySet<DisconnectCause> = new Set(['not_openflow', 'bad_framing', 'before_hello', 'bad_hello', 'version', 'auxiliary']);
-
-/** How the server hears about a connection's life. */
-export interface ConnectionHooks {
-  /**
-   * Handshake done: may the switch be announced? A string refuses it with that reason; a
-   * promise defers the answer (the connection waits, its handshake deadline still running).
-   */
-  admit(conn: OpenFlowConnection): string | undefined | Promise<string | undefined>;
-  up(conn: OpenFlowConnection): void;
-  message(conn: OpenFlowConnection, msg: OfMessage): void;
-  /** Called once, when the connection closes for any reason. `wasUp`: switchUp had been emitted. */
-  down(conn: OpenFlowConnection, reason: string, wasUp: boolean): void;
-}
-
-type LogLevel = 'debug' | 'info' | 'warn';
-
-export type RoleName = 'nochange' | 'equal' | 'master' | 'slave';
-const ROLE_NUMBERS: Record<RoleName, number> = {
-  nochange: OFPCR_ROLE.NOCHANGE,
-  equal: OFPCR_ROLE.EQUAL,
-  master: OFPCR_ROLE.MASTER,
-  slave: OFPCR_ROLE.SLAVE,
-};
-
-/** A graceful close waits this long for the peer to read our last bytes before destroying. */
-const LINGER_MS = 2_000;
-/** Messages with an error callback between two barriers of our own (see autoBarrier). */
-const AUTO_BARRIER_EVERY = 1024;
-const NOOP = (): void => undefined;
-/** Undecodable messages logged per connection before going quiet (the count is kept). */
-const MAX_LOGGED_DECODE_ERRORS = 10;
-
-/** Message types that change a switch: what a cluster instance that is not its master must not send. */
-const WRITES = new Set<number>([OFPT.PACKET_OUT, OFPT.FLOW_MOD, OFPT.GROUP_MOD, OFPT.PORT_MOD, OFPT.TABLE_MOD, OFPT.METER_MOD]);
-const WRITE_NAMES = new Set<string>(['packetOut', 'flowMod', 'groupMod', 'portMod', 'tableMod', 'meterMod']);
+export type { ConnectionHooks, ConnectionState, DisconnectCause, RoleName } from './connection-types.js';
+export { checkEncoded } from './connection-types.js';
 
 /** One switch connection: the handshake state machine, liveness, requests and the write path. */
 export class OpenFlowConnection implements SwitchConnection {
@@ -572,15 +508,7 @@ export class OpenFlowConnection implements SwitchConnection {
       true,
       hs,
       (bodies) => {
-        const ports = new Map<number, Port>();
-        let over = 0;
-        for (const b of bodies as MultipartReplyBody[]) {
-          if (b.kind !== 'portDesc') continue;
-          for (const p of b.ports) {
-            if (ports.has(p.portNo) || ports.size < this.opts.maxPorts) ports.set(p.portNo, p);
-            else over++;
-          }
-        }
+        const { ports, over } = portsFromDesc(bodies as MultipartReplyBody[], this.opts.maxPorts);
         this.ports = ports;
         if (over > 0) this.portOverLimit(undefined, over);
         this.maybeUp();
@@ -596,8 +524,7 @@ export class OpenFlowConnection implements SwitchConnection {
       true,
       hs,
       (bodies) => {
-        const d = (bodies as MultipartReplyBody[]).find((b) => b.kind === 'desc');
-        if (d && d.kind === 'desc') this.desc = { mfrDesc: d.mfrDesc, hwDesc: d.hwDesc, swDesc: d.swDesc, serialNum: d.serialNum, dpDesc: d.dpDesc };
+        this.desc = descFromBodies(bodies as MultipartReplyBody[]) ?? this.desc;
         this.descDone = true;
         this.maybeUp();
       },
@@ -692,12 +619,4 @@ export class OpenFlowConnection implements SwitchConnection {
   private closedByPeerLevel(): LogLevel {
     return this.state === 'main' || this.state === 'hello' ? 'info' : 'warn';
   }
-}
-
-/** sendEncoded's check: one whole OpenFlow 1.3 message, as far as its header says. */
-export function checkEncoded(bytes: Uint8Array): void {
-  if (!(bytes instanceof Uint8Array) || bytes.length < 8) throw new Error(`sendEncoded: ${bytes instanceof Uint8Array ? `${bytes.length} bytes` : 'not bytes'}, not an OpenFlow message (8-byte header at least)`);
-  if (bytes[0] !== OFP_VERSION) throw new Error(`sendEncoded: version ${bytes[0]} in the header, expected ${OFP_VERSION} (OpenFlow 1.3)`);
-  const len = (bytes[2]! << 8) | bytes[3]!;
-  if (len !== bytes.length) throw new Error(`sendEncoded: the header says ${len} bytes, ${bytes.length} given`);
 }

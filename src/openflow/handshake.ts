@@ -1,5 +1,5 @@
 import { OFP_VERSION } from '../../protocol/index.js';
-import type { Hello, OfMessage } from '../../protocol/index.js';
+import type { DescStats, Hello, MultipartReplyBody, OfMessage, Port } from '../../protocol/index.js';
 
 /** Our HELLO: version 1.3 in the header and a bitmap offering only 1.3 (bit 4). */
 export function ourHello(xid: number): Hello {
@@ -54,4 +54,27 @@ export function dpidString(datapathId: bigint): string {
 export function hexPreview(bytes: Uint8Array, max = 16): string {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max));
   return b.toString('hex') + (bytes.length > max ? '...' : '');
+}
+
+/**
+ * The ports of a PORT_DESC reply (all its parts): at most `maxPorts` (a port listed again
+ * replaces itself); `over` counts the ports left out.
+ */
+export function portsFromDesc(bodies: readonly MultipartReplyBody[], maxPorts: number): { ports: Map<number, Port>; over: number } {
+  const ports = new Map<number, Port>();
+  let over = 0;
+  for (const b of bodies) {
+    if (b.kind !== 'portDesc') continue;
+    for (const p of b.ports) {
+      if (ports.has(p.portNo) || ports.size < maxPorts) ports.set(p.portNo, p);
+      else over++;
+    }
+  }
+  return { ports, over };
+}
+
+/** The switch's description from a DESC reply, if it has one. */
+export function descFromBodies(bodies: readonly MultipartReplyBody[]): DescStats | undefined {
+  const d = bodies.find((b) => b.kind === 'desc');
+  return d && d.kind === 'desc' ? { mfrDesc: d.mfrDesc, hwDesc: d.hwDesc, swDesc: d.swDesc, serialNum: d.serialNum, dpDesc: d.dpDesc } : undefined;
 }
