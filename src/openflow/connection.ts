@@ -19,6 +19,7 @@ import type { SendErrorCallback } from './error-routes.js';
 import type { OpenFlowStats } from './stats.js';
 import { certificateNames } from './identity.js';
 import { FairReader } from './fair-reader.js';
+import { Liveness } from './liveness.js';
 import { WriteQueue } from './write-queue.js';
 import type { TurnScheduler } from './turn-scheduler.js';
 import type { LogLimiter } from '../log-limiter.js';
@@ -43,26 +44,14 @@ export class OpenFlowConnection implements SwitchConnection {
   private readonly out: WriteQueue;
   private log: OfLogger;
   private bytesIn = 0;
-  private lastRx = Date.now();
-  private echoMissed = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
-  private echoTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
   private features: FeaturesReply | undefined;
   private ports: Map<number, Port> | undefined;
   private desc: DescStats | undefined;
   private descDone = false;
   private _info: SwitchInfo | undefined;
-  /**
-   * Xids of the switch's ECHO_REQUESTs answered as they arrived, ahead of a backlog
-   * (answerEchoEarly), in stream order: the framer's turn for each of them sends nothing.
-   */
-  private readonly echoesAnswered: number[] = [];
-  /** Our last echo request (xid, performance.now()), for the round-trip metric. */
-  private echoXid = -1;
-  private echoSentAt = 0;
-  /** Round trip of the last echo request answered (ms). */
-  echoRttMs: number | undefined;
+  private readonly liveness: Liveness;
   private readonly onFrame = (frame: Uint8Array): void => this.handleFrame(frame);
   private readonly reader: FairReader;
   /** The logger without this connection's bindings, for summaries of rate-limited lines. */
@@ -104,6 +93,18 @@ export class OpenFlowConnection implements SwitchConnection {
       queueMicrotask(() => this.close(`switch stopped reading: ${queued} bytes queued (limit ${opts.maxQueuedBytes})`, 'warn', false, 'slow_reader'));
     }, stats?.tx);
     socket.setNoDelay(true);
+    this.liveness = new Liveness({
+      intervalMs: opts.echoIntervalMs,
+      maxMissed: opts.echoMaxMissed,
+      sendEcho: () => {
+        const xid = this.tracker.allocXid();
+        this.write({ type: 'echoRequest', xid, data: new Uint8Array(0) });
+        return xid;
+      },
+      timeout: (missed, idle) => this.close(`no reply to ${missed} echo requests (silent for ${idle} ms)`, 'warn', false, 'echo_timeout'),
+      dead: () => this.state === 'dead',
+      onRtt: stats?.onEchoRtt ? (s) => stats.onEchoRtt!(s) : undefined,
+    });
     this.reader = new FairReader(socket, (bytes) => this.consume(bytes), () => this.state === 'dead', scheduler, undefined, (frame) => this.answerEchoEarly(frame));
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
     socket.on('end', () => this.close(this.closedByPeerReason(), this.closedByPeerLevel(), false, 'peer_closed'));
@@ -134,6 +135,11 @@ export class OpenFlowConnection implements SwitchConnection {
   }
 
   /** Bytes waiting to be written, ours and the socket's. */
+  /** Round trip of the last echo request answered (ms). */
+  get echoRttMs(): number | undefined {
+    return this.liveness.rttMs;
+  }
+
   get queuedBytes(): number {
     return this.out.totalQueuedBytes;
   }
@@ -221,7 +227,7 @@ export class OpenFlowConnection implements SwitchConnection {
     const wasUp = this.state === 'main';
     this.state = 'dead';
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
-    if (this.echoTimer) clearTimeout(this.echoTimer);
+    this.liveness.stop();
     if (graceful && !this.socket.destroyed) {
       // Let the peer read what is queued (an ERROR explaining why), then FIN; destroy if it lingers.
       this.out.flush();
@@ -334,8 +340,7 @@ export class OpenFlowConnection implements SwitchConnection {
       return;
     }
     this.bytesIn += chunk.length;
-    this.lastRx = Date.now();
-    this.echoMissed = 0;
+    this.liveness.received();
     this.reader.push(chunk);
     // What this input made the apps send goes out now, in the poll phase that read it, rather
     // than after every other connection's input of this turn: a request-response switch gets
@@ -352,7 +357,7 @@ export class OpenFlowConnection implements SwitchConnection {
     if (this.state === 'hello' || this.state === 'dead') return false;
     const xid = u32At(frame, 4);
     this.write({ type: 'echoReply', xid, data: Uint8Array.prototype.slice.call(frame, 8) });
-    this.echoesAnswered.push(xid);
+    this.liveness.answeredEarly(xid);
     // No flush here: handleData flushes once after the whole chunk (one write for a chunk of
     // many echo requests, not one each).
     return true;
@@ -443,10 +448,7 @@ export class OpenFlowConnection implements SwitchConnection {
     switch (msg.type) {
       case 'echoRequest':
         // Answered already as it arrived (answerEchoEarly): in stream order, so it is the first.
-        if (this.echoesAnswered.length > 0 && this.echoesAnswered[0] === msg.xid) {
-          this.echoesAnswered.shift();
-          return;
-        }
+        if (this.liveness.takeEarly(msg.xid)) return;
         // Written now, not at the end of the turn: the switch times its liveness probe, and
         // under load the turn's remaining work (other connections' slices) is milliseconds.
         this.write({ type: 'echoReply', xid: msg.xid, data: msg.data });
@@ -471,13 +473,7 @@ export class OpenFlowConnection implements SwitchConnection {
       default:
         if (!isAsync(msg) && this.tracker.onReply(msg, this.frameLength)) return;
         // Our own echo requests need no bookkeeping: any received byte already proved liveness.
-        if (msg.type === 'echoReply') {
-          if (msg.xid === this.echoXid) {
-            this.echoRttMs = performance.now() - this.echoSentAt;
-            this.stats?.onEchoRtt?.(this.echoRttMs / 1000);
-          }
-          return;
-        }
+        if (msg.type === 'echoReply') return this.liveness.echoReply(msg.xid);
     }
     if (this.state === 'main') this.hooks.message(this, msg);
   }
@@ -569,8 +565,7 @@ export class OpenFlowConnection implements SwitchConnection {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.state = 'main';
-    this.lastRx = Date.now();
-    this.scheduleEcho(this.opts.echoIntervalMs);
+    this.liveness.start();
     this.hooks.up(this);
   }
 
@@ -588,27 +583,7 @@ export class OpenFlowConnection implements SwitchConnection {
     };
   }
 
-  // ------------------------------------------------------------------ liveness
-
-  private scheduleEcho(ms: number): void {
-    this.echoTimer = setTimeout(() => this.checkIdle(), ms);
-    this.echoTimer.unref();
-  }
-
-  private checkIdle(): void {
-    if (this.state === 'dead') return;
-    const interval = this.opts.echoIntervalMs;
-    const idle = Date.now() - this.lastRx;
-    if (idle < interval && this.echoMissed === 0) return this.scheduleEcho(interval - idle);
-    if (this.echoMissed >= this.opts.echoMaxMissed) {
-      return this.close(`no reply to ${this.echoMissed} echo requests (silent for ${idle} ms)`, 'warn', false, 'echo_timeout');
-    }
-    this.echoMissed++;
-    this.echoXid = this.tracker.allocXid();
-    this.echoSentAt = performance.now();
-    this.write({ type: 'echoRequest', xid: this.echoXid, data: new Uint8Array(0) });
-    this.scheduleEcho(interval);
-  }
+  // ------------------------------------------------------------------ closing
 
   private closedByPeerReason(): string {
     if (this.state === 'hello') return this.bytesIn === 0 ? 'peer closed before sending anything' : `peer closed before HELLO after ${this.bytesIn} bytes`;
