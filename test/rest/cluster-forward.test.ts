@@ -157,4 +157,16 @@ t.test('writes for a switch another instance masters go to its REST API', async 
     t.match(await res.json(), { error: { code: 'cluster_unavailable' } });
     state.member = true;
   });
+  await t.test('POST /stats/role is refused: the cluster manages mastership', async (t) => {
+    const before = seen.length;
+    for (const role of ['MASTER', 'SLAVE', 'EQUAL']) {
+      const res = await call('POST', '/stats/role', JSON.stringify({ dpid: 11, role }));
+      t.equal(res.status, 409, role);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      t.equal(body.error.code, 'cluster_managed_role');
+      t.match(body.error.message, /managed by the cluster/);
+    }
+    t.equal(seen.length, before, 'nothing proxied to the master either');
+    t.equal(conn.closed, false);
+  });
 });

@@ -30,6 +30,9 @@ export async function ofctlRolePortPlugin(app: FastifyInstance, { deps }: { deps
   app.post<{ Body: RyuBody | undefined }>('/stats/role', {
     schema: { tags, summary: 'Set the controller role (ROLE_REQUEST; role MASTER, SLAVE, EQUAL or NOCHANGE, default EQUAL)', body: RYU_BODY('dpid (required), role'), response: RYU_WRITE },
     handler: async (req, reply) => {
+      // In a cluster, etcd decides who masters each switch (docs/CLUSTER.md): a role set by hand
+      // would fight it (a MASTER with generation 0 is stale, an EQUAL one writes beside the master).
+      if (deps.cluster) throw new HttpError(409, 'cluster_managed_role', `the controller role is managed by the cluster (instance ${deps.cluster.name}): mastership cannot be changed by hand; see GET /api/v1/cluster`);
       const b = req.body ?? {};
       const conn = ryuSwitch(deps, b.dpid);
       const role = b.role === undefined ? OFPCR_ROLE.EQUAL : ROLES.fromUser(b.role, 'role');
