@@ -45,6 +45,7 @@ export function restAddress(cfg: WeftConfig): string {
 export async function joinCluster(cfg: WeftConfig, store: EtcdStore, hooks: Pick<ClusterOptions, 'onMastership' | 'log'>): Promise<Cluster> {
   return Cluster.join({
     client: store.client,
+    endpoints: parseEtcdUrl(cfg.cluster.etcd!)!,
     prefix: cfg.cluster.prefix,
     name: instanceName(cfg),
     ttlS: cfg.cluster.leaseTtl,

@@ -5,8 +5,18 @@
  * stops being able to renew (cut off from etcd, or frozen and resumed) knows it is no longer a
  * member before anyone else can take its switches. A lost membership is re-established with a
  * new lease; a name held by another live instance is refused at start.
+ *
+ * With `endpoints`, the renewals run in a worker thread with its own etcd client
+ * (lease-worker.ts), gated on a heartbeat of the main event loop: a main loop busy with a
+ * packet-in flood keeps its lease, a frozen or deadlocked process loses it. Without, they run on
+ * the main loop (every TTL/6).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { Etcd3, Lease } from 'etcd3';
+import { LEASE_SLOTS, LeaseSlots } from './lease-shared.js';
+import type { LeaseWorkerData, LeaseWorkerMessage } from './lease-shared.js';
 
 /** Renewal is assumed to lapse this long before etcd would expire the lease. */
 const MARGIN_MS = 250;
@@ -27,8 +37,25 @@ export interface MembershipOptions {
   /** Membership lost (renewal lapsed or the lease expired) or regained. */
   onChange: (member: boolean) => void;
   log: { info(o: unknown, m?: string): void; warn(o: unknown, m?: string): void };
+  /** etcd endpoints for the lease worker's own client; none: renewals on the main loop. */
+  endpoints?: readonly string[];
   now?: () => number;
 }
+
+/** How the lease has fared (GET /api/v1/cluster `lease`, the cluster bench). */
+export interface LeaseStats {
+  renewer: 'worker' | 'main-loop';
+  renewals: number;
+  /** Slowest renewal round trip, as the renewing thread saw it. */
+  maxRenewalMs: number;
+  /** Oldest main-loop heartbeat the worker saw when about to renew (worker only). */
+  maxHeartbeatAgeMs?: number;
+  /** Main event-loop delay since the join (perf_hooks.monitorEventLoopDelay). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+}
+
+/** The main loop's heartbeat period; the worker renews only while it is fresher than TTL/2. */
+const HEARTBEAT_MS = 50;
 
 export class Membership {
   #lease: Lease | undefined;
@@ -38,6 +65,12 @@ export class Membership {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #busy = false;
+  #worker: Worker | undefined;
+  #shared: BigInt64Array | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #renewals = 0;
+  #maxRenewalMs = 0;
+  readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   readonly #now: () => number;
 
   constructor(readonly opts: MembershipOptions) {
@@ -55,13 +88,80 @@ export class Membership {
 
   /** True while the lease is known renewed: checked synchronously before every write. */
   valid(): boolean {
-    return this.#member && this.#now() < this.#validUntil;
+    return this.#member && this.#now() < this.#until();
+  }
+
+  /** The end of validity: our own (the grant) or the worker's last renewal of this lease. */
+  #until(): number {
+    const sh = this.#shared;
+    if (!sh || this.#leaseId === undefined || Atomics.load(sh, LeaseSlots.LeaseId) !== BigInt(this.#leaseId)) return this.#validUntil;
+    return Math.max(this.#validUntil, Number(Atomics.load(sh, LeaseSlots.ValidUntilUs)) / 1000);
   }
 
   /** Join at start: refuses a name that a live instance holds. */
   async join(): Promise<void> {
-    await this.#register(true);
-    this.#timer = setInterval(() => void this.#tick(), Math.max(100, Math.floor((this.opts.ttlS * 1000) / 4)));
+    const period = Math.max(100, Math.floor((this.opts.ttlS * 1000) / 6));
+    if (this.opts.endpoints) this.#startWorker(period);
+    this.#loopDelay.enable();
+    try {
+      await this.#register(true);
+    } catch (e) {
+      await this.#stopWorker();
+      throw e;
+    }
+    this.#post({ type: 'renew', leaseId: this.#leaseId! });
+    this.#timer = setInterval(() => void this.#tick(), period);
+  }
+
+  #startWorker(periodMs: number): void {
+    this.#shared = new BigInt64Array(new SharedArrayBuffer(LEASE_SLOTS * 8));
+    const beat = () => Atomics.store(this.#shared!, LeaseSlots.Heartbeat, BigInt(Math.round(performance.now() * 1000)));
+    beat();
+    // A timer of the main loop: it runs only when the loop gets round to timers.
+    this.#heartbeat = setInterval(beat, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+    const data: LeaseWorkerData = {
+      buffer: this.#shared.buffer as SharedArrayBuffer,
+      endpoints: [...this.opts.endpoints!],
+      timeoutMs: this.opts.timeoutMs,
+      periodMs,
+      staleMs: (this.opts.ttlS * 1000) / 2,
+      marginMs: MARGIN_MS,
+      mainTimeOrigin: performance.timeOrigin,
+    };
+    this.#worker = leaseWorker(data);
+    this.#worker.unref();
+    this.#worker.on('error', (err) => this.opts.log.warn({ err: err.message }, 'cluster: the lease worker failed; renewals go on in the main loop'));
+    this.#worker.on('exit', () => (this.#worker = undefined));
+  }
+
+  #post(m: LeaseWorkerMessage): void {
+    this.#worker?.postMessage(m);
+  }
+
+  async #stopWorker(): Promise<void> {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    const w = this.#worker;
+    this.#worker = undefined;
+    if (!w) return;
+    w.postMessage({ type: 'close' } satisfies LeaseWorkerMessage);
+    await Promise.race([new Promise((r) => w.once('exit', r)), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await w.terminate();
+  }
+
+  stats(): LeaseStats {
+    const h = this.#loopDelay;
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    const sh = this.#shared;
+    const eventLoopDelayMs = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+    if (!sh) return { renewer: 'main-loop', renewals: this.#renewals, maxRenewalMs: Math.round(this.#maxRenewalMs), eventLoopDelayMs };
+    return {
+      renewer: 'worker',
+      renewals: Number(Atomics.load(sh, LeaseSlots.Renewals)),
+      maxRenewalMs: Math.round(Number(Atomics.load(sh, LeaseSlots.MaxRttUs)) / 1000),
+      maxHeartbeatAgeMs: Math.round(Number(Atomics.load(sh, LeaseSlots.MaxHeartbeatAgeUs)) / 1000),
+      eventLoopDelayMs,
+    };
   }
 
   async #register(atStart: boolean): Promise<void> {
@@ -94,6 +194,7 @@ export class Membership {
     this.#leaseId = id;
     this.#validUntil = sentAt + ttlS * 1000 - MARGIN_MS;
     this.#member = true;
+    this.#post({ type: 'renew', leaseId: id });
   }
 
   async #tick(): Promise<void> {
@@ -108,9 +209,12 @@ export class Membership {
   }
 
   async #renew(): Promise<void> {
+    if (this.#worker) return this.#check();
     const sentAt = this.#now();
     try {
       const res = await withTimeout(this.#lease!.keepaliveOnce({ deadline: Date.now() + this.opts.timeoutMs }), this.opts.timeoutMs);
+      this.#renewals++;
+      this.#maxRenewalMs = Math.max(this.#maxRenewalMs, this.#now() - sentAt);
       if (Number(res.TTL) > 0 && this.#member) this.#validUntil = Math.max(this.#validUntil, sentAt + Number(res.TTL) * 1000 - MARGIN_MS);
     } catch (e) {
       if (/lease|not found/i.test((e as Error).message) && !/deadline|timed out|unavailable/i.test((e as Error).message)) this.#lose(`lease expired (${(e as Error).message})`);
@@ -118,10 +222,18 @@ export class Membership {
     if (this.#member && this.#now() >= this.#validUntil) this.#lose('the lease could not be renewed in time');
   }
 
+  /** With the worker renewing: has etcd dropped the lease, or did validity run out? */
+  #check(): void {
+    const sh = this.#shared!;
+    if (this.#leaseId !== undefined && Atomics.load(sh, LeaseSlots.Expired) === BigInt(this.#leaseId)) this.#lose('lease expired (etcd no longer knows it)');
+    else if (this.#member && this.#now() >= this.#until()) this.#lose('the lease could not be renewed in time');
+  }
+
   #lose(why: string): void {
     if (!this.#member) return;
     this.#member = false;
-    this.opts.log.warn({ instance: this.opts.name, why }, 'cluster membership lost: stepping down');
+    this.#post({ type: 'stop' });
+    this.opts.log.warn({ instance: this.opts.name, why, loopDelayMaxMs: this.stats().eventLoopDelayMs.max }, 'cluster membership lost: stepping down');
     this.#lease?.release();
     this.opts.onChange(false);
   }
@@ -145,11 +257,24 @@ export class Membership {
   async leave(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    this.#loopDelay.disable();
+    await this.#stopWorker();
     const wasMember = this.#member;
     this.#member = false;
     if (wasMember && this.#lease) await this.#lease.revoke({ deadline: Date.now() + this.opts.timeoutMs }).catch(() => undefined);
     else this.#lease?.release();
   }
+}
+
+/**
+ * node runs dist/ (lease-worker.js beside us); tsx runs the sources (tests, bench), and a
+ * worker does not inherit tsx's loader, so it registers it before importing lease-worker.ts.
+ */
+function leaseWorker(workerData: LeaseWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./lease-worker.js', import.meta.url), { workerData });
+  const src = JSON.stringify(new URL('./lease-worker.ts', import.meta.url).href);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then((m) => { m.register(); return import(${src}); })`, { eval: true, workerData });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
