@@ -13,6 +13,7 @@
 import type { Etcd3, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
 import { encode, OFPCR_ROLE } from '../../protocol/index.js';
 import type { OfMessage, RoleReply } from '../../protocol/index.js';
+import { SwitchError } from '../openflow/switch-connection.js';
 import type { SwitchConnection } from '../openflow/switch-connection.js';
 import { rangeEnd } from '../store/etcd-store.js';
 import { assignMasters } from './assignment.js';
@@ -62,6 +63,8 @@ export class Cluster {
   #timer: NodeJS.Timeout | undefined;
   #deciding: Promise<void> | undefined;
   #again = false;
+  #failures = 0;
+  #retry: NodeJS.Timeout | undefined;
   #stopped = false;
   #seq = 0;
   /** writesGated of connections that are gone. */
@@ -285,11 +288,25 @@ export class Cluster {
         this.#again = false;
         try {
           await this.#decide();
+          this.#failures = 0;
         } catch (e) {
-          this.opts.log.debug({ err: (e as Error).message }, 'cluster: mastership check failed (retried)');
+          // etcd slow or a switch slow to answer: retried soon, not only at the next periodic
+          // check (TTL/2), and said once per run of failures (a claim that keeps failing showed
+          // nowhere before).
+          if (this.#failures++ === 0) this.opts.log.info({ err: (e as Error).message }, 'cluster: mastership check failed (retried)');
+          this.#retrySoon();
         }
       } while (this.#again && !this.#stopped);
     })().finally(() => (this.#deciding = undefined));
+  }
+
+  #retrySoon(): void {
+    if (this.#retry || this.#stopped) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#schedule();
+    }, 250);
+    this.#retry.unref();
   }
 
   async #read(): Promise<ClusterView> {
@@ -352,6 +369,12 @@ export class Cluster {
         await setRole(h.conn, 'master', gen);
         break;
       } catch (e) {
+        if (!(e instanceof SwitchError)) {
+          // No answer in time (a switch busy with its own flood) is no refusal: the claim stays
+          // and the same request goes again at the next check.
+          this.opts.log.info({ dpid, gen, err: (e as Error).message }, 'cluster: no answer to ROLE_REQUEST MASTER (retried)');
+          return this.#retrySoon();
+        }
         if (attempt >= ROLE_ATTEMPTS) {
           this.opts.log.warn({ dpid, gen, err: (e as Error).message }, 'cluster: the switch refused us as master; the claim is given up');
           await this.#txn([{ key, target: 'Mod', result: 'Equal', mod_revision: gen }], [{ request_delete_range: { key } }]).catch(() => undefined);
@@ -410,6 +433,7 @@ export class Cluster {
       instance: this.name,
       member: this.membership.valid(),
       leaseTtl: this.opts.ttlS,
+      lease: this.membership.stats(),
       etcd,
       revision: v.revision,
       forwardedWrites: this.forwardCounters(),
@@ -430,6 +454,7 @@ export class Cluster {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#retry) clearTimeout(this.#retry);
     await this.#watcher?.cancel().catch(() => undefined);
     await this.#deciding?.catch(() => undefined);
     const slaves: Promise<unknown>[] = [];
