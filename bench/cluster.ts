@@ -34,6 +34,12 @@ export interface ClusterBenchRow {
   stalls: number;
   /** "cluster membership lost: stepping down" lines of every instance over the run. */
   stepDowns: number;
+  /** Per instance: seconds from its start to its last "master of the switch" line. */
+  masteryS: Record<string, number>;
+  /** "mastership check failed" and "no answer to ROLE_REQUEST" lines over the run (etcd or the switch slow). */
+  claimRetries: number;
+  /** Per instance (GET /api/v1/cluster after the run): the lease renewals and the main event-loop delay. */
+  lease: Record<string, unknown>;
   load: number;
   failure?: string;
   commands: string[];
@@ -45,15 +51,14 @@ export interface ClusterBenchRow {
  * (etcd's fsync behind other jobs' IO) a claim took seconds.
  */
 const SETTLE = ['-S', '8000', '-Q', '8000'];
-export const LEASE_TTL_S = 10;
+export const LEASE_TTL_S = 2;
 
 export async function clusterRun(bin: string, o: { periods: number; macs: number }): Promise<ClusterBenchRow[]> {
   const etcd = await startEtcd();
   const out: ClusterBenchRow[] = [];
   try {
-    // A lease TTL of 10 s, not the default 2: a full ofbench window keeps weft's event loop busy
-    // for long stretches, and on this loaded machine a renewal then came later than a 2 s lease
-    // allows (the instance stepped down, its switches stalled). Failover time is not measured here.
+    // The default lease TTL (2 s): the flood keeps weft's event loop busy for long stretches, and
+    // the lease must hold through it (its renewals run in a worker thread, docs/CLUSTER.md).
     const config = (name: string, prefix: string) => ({ cluster: { etcd: `etcd://${etcd.hostPorts}`, name, prefix, leaseTtl: LEASE_TTL_S } });
     out.push(await oneCase('no cluster: 1 weft, 16 switches', [await startBenchWeft()], o, bin, false));
     out.push(await oneCase('cluster, 1 instance: 16 switches', [await startBenchWeft(config('b1', 'bench1/'))], o, bin, true));
@@ -93,6 +98,14 @@ async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; 
     );
     const cpu = meters.map((m) => (measuring ? m.stop() : { proc: NaN, seconds: NaN }));
     const mastered = (await sampled?.catch(() => ({}))) ?? {};
+    const lease = cluster ? await leaseStats(wefts).catch(() => ({})) : {};
+    const masteryS: Record<string, number> = {};
+    for (const [k, w] of wefts.entries()) {
+      const lines = w.logLines();
+      const start = Number(lines[0]?.time);
+      const last = lines.filter((l) => l.msg === 'cluster: master of the switch').at(-1);
+      if (cluster && last) masteryS[`b${k + 1}`] = Math.round((Number(last.time) - start) / 100) / 10;
+    }
     const responses = runs.reduce((n, r) => n + (r.result ? r.result.flow_mods + r.result.packet_outs : 0), 0);
     const wallS = runs.reduce((n, r) => Math.max(n, r.result ? ((r.result.periods - 1) * r.result.period_ms) / 1000 : 0), 0);
     const per = runs.map((r) => (r.exitCode === 0 ? r.result?.avg_rps : undefined));
@@ -108,6 +121,9 @@ async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; 
       mastered,
       stalls: runs.reduce((n, r) => n + (r.result?.stalls ?? 0), 0),
       stepDowns: wefts.reduce((n, w) => n + w.warnings().filter((l) => l.startsWith('cluster membership lost')).length, 0),
+      masteryS,
+      claimRetries: wefts.reduce((n, w) => n + w.logLines().filter((l) => /mastership check failed|no answer to ROLE_REQUEST/.test(l.msg)).length, 0),
+      lease,
       load,
       failure: failed ? `ofbench exit ${failed.exitCode}: ${failed.output.trim().split('\n').slice(-2).join(' / ').slice(0, 200)}` : undefined,
       commands: runs.map((r, k) => `ofbench ${r.args.join(' ').replace(/-p \d+/, `-p PORT${k === 0 ? 1 : wefts.length}`)}`),
@@ -115,6 +131,16 @@ async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; 
   } finally {
     await Promise.all(wefts.map((w) => w.close()));
   }
+}
+
+/** Each instance's lease statistics (renewer, renewals, slowest renewal, event-loop delay). */
+async function leaseStats(wefts: BenchWeft[]): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const w of wefts) {
+    const st = JSON.parse((await w.get('/api/v1/cluster')).text) as { instance: string; lease: unknown };
+    out[st.instance] = st.lease;
+  }
+  return out;
 }
 
 /** Switches each instance masters now, as each says on /api/v1/cluster. */

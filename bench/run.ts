@@ -404,7 +404,7 @@ async function clusterSection(bin: string): Promise<void> {
       rows.push({
         what: `cluster throughput, ${r.label}`,
         result: r.rps === undefined ? 'failed' : `${fmtInt(r.rps)} responses/s`,
-        detail: r.failure ?? `ofbench ${r.perOfbench.map((x) => fmtInt(x ?? NaN)).join(' + ')}; weft cpu ${r.cpu.map((c) => fmtPct(c)).join(' + ')} of a core (${fmtInt(r.perCpuSecond)} responses per weft cpu-second)${mastered}; stalls ${r.stalls}${r.stepDowns ? `; membership lost ${r.stepDowns} times` : ''}${ratio}`,
+        detail: r.failure ?? `ofbench ${r.perOfbench.map((x) => fmtInt(x ?? NaN)).join(' + ')}; weft cpu ${r.cpu.map((c) => fmtPct(c)).join(' + ')} of a core (${fmtInt(r.perCpuSecond)} responses per weft cpu-second)${mastered}; stalls ${r.stalls}${r.stepDowns ? `; membership lost ${r.stepDowns} times` : ''}${leaseDetail(r)}${ratio}`,
         load: r.load,
       });
       commands.push(...r.commands.map((c) => `${c}   # ${r.label}`));
@@ -412,6 +412,15 @@ async function clusterSection(bin: string): Promise<void> {
   } catch (e) {
     rows.push({ what: 'cluster throughput (bench/cluster.ts)', result: 'failed', detail: (e as Error).message.split('\n')[0]!.slice(0, 200), load: load1() });
   }
+}
+
+/** Mastery time, claim retries and each instance's event-loop delay and slowest lease renewal. */
+function leaseDetail(r: Awaited<ReturnType<typeof clusterRun>>[number]): string {
+  const per = Object.entries(r.lease as Record<string, { maxRenewalMs?: number; eventLoopDelayMs?: { p99: number; max: number } }>);
+  if (!per.length) return '';
+  const m = Object.entries(r.masteryS).map(([n, s]) => `${n} ${s} s`).join(', ');
+  const l = per.map(([n, x]) => `${n} loop delay p99 ${x.eventLoopDelayMs?.p99} ms, max ${x.eventLoopDelayMs?.max} ms, slowest renewal ${x.maxRenewalMs} ms`).join('; ');
+  return `; all mastered after ${m} (${r.claimRetries} claim retries); ${l}`;
 }
 
 async function scaleSection(bin: string): Promise<void> {

@@ -14,7 +14,7 @@ import { freePort, ROOT } from '../test/support/weft-process.js';
 
 export { ensureBuilt } from '../test/support/weft-process.js';
 
-interface LogLine {
+export interface LogLine {
   level: number;
   msg: string;
   [k: string]: unknown;
@@ -28,6 +28,8 @@ export interface BenchWeft {
   get(path: string): Promise<{ status: number; text: string }>;
   /** Warn-level (and worse) log lines so far. */
   warnings(): string[];
+  /** Every JSON log line so far (warn and worse, plus the 'main' logger's info: the cluster's). */
+  logLines(): readonly LogLine[];
   /** Output that was not a JSON log line (stderr, node's own traces). */
   otherOutput(): string[];
   /** SIGTERM, SIGKILL after 15 s (a shutdown can be slow: every switch goes down). */
@@ -109,6 +111,7 @@ export async function startBenchWeft(config?: Record<string, unknown>, opts: { n
       return { status: r.status, text: await r.text() };
     },
     otherOutput: () => other,
+    logLines: () => lines,
     warnings: () => lines.filter((l) => l.level >= 40).map((l) => `${l.msg}${l.reason ? ` (${String(l.reason)})` : ''}`),
     close,
   };

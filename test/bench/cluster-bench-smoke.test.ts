@@ -1,0 +1,31 @@
+/**
+ * Keeps bench/cluster.ts from rotting: a very short run of its three setups against a real etcd,
+ * with the default lease TTL (2 s) under ofbench's flood. Asserts the rows' shape, that every
+ * setup answered with no ofbench failure, that the single instance mastered all 16 switches and
+ * two instances 8 each while ofbench was measuring, and that no instance lost its membership.
+ * Speed is not asserted: that is `npm run bench -- --only cluster`'s job (docs/BENCHMARKS.md).
+ */
+import t from 'tap';
+import { clusterRun } from '../../bench/cluster.js';
+import { buildOfbench } from '../../bench/ofbench.js';
+import { ensureBuilt } from '../../bench/weft.js';
+
+t.test('the cluster benchmark runs its three setups', async (t) => {
+  const bin = buildOfbench();
+  await ensureBuilt();
+  const rows = await clusterRun(bin, { periods: 5, macs: 100 });
+  t.same(rows.map((r) => r.label), ['no cluster: 1 weft, 16 switches', 'cluster, 1 instance: 16 switches', 'cluster, 2 instances: 8 switches each']);
+  for (const r of rows) {
+    t.equal(r.failure, undefined, `${r.label}: ofbench succeeded`);
+    t.ok((r.rps ?? 0) > 0, `${r.label}: PACKET_INs answered`);
+    t.match(r, { perOfbench: Array, cpu: Array, responses: Number, wallS: Number, stalls: Number, load: Number, commands: Array }, `${r.label}: row shape`);
+    t.equal(r.commands.length, 2, 'two ofbench processes');
+  }
+  t.same(rows[1]!.mastered, { b1: 16 }, 'one instance masters all 16 switches');
+  t.same(rows[2]!.mastered, { b1: 8, b2: 8 }, 'two instances master 8 switches each');
+  t.same(rows.map((r) => r.stepDowns), [0, 0, 0], 'no instance lost its membership (default 2 s lease)');
+  for (const r of rows.slice(1)) {
+    for (const [name, l] of Object.entries(r.lease)) t.match(l, { renewer: 'worker', renewals: Number, eventLoopDelayMs: { max: Number } }, `${r.label}: ${name}'s lease kept by the worker`);
+    t.comment(`${r.label}: mastery after ${JSON.stringify(r.masteryS)} s, ${r.claimRetries} claim retries, lease ${JSON.stringify(r.lease)}`);
+  }
+});
