@@ -30,17 +30,22 @@ parentPort!.on('message', (m: LeaseWorkerMessage) => {
   }
 });
 
-const timer = setInterval(() => void renewOnce(), data.periodMs);
+// Checked often, renewed every periodMs: after a stall of the main loop, the renewal goes out
+// as soon as the heartbeat is fresh again, not a whole period later.
+const timer = setInterval(() => void renewOnce(), Math.min(50, data.periodMs));
+let lastSentAt = -Infinity;
 
 async function renewOnce(): Promise<void> {
   const id = leaseId;
   if (busy || id === undefined) return;
   const sentAt = now();
+  if (sentAt - lastSentAt < data.periodMs) return;
   const heartbeat = Number(Atomics.load(slots, LeaseSlots.Heartbeat)) / 1000;
   const age = sentAt - heartbeat;
   if (age > Number(Atomics.load(slots, LeaseSlots.MaxHeartbeatAgeUs)) / 1000) Atomics.store(slots, LeaseSlots.MaxHeartbeatAgeUs, BigInt(Math.round(age * 1000)));
   // The main thread has not run for too long (frozen, deadlocked, or a very long block): no renewal.
   if (age > data.staleMs) return;
+  lastSentAt = sentAt;
   busy = true;
   try {
     const ttl = await keepalive(id);
@@ -52,9 +57,9 @@ async function renewOnce(): Promise<void> {
       Atomics.store(slots, LeaseSlots.Expired, BigInt(id));
       return;
     }
-    // Valid until the send time plus the TTL, and never longer than a TTL past the main
-    // thread's last sign of life (a main loop blocked that long steps down when it resumes).
-    const until = Math.min(sentAt, heartbeat) + ttl * 1000 - data.marginMs;
+    // Valid until the send time plus the TTL (etcd expires it later). A main loop blocked for
+    // longer than the TTL is caught by the main thread itself (membership.ts).
+    const until = sentAt + ttl * 1000 - data.marginMs;
     Atomics.store(slots, LeaseSlots.LeaseId, BigInt(id));
     Atomics.store(slots, LeaseSlots.ValidUntilUs, BigInt(Math.round(until * 1000)));
   } catch (e) {

@@ -88,7 +88,13 @@ export class Membership {
 
   /** True while the lease is known renewed: checked synchronously before every write. */
   valid(): boolean {
-    return this.#member && this.#now() < this.#until();
+    return this.#member && this.#now() < this.#until() && !this.#stalled();
+  }
+
+  /** With the worker: has this loop gone longer than the TTL without a heartbeat? */
+  #stalled(): boolean {
+    const sh = this.#shared;
+    return sh !== undefined && this.#now() - Number(Atomics.load(sh, LeaseSlots.Heartbeat)) / 1000 >= this.opts.ttlS * 1000;
   }
 
   /** The end of validity: our own (the grant) or the worker's last renewal of this lease. */
@@ -115,8 +121,13 @@ export class Membership {
 
   #startWorker(periodMs: number): void {
     this.#shared = new BigInt64Array(new SharedArrayBuffer(LEASE_SLOTS * 8));
-    const beat = () => Atomics.store(this.#shared!, LeaseSlots.Heartbeat, BigInt(Math.round(performance.now() * 1000)));
-    beat();
+    const beat = () => {
+      // A main loop that did not turn for a whole TTL steps down (the rule for a stalled or
+      // resumed process), even though the worker may have kept the lease meanwhile.
+      if (this.#stalled()) this.#lose('the main event loop was blocked for longer than the lease TTL');
+      Atomics.store(this.#shared!, LeaseSlots.Heartbeat, BigInt(Math.round(performance.now() * 1000)));
+    };
+    Atomics.store(this.#shared, LeaseSlots.Heartbeat, BigInt(Math.round(performance.now() * 1000)));
     // A timer of the main loop: it runs only when the loop gets round to timers.
     this.#heartbeat = setInterval(beat, HEARTBEAT_MS);
     this.#heartbeat.unref();
@@ -226,6 +237,7 @@ export class Membership {
   #check(): void {
     const sh = this.#shared!;
     if (this.#leaseId !== undefined && Atomics.load(sh, LeaseSlots.Expired) === BigInt(this.#leaseId)) this.#lose('lease expired (etcd no longer knows it)');
+    else if (this.#stalled()) this.#lose('the main event loop was blocked for longer than the lease TTL');
     else if (this.#member && this.#now() >= this.#until()) this.#lose('the lease could not be renewed in time');
   }
 
