@@ -175,6 +175,8 @@ export function encodeFlowModFast(flow: unknown, command: FlowCommand, w: Writer
   const matchPadded = (4 + matchLen + 7) & ~7;
   const insLen = nActions === 0 ? 0 : 8 + 16 * nActions;
   const total = 8 + 40 + matchPadded + insLen;
+  // Longer than a message can be: the general encoder's error (OFPBIC_BAD_LEN) names why.
+  if (total > 0xffff) return false;
   w.ensure(total);
   const dv = w.dv;
   const buf = w.buf;

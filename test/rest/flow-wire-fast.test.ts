@@ -197,3 +197,13 @@ t.test('the bench flow shape and a few exact ones take the shortcut', async (t) 
     }
   }
 });
+
+t.test('a flow too long for one message is left to the general path and its error', async (t) => {
+  const huge = { priority: 1, actions: Array.from({ length: 5000 }, () => ({ type: 'output', port: 2 })) };
+  const w = new Writer(16);
+  t.notOk(encodeFlowModFast(huge, 'add', w), 'declined');
+  t.equal(w.pos, 0, 'nothing written');
+  const want = general(huge, 'add');
+  t.ok('error' in want && /exceeds 65535/.test(want.error), 'the general path refuses it');
+  t.throws(() => encodeBulkFlow(huge, 'add', w), { message: (want as { error: string }).error });
+});
