@@ -99,6 +99,12 @@ export interface BulkBody {
   count: number;
   /** Element k of `flows` parsed (its bytes are [starts[k], ends[k])). */
   flow(k: number): unknown;
+  /**
+   * Elements [from, to) parsed in one JSON.parse (one string and one parser entry for the lot,
+   * not one per flow); undefined when that fails, and the caller then parses them one by one
+   * with flow(k), which names the bad element's byte as before.
+   */
+  flowRange(from: number, to: number): unknown[] | undefined;
   /** Drop the body's bytes and the offsets (flow() fails after this). */
   release(): void;
 }
@@ -191,6 +197,19 @@ export async function scanBulkBody(b: Buffer, maxFlows: number, allowed: Readonl
     flow: (k) => {
       if (!bytes) throw new Error('bulk body: flow() after release()');
       return parse(bytes, starts[k]!, ends[k]!);
+    },
+    flowRange: (from, to) => {
+      if (!bytes) throw new Error('bulk body: flowRange() after release()');
+      if (from >= to) return [];
+      // Between two elements there are only whitespace and one comma (the walk checked it), so
+      // the bytes from the first element's start to the last one's end, bracketed, are the
+      // array of those elements exactly.
+      try {
+        const list: unknown = JSON.parse(`[${bytes.toString('utf8', starts[from]!, ends[to - 1]!)}]`);
+        return Array.isArray(list) && list.length === to - from ? list : undefined;
+      } catch {
+        return undefined;
+      }
     },
     release: () => {
       bytes = undefined;

@@ -108,3 +108,23 @@ t.test('a long body pauses while it is walked', async (t) => {
   t.equal(b.count, 40_000);
   t.ok(pauses >= Math.floor(body.length / 2 ** 20), `${pauses} pauses over ${body.length} bytes`);
 });
+
+t.test('flowRange: the elements flow(k) gives, in one parse; undefined when one of them is bad', async (t) => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const r = rng(seed * 6151);
+    const flows = Array.from({ length: 1 + r(12) }, () => value(r, 0));
+    const b = await scanBulkBody(Buffer.from(text(r, { flows })), 1_000_000, ALLOWED, now);
+    const from = r(flows.length);
+    const to = from + r(flows.length - from + 1);
+    t.same(b.flowRange(from, to), Array.from({ length: to - from }, (_, k) => b.flow(from + k)), `seed ${seed}: [${from}, ${to})`);
+  }
+  // Elements the walk locates (brackets balance) but JSON.parse refuses: the range is refused,
+  // and flow(k) names the bad one as before.
+  for (const bad of ['[1}', '{"a": 01}', '{"a" 1}', 'tru', '{"a": [1,]}']) {
+    const b = await scanBulkBody(Buffer.from(`{"flows": [{"ok": 1}, ${bad}, 2]}`), 1_000_000, ALLOWED, now);
+    t.equal(b.count, 3, `${bad}: located`);
+    t.equal(b.flowRange(0, 3), undefined, `${bad}: the range is refused`);
+    t.same(b.flowRange(0, 1), [{ ok: 1 }], `${bad}: a range without it parses`);
+    t.throws(() => b.flow(1), { status: 400, message: /^body is not valid JSON: .* at byte 22$/ }, `${bad}: flow(1) names its byte`);
+  }
+});

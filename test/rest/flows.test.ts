@@ -244,6 +244,18 @@ t.test('flow routes', async (t) => {
     t.match(tooBig.json.error, { field: 'flows[3]', message: /^flows\[3\]: .*exceeds 65535/, openflow: { type: 'OFPET_BAD_INSTRUCTION', code: 'OFPBIC_BAD_LEN' } });
     t.equal(rig.got('flowMod').length, before, 'nothing sent when one flow cannot be encoded');
 
+    // An element that is not JSON (its brackets balance, so the walk locates it) in the third
+    // slice of 1000: it is named by its byte, and a bad flow before it is found first.
+    const good = JSON.stringify(list.slice(0, 2500)).slice(1, -1);
+    const rawBody = `{"flows": [${good}, {"priority": 01}]}`;
+    const notJson = await http(rig, 'POST', bulk, { raw: rawBody, headers: { 'content-type': 'application/json' } });
+    t.equal(notJson.status, 400);
+    t.match(notJson.json.error.message, new RegExp(`^flows\\[2500\\]: body is not valid JSON: .* at byte ${rawBody.indexOf('{"priority": 01}')}$`));
+    const withBad = JSON.stringify(bad).slice(1, -1);
+    const badFirst = await http(rig, 'POST', bulk, { raw: `{"flows": [${withBad}, {"priority": 01}]}`, headers: { 'content-type': 'application/json' } });
+    t.equal(badFirst.json.error.field, 'flows[6].match.eth_dst', 'the invalid flow before the broken element is reported');
+    t.equal(rig.got('flowMod').length, before, 'nothing sent for either');
+
     const del = await http(rig, 'POST', bulk, { body: { command: 'delete', flows: [{ table: 1, match: { in_port: 3 } }] } });
     t.equal(del.status, 200);
     t.match(lastFlowMod(), { command: OFPFC.DELETE, tableId: 1 });

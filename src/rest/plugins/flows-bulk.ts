@@ -110,10 +110,14 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       const ends = new Uint32Array(n);
       let i = 0;
       try {
-        for (; i < n; i++) {
-          encodeBulkFlow(body.flow(i), command, w);
-          ends[i] = w.pos;
-          if (i % SLICE === SLICE - 1) await pause();
+        while (i < n) {
+          const to = Math.min(i + SLICE, n);
+          const list = body.flowRange(i, to);
+          for (let k = 0; i < to; i++, k++) {
+            encodeBulkFlow(list ? list[k] : body.flow(i), command, w);
+            ends[i] = w.pos;
+          }
+          if (i < n) await pause();
         }
       } catch (e) {
         prefixField(toHttpError(e), `flows[${i}]`);
