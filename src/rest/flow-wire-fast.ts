@@ -2,7 +2,8 @@
  * The bulk route's shortcut: a parsed flow (the JSON of POST /flows) written straight as
  * FLOW_MOD bytes, without the FlowMod, match array, OXM entry and action objects that
  * flowModFromFriendly + encodeInto build per flow (the garbage collector's 22% of the route's
- * CPU, docs/BENCHMARKS.md). It takes the common shape only: numeric head fields; a match of
+ * CPU, docs/BENCHMARKS.md). It takes the common shape only: numeric head fields (the cookie
+also as a hex or decimal string); a match of
  * in_port, eth_dst/eth_src, eth_type, vlan_vid, ip_proto, ipv4_src/ipv4_dst (address or
  * /prefix), tcp/udp ports, all as plain numbers or address strings; `actions` of `output` to a
  * numeric port. For anything else, invalid values included, it writes nothing and returns
@@ -89,6 +90,44 @@ function ipv4(v: unknown, k: number): boolean {
   return true;
 }
 
+const HEX_COOKIE = /^0[xX][0-9a-fA-F]{1,16}$/;
+const DEC_COOKIE = /^\d{1,15}$/;
+let cookieHi = 0;
+let cookieLo = 0;
+let lastCookieText = '0x0';
+let lastHi = 0;
+let lastLo = 0;
+
+/**
+ * A cookie as a safe JSON integer, a 0x-hex string of up to 16 digits or a decimal one of up to
+ * 15 (below 2^53), into cookieHi/cookieLo; false for other forms (the general path's to take).
+ * A bulk call usually tags every flow with one cookie string: the last one's halves are kept.
+ */
+function cookieHalves(v: unknown): boolean {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < 0) return false;
+    cookieHi = Math.floor(v / 0x100000000);
+    cookieLo = v >>> 0;
+    return true;
+  }
+  if (typeof v !== 'string') return false;
+  if (v !== lastCookieText) {
+    if (HEX_COOKIE.test(v)) {
+      const d = v.slice(2);
+      lastHi = d.length > 8 ? parseInt(d.slice(0, -8), 16) : 0;
+      lastLo = parseInt(d.length > 8 ? d.slice(-8) : d, 16);
+    } else if (DEC_COOKIE.test(v)) {
+      const n = Number(v);
+      lastHi = Math.floor(n / 0x100000000);
+      lastLo = n >>> 0;
+    } else return false;
+    lastCookieText = v;
+  }
+  cookieHi = lastHi;
+  cookieLo = lastLo;
+  return true;
+}
+
 /**
  * Write `flow` as one FLOW_MOD (xid 0) at w.pos and return true; or write nothing (pos
  * unchanged) and return false for a flow outside the shortcut's shape or not valid.
@@ -102,7 +141,7 @@ export function encodeFlowModFast(flow: unknown, command: FlowCommand, w: Writer
   const { bufferId = OFP_NO_BUFFER, outPort = OFPP.ANY, outGroup = OFPG_ANY, match, actions } = o;
   if (!isU(table, 0xff) || (!del && table === 0xff) || !isU(priority, 0xffff) || !isU(idleTimeout, 0xffff) || !isU(hardTimeout, 0xffff)) return false;
   if (!isU32(bufferId) || !isU32(outPort) || !isU32(outGroup)) return false;
-  if (typeof cookie !== 'number' || !Number.isSafeInteger(cookie) || cookie < 0) return false;
+  if (!cookieHalves(cookie)) return false;
   if (del && actions !== undefined) return false;
 
   // The match: each field into its slot, checked; prerequisites after.
@@ -185,8 +224,8 @@ export function encodeFlowModFast(flow: unknown, command: FlowCommand, w: Writer
   dv.setUint8(p + 1, OFPT_FLOW_MOD);
   dv.setUint16(p + 2, total);
   dv.setUint32(p + 4, 0);
-  dv.setUint32(p + 8, Math.floor(cookie / 0x100000000));
-  dv.setUint32(p + 12, cookie >>> 0);
+  dv.setUint32(p + 8, cookieHi);
+  dv.setUint32(p + 12, cookieLo);
   dv.setUint32(p + 16, 0);
   dv.setUint32(p + 20, 0);
   dv.setUint8(p + 24, table);

@@ -64,7 +64,7 @@ const ACTIONS: unknown[] = [
 const TOP: Record<string, unknown[]> = {
   table: [0, 1, 7, 254, 255, 256, -1, '3'],
   priority: [0, 100, 65535, 65536, 1.5, '100'],
-  cookie: [0, 42, 2 ** 40, 2 ** 53 - 1, 2 ** 53, '0x2a', -1],
+  cookie: [0, 42, '0xbe7c4', 2 ** 40, '0xffffffffffffffff', '0X1234567890abcdef', '123456789012345', '0x2a', '0x', '0x1ffffffffffffffff', ' 0x2a', '1e3', '9007199254740993', 2 ** 53 - 1, 2 ** 53, -1],
   idleTimeout: [0, 10, 65535, 65536],
   hardTimeout: [0, 30, -3],
   bufferId: [0xffffffff, 5, 2 ** 32],
@@ -183,7 +183,8 @@ t.test('encodeBulkFlow: the same bytes or the same 400 as the general path on ev
 
 t.test('the bench flow shape and a few exact ones take the shortcut', async (t) => {
   const flows = [
-    { match: { eth_type: 0x0800, ipv4_dst: '10.0.1.2' }, actions: [{ type: 'output', port: 1 }] },
+    { table: 7, priority: 1000, cookie: '0xbe7c4', match: { eth_type: 0x0800, ipv4_dst: '10.0.1.2' }, actions: [{ type: 'output', port: 1 }] },
+    { cookie: '0xfedcba9876543210', match: { ipv4_dst: '10.0.1.2', eth_type: 0x0800 } },
     { table: 3, priority: 7, cookie: 2 ** 33 + 5, match: { in_port: 1, eth_type: 0x0800, ip_proto: 6, tcp_dst: 80, ipv4_src: '10.0.0.0/8' }, actions: [] },
     { match: { vlan_vid: 10, eth_dst: '02:00:00:00:00:01' }, actions: [{ type: 'output', port: 0xfffffffd }, { type: 'output', port: 2 }] },
     {},
