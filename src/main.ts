@@ -30,7 +30,7 @@ import { appStateOf, APPS_PREFIX } from './store/app-state.js';
 import { DesiredFlows, SWITCHES_PREFIX } from './store/desired-flows.js';
 import { Mirror } from './store/mirror.js';
 import { switchObjectCodec } from './rest/switch-object-codec.js';
-import { joinCluster, openClusterStore, openSharedData } from './cluster/index.js';
+import { createCluster, openClusterStore, openSharedData } from './cluster/index.js';
 import type { SharedData } from './cluster/shared.js';
 import type { Cluster } from './cluster/index.js';
 import type { EtcdStore } from './store/etcd-store.js';
@@ -116,7 +116,8 @@ async function startWithStore(
 ): Promise<Weft> {
   const log = logs.for('main');
   // A cluster instance writes only to the switches it masters (the connection's write gate),
-  // and reconciles only those; the cluster joins before any switch can connect.
+  // and reconciles only those; the cluster joins before any switch can connect, and after the
+  // CPU-heavy part of the start (see below).
   let cluster: Cluster | undefined;
   // appOptions are keyed by the entry in `apps`; the host knows apps by name.
   const appOptions = Object.fromEntries(apps.map((a, i) => [a.name, config.appOptions[config.apps[i]!] ?? {}]));
@@ -155,7 +156,7 @@ async function startWithStore(
     throw e;
   }
   if (config.cluster.etcd !== null) {
-    cluster = await joinCluster(config, store as EtcdStore, {
+    cluster = createCluster(config, store as EtcdStore, {
       log: logs.for('main'),
       onMastership: (dpid, master) => void (master && host.reconciler.reconcile(dpid, 'mastership')),
     });
@@ -212,15 +213,9 @@ async function startWithStore(
   const reports = opts.workerIndex !== undefined && process.send ? workerSwitchReports((m) => process.send?.(m)) : undefined;
   if (reports) server.onLifecycle(reports.listener);
   if (cluster) server.onLifecycle({ switchUp: (c) => cluster!.switchUp(c), switchDown: (c) => cluster!.switchDown(c) });
-  try {
-    await server.start();
-  } catch (e) {
-    await cluster?.leave();
-    throw e;
-  }
-  if (reports) process.on('message', (m: WorkerDrop) => void (m?.weft === 'drop' && reports.drop(m, server.switches)));
-  host.start();
-  // REST after the OpenFlow listeners: /ready answers 200 from its first request on.
+  // The REST API is built (its schemas compiled: ~0.5 s of CPU, seconds on a loaded machine)
+  // before anything goes live: a main loop blocked by it would delay the handshakes of switches
+  // already connecting and could cost a cluster instance its first lease.
   const appsByName = new Map(apps.map((a) => [a.name, a]));
   const appByName = (name: string) => appsByName.get(name);
   const topology = topologyOf(appByName);
@@ -228,7 +223,6 @@ async function startWithStore(
   const metrics = createMetrics({ openflow: ofStats, switchCount: () => server.switches.size, host, app: appByName, reconciler: host.reconciler, cluster });
   let ready = true;
   let rest: RestServer;
-  let restAddress: { host: string; port: number };
   try {
     rest = await createRestServer(
       {
@@ -245,11 +239,24 @@ async function startWithStore(
       },
       config.rest,
     );
+  } catch (e) {
+    await shared?.close();
+    throw e;
+  }
+  let restAddress: { host: string; port: number };
+  try {
+    await cluster?.start();
+    await server.start();
+    if (reports) process.on('message', (m: WorkerDrop) => void (m?.weft === 'drop' && reports.drop(m, server.switches)));
+    host.start();
+    // REST after the OpenFlow listeners: /ready answers 200 from its first request on.
     restAddress = await rest.listen();
   } catch (e) {
     await cluster?.leave();
     host.stop();
     await server.stop();
+    await rest.close();
+    await shared?.close();
     throw e;
   }
   log.info({ apps: host.apps().map((a) => a.name), listeners: server.addresses(), rest: restAddress }, opts.workerIndex === undefined ? 'weft started' : 'worker started');

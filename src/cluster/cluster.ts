@@ -89,16 +89,30 @@ export class Cluster {
     });
   }
 
-  /** Join the cluster (refused when the name is held by a live instance) and start following it. */
+  /**
+   * A cluster instance not yet joined: a non-member, so it writes nowhere. weft creates it before
+   * its CPU-heavy start (the REST API's schema compilation) and joins after, so that a main loop
+   * busy starting up neither costs it its first lease nor delays the switches' handshakes.
+   */
+  static create(opts: ClusterOptions): Cluster {
+    return new Cluster(opts);
+  }
+
+  /** Create and join at once. */
   static async join(opts: ClusterOptions): Promise<Cluster> {
     const c = new Cluster(opts);
-    await c.membership.join();
-    c.#watcher = await c.#client.watch().prefix(c.#prefix).create();
-    c.#watcher.on('data', (res: IWatchResponse) => c.#onEvents(res));
-    c.#watcher.on('error', (err: Error) => opts.log.warn({ err: err.message }, 'cluster watch failed; the periodic check goes on'));
-    c.#timer = setInterval(() => c.#schedule(), Math.max(200, (opts.ttlS * 1000) / 2));
-    c.#schedule();
+    await c.start();
     return c;
+  }
+
+  /** Join the cluster (refused when the name is held by a live instance) and start following it. */
+  async start(): Promise<void> {
+    await this.membership.join();
+    this.#watcher = await this.#client.watch().prefix(this.#prefix).create();
+    this.#watcher.on('data', (res: IWatchResponse) => this.#onEvents(res));
+    this.#watcher.on('error', (err: Error) => this.opts.log.warn({ err: err.message }, 'cluster watch failed; the periodic check goes on'));
+    this.#timer = setInterval(() => this.#schedule(), Math.max(200, (this.opts.ttlS * 1000) / 2));
+    this.#schedule();
   }
 
   member(): boolean {

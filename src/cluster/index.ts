@@ -42,8 +42,9 @@ export function restAddress(cfg: WeftConfig): string {
   return `${host.includes(':') ? `[${host}]` : host}:${cfg.rest.port}`;
 }
 
-export async function joinCluster(cfg: WeftConfig, store: EtcdStore, hooks: Pick<ClusterOptions, 'onMastership' | 'log'>): Promise<Cluster> {
-  return Cluster.join({
+/** This instance of the cluster, not joined yet (Cluster.start joins). */
+export function createCluster(cfg: WeftConfig, store: EtcdStore, hooks: Pick<ClusterOptions, 'onMastership' | 'log'>): Cluster {
+  return Cluster.create({
     client: store.client,
     endpoints: parseEtcdUrl(cfg.cluster.etcd!)!,
     prefix: cfg.cluster.prefix,

@@ -1,6 +1,6 @@
 /**
  * A weft cluster for end-to-end tests: a private etcd, N weft processes (`--cluster`) on loopback,
- * a private Open vSwitch whose bridges list every instance as a controller. Mastership is read
+ * a private Open vSwitch whose bridges list every started instance as a controller. Mastership is read
  * both from weft (/api/v1/cluster) and from the switches (the `role` column of `ovs-vsctl list
  * controller`).
  */
@@ -62,7 +62,7 @@ export async function startClusterRig(opts: { instances: number; bridges: number
   });
   const instances: Instance[] = [];
   for (let i = 0; i < opts.instances; i++) instances.push({ name: `w${i}`, openflowPort: await freePort(), restPort: await freePort(), proc: undefined });
-  const targets = instances.map((i) => `tcp:127.0.0.1:${i.openflowPort}`);
+  const attached = new Set<string>();
   const bridges: string[] = [];
   const dpids: string[] = [];
   const rig: ClusterRig = {
@@ -72,14 +72,23 @@ export async function startClusterRig(opts: { instances: number; bridges: number
     dpids,
     instances,
     async start(i) {
-      i.proc = await startWeftProcess({
+      const proc = await startWeftProcess({
         openflowPort: i.openflowPort,
         restPort: i.restPort,
         args: ['--cluster', `etcd://${etcd.hostPorts}`, '--instance', i.name, '--cluster-lease-ttl', String(TTL), '--audit-interval', '0', ...(opts.extraArgs ?? [])],
         env: { WEFT_LOG_FORMAT: 'json' },
         readyTimeoutMs: 30_000,
       });
-      return i.proc;
+      i.proc = proc;
+      // Each bridge gets an instance as controller once it listens, as an operator would add it:
+      // a controller that refused connections so far is retried with backoff (up to 8 s in
+      // OVS), which would dominate the tests' mastery waits on a loaded machine.
+      if (!attached.has(i.name)) {
+        attached.add(i.name);
+        const target = `tcp:127.0.0.1:${i.openflowPort}`;
+        for (const br of bridges) await ovs.vsctl('--', '--id=@c', 'create', 'controller', `target="${target}"`, 'max_backoff=1000', '--', 'add', 'bridge', br, 'controller', '@c');
+      }
+      return proc;
     },
     async status(i) {
       const res = await fetch(`http://127.0.0.1:${i.restPort}/api/v1/cluster`, { signal: AbortSignal.timeout(3000) });
@@ -121,7 +130,6 @@ export async function startClusterRig(opts: { instances: number; bridges: number
       const name = ovs.uniqueName('wc');
       const dpid = (0xc0000 + b + 1).toString(16).padStart(16, '0');
       await ovs.addBridge(name, { datapathId: dpid, failMode: 'secure' });
-      await ovs.vsctl('set-controller', name, ...targets);
       bridges.push(name);
       dpids.push(dpid);
     }
