@@ -25,6 +25,8 @@ const CLOSE_ARR = 0x5d;
 /** Bytes scanned between two pauses (~1-3 ms). */
 const SCAN_SLICE = 1 << 20;
 
+const EMPTY = Buffer.alloc(0);
+
 const isWs = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 function bad(message: string, at: number): HttpError {
@@ -105,6 +107,10 @@ export interface BulkBody {
    * with flow(k), which names the bad element's byte as before.
    */
   flowRange(from: number, to: number): unknown[] | undefined;
+  /** The body's bytes (for readers of an element's bytes [start(k), end(k)); empty after release()). */
+  bytes(): Buffer;
+  start(k: number): number;
+  end(k: number): number;
   /** Drop the body's bytes and the offsets (flow() fails after this). */
   release(): void;
 }
@@ -211,6 +217,9 @@ export async function scanBulkBody(b: Buffer, maxFlows: number, allowed: Readonl
         return undefined;
       }
     },
+    bytes: () => bytes ?? EMPTY,
+    start: (k) => starts[k]!,
+    end: (k) => ends[k]!,
     release: () => {
       bytes = undefined;
       starts = ends = new Uint32Array(0);

@@ -12,14 +12,13 @@
  * under their cap, while the switch is never left idle waiting for us.
  */
 import type { FastifyInstance } from 'fastify';
-import { decode, encodeInto, Writer } from '../../../protocol/index.js';
+import { decode, Writer } from '../../../protocol/index.js';
 import type { ErrorMsg, FlowMod } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
 import { scanBulkBody } from '../bulk-body.js';
-import { HttpError, openflowNames, prefixField, switchErrorToHttp, toHttpError } from '../errors.js';
-import { flowModFromFriendly } from '../flow-json.js';
+import { HttpError, openflowNames, switchErrorToHttp } from '../errors.js';
 import type { FlowCommand } from '../flow-json.js';
-import { encodeFlowModFast } from '../flow-wire-fast.js';
+import { encodeBulkFlows, SLICE } from '../bulk-encode.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
 import { commit, flowOps, flowOpsNeeded } from '../persist.js';
 import type { TxnOp } from '../../store/store.js';
@@ -31,8 +30,6 @@ const WINDOW = 4;
 /** Errors listed in a response at most (the count is always exact). */
 const MAX_LISTED = 100;
 const NOOP = (): void => undefined;
-/** Flows parsed, converted and encoded between two pauses (~5-10 ms). */
-const SLICE = 1000;
 const COMMANDS = new Set(['add', 'modify', 'delete']);
 const TOP_KEYS = new Set(['command', 'persistent']);
 const pause = () => new Promise<void>((r) => setImmediate(r));
@@ -45,13 +42,7 @@ export interface BulkFlowError {
   openflow?: { type: string; code: string };
 }
 
-/**
- * One flow of the body as FLOW_MOD bytes at w.pos: the shortcut (flow-wire-fast.ts) for the
- * common shape, else flowModFromFriendly + encode, which also gives invalid flows their 400.
- */
-export function encodeBulkFlow(flow: unknown, command: FlowCommand, w: Writer): void {
-  if (!encodeFlowModFast(flow, command, w)) encodeInto(flowModFromFriendly(flow, command), w);
-}
+export { encodeBulkFlow } from '../bulk-encode.js';
 
 export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, maxFlows }: { deps: RestDeps; bodyLimit: number; maxFlows: number }): Promise<void> {
   // This plugin's own body parser (encapsulated: only this route): the bytes as they are; the
@@ -104,24 +95,10 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       if (n > maxFlows) {
         throw new HttpError(413, 'payload_too_large', `flows: ${n} flows in one request, at most ${maxFlows} are accepted (rest.maxBulkFlows); split them over several requests`, 'flows', undefined, { limit: maxFlows, count: n });
       }
-      // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0). Each flow's JSON is
-      // parsed, converted and encoded in its turn, and only its bytes stay.
+      // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0). Only the bytes stay.
       const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
       const ends = new Uint32Array(n);
-      let i = 0;
-      try {
-        while (i < n) {
-          const to = Math.min(i + SLICE, n);
-          const list = body.flowRange(i, to);
-          for (let k = 0; i < to; i++, k++) {
-            encodeBulkFlow(list ? list[k] : body.flow(i), command, w);
-            ends[i] = w.pos;
-          }
-          if (i < n) await pause();
-        }
-      } catch (e) {
-        prefixField(toHttpError(e), `flows[${i}]`);
-      }
+      await encodeBulkFlows(body, n, command, w, ends, pause);
       // The body's bytes are not needed any more (sending takes most of the route's time).
       body.release();
       req.body = Buffer.alloc(0);
