@@ -36,12 +36,12 @@ const K_ACTIONS = 6;
 const K_BUFFER = 7;
 const K_OUT_PORT = 8;
 const K_OUT_GROUP = 9;
-const TOP = ['table', 'priority', 'cookie', 'idleTimeout', 'hardTimeout', 'match', 'actions', 'bufferId', 'outPort', 'outGroup'].map((k) => Buffer.from(k));
-const MATCH = MATCH_NAMES.map((k) => Buffer.from(k));
+const TOP = keySet(['table', 'priority', 'cookie', 'idleTimeout', 'hardTimeout', 'match', 'actions', 'bufferId', 'outPort', 'outGroup']);
+const MATCH = keySet(MATCH_NAMES);
 const A_TYPE = 0;
 const A_PORT = 1;
 const A_MAX_LEN = 2;
-const ACTION = ['type', 'port', 'maxLen'].map((k) => Buffer.from(k));
+const ACTION = keySet(['type', 'port', 'maxLen']);
 const OUTPUT = Buffer.from('"output"');
 
 /** Hex digit values, -1 for other bytes. */
@@ -49,61 +49,74 @@ const HEX = new Int8Array(256).fill(-1);
 for (let c = 0; c < 10; c++) HEX[0x30 + c] = c;
 for (let c = 0; c < 6; c++) HEX[0x41 + c] = HEX[0x61 + c] = 10 + c;
 
-// The parse position and bounds (one flow at a time: the encoder is synchronous, never re-entered).
-let b: Uint8Array = new Uint8Array(0);
-let p = 0;
+// The bytes and the end of the flow being read (one flow at a time: the encoder is synchronous
+// and never re-entered). Positions are passed and returned (-1: declined), so they stay in
+// registers; `val` carries a number read.
 let end = 0;
+let val = 0;
 
-function skipWs(): void {
-  while (p < end) {
-    const c = b[p]!;
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return;
-    p++;
-  }
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+function skipWs(b: Buffer, p: number): number {
+  while (p < end && isWs(b[p]!)) p++;
+  return p;
 }
 
-/** At a quote: the key's index in `keys` (p after its closing quote), or -1. */
-function key(keys: readonly Uint8Array[]): number {
-  if (b[p] !== QUOTE) return -1;
+/** Key sets: their names, and per first byte up to four candidates (index + 1; 0: none). */
+interface Keys {
+  names: Uint8Array[];
+  first: Int8Array;
+}
+function keySet(names: string[]): Keys {
+  const first = new Int8Array(256 * 4);
+  names.forEach((n, k) => {
+    const c = n.charCodeAt(0);
+    let j = 0;
+    while (j < 4 && first[4 * c + j] !== 0) j++;
+    if (j === 4) throw new Error(`flow-bytes-fast: five keys start with ${n[0]}`);
+    first[4 * c + j] = k + 1;
+  });
+  return { names: names.map((n) => Buffer.from(n)), first };
+}
+
+/**
+ * At a quote: the key's index in `keys` into val, and the index after its closing quote; or
+ * -1 for any other key (unknown, escaped, not ASCII: JSON.parse's to read).
+ */
+function key(b: Buffer, p: number, keys: Keys): number {
   const s = p + 1;
-  let q = s;
-  // Keys we take are ASCII letters, digits and '_': stop at the quote or anything else.
-  while (q < end) {
-    const c = b[q]!;
-    if (c === QUOTE) break;
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f)) return -1;
-    q++;
-  }
-  if (q >= end) return -1;
-  const len = q - s;
-  for (let k = 0; k < keys.length; k++) {
-    const name = keys[k]!;
-    if (name.length !== len) continue;
-    let i = 0;
+  if (b[p] !== QUOTE || s >= end) return -1;
+  const c = b[s]!;
+  for (let j = 0; j < 4; j++) {
+    const k = keys.first[4 * c + j]! - 1;
+    if (k < 0) return -1;
+    const name = keys.names[k]!;
+    const len = name.length;
+    if (s + len >= end || b[s + len] !== QUOTE) continue;
+    let i = 1;
     while (i < len && name[i] === b[s + i]) i++;
     if (i === len) {
-      p = q + 1;
-      return k;
+      val = k;
+      return s + len + 1;
     }
   }
   return -1;
 }
 
-/** After a key: the colon and the whitespace around it. */
-function colon(): boolean {
-  skipWs();
-  if (b[p] !== COLON) return false;
-  p++;
-  skipWs();
-  return true;
+/** After a key: the colon and the whitespace around it; the index of the value or -1. */
+function colon(b: Buffer, p: number): number {
+  p = skipWs(b, p);
+  if (b[p] !== COLON) return -1;
+  return skipWs(b, p + 1);
 }
 
-/** A JSON integer of plain digits (no sign, fraction, exponent or leading zero; <= 15 digits), or -1. */
-function uint(): number {
+/** A JSON integer of plain digits (no sign, fraction, exponent or leading zero; <= 15 digits) into val. */
+function uint(b: Buffer, p: number): number {
   const s = p;
   let c = b[p];
   if (c === 0x30) {
     p++;
+    val = 0;
   } else {
     let v = 0;
     while (p < end && (c = b[p]!) >= 0x30 && c <= 0x39) {
@@ -111,65 +124,54 @@ function uint(): number {
       p++;
     }
     if (p === s || p - s > 15) return -1;
-    c = b[p];
-    if (c === 0x2e || c === 0x65 || c === 0x45) return -1;
-    return v;
+    val = v;
   }
   c = b[p];
-  // "0" then a digit is not JSON; "0.5", "0e1" are not plain integers.
-  if ((c !== undefined && c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45) return -1;
-  return 0;
+  // "0" then a digit is not JSON; fractions and exponents are not plain integers.
+  if (c === undefined || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45) return -1;
+  return p;
 }
 
 /** A MAC string at p into mac[off..off+6]. */
-function macString(off: number): boolean {
-  if (p + 19 > end || b[p] !== QUOTE || b[p + 18] !== QUOTE) return false;
+function macString(b: Buffer, p: number, off: number): number {
+  if (p + 19 > end || b[p] !== QUOTE || b[p + 18] !== QUOTE) return -1;
   const s = p + 1;
   for (let i = 0; i < 6; i++) {
     const hi = HEX[b[s + 3 * i]!]!;
     const lo = HEX[b[s + 3 * i + 1]!]!;
-    if ((hi | lo) < 0 || (i < 5 && b[s + 3 * i + 2] !== COLON)) return false;
+    if ((hi | lo) < 0 || (i < 5 && b[s + 3 * i + 2] !== COLON)) return -1;
     mac[off + i] = (hi << 4) | lo;
   }
-  p += 19;
-  return true;
-}
-
-/** One IPv4 octet as parseIpv4 takes it (1-3 digits, no leading zero, <= 255), or -1. */
-function octet(): number {
-  const s = p;
-  let n = 0;
-  let c = 0;
-  while (p < end && (c = b[p]!) >= 0x30 && c <= 0x39) {
-    if (p > s && n === 0) return -1;
-    n = n * 10 + (c - 0x30);
-    p++;
-  }
-  if (p === s || p - s > 3 || n > 255) return -1;
-  return n;
+  return p + 19;
 }
 
 /** An IPv4 string at p ("a.b.c.d" or "a.b.c.d/len", nothing around) into slot k. */
-function ipv4String(k: number): boolean {
-  if (b[p] !== QUOTE) return false;
+function ipv4String(b: Buffer, p: number, k: number): number {
+  if (b[p] !== QUOTE) return -1;
   p++;
   let value = 0;
-  for (let i = 0; i < 4; i++) {
-    const o = octet();
-    if (o < 0) return false;
-    value = value * 256 + o;
-    if (i < 3) {
-      if (b[p] !== 0x2e) return false;
+  for (let i = 0; ; i++) {
+    // One octet as parseIpv4 takes it: 1-3 digits, no leading zero, <= 255.
+    const s = p;
+    let n = 0;
+    let c = 0;
+    while (p < end && (c = b[p]!) >= 0x30 && c <= 0x39) {
+      if (p > s && n === 0) return -1;
+      n = n * 10 + (c - 0x30);
       p++;
     }
+    if (p === s || p - s > 3 || n > 255) return -1;
+    value = value * 256 + n;
+    if (i === 3) break;
+    if (b[p] !== 0x2e) return -1;
+    p++;
   }
   let len = 32;
-  let explicit = false;
   if (b[p] === 0x2f) {
     // The prefix: one or two digits (as the object path's /^\d{1,2}$/).
     p++;
     const d1 = b[p]! - 0x30;
-    if (!(d1 >= 0 && d1 <= 9)) return false;
+    if (!(d1 >= 0 && d1 <= 9)) return -1;
     p++;
     len = d1;
     const d2 = b[p]! - 0x30;
@@ -177,21 +179,19 @@ function ipv4String(k: number): boolean {
       len = d1 * 10 + d2;
       p++;
     }
-    explicit = true;
   }
-  if (p >= end || b[p] !== QUOTE) return false;
-  p++;
-  return explicit ? setIpv4(k, value, len) : setIpv4(k, value, 32);
+  if (p >= end || b[p] !== QUOTE) return -1;
+  return setIpv4(k, value, len) ? p + 1 : -1;
 }
 
 /** A cookie at p: digits, or a string "0x" + 1-16 hex digits or 1-15 decimal digits; into F. */
-function cookie(): boolean {
+function cookie(b: Buffer, p: number): number {
   if (b[p] !== QUOTE) {
-    const v = uint();
-    if (v < 0) return false;
-    F.cookieHi = Math.floor(v / 0x100000000);
-    F.cookieLo = v >>> 0;
-    return true;
+    p = uint(b, p);
+    if (p < 0) return -1;
+    F.cookieHi = Math.floor(val / 0x100000000);
+    F.cookieLo = val >>> 0;
+    return p;
   }
   const s = p + 1;
   let q = s;
@@ -201,7 +201,7 @@ function cookie(): boolean {
     let lo = 0;
     while (q < end && HEX[b[q]!]! >= 0) q++;
     const digits = q - s - 2;
-    if (digits < 1 || digits > 16 || b[q] !== QUOTE) return false;
+    if (digits < 1 || digits > 16 || b[q] !== QUOTE) return -1;
     const split = q - 8;
     for (let i = s + 2; i < q; i++) {
       if (i < split) hi = hi * 16 + HEX[b[i]!]!;
@@ -216,161 +216,158 @@ function cookie(): boolean {
       v = v * 10 + (c - 0x30);
       q++;
     }
-    if (q === s || q - s > 15 || b[q] !== QUOTE) return false;
+    if (q === s || q - s > 15 || b[q] !== QUOTE) return -1;
     F.cookieHi = Math.floor(v / 0x100000000);
     F.cookieLo = v >>> 0;
   }
-  p = q + 1;
-  return true;
+  return q + 1;
 }
 
 /** `{ ... }` of match fields at p, into the slots. */
-function match(): boolean {
-  if (b[p] !== OPEN_OBJ) return false;
-  p++;
-  skipWs();
-  if (b[p] === CLOSE_OBJ) {
-    p++;
-    return true;
-  }
+function match(b: Buffer, p: number): number {
+  if (b[p] !== OPEN_OBJ) return -1;
+  p = skipWs(b, p + 1);
+  if (b[p] === CLOSE_OBJ) return p + 1;
   for (;;) {
-    const s = key(MATCH);
-    if (s < 0 || present[s] || !colon()) return false;
+    p = key(b, p, MATCH);
+    if (p < 0) return -1;
+    const s = val;
+    if (present[s]) return -1;
+    p = colon(b, p);
+    if (p < 0) return -1;
     switch (s) {
       case S_ETH_DST:
       case S_ETH_SRC:
-        if (!macString((s - S_ETH_DST) * 6)) return false;
+        p = macString(b, p, (s - S_ETH_DST) * 6);
         break;
       case S_IPV4_SRC:
       case S_IPV4_DST:
-        if (!ipv4String(s - S_IPV4_SRC)) return false;
+        p = ipv4String(b, p, s - S_IPV4_SRC);
         break;
       default: {
-        const v = uint();
-        if (s === S_IN_PORT ? !isU32(v) : !isU(v, s === S_VLAN_VID ? 0xfff : s === S_IP_PROTO ? 0xff : 0xffff)) return false;
-        num[s] = v;
+        p = uint(b, p);
+        if (p < 0 || (s === S_IN_PORT ? !isU32(val) : !isU(val, s === S_VLAN_VID ? 0xfff : s === S_IP_PROTO ? 0xff : 0xffff))) return -1;
+        num[s] = val;
       }
     }
+    if (p < 0) return -1;
     present[s] = 1;
-    skipWs();
-    const c = b[p];
-    p++;
-    if (c === CLOSE_OBJ) return true;
-    if (c !== COMMA) return false;
-    skipWs();
+    p = skipWs(b, p);
+    const c = b[p++];
+    if (c === CLOSE_OBJ) return p;
+    if (c !== COMMA) return -1;
+    p = skipWs(b, p);
   }
 }
 
 /** One `{"type": "output", "port": N[, "maxLen": M]}` at p, as action i. */
-function action(i: number): boolean {
-  if (b[p] !== OPEN_OBJ) return false;
-  p++;
-  skipWs();
+function action(b: Buffer, p: number, i: number): number {
+  if (b[p] !== OPEN_OBJ) return -1;
+  p = skipWs(b, p + 1);
   let seen = 0;
   let port = -1;
   let maxLen = -1;
   for (;;) {
-    const k = key(ACTION);
-    if (k < 0 || seen & (1 << k) || !colon()) return false;
+    p = key(b, p, ACTION);
+    if (p < 0) return -1;
+    const k = val;
+    if (seen & (1 << k)) return -1;
     seen |= 1 << k;
+    p = colon(b, p);
+    if (p < 0) return -1;
     if (k === A_TYPE) {
-      if (p + OUTPUT.length > end) return false;
-      for (let j = 0; j < OUTPUT.length; j++) if (b[p + j] !== OUTPUT[j]) return false;
+      if (p + OUTPUT.length > end) return -1;
+      for (let j = 0; j < OUTPUT.length; j++) if (b[p + j] !== OUTPUT[j]) return -1;
       p += OUTPUT.length;
-    } else if (k === A_PORT) {
-      port = uint();
-      if (!isU32(port)) return false;
     } else {
-      maxLen = uint();
-      if (!isU(maxLen, 0xffff)) return false;
+      p = uint(b, p);
+      if (p < 0) return -1;
+      if (k === A_PORT) {
+        if (!isU32(val)) return -1;
+        port = val;
+      } else {
+        if (!isU(val, 0xffff)) return -1;
+        maxLen = val;
+      }
     }
-    skipWs();
-    const c = b[p];
-    p++;
+    p = skipWs(b, p);
+    const c = b[p++];
     if (c === CLOSE_OBJ) break;
-    if (c !== COMMA) return false;
-    skipWs();
+    if (c !== COMMA) return -1;
+    p = skipWs(b, p);
   }
-  if (!(seen & (1 << A_TYPE)) || !(seen & (1 << A_PORT))) return false;
+  if (!(seen & (1 << A_TYPE)) || !(seen & (1 << A_PORT))) return -1;
   F.actPort[i] = port;
   F.actMaxLen[i] = maxLen;
-  return true;
+  return p;
 }
 
 /** `[ ... ]` of output actions at p. */
-function actions(): boolean {
+function actions(b: Buffer, p: number): number {
   F.hasActions = true;
-  if (b[p] !== OPEN_ARR) return false;
-  p++;
-  skipWs();
-  if (b[p] === CLOSE_ARR) {
-    p++;
-    return true;
-  }
+  if (b[p] !== OPEN_ARR) return -1;
+  p = skipWs(b, p + 1);
+  if (b[p] === CLOSE_ARR) return p + 1;
   for (let i = 0; ; i++) {
     actionRoom(i + 1);
-    if (!action(i)) return false;
+    p = action(b, p, i);
+    if (p < 0) return -1;
     F.nActions = i + 1;
-    skipWs();
-    const c = b[p];
-    p++;
-    if (c === CLOSE_ARR) return true;
-    if (c !== COMMA) return false;
-    skipWs();
+    p = skipWs(b, p);
+    const c = b[p++];
+    if (c === CLOSE_ARR) return p;
+    if (c !== COMMA) return -1;
+    p = skipWs(b, p);
   }
 }
 
-/** The flow's top-level object, from p to `end` exactly. */
-function flow(del: boolean): boolean {
-  skipWs();
+/** The flow's top-level object from p; true when it ends exactly at `end`. */
+function flow(b: Buffer, p: number, del: boolean): boolean {
+  p = skipWs(b, p);
   if (b[p] !== OPEN_OBJ) return false;
-  p++;
-  skipWs();
+  p = skipWs(b, p + 1);
   if (b[p] === CLOSE_OBJ) p++;
   else {
     let seen = 0;
     for (;;) {
-      const k = key(TOP);
-      if (k < 0 || seen & (1 << k) || !colon()) return false;
+      p = key(b, p, TOP);
+      if (p < 0) return false;
+      const k = val;
+      if (seen & (1 << k)) return false;
       seen |= 1 << k;
-      switch (k) {
-        case K_COOKIE:
-          if (!cookie()) return false;
-          break;
-        case K_MATCH:
-          if (!match()) return false;
-          break;
-        case K_ACTIONS:
-          if (!actions()) return false;
-          break;
-        default: {
-          const v = uint();
-          if (k === K_TABLE) {
-            if (!isU(v, 0xff) || (!del && v === 0xff)) return false;
-            F.table = v;
-          } else if (k === K_PRIORITY || k === K_IDLE || k === K_HARD) {
-            if (!isU(v, 0xffff)) return false;
-            if (k === K_PRIORITY) F.priority = v;
-            else if (k === K_IDLE) F.idleTimeout = v;
-            else F.hardTimeout = v;
-          } else {
-            if (!isU32(v)) return false;
-            if (k === K_BUFFER) F.bufferId = v;
-            else if (k === K_OUT_PORT) F.outPort = v;
-            else F.outGroup = v;
-          }
+      p = colon(b, p);
+      if (p < 0) return false;
+      if (k === K_COOKIE) p = cookie(b, p);
+      else if (k === K_MATCH) p = match(b, p);
+      else if (k === K_ACTIONS) p = actions(b, p);
+      else {
+        p = uint(b, p);
+        if (p < 0) return false;
+        const v = val;
+        if (k === K_TABLE) {
+          if (!isU(v, 0xff) || (!del && v === 0xff)) return false;
+          F.table = v;
+        } else if (k === K_PRIORITY || k === K_IDLE || k === K_HARD) {
+          if (!isU(v, 0xffff)) return false;
+          if (k === K_PRIORITY) F.priority = v;
+          else if (k === K_IDLE) F.idleTimeout = v;
+          else F.hardTimeout = v;
+        } else {
+          if (!isU32(v)) return false;
+          if (k === K_BUFFER) F.bufferId = v;
+          else if (k === K_OUT_PORT) F.outPort = v;
+          else F.outGroup = v;
         }
       }
-      skipWs();
-      const c = b[p];
-      p++;
+      if (p < 0) return false;
+      p = skipWs(b, p);
+      const c = b[p++];
       if (c === CLOSE_OBJ) break;
       if (c !== COMMA) return false;
-      skipWs();
+      p = skipWs(b, p);
     }
   }
-  skipWs();
-  return p === end;
+  return skipWs(b, p) === end;
 }
 
 /**
@@ -378,14 +375,9 @@ function flow(del: boolean): boolean {
  * return true; or write nothing (pos unchanged) and return false for a flow outside the strict
  * shape or not valid (the caller then runs JSON.parse and the general path).
  */
-export function encodeFlowBytesFast(bytes: Uint8Array, from: number, to: number, command: FlowCommand, w: Writer): boolean {
-  b = bytes;
-  p = from;
+export function encodeFlowBytesFast(bytes: Buffer, from: number, to: number, command: FlowCommand, w: Writer): boolean {
   end = Math.min(to, bytes.length);
   const del = command === 'delete';
   resetFlow(del, DEFAULT_PRIORITY);
-  const ok = flow(del);
-  b = EMPTY;
-  return ok && writeFlowMod(command, w);
+  return flow(bytes, from, del) && writeFlowMod(command, w);
 }
-const EMPTY = new Uint8Array(0);
