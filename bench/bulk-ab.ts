@@ -2,7 +2,9 @@
  * One REST bulk run into a private Open vSwitch (bench/flows-ovs.ts) for A/B comparisons of
  * builds: run this file from each checkout in turn, alternating. Prints one JSON line: flows/s
  * end to end (client wall time), the endpoint's own rate, dump-flows' count, the load average.
- *   node --import tsx bench/bulk-ab.ts [flows=100000] [persistent=false]
+ * With runs > 1 the same weft process takes that many bulks in a row (a fresh OVS each), one
+ * line each: the first shows a cold process (its code not yet optimized by V8), the later ones a warm one.
+ *   node --import tsx bench/bulk-ab.ts [flows=100000] [persistent=false] [runs=1]
  */
 import { loadavg } from 'node:os';
 import { flowsIntoOvs } from './flows-ovs.js';
@@ -10,12 +12,15 @@ import { ensureBuilt, startBenchWeft } from './weft.js';
 
 const n = Number(process.argv[2] ?? 100_000);
 const persistent = (process.argv[3] ?? 'false') === 'true';
+const runs = Number(process.argv[4] ?? 1);
 await ensureBuilt();
-const load = loadavg()[0]!;
 const weft = await startBenchWeft();
 try {
-  const r = await flowsIntoOvs(weft, n, { persistent });
-  console.log(JSON.stringify({ flows: n, persistent, status: r.status, flowsPerSecond: Math.round(r.flowsPerSecond), endpoint: r.serverFlowsPerSecond, wallMs: Math.round(r.wallMs), dumpCount: r.dumpCount, load1Before: load, load1After: loadavg()[0], error: r.error }));
+  for (let run = 1; run <= runs; run++) {
+    const load = loadavg()[0]!;
+    const r = await flowsIntoOvs(weft, n, { persistent });
+    console.log(JSON.stringify({ run, flows: n, persistent, status: r.status, flowsPerSecond: Math.round(r.flowsPerSecond), endpoint: r.serverFlowsPerSecond, wallMs: Math.round(r.wallMs), dumpCount: r.dumpCount, load1Before: load, load1After: loadavg()[0], error: r.error }));
+  }
 } finally {
   await weft.close();
 }

@@ -3,13 +3,13 @@
  * of 100k flows parsed whole was ~170 MB of objects held at once (13 MB of JSON), promoted by
  * the garbage collector and parsed in one event-loop turn. Here the top-level object is walked
  * for its keys, the `flows` array is split into element ranges (byte offsets, 8 bytes a flow),
- * and each element is parsed with JSON.parse only when its turn comes (src/rest/plugins/
- * flows-bulk.ts converts and encodes it at once, then drops it). The walk pauses every
- * SCAN_SLICE bytes so other sockets are served.
+ * and each element is read only when its turn comes (src/rest/bulk-encode.ts encodes it at
+ * once, then drops it). The walk pauses every SCAN_SLICE bytes so other sockets are served.
  *
  * Only structure is checked here (strings, brackets, commas): every element and every other
- * top-level value still goes through JSON.parse, so the body as a whole is as strictly JSON as
- * before. Structural bytes are ASCII, and UTF-8 never uses bytes < 0x80 inside a multi-byte
+ * top-level value still goes through JSON.parse, or (flows of the common shape) through
+ * flow-bytes-fast.ts, which takes only a strict subset of JSON and leaves the rest to
+ * JSON.parse, so the body as a whole is as strictly JSON as before. Structural bytes are ASCII, and UTF-8 never uses bytes < 0x80 inside a multi-byte
  * character, so scanning the bytes is safe.
  */
 import { HttpError } from './errors.js';

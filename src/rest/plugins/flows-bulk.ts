@@ -1,7 +1,8 @@
 /**
  * POST /switches/:dpid/flows/bulk: many flows in one call (100k and more). Built for speed and
  * bounded memory: the body stays bytes (src/rest/bulk-body.ts locates the flows), each flow is
- * parsed, checked by hand (no ajv per item), converted and encoded in its turn, in slices with a
+ * read, checked by hand (no ajv per item) and encoded in its turn (src/rest/bulk-encode.ts: the
+ * common shape straight from its bytes, anything else through JSON.parse), in slices with a
  * pause between them, and every flow is encoded before anything is sent (a bad flow -> 400
  * naming flows[i].field, nothing written).
  * Only the encoded bytes are kept (~100 bytes a flow, in one buffer), not 100k FlowMod objects:
