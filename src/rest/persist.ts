@@ -59,14 +59,15 @@ export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[]
     const strict = fm.command === OFPFC.MODIFY_STRICT || fm.command === OFPFC.DELETE_STRICT;
     if (fm.command === OFPFC.ADD) {
       const key = flowKey(dpid, fm);
-      if (persistent && storable(fm)) ops.push({ type: 'put', key, value: flowModToFriendly(fm) });
+      // The value is built here and never touched again: the store keeps it instead of a copy.
+      if (persistent && storable(fm)) ops.push({ type: 'put', key, value: flowModToFriendly(fm), owned: true });
       // A one-off add drops a stored flow of its identity; none stored, nothing to do (a bulk
       // of 100k one-off flows then makes no 100k no-op deletes).
       else if (state.desired.mirror.get(key) !== undefined) ops.push({ type: 'delete', key });
     } else if (fm.command === OFPFC.MODIFY || fm.command === OFPFC.MODIFY_STRICT) {
       if (!persistent) continue;
       for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) {
-        if (selects(fm, f, strict, false)) ops.push({ type: 'put', key, value: flowModToFriendly({ ...f, instructions: fm.instructions }) });
+        if (selects(fm, f, strict, false)) ops.push({ type: 'put', key, value: flowModToFriendly({ ...f, instructions: fm.instructions }), owned: true });
       }
     } else {
       for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) if (selects(fm, f, strict, true)) ops.push({ type: 'delete', key });
