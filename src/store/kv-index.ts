@@ -85,15 +85,16 @@ export class KvIndex {
     const rev = this.#stagedRevision + 1;
     const ch: Changes = { at: new Map(), keys: [], entries: [] };
     const texts: (string | undefined)[] = [];
-    // Whether each changed key was live before the transaction (for the superseded bytes).
-    const before: boolean[] = [];
+    // Each changed key's entry before the transaction: the log keeps only a key's last change
+    // in it, so its create revision and version follow from this one (as a replay computes them).
+    const before: (Entry | undefined)[] = [];
     const change = (k: string, i: number | undefined, e: Entry | null, text: string | undefined, prev: Entry | undefined) => {
       if (i === undefined) {
         ch.at.set(k, ch.keys.length);
         ch.keys.push(k);
         ch.entries.push(e);
         texts.push(text);
-        before.push(prev !== undefined);
+        before.push(prev);
       } else {
         ch.entries[i] = e;
         texts[i] = text;
@@ -110,7 +111,7 @@ export class KvIndex {
         if (text === undefined) throw new StoreError('bad_value', `${op.key}: value is not JSON`);
         const value = op.owned === true && adoptPlainJson(op.value) ? op.value : (JSON.parse(text) as unknown);
         const i = ch.at.get(op.key);
-        const prev = i !== undefined ? (ch.entries[i] ?? undefined) : this.#current(op.key);
+        const prev = i !== undefined ? before[i] : this.#current(op.key);
         change(op.key, i, [op.key, value, prev?.[2] ?? rev, rev, (prev?.[4] ?? 0) + 1], text, prev);
       } else {
         const targets = op.type === 'delete' ? [op.key] : this.#keysUnder(op.prefix, ch.at);
@@ -131,14 +132,14 @@ export class KvIndex {
       if (e) {
         out.push(['p', k, e[1]]);
         piece = `["p",${JSON.stringify(k)},${texts[i]!}]`;
-        if (before[i]) superseded += piece.length + 1;
+        if (before[i] !== undefined) superseded += piece.length + 1;
       } else {
         out.push(['d', k]);
         piece = `["d",${JSON.stringify(k)}]`;
         // The delete itself, and the value it removes (as its put would be about); a key put and
         // deleted in this same transaction was never written before.
         superseded += piece.length + 1;
-        if (before[i]) superseded += piece.length + (JSON.stringify(this.#current(k)?.[1])?.length ?? 0);
+        if (before[i] !== undefined) superseded += piece.length + (JSON.stringify(before[i]![1])?.length ?? 0);
       }
       pieces.push(piece);
     }
