@@ -56,8 +56,11 @@ export function flowOpsNeeded(state: RestState, dpid: string, command: 'add' | '
  * route prepares these while the switch is still busy (src/rest/bulk-store-prep.ts).
  */
 export function persistentAddPut(dpid: string, fm: FlowMod): TxnOp | undefined {
-  // The value is built here and never touched again: the store keeps it instead of a copy.
-  return fm.command === OFPFC.ADD && storable(fm) ? { type: 'put', key: flowKey(dpid, fm), value: flowModToFriendly(fm), owned: true } : undefined;
+  if (fm.command !== OFPFC.ADD || !storable(fm)) return undefined;
+  // The value is built here and never touched again: the store keeps it instead of a copy, and
+  // takes its JSON text from here (made while the switch is busy, for a bulk).
+  const value = flowModToFriendly(fm);
+  return { type: 'put', key: flowKey(dpid, fm), value, owned: true, json: JSON.stringify(value) };
 }
 
 /** The store operations for FLOW_MODs the switch accepted (one switch). */

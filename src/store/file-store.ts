@@ -122,9 +122,9 @@ export class FileStore extends IndexedStore {
     for (const p of batch) {
       try {
         const s = this.index.stage(p.compare, p.ops);
-        if (s.record) {
+        if (s.changes) {
           staged.push(s);
-          lines.push(logLine(recordText(s.record.r, s.pieces)));
+          lines.push(logLine(recordText(s.revision, s.pieces)));
           superseded += s.superseded;
         }
         results.push({ p, r: { succeeded: s.succeeded, revision: s.revision } });

@@ -4,7 +4,7 @@
  * durable, and the watchers that hear about each one after it is. Reads see only committed
  * (durable) transactions.
  */
-import type { Entry, LogOp, LogRecord } from './file-format.js';
+import type { Entry, LogRecord } from './file-format.js';
 import { adoptPlainJson } from './plain-json.js';
 import { StoreError } from './store.js';
 import type { Compare, KeyValue, TxnOp, WatchEvent, WatchListener } from './store.js';
@@ -22,7 +22,6 @@ interface Changes {
 }
 
 export interface Staged {
-  record: LogRecord | undefined;
   /**
    * The record's operations as JSON texts, in its order (`["p",key,value]`, `["d",key]`):
    * `recordText` joins them into the log line.
@@ -35,7 +34,7 @@ export interface Staged {
   superseded: number;
   succeeded: boolean;
   revision: number;
-  /** The changes, for commit (undefined: nothing to commit). */
+  /** The changes, for the log and commit (undefined: nothing to write). */
   changes: Changes | undefined;
 }
 
@@ -80,7 +79,7 @@ export class KvIndex {
   stage(compare: readonly Compare[], ops: readonly TxnOp[]): Staged {
     if (this.#staged.length === 0) this.#stagedRevision = this.revision;
     for (const c of compare) {
-      if ((this.#current(c.key)?.[3] ?? 0) !== c.modRevision) return { record: undefined, pieces: [], superseded: 0, succeeded: false, revision: this.#stagedRevision, changes: undefined };
+      if ((this.#current(c.key)?.[3] ?? 0) !== c.modRevision) return { pieces: [], superseded: 0, succeeded: false, revision: this.#stagedRevision, changes: undefined };
     }
     const rev = this.#stagedRevision + 1;
     const ch: Changes = { at: new Map(), keys: [], entries: [] };
@@ -102,9 +101,9 @@ export class KvIndex {
     };
     for (const op of ops) {
       if (op.type === 'put') {
-        let text: string | undefined;
+        let text: string | undefined = op.owned === true ? op.json : undefined;
         try {
-          text = JSON.stringify(op.value);
+          text ??= JSON.stringify(op.value);
         } catch (e) {
           throw new StoreError('bad_value', `${op.key}: value is not JSON (${(e as Error).message})`);
         }
@@ -122,7 +121,6 @@ export class KvIndex {
         }
       }
     }
-    const out: LogOp[] = [];
     const pieces: string[] = [];
     let superseded = 0;
     for (let i = 0; i < ch.keys.length; i++) {
@@ -130,11 +128,9 @@ export class KvIndex {
       const e = ch.entries[i];
       let piece: string;
       if (e) {
-        out.push(['p', k, e[1]]);
         piece = `["p",${JSON.stringify(k)},${texts[i]!}]`;
         if (before[i] !== undefined) superseded += piece.length + 1;
       } else {
-        out.push(['d', k]);
         piece = `["d",${JSON.stringify(k)}]`;
         // The delete itself, and the value it removes (as its put would be about); a key put and
         // deleted in this same transaction was never written before.
@@ -143,10 +139,10 @@ export class KvIndex {
       }
       pieces.push(piece);
     }
-    if (out.length === 0) return { record: undefined, pieces, superseded: 0, succeeded: true, revision: this.#stagedRevision, changes: undefined };
+    if (ch.keys.length === 0) return { pieces, superseded: 0, succeeded: true, revision: this.#stagedRevision, changes: undefined };
     this.#staged.push(ch);
     this.#stagedRevision = rev;
-    return { record: { r: rev, o: out }, pieces, superseded, succeeded: true, revision: rev, changes: ch };
+    return { pieces, superseded, succeeded: true, revision: rev, changes: ch };
   }
 
   #keysUnder(prefix: string, changes: ReadonlyMap<string, unknown>): string[] {
@@ -169,9 +165,9 @@ export class KvIndex {
    */
   commit(staged: readonly Staged[]): void {
     for (const s of staged) {
-      if (!s.record || !s.changes) continue;
+      if (!s.changes) continue;
       const { keys, entries } = s.changes;
-      const rev = s.record.r;
+      const rev = s.revision;
       const events: WatchEvent[] = new Array(keys.length);
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;

@@ -28,6 +28,11 @@ export type TxnOp =
        * the flag. Other backends may ignore it.
        */
       readonly owned?: boolean;
+      /**
+       * With `owned`: JSON.stringify(value), when the caller has it already (the bulk route
+       * makes it while the switch is busy); written to the log instead of serializing again.
+       */
+      readonly json?: string;
     }
   | { readonly type: 'delete'; readonly key: string }
   | { readonly type: 'deletePrefix'; readonly prefix: string };

@@ -1,6 +1,6 @@
 /**
  * The store's shortcuts against its general path: values handed over (`owned`) are kept
- * instead of copied, the log line is assembled from each value's text instead of
+ * instead of copied (with their JSON text made by the caller, or not), the log line is assembled from each value's text instead of
  * JSON.stringify of the whole record, and staged entries are committed as they are. The same
  * random transactions go to a store whose puts are all general and to one whose puts are all
  * handed over (plain and non-plain values alike): both must end with the same state, the same
@@ -68,7 +68,7 @@ function randomTxn(revs: Map<string, number>): { compare: Compare[]; ops: { type
   return { compare, ops };
 }
 
-async function run(stores: StateStore[], owned: boolean[], rounds: number): Promise<WatchEvent[][][]> {
+async function run(stores: StateStore[], owned: (boolean | 'json')[], rounds: number): Promise<WatchEvent[][][]> {
   const events: WatchEvent[][][] = stores.map(() => []);
   stores.forEach((s, i) => s.watch('', (ev) => events[i]!.push([...ev])));
   const revs = new Map<string, number>();
@@ -85,7 +85,8 @@ async function run(stores: StateStore[], owned: boolean[], rounds: number): Prom
                 const after = seed;
                 const value = o.value!();
                 seed = after;
-                return { type: 'put', key: o.key!, value, owned: owned[i] };
+                // 'json': handed over with its JSON text made by the caller (the bulk route's way).
+                return owned[i] === 'json' ? { type: 'put', key: o.key!, value, owned: true, json: JSON.stringify(value) } : { type: 'put', key: o.key!, value, owned: owned[i] as boolean };
               }
               return o.type === 'delete' ? { type: 'delete', key: o.key! } : { type: 'deletePrefix', prefix: o.prefix! };
             });
@@ -103,20 +104,26 @@ async function run(stores: StateStore[], owned: boolean[], rounds: number): Prom
 t.test('owned values: the same state, events and log as the copying path; reopen reads it back', async (t) => {
   const dirA = tempDir(t);
   const dirB = tempDir(t);
+  const dirC = tempDir(t);
   const a = await FileStore.open(dirA);
   const b = await FileStore.open(dirB);
+  const c = await FileStore.open(dirC);
   const m = new MemoryStore();
-  const events = await run([a, b, m], [false, true, true], 400);
+  const events = await run([a, b, m, c], [false, true, true, 'json'], 400);
   const state = await a.list('');
   t.ok(state.items.length > 0 && state.revision > 100, `${state.revision} revisions, ${state.items.length} keys`);
   t.same(await b.list(''), state, 'owned file store: same state');
   t.same(await m.list(''), state, 'owned memory store: same state');
   t.same(events[1], events[0], 'same watch events');
   t.same(events[2], events[0], 'same watch events (memory)');
+  t.same(await c.list(''), state, 'owned with JSON text given: same state');
+  t.same(events[3], events[0], 'same watch events (JSON text given)');
   await a.close();
   await b.close();
+  await c.close();
   const logA = readFileSync(join(dirA, LOG_FILE));
   t.ok(readFileSync(join(dirB, LOG_FILE)).equals(logA), 'byte-for-byte the same log');
+  t.ok(readFileSync(join(dirC, LOG_FILE)).equals(logA), 'byte-for-byte the same log (JSON text given)');
   // Each line's JSON is what JSON.stringify of the record gives (the format as it was).
   const lines = logA.toString('utf8').trimEnd().split('\n');
   let checked = 0;
@@ -127,9 +134,9 @@ t.test('owned values: the same state, events and log as the copying path; reopen
     checked++;
   }
   t.ok(checked > 100, `${checked} records re-serialized identically`);
-  for (const dir of [dirA, dirB]) {
+  for (const dir of [dirA, dirB, dirC]) {
     const s = await FileStore.open(dir);
-    t.same(await s.list(''), state, `reopened ${dir === dirA ? 'copying' : 'owned'} store reads back the state`);
+    t.same(await s.list(''), state, `reopened ${dir === dirA ? 'copying' : dir === dirB ? 'owned' : 'owned + JSON text'} store reads back the state`);
     await s.close();
   }
 });
