@@ -358,7 +358,11 @@ export class Cluster {
       return;
     }
     if (m === undefined && want === this.name) return this.#claim(dpid, h);
-    if (h.role !== 'slave') return this.#beSlave(dpid, h, view.revision);
+    // SLAVE carries the current claim's revision, not the (later) revision of our read: a switch
+    // keeps the highest generation it has seen, and a SLAVE request from a later read would make
+    // the claim's own MASTER request stale when it arrives second. With no claim in sight, any
+    // claim still to come gets a newer revision than our read.
+    if (h.role !== 'slave') return this.#beSlave(dpid, h, m?.modRevision ?? view.revision);
   }
 
   async #claim(dpid: string, h: Held): Promise<void> {

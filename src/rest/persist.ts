@@ -50,6 +50,19 @@ export function flowOpsNeeded(state: RestState, dpid: string, command: 'add' | '
   return persistent || command !== 'add' || state.desired.mirror.entries(switchPrefix(dpid, 'flows')).length > 0;
 }
 
+/**
+ * A persistent ADD's store operation when it is one that needs no look at the store: the put of
+ * a storable flow (undefined otherwise: flowOps decides, it may delete a stored flow). The bulk
+ * route prepares these while the switch is still busy (src/rest/bulk-store-prep.ts).
+ */
+export function persistentAddPut(dpid: string, fm: FlowMod): TxnOp | undefined {
+  if (fm.command !== OFPFC.ADD || !storable(fm)) return undefined;
+  // The value is built here and never touched again: the store keeps it instead of a copy, and
+  // takes its JSON text from here (made while the switch is busy, for a bulk).
+  const value = flowModToFriendly(fm);
+  return { type: 'put', key: flowKey(dpid, fm), value, owned: true, json: JSON.stringify(value) };
+}
+
 /** The store operations for FLOW_MODs the switch accepted (one switch). */
 export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[], persistent: boolean): TxnOp[] {
   const ops: TxnOp[] = [];
@@ -58,15 +71,18 @@ export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[]
   for (const fm of mods) {
     const strict = fm.command === OFPFC.MODIFY_STRICT || fm.command === OFPFC.DELETE_STRICT;
     if (fm.command === OFPFC.ADD) {
-      const key = flowKey(dpid, fm);
-      if (persistent && storable(fm)) ops.push({ type: 'put', key, value: flowModToFriendly(fm) });
-      // A one-off add drops a stored flow of its identity; none stored, nothing to do (a bulk
-      // of 100k one-off flows then makes no 100k no-op deletes).
-      else if (state.desired.mirror.get(key) !== undefined) ops.push({ type: 'delete', key });
+      const put = persistent ? persistentAddPut(dpid, fm) : undefined;
+      if (put) ops.push(put);
+      else {
+        // A one-off add drops a stored flow of its identity; none stored, nothing to do (a bulk
+        // of 100k one-off flows then makes no 100k no-op deletes).
+        const key = flowKey(dpid, fm);
+        if (state.desired.mirror.get(key) !== undefined) ops.push({ type: 'delete', key });
+      }
     } else if (fm.command === OFPFC.MODIFY || fm.command === OFPFC.MODIFY_STRICT) {
       if (!persistent) continue;
       for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) {
-        if (selects(fm, f, strict, false)) ops.push({ type: 'put', key, value: flowModToFriendly({ ...f, instructions: fm.instructions }) });
+        if (selects(fm, f, strict, false)) ops.push({ type: 'put', key, value: flowModToFriendly({ ...f, instructions: fm.instructions }), owned: true });
       }
     } else {
       for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) if (selects(fm, f, strict, true)) ops.push({ type: 'delete', key });

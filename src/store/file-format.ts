@@ -13,6 +13,7 @@
  * FORMAT_VERSION numbers the meaning of keys and values; MIGRATIONS[v] turns a version-v store
  * into version v+1, run at open before anything reads the store.
  */
+import * as zlib from 'node:zlib';
 
 export const SNAPSHOT_FILE = 'weft-state.json';
 export const LOG_FILE = 'weft-state.log';
@@ -44,17 +45,34 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-export function crc32(buf: Uint8Array): number {
+/** CRC-32 (IEEE, as zlib's) in JavaScript: the reference, and the fallback before Node 20.15. */
+export function crc32Js(buf: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** One log line (with its newline) for a JSON text. */
+// zlib's own crc32 (Node >= 20.15) is the same function, ~20x faster on a 15 MB bulk record.
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+export const crc32: (buf: Uint8Array) => number = nativeCrc32 ? (buf) => nativeCrc32(buf) : crc32Js;
+
+/** One log line (with its newline) for a JSON text, in one buffer (no concatenation). */
 export function logLine(json: string): Buffer {
-  const body = Buffer.from(json, 'utf8');
-  const head = Buffer.from(`${crc32(body).toString(16).padStart(8, '0')} `, 'latin1');
-  return Buffer.concat([head, body, Buffer.from('\n')]);
+  const n = Buffer.byteLength(json, 'utf8');
+  const line = Buffer.allocUnsafe(9 + n + 1);
+  line.write(json, 9, n, 'utf8');
+  line.write(`${crc32(line.subarray(9, 9 + n)).toString(16).padStart(8, '0')} `, 0, 9, 'latin1');
+  line[9 + n] = 0x0a;
+  return line;
+}
+
+/**
+ * A log record's JSON text from its operations' texts (Staged.pieces): the same text as
+ * JSON.stringify({ r, o }) of the record, without serializing the values a second time.
+ */
+export function recordText(revision: number, pieces: readonly string[]): string {
+  return `{"r":${revision},"o":[${pieces.join(',')}]}`;
 }
 
 export function logHeader(version: number): Buffer {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isLogRecord, LOCK_FILE, LOG_FILE, logHeader, parseLogLine, parseSnapshot, SNAPSHOT_FILE, snapshotText } from './file-format.js';
 import type { Migration } from './file-format.js';
 import { KvIndex } from './kv-index.js';
+import { LogAccounting } from './log-accounting.js';
 import { StoreOpenError } from './store.js';
 
 const reason = (e: unknown): string => {
@@ -76,6 +77,8 @@ export interface Loaded {
   index: KvIndex;
   logSize: number;
   snapshotSize: number;
+  /** What of snapshot and log is superseded (when to rewrite the snapshot). */
+  accounting: LogAccounting;
   /** The store was migrated to the current version in memory: write it back. */
   migrated: boolean;
 }
@@ -134,7 +137,8 @@ export async function loadStateDir(dir: string, version: number, migrations: Rea
   const index = new KvIndex();
   for (const e of snap.entries.values()) index.entries.set(e[0], e);
   index.revision = snap.revision;
-  const logSize = replayLog(logFile, logBuf, snap.version, index, notice);
+  const accounting = new LogAccounting();
+  const logSize = replayLog(logFile, logBuf, snap.version, index, accounting, notice);
   if (logSize < logBuf.length) {
     try {
       const fh = await open(logFile, 'r+');
@@ -151,11 +155,11 @@ export async function loadStateDir(dir: string, version: number, migrations: Rea
     notice?.(`state store migrated from format version ${v} to ${v + 1}`);
     migrated = true;
   }
-  return { index, logSize, snapshotSize: snapText.length, migrated };
+  return { index, logSize, snapshotSize: snapText.length, accounting, migrated };
 }
 
 /** Apply the log's records after the snapshot; returns the length of its whole lines. */
-function replayLog(file: string, buf: Buffer, version: number, index: KvIndex, notice?: (msg: string) => void): number {
+function replayLog(file: string, buf: Buffer, version: number, index: KvIndex, accounting: LogAccounting, notice?: (msg: string) => void): number {
   let pos = 0;
   let line = 0;
   while (pos < buf.length) {
@@ -182,8 +186,9 @@ function replayLog(file: string, buf: Buffer, version: number, index: KvIndex, n
       const rec = parsed.json;
       if (rec.r > index.revision) {
         if (rec.r !== index.revision + 1) throw new StoreOpenError(file, `line ${line}: revision ${rec.r} follows ${index.revision} (records are missing)`);
+        accounting.replayed(rec, end - pos + 1, (k) => index.entries.has(k));
         index.apply(rec);
-      }
+      } else accounting.add(end - pos + 1);
     }
     pos = end + 1;
   }

@@ -2,16 +2,17 @@
  * The embedded default backend (docs/STATE.md): the whole store in memory, a JSON snapshot and
  * an append-only log of transactions on disk (file-format.ts). Writes queued while a write is
  * on its way to the disk go out together as one append and one fdatasync (group commit), so
- * concurrent REST writes share the cost of a sync; each write resolves after its sync. When the
- * log outgrows the snapshot, the snapshot is rewritten (temporary file, fsync, rename, fsync of
- * the directory) and the log starts over.
+ * concurrent REST writes share the cost of a sync; each write resolves after its sync. Once at
+ * least half of snapshot and log is superseded (log-accounting.ts), the snapshot is rewritten
+ * (temporary file, fsync, rename, fsync of the directory) and the log starts over.
  */
 import { open, rename } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FORMAT_VERSION, LOG_FILE, logHeader, logLine, MIGRATIONS, SNAPSHOT_FILE, snapshotText } from './file-format.js';
-import type { LogRecord, Migration } from './file-format.js';
-import type { KvIndex } from './kv-index.js';
+import { FORMAT_VERSION, LOG_FILE, logHeader, logLine, MIGRATIONS, recordText, SNAPSHOT_FILE, snapshotText } from './file-format.js';
+import type { Migration } from './file-format.js';
+import type { KvIndex, Staged } from './kv-index.js';
+import type { LogAccounting } from './log-accounting.js';
 import { IndexedStore } from './indexed-store.js';
 import { loadStateDir, lockStateDir, syncDir } from './file-load.js';
 import { StoreError } from './store.js';
@@ -21,7 +22,10 @@ export interface FileStoreOptions {
   /** The format version this weft writes (tests of the migration hook change it). */
   formatVersion?: number;
   migrations?: Readonly<Record<number, Migration>>;
-  /** Rewrite the snapshot once the log is larger than this and than the snapshot (bytes). */
+  /**
+   * Rewrite the snapshot once the log is larger than this (bytes; default 1 MiB) and at least
+   * half of snapshot and log is superseded (log-accounting.ts).
+   */
   compactBytes?: number;
   /** Told about a torn last log line that was dropped at open, and about migrations. */
   onNotice?: (msg: string) => void;
@@ -39,6 +43,7 @@ export class FileStore extends IndexedStore {
   #log: FileHandle;
   #logSize: number;
   #snapshotSize: number;
+  #accounting: LogAccounting;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
   #running = false;
@@ -54,12 +59,14 @@ export class FileStore extends IndexedStore {
     log: FileHandle,
     logSize: number,
     snapshotSize: number,
+    accounting: LogAccounting,
   ) {
     super(index);
     this.description = `file store in ${dir} (format version ${formatVersion})`;
     this.#log = log;
     this.#logSize = logSize;
     this.#snapshotSize = snapshotSize;
+    this.#accounting = accounting;
   }
 
   /** Open (or create) the store in `dir`; a StoreOpenError names the file and the problem. */
@@ -69,7 +76,7 @@ export class FileStore extends IndexedStore {
     try {
       const loaded = await loadStateDir(dir, version, opts.migrations ?? MIGRATIONS, opts.onNotice);
       const log = await open(join(dir, LOG_FILE), 'r+');
-      const store = new FileStore(dir, version, opts, unlock, loaded.index, log, loaded.logSize, loaded.snapshotSize);
+      const store = new FileStore(dir, version, opts, unlock, loaded.index, log, loaded.logSize, loaded.snapshotSize, loaded.accounting);
       if (loaded.migrated) await store.#compact();
       return store;
     } catch (e) {
@@ -95,7 +102,7 @@ export class FileStore extends IndexedStore {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0);
       await this.#flushBatch(batch);
-      if (this.#logSize > (this.opts.compactBytes ?? 1 << 20) && this.#logSize > this.#snapshotSize) {
+      if (this.#accounting.due(this.#logSize, this.#snapshotSize, this.opts.compactBytes ?? 1 << 20)) {
         try {
           await this.#compact();
         } catch (e) {
@@ -109,18 +116,25 @@ export class FileStore extends IndexedStore {
 
   async #flushBatch(batch: Pending[]): Promise<void> {
     const results: { p: Pending; r?: TxnResult; err?: unknown }[] = [];
-    const records: LogRecord[] = [];
+    const staged: Staged[] = [];
+    const lines: Buffer[] = [];
+    let superseded = 0;
     for (const p of batch) {
       try {
         const s = this.index.stage(p.compare, p.ops);
-        if (s.record) records.push(s.record);
+        if (s.changes) {
+          staged.push(s);
+          lines.push(logLine(recordText(s.revision, s.pieces)));
+          superseded += s.superseded;
+        }
         results.push({ p, r: { succeeded: s.succeeded, revision: s.revision } });
       } catch (err) {
         results.push({ p, err });
       }
     }
-    if (records.length > 0) {
-      const buf = Buffer.concat(records.map((r) => logLine(JSON.stringify(r))));
+    if (staged.length > 0) {
+      // One bulk transaction is one line: written as it is, not copied into a batch buffer.
+      const buf = lines.length === 1 ? lines[0]! : Buffer.concat(lines);
       try {
         if (this.#broken) throw this.#broken;
         await this.#log.write(buf, 0, buf.length, this.#logSize);
@@ -136,7 +150,8 @@ export class FileStore extends IndexedStore {
         return;
       }
       this.#logSize += buf.length;
-      this.index.commit(records);
+      this.#accounting.add(superseded);
+      this.index.commit(staged);
     }
     for (const x of results) (x.err ? x.p.reject(x.err) : x.p.resolve(x.r!));
   }
@@ -150,6 +165,7 @@ export class FileStore extends IndexedStore {
     this.#log = await open(join(this.dir, LOG_FILE), 'r+');
     this.#snapshotSize = Buffer.byteLength(text);
     this.#logSize = (await this.#log.stat()).size;
+    this.#accounting.reset();
   }
 
   async close(): Promise<void> {

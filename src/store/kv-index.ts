@@ -4,17 +4,38 @@
  * durable, and the watchers that hear about each one after it is. Reads see only committed
  * (durable) transactions.
  */
-import type { Entry, LogOp, LogRecord } from './file-format.js';
+import type { Entry, LogRecord } from './file-format.js';
+import { adoptPlainJson } from './plain-json.js';
 import { StoreError } from './store.js';
 import type { Compare, KeyValue, TxnOp, WatchEvent, WatchListener } from './store.js';
 
 /** Transactions kept for watches that start at an earlier revision. */
 const HISTORY = 1024;
 
+/** A staged transaction's changes: the last change of each key, in the order keys were first changed. */
+interface Changes {
+  /** Key -> index into keys/entries. */
+  at: Map<string, number>;
+  keys: string[];
+  /** The key's entry after the transaction; null: deleted. */
+  entries: (Entry | null)[];
+}
+
 export interface Staged {
-  record: LogRecord | undefined;
+  /**
+   * The record's operations as JSON texts, in its order (`["p",key,value]`, `["d",key]`):
+   * `recordText` joins them into the log line.
+   */
+  pieces: string[];
+  /**
+   * Log bytes this transaction supersedes (log-accounting.ts): a put over a live key counts
+   * its own size for the value it replaces, a delete its own and the deleted value's.
+   */
+  superseded: number;
   succeeded: boolean;
   revision: number;
+  /** The changes, for the log and commit (undefined: nothing to write). */
+  changes: Changes | undefined;
 }
 
 const view = (e: Entry): KeyValue => ({ key: e[0], value: e[1], createRevision: e[2], modRevision: e[3], version: e[4] });
@@ -24,7 +45,8 @@ export class KvIndex {
   readonly entries = new Map<string, Entry>();
   #watchers = new Set<{ prefix: string; listener: WatchListener }>();
   #history: { revision: number; events: WatchEvent[] }[] = [];
-  #overlay = new Map<string, Entry | null>();
+  /** Transactions staged and not yet committed, oldest first. */
+  #staged: Changes[] = [];
   #stagedRevision = 0;
 
   get(key: string): KeyValue | undefined {
@@ -38,68 +60,135 @@ export class KvIndex {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** The key's entry in the committed state plus everything staged. */
   #current(key: string): Entry | undefined {
-    const o = this.#overlay.get(key);
-    return o === null ? undefined : (o ?? this.entries.get(key));
+    for (let s = this.#staged.length - 1; s >= 0; s--) {
+      const c = this.#staged[s]!;
+      const i = c.at.get(key);
+      if (i !== undefined) return c.entries[i] ?? undefined;
+    }
+    return this.entries.get(key);
   }
 
   /**
    * Check a transaction against the committed state plus what is staged before it; stage its
    * changes under the next revision. A transaction that changes nothing takes no revision.
+   * Each value is serialized once: that text goes into the log, and the value kept is parsed
+   * back from it, or is the caller's own when handed over (`owned`) as plain JSON.
    */
   stage(compare: readonly Compare[], ops: readonly TxnOp[]): Staged {
-    if (this.#overlay.size === 0) this.#stagedRevision = this.revision;
+    if (this.#staged.length === 0) this.#stagedRevision = this.revision;
     for (const c of compare) {
-      if ((this.#current(c.key)?.[3] ?? 0) !== c.modRevision) return { record: undefined, succeeded: false, revision: this.#stagedRevision };
+      if ((this.#current(c.key)?.[3] ?? 0) !== c.modRevision) return { pieces: [], superseded: 0, succeeded: false, revision: this.#stagedRevision, changes: undefined };
     }
     const rev = this.#stagedRevision + 1;
-    const out: LogOp[] = [];
-    const changes = new Map<string, Entry | null>();
-    const cur = (k: string) => (changes.has(k) ? (changes.get(k) ?? undefined) : this.#current(k));
+    const ch: Changes = { at: new Map(), keys: [], entries: [] };
+    const texts: (string | undefined)[] = [];
+    // Each changed key's entry before the transaction: the log keeps only a key's last change
+    // in it, so its create revision and version follow from this one (as a replay computes them).
+    const before: (Entry | undefined)[] = [];
+    const change = (k: string, i: number | undefined, e: Entry | null, text: string | undefined, prev: Entry | undefined) => {
+      if (i === undefined) {
+        ch.at.set(k, ch.keys.length);
+        ch.keys.push(k);
+        ch.entries.push(e);
+        texts.push(text);
+        before.push(prev);
+      } else {
+        ch.entries[i] = e;
+        texts[i] = text;
+      }
+    };
     for (const op of ops) {
       if (op.type === 'put') {
-        let text: string | undefined;
+        let text: string | undefined = op.owned === true ? op.json : undefined;
         try {
-          text = JSON.stringify(op.value);
+          text ??= JSON.stringify(op.value);
         } catch (e) {
           throw new StoreError('bad_value', `${op.key}: value is not JSON (${(e as Error).message})`);
         }
         if (text === undefined) throw new StoreError('bad_value', `${op.key}: value is not JSON`);
-        const prev = cur(op.key);
-        changes.set(op.key, [op.key, JSON.parse(text) as unknown, prev?.[2] ?? rev, rev, (prev?.[4] ?? 0) + 1]);
+        const value = op.owned === true && adoptPlainJson(op.value) ? op.value : (JSON.parse(text) as unknown);
+        const i = ch.at.get(op.key);
+        const prev = i !== undefined ? before[i] : this.#current(op.key);
+        change(op.key, i, [op.key, value, prev?.[2] ?? rev, rev, (prev?.[4] ?? 0) + 1], text, prev);
       } else {
-        const keys = op.type === 'delete' ? [op.key] : this.#keysUnder(op.prefix, changes);
-        for (const k of keys) if (cur(k)) changes.set(k, null);
+        const targets = op.type === 'delete' ? [op.key] : this.#keysUnder(op.prefix, ch.at);
+        for (const k of targets) {
+          const i = ch.at.get(k);
+          const prev = i !== undefined ? (ch.entries[i] ?? undefined) : this.#current(k);
+          if (prev) change(k, i, null, undefined, prev);
+        }
       }
     }
-    for (const [k, e] of changes) out.push(e ? ['p', k, e[1]] : ['d', k]);
-    if (out.length === 0) return { record: undefined, succeeded: true, revision: this.#stagedRevision };
-    for (const [k, e] of changes) this.#overlay.set(k, e);
+    const pieces: string[] = [];
+    let superseded = 0;
+    for (let i = 0; i < ch.keys.length; i++) {
+      const k = ch.keys[i]!;
+      const e = ch.entries[i];
+      let piece: string;
+      if (e) {
+        piece = `["p",${JSON.stringify(k)},${texts[i]!}]`;
+        if (before[i] !== undefined) superseded += piece.length + 1;
+      } else {
+        piece = `["d",${JSON.stringify(k)}]`;
+        // The delete itself, and the value it removes (as its put would be about); a key put and
+        // deleted in this same transaction was never written before.
+        superseded += piece.length + 1;
+        if (before[i] !== undefined) superseded += piece.length + (JSON.stringify(before[i]![1])?.length ?? 0);
+      }
+      pieces.push(piece);
+    }
+    if (ch.keys.length === 0) return { pieces, superseded: 0, succeeded: true, revision: this.#stagedRevision, changes: undefined };
+    this.#staged.push(ch);
     this.#stagedRevision = rev;
-    return { record: { r: rev, o: out }, succeeded: true, revision: rev };
+    return { pieces, superseded, succeeded: true, revision: rev, changes: ch };
   }
 
-  #keysUnder(prefix: string, changes: Map<string, Entry | null>): string[] {
+  #keysUnder(prefix: string, changes: ReadonlyMap<string, unknown>): string[] {
     const keys = new Set<string>();
     for (const k of this.entries.keys()) if (k.startsWith(prefix)) keys.add(k);
-    for (const k of this.#overlay.keys()) if (k.startsWith(prefix)) keys.add(k);
+    for (const c of this.#staged) for (const k of c.at.keys()) if (k.startsWith(prefix)) keys.add(k);
     for (const k of changes.keys()) if (k.startsWith(prefix)) keys.add(k);
     return [...keys];
   }
 
   /** Forget everything staged (the write failed). */
   dropStaged(): void {
-    this.#overlay.clear();
+    this.#staged = [];
     this.#stagedRevision = this.revision;
   }
 
-  /** Apply durable records in order, then tell the watchers. */
-  commit(records: readonly LogRecord[]): void {
-    for (const rec of records) this.#notify(rec.r, this.apply(rec));
-    this.#overlay.clear();
+  /**
+   * Apply staged transactions, now durable, in their order, then tell the watchers. The staged
+   * entries are taken as they are: they were computed against this same state.
+   */
+  commit(staged: readonly Staged[]): void {
+    for (const s of staged) {
+      if (!s.changes) continue;
+      const { keys, entries } = s.changes;
+      const rev = s.revision;
+      const events: WatchEvent[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const e = entries[i];
+        const prev = this.entries.get(k);
+        if (e) {
+          this.entries.set(k, e);
+          events[i] = prev ? { type: 'put', key: k, value: e[1], prevValue: prev[1], modRevision: rev } : { type: 'put', key: k, value: e[1], modRevision: rev };
+        } else {
+          // Staged against the state plus earlier staged ones: the key is live here.
+          this.entries.delete(k);
+          events[i] = { type: 'delete', key: k, prevValue: prev?.[1], modRevision: rev };
+        }
+      }
+      this.revision = rev;
+      this.#notify(rev, events);
+    }
+    this.#staged = [];
   }
 
-  /** Apply one record to the committed state (also used when the log is replayed at open). */
+  /** Apply one record to the committed state (the log replayed at open). */
   apply(rec: LogRecord): WatchEvent[] {
     const events: WatchEvent[] = [];
     for (const op of rec.o) {
@@ -123,7 +212,15 @@ export class KvIndex {
   }
 
   #deliver(w: { prefix: string; listener: WatchListener }, revision: number, events: readonly WatchEvent[]): void {
-    const mine = events.filter((e) => e.key.startsWith(w.prefix));
+    // Usually every event is under the prefix (a bulk of flows, and the flows' mirror): no copy then.
+    let all = true;
+    for (const e of events) {
+      if (!e.key.startsWith(w.prefix)) {
+        all = false;
+        break;
+      }
+    }
+    const mine = all ? events : events.filter((e) => e.key.startsWith(w.prefix));
     if (mine.length > 0) w.listener(mine, revision);
   }
 

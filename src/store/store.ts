@@ -17,7 +17,23 @@ export interface KeyValue {
 }
 
 export type TxnOp =
-  | { readonly type: 'put'; readonly key: string; readonly value: unknown }
+  | {
+      readonly type: 'put';
+      readonly key: string;
+      readonly value: unknown;
+      /**
+       * The caller hands `value` over: plain JSON data (objects, arrays, strings, finite
+       * numbers, booleans, null) that it never touches again. The embedded stores then keep it
+       * (deeply frozen) instead of a copy; a value that is not plain JSON is copied as without
+       * the flag. Other backends may ignore it.
+       */
+      readonly owned?: boolean;
+      /**
+       * With `owned`: JSON.stringify(value), when the caller has it already (the bulk route
+       * makes it while the switch is busy); written to the log instead of serializing again.
+       */
+      readonly json?: string;
+    }
   | { readonly type: 'delete'; readonly key: string }
   | { readonly type: 'deletePrefix'; readonly prefix: string };
 

@@ -104,3 +104,34 @@ t.test('bulk: accepted flows persisted in one transaction; strict bulk delete re
   t.equal(more.status, 200);
   t.equal(await count(), 0, 'nothing stored by one-off flows');
 });
+
+t.test('a persistent bulk ADD (store operations prepared while the switch works) stores what the same flows stored one by one do', async (t) => {
+  const bulkRig = await startRig({ stateDir: mkdtempSync(join(dir, 'prep-bulk-')) });
+  t.teardown(() => bulkRig.close());
+  const oneRig = await startRig({ stateDir: mkdtempSync(join(dir, 'prep-one-')) });
+  t.teardown(() => oneRig.close());
+  const refuse = (m: { type: string; priority?: number }) => (m.type === 'flowMod' && m.priority === 13 ? 'OFPET_BAD_ACTION/OFPBAC_BAD_OUT_PORT' : undefined);
+  bulkRig.script.reject = refuse;
+  oneRig.script.reject = refuse;
+  const flow = (i: number, extra: Record<string, unknown> = {}) => ({ table: i % 3, priority: 20, match: { eth_type: '0x800', ipv4_dst: `10.7.${i >> 8}.${i & 255}` }, actions: [{ type: 'output', port: 1 + (i % 5) }], ...extra });
+  const base = Array.from({ length: 40 }, (_, i) => flow(i));
+  // Mixed: plain flows; ADDs with a timeout (never stored; one with the identity of a stored
+  // flow takes it out of the store); flows the switch refuses; the same identity twice (the
+  // last one wins); more than one step and slice of the preparation.
+  const mixed = Array.from({ length: 2600 }, (_, i) =>
+    i % 7 === 0 ? flow(i % 40, { idleTimeout: 30 }) : i % 11 === 0 ? flow(i, { priority: 13 }) : i % 13 === 0 ? flow(i - 1, { actions: [{ type: 'output', port: 9 }] }) : flow(i),
+  );
+  const bulk = async (flows: unknown[]) => (await http(bulkRig, 'POST', `/api/v1/switches/${bulkRig.dpid}/flows/bulk`, { body: { flows } })).status;
+  t.equal(await bulk(base), 200);
+  t.equal(await bulk(mixed), 422, 'some flows refused');
+  for (const f of [...base, ...mixed]) {
+    const st = (await http(oneRig, 'POST', `/api/v1/switches/${oneRig.dpid}/flows`, { body: f })).status;
+    if (st !== 201 && st !== 422) t.fail(`POST /flows: ${st}`);
+  }
+  const stored = async (rig: typeof bulkRig) => ((await http(rig, 'GET', `/api/v1/state/switches/${rig.dpid}`)).json.flows as unknown[]).map((f) => JSON.stringify(f)).sort();
+  const viaBulk = await stored(bulkRig);
+  t.ok(viaBulk.length > 1500 && viaBulk.length < 2600, `${viaBulk.length} flows stored`);
+  t.same(viaBulk, await stored(oneRig), 'the same stored flows');
+  t.notOk(viaBulk.some((f) => f.includes('"priority":13')), 'refused flows not stored');
+  t.notOk(viaBulk.some((f) => f.includes('"ipv4_dst":"10.7.0.0"')), 'a stored flow replaced by an ADD with a timeout left the store');
+});

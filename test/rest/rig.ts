@@ -7,10 +7,10 @@ import { errorCodeByName, OFPET } from '../../protocol/index.js';
 import type { FlowStats, GroupDesc, GroupStats, MeterConfig, MeterStats, MultipartReplyBody, OfMessage, PortStats, TableStats } from '../../protocol/index.js';
 import { defaultConfig } from '../../src/config/index.js';
 import type { WeftConfig } from '../../src/config/index.js';
-import { startWeft } from '../../src/main.js';
 import type { Weft } from '../../src/main.js';
 import { FakeSwitch, makePort } from '../support/fake-switch.js';
-import { freePort } from '../support/weft-process.js';
+import { startWeftOnFreePorts } from '../support/start-weft.js';
+import type { FreePorts } from '../support/start-weft.js';
 
 /** What the scripted switch answers; tests change these fields between requests. */
 export interface SwitchScript {
@@ -93,13 +93,13 @@ function answer(msg: OfMessage, script: SwitchScript): OfMessage[] | undefined {
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const base = defaultConfig();
-  const config: WeftConfig = {
+  const configFor = (ports: FreePorts): WeftConfig => ({
     ...base,
     // Short request timeout so the 504 test is quick.
-    openflow: { ...base.openflow, host: '127.0.0.1', port: await freePort(), requestTimeoutMs: 800, echoIntervalMs: opts.echoIntervalMs ?? base.openflow.echoIntervalMs },
+    openflow: { ...base.openflow, host: '127.0.0.1', port: ports.openflow, requestTimeoutMs: 800, echoIntervalMs: opts.echoIntervalMs ?? base.openflow.echoIntervalMs },
     rest: {
       ...base.rest,
-      port: await freePort(),
+      port: ports.rest,
       token: opts.token ?? null,
       corsOrigins: opts.cors ?? [],
       bodyLimit: opts.bodyLimit ?? base.rest.bodyLimit,
@@ -109,8 +109,9 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
     host: { ...base.host, ...opts.host },
     state: { dir: opts.stateDir ?? null },
     log: { level: 'silent', levels: {} },
-  };
-  const weft = await startWeft(config, { logDestination: quiet });
+  });
+  const { weft } = await startWeftOnFreePorts(configFor, { logDestination: quiet });
+  const config = weft.config;
   const script: SwitchScript = { flows: [], tables: [], portStats: [], groups: [], groupStats: [], meters: [], meterStats: [] };
   const datapathId = opts.datapathId ?? 0x00005eed0000002an;
   let sw: FakeSwitch | undefined;

@@ -14,8 +14,12 @@ async function writer(): Promise<never> {
   for (;;) {
     const n = next++;
     if (n % 5 === 0) {
-      // A batch of three keys in one transaction: all of them or none.
-      await store.txn([], [0, 1, 2].map((i) => ({ type: 'put' as const, key: `t/${n}/${i}`, value: { n, pad } })));
+      // A batch of three keys in one transaction: all of them or none. The batches overwrite 16
+      // slots and writes 1 and 2 of every 5 overwrite 32 keys: most bytes written supersede
+      // others, so the snapshot is rewritten often (a log of new keys only never is).
+      await store.txn([], [0, 1, 2].map((i) => ({ type: 'put' as const, key: `t/${(n / 5) % 16}/${i}`, value: { n, pad } })));
+    } else if (n % 5 <= 2) {
+      await store.put(`hot/${n % 32}`, { n, pad });
     } else {
       await store.put(`k/${n}`, { n, pad });
     }

@@ -12,9 +12,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { defaultConfig } from '../../src/config/index.js';
 import type { WeftConfig } from '../../src/config/index.js';
-import { startWeft } from '../../src/main.js';
 import type { Weft } from '../../src/main.js';
-import { freePort } from '../support/weft-process.js';
+import { startWeftOnFreePorts } from '../support/start-weft.js';
+import type { FreePorts } from '../support/start-weft.js';
 import { FakeLan } from './fake-lan.js';
 import type { Cable } from './fake-lan.js';
 
@@ -46,11 +46,10 @@ export function ring(n: number): Cable[] {
 
 export async function startUiRig(o: UiRigOptions): Promise<UiRig> {
   const base = defaultConfig();
-  const openflowPort = await freePort();
-  const config: WeftConfig = {
+  const configFor = (ports: FreePorts): WeftConfig => ({
     ...base,
-    openflow: { ...base.openflow, host: '127.0.0.1', port: openflowPort, echoIntervalMs: 1000 },
-    rest: { ...base.rest, port: await freePort(), token: o.token ?? null },
+    openflow: { ...base.openflow, host: '127.0.0.1', port: ports.openflow, echoIntervalMs: 1000 },
+    rest: { ...base.rest, port: ports.rest, token: o.token ?? null },
     apps: o.apps ?? ['table-miss', 'topology', 'routing', 'nat'],
     appOptions: Object.fromEntries(
       Object.entries({
@@ -60,8 +59,9 @@ export async function startUiRig(o: UiRigOptions): Promise<UiRig> {
       }).filter(([app]) => (o.apps ?? ['topology', 'routing', 'nat']).includes(app)),
     ),
     log: { level: 'silent', levels: {} },
-  };
-  const weft = await startWeft(config, { logDestination: quiet });
+  });
+  const { weft, ports } = await startWeftOnFreePorts(configFor, { logDestination: quiet });
+  const openflowPort = ports.openflow;
   const lan = await FakeLan.start(openflowPort, o.switches, o.ports, o.cables);
   const addr = weft.restAddress();
   return {

@@ -10,7 +10,8 @@
  * route's CPU. The bytes are then streamed through conn.sendEncoded in chunks with a barrier
  * after each chunk. At most WINDOW barriers are outstanding, which bounds what is queued for
  * the switch and keeps the connection's error callbacks (pruned at each barrier reply) well
- * under their cap, while the switch is never left idle waiting for us.
+ * under their cap, while the switch is never left idle waiting for us. While the loop waits
+ * for the switch, a persistent ADD's store operations are prepared (src/rest/bulk-store-prep.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { decode, Writer } from '../../../protocol/index.js';
@@ -22,6 +23,7 @@ import type { FlowCommand } from '../flow-json.js';
 import { encodeBulkFlows, SLICE } from '../bulk-encode.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
 import { commit, flowOps, flowOpsNeeded } from '../persist.js';
+import { BulkStorePrep, waitPreparing } from '../bulk-store-prep.js';
 import type { TxnOp } from '../../store/store.js';
 import { lookupSwitch } from '../switch-lookup.js';
 import { requireMaster } from '../write.js';
@@ -111,15 +113,18 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       const onError = (err: ErrorMsg) => void switchErrors.push(err);
       const barriers: Promise<void>[] = [];
       const buf = w.buf;
+      const message = (k: number) => buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!);
+      // A persistent ADD's store operations are prepared whenever the loop below waits for the switch.
+      const prep = deps.state && persistent && command === 'add' ? new BulkStorePrep(deps.state, conn.info.dpid, n, message) : undefined;
       for (let start = 0; start < n; start += CHUNK) {
         if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
         const end = Math.min(start + CHUNK, n);
         for (let k = start; k < end; k++) {
-          xids[k] = conn.sendEncoded(buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!), onError);
+          xids[k] = conn.sendEncoded(message(k), onError);
           // A pause within the chunk too: 5000 sends are one long turn on a loaded machine.
           if (k % SLICE === SLICE - 1 && k + 1 < end) {
             await pause();
-            await drained(conn);
+            await drained(conn, prep);
             if (conn.closed) break;
           }
         }
@@ -127,20 +132,24 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
         // Observed at once: a later barrier may fail (connection closed) while an older one is awaited.
         barrier.catch(NOOP);
         barriers.push(barrier);
-        if (barriers.length > WINDOW) await barriers.shift();
+        if (barriers.length > WINDOW) await waitPreparing(barriers.shift()!, prep, pause);
         // Let the write queue hand this chunk to the socket before queueing the next.
         else await new Promise((r) => setImmediate(r));
       }
-      await Promise.all(barriers);
+      await waitPreparing(Promise.all(barriers), prep, pause);
       const rejected = switchErrors.length;
-      if (deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent)) {
+      if (deps.state && prep) {
+        // What the switch accepted goes to the store in one transaction; the answer waits for its fsync.
+        const refused = new Set(switchErrors.map((e) => e.xid));
+        await commit(deps.state, await prep.finish((k) => !refused.has(xids[k]!), pause, SLICE));
+      } else if (deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent)) {
         // What the switch accepted goes to the store, in one transaction; the answer waits for
         // its fsync. The FlowMods are decoded back from the bytes sent, a slice at a time.
         const refused = new Set(switchErrors.map((e) => e.xid));
         const ops: TxnOp[] = [];
         for (let k = 0; k < n; k += SLICE) {
           const accepted: FlowMod[] = [];
-          for (let j = k; j < Math.min(k + SLICE, n); j++) if (!refused.has(xids[j]!)) accepted.push(decode(buf.subarray(j === 0 ? 0 : ends[j - 1]!, ends[j]!)) as FlowMod);
+          for (let j = k; j < Math.min(k + SLICE, n); j++) if (!refused.has(xids[j]!)) accepted.push(decode(message(j)) as FlowMod);
           for (const op of flowOps(deps.state, conn.info.dpid, accepted, persistent)) ops.push(op);
           await pause();
         }
@@ -171,9 +180,13 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
  * backed-up socket makes it allocate a new batch buffer per turn: ~10 MB for 100k flows that
  * only a garbage collection gives back.
  */
-async function drained(conn: { readonly closed: boolean; readonly queuedBytes?: number }): Promise<void> {
+async function drained(conn: { readonly closed: boolean; readonly queuedBytes?: number }, prep: BulkStorePrep | undefined): Promise<void> {
   const until = performance.now() + DRAIN_WAIT_MS;
-  while (!conn.closed && (conn.queuedBytes ?? 0) > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 1));
+  while (!conn.closed && (conn.queuedBytes ?? 0) > 0 && performance.now() < until) {
+    // Work on the store's part while the switch reads, else sleep a millisecond.
+    if (prep?.step()) await pause();
+    else await new Promise((r) => setTimeout(r, 1));
+  }
 }
 
 function tooLarge(limit: number): Error {
