@@ -9,7 +9,7 @@ import t from 'tap';
 import type { Page } from 'playwright-core';
 import { startClusterRig, until as untilRig } from '../support/cluster-rig.js';
 import type { Instance } from '../support/cluster-rig.js';
-import { js, openBrowser, startUiRig, until } from './rig.js';
+import { js, openBrowser, startUiRig, until, screenshotPath } from './rig.js';
 
 const text = async (page: Page, sel: string) => ((await page.textContent(sel)) ?? '').trim();
 const rows = (page: Page, table: string) => js<string[][]>(page, `[...document.querySelectorAll('#${table} tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent.trim()))`);
@@ -47,7 +47,7 @@ t.test('a cluster instance shows instances, masters and its role', async (t) => 
     t.equal(r[2], s.master === 'w0' ? 'master' : 'slave', `${s.dpid}: this instance's role`);
     t.equal(r[4], 'w0, w1', 'connected to both');
   }
-  await br.page.screenshot({ path: 'docs/images/ui-cluster.png', fullPage: true });
+  await br.page.screenshot({ path: screenshotPath('ui-cluster.png'), fullPage: true });
 
   // The switch list: Master and Role here columns.
   await br.page.click('[data-nav=switches]');

@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import type { Page } from 'playwright-core';
-import { js, json, openBrowser, ring, startUiRig, until } from './rig.js';
+import { js, json, openBrowser, ring, startUiRig, until, screenshotPath } from './rig.js';
 
 const TOKEN = 's3cret-ui-token';
 
@@ -91,7 +91,7 @@ t.test('forms: token once, read-only without it, API errors beside their field',
     await b.page.click('#add-nat-rule button[type=submit]');
     await until(async () => (await text(b.page, '#add-nat-rule-inside-error')) !== '', 3000, 'an error beside inside');
     t.match(await text(b.page, '#add-nat-rule-inside-error'), /192\.168\.1\.300/);
-    await b.page.screenshot({ path: 'docs/images/ui-nat.png', fullPage: true });
+    await b.page.screenshot({ path: screenshotPath('ui-nat.png'), fullPage: true });
   });
 
   await t.test('signing out makes the page read-only again', async (t) => {

@@ -16,7 +16,7 @@ import { startScenarioSession } from '../support/mininet-session.js';
 import type { SessionMessage } from '../support/mininet-session.js';
 import { startOvs } from '../support/ovs.js';
 import { startWeftProcess } from '../support/weft-process.js';
-import { js, openBrowser, until } from './rig.js';
+import { js, openBrowser, until, screenshotPath } from './rig.js';
 
 requireRoot();
 requireMininet();
@@ -83,7 +83,7 @@ t.test('the topology page on a Mininet ring,4: switches, links, hosts, and a lin
     const s1 = ready.switches.find((s) => s.name === `${p}s1`)!.dpid;
     const s2 = ready.switches.find((s) => s.name === `${p}s2`)!.dpid;
     t.equal(await linkState(page, s1, s2), 'up', 'the s1-s2 link is drawn up');
-    await page.screenshot({ path: 'docs/images/ui-mininet-ring.png' });
+    await page.screenshot({ path: screenshotPath('ui-mininet-ring.png') });
 
     // The clock starts when the scenario has taken both ends down (its reply), not when asked.
     const reply = await session.command('down s1 s2', 15_000);
@@ -93,7 +93,7 @@ t.test('the topology page on a Mininet ring,4: switches, links, hosts, and a lin
     const ms = Date.now() - down0;
     t.ok(['down', 'gone'].includes(state), `the link is ${state} in the page ${ms} ms after it went down`);
     t.ok(ms <= LINK_DOWN_BUDGET_MS, `within ${LINK_DOWN_BUDGET_MS} ms (${ms} ms)`);
-    await page.screenshot({ path: 'docs/images/ui-mininet-ring-link-down.png' });
+    await page.screenshot({ path: screenshotPath('ui-mininet-ring-link-down.png') });
     const after = await drawn(page);
     t.same(after.switches, want.switches, 'every switch is still drawn');
     t.same(after.hosts, want.hosts, 'every host is still drawn');

@@ -151,3 +151,17 @@ export async function openAppPage(t: Test, o: { app: string; apps: string[]; tok
   await until(async () => !(await b.page.locator(`${o.form} button[type=submit]`).isDisabled()), 3000, 'the form opens with the token');
   return { rig, b, errors };
 }
+
+/**
+ * Where a UI test puts a screenshot: docs/images/NAME when WEFT_UI_SCREENSHOTS=docs (to refresh
+ * the pictures in docs/UI.md), else a temp dir, so a test run does not rewrite the checkout.
+ */
+export function screenshotPath(name: string): string {
+  if (process.env.WEFT_UI_SCREENSHOTS === 'docs') return join('docs', 'images', name);
+  if (screenshotDir === undefined) {
+    const dir = (screenshotDir = mkdtempSync(join(tmpdir(), 'weft-ui-shots-')));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(screenshotDir, name);
+}
+let screenshotDir: string | undefined;

@@ -6,7 +6,7 @@
  * task are printed as test comments.
  */
 import t from 'tap';
-import { js, json, openBrowser, ring, startUiRig, until } from './rig.js';
+import { js, json, openBrowser, ring, startUiRig, until, screenshotPath } from './rig.js';
 
 const N = 1000;
 
@@ -46,6 +46,6 @@ t.test('1,000 switches load without a long task of 1 s', async (t) => {
   await b.page.fill('#find', '1200');
   await b.page.press('#find', 'Enter');
   await until(async () => /Switch 0000000000001200/.test((await b.page.textContent('#details')) ?? ''), 3000, 'the switch found');
-  await b.page.screenshot({ path: 'docs/images/ui-1000-switches.png' });
+  await b.page.screenshot({ path: screenshotPath('ui-1000-switches.png') });
   t.same(errors, []);
 });

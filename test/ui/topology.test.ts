@@ -7,7 +7,7 @@
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { dpidHex } from './fake-lan.js';
-import { js, json, openBrowser, ring, startUiRig, until } from './rig.js';
+import { js, json, openBrowser, ring, startUiRig, until, screenshotPath } from './rig.js';
 
 const HOSTS = [0, 1, 2, 3].map((i) => ({ sw: i, port: 3, mac: `02:00:00:00:00:0${i + 1}`, ip: `192.168.1.${10 + i}` }));
 
@@ -88,7 +88,7 @@ t.test('topology, live changes, resync, path and a switch page', async (t) => {
     for (const hop of api.hops) t.ok(lit.includes(`s:${hop.dpid}`), `switch ${hop.dpid} highlighted`);
     t.ok(lit.includes(`h:${HOSTS[1]!.mac}`) && lit.includes(`h:${HOSTS[3]!.mac}`), 'both hosts highlighted');
     t.equal(lit.filter((id) => id.startsWith('c:')).length, api.links.length, 'every link of the path highlighted');
-    await b.page.screenshot({ path: 'docs/images/ui-topology.png' });
+    await b.page.screenshot({ path: screenshotPath('ui-topology.png') });
   });
 
   await t.test('a switch page: ports, flows grouped by owner, foreign flows, groups, meters', async (t) => {
@@ -116,7 +116,7 @@ t.test('topology, live changes, resync, path and a switch page', async (t) => {
     await until(async () => /Mbit\/s/.test((await b.page.textContent('#ports')) ?? ''), 6000, 'port rates from two readings');
     t.match(await b.page.textContent('#groups'), /select.*bucket=weight:5,actions=output:2/s);
     t.match(await b.page.textContent('#meters'), /type=drop,rate=10000/);
-    await b.page.screenshot({ path: 'docs/images/ui-switch.png', fullPage: true });
+    await b.page.screenshot({ path: screenshotPath('ui-switch.png'), fullPage: true });
   });
 
   t.same(errors, [], 'no script errors in the page');
