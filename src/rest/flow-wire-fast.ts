@@ -132,7 +132,7 @@ export function encodeFlowModFast(flow: unknown, command: FlowCommand, w: Writer
   if (actions !== undefined) {
     F.hasActions = true;
     if (!Array.isArray(actions)) return false;
-    actionRoom(actions.length);
+    if (!actionRoom(actions.length)) return false;
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i] as Record<string, unknown> | null;
       if (typeof a !== 'object' || a === null || Array.isArray(a) || a.type !== 'output') return false;

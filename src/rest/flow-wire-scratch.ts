@@ -80,12 +80,24 @@ export const mac = new Uint8Array(12);
 export const ipv4Value = new Uint32Array(2);
 export const ipv4Mask = new Int32Array(2);
 
-/** Room for `n` actions in F (a flow with more is rare; the arrays grow once). */
-export function actionRoom(n: number): void {
-  if (n <= F.actPort.length) return;
-  const size = Math.max(n, F.actPort.length * 2);
+/**
+ * Output actions one FLOW_MOD can carry: 16 bytes each after the header (8), the flow-mod body
+ * (40), an empty match (8) and the instruction header (8), within 65535 bytes.
+ */
+export const MAX_OUTPUT_ACTIONS = Math.floor((0xffff - 8 - 40 - 8 - 8) / 16);
+
+/**
+ * Room for `n` actions in F (a flow with more is rare; the arrays grow once). False past
+ * MAX_OUTPUT_ACTIONS: such a flow cannot be one message, the shortcut declines it (the general
+ * path gives its 400), and a request cannot grow these module-wide arrays beyond ~50 KB.
+ */
+export function actionRoom(n: number): boolean {
+  if (n <= F.actPort.length) return true;
+  if (n > MAX_OUTPUT_ACTIONS) return false;
+  const size = Math.min(MAX_OUTPUT_ACTIONS, Math.max(n, F.actPort.length * 2));
   F.actPort = new Float64Array(size);
   F.actMaxLen = new Int32Array(size);
+  return true;
 }
 
 /** The head fields' defaults for `command` (what flowModFromFriendly gives a flow without them). */

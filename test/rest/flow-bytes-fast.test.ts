@@ -14,6 +14,8 @@ import { encodeBulkFlow, encodeBulkFlows, SLICE } from '../../src/rest/bulk-enco
 import { HttpError, prefixField, toHttpError } from '../../src/rest/errors.js';
 import { encodeFlowBytesFast } from '../../src/rest/flow-bytes-fast.js';
 import { flowModFromFriendly } from '../../src/rest/flow-json.js';
+import { encodeFlowModFast } from '../../src/rest/flow-wire-fast.js';
+import { F, MAX_OUTPUT_ACTIONS } from '../../src/rest/flow-wire-scratch.js';
 import type { FlowCommand } from '../../src/rest/flow-json.js';
 import { Prng } from '../support/prng.js';
 import { COMMANDS, randomFlow } from '../support/random-flows.js';
@@ -384,4 +386,32 @@ t.test('bytes changed anywhere in flows of the common shape: never a throw, neve
   }
   t.equal(bad, 0, `no throw and no difference (${taken} changed flows still taken, all with the general path bytes)`);
   t.ok(taken > 100, 'some changed flows are still valid and taken (digits changed)');
+});
+
+t.test('a flow with more output actions than one message can carry: both shortcuts decline, scratch stays bounded', async (t) => {
+  const flow = { table: 0, priority: 5, match: { in_port: 1 }, actions: Array.from({ length: MAX_OUTPUT_ACTIONS + 10 }, (_, i) => ({ type: 'output', port: (i % 60) + 1 })) };
+  const text = Buffer.from(JSON.stringify(flow));
+  const w = new Writer(64);
+  t.equal(encodeFlowBytesFast(text, 0, text.length, 'add', w), false, 'the byte reader declines');
+  t.equal(encodeFlowModFast(flow, 'add', w), false, 'the object shortcut declines');
+  t.equal(w.pos, 0, 'nothing written');
+  t.ok(F.actPort.length <= MAX_OUTPUT_ACTIONS && F.actMaxLen.length <= MAX_OUTPUT_ACTIONS, `action scratch bounded (${F.actPort.length})`);
+  const want = general(text.toString(), 'add');
+  let got: Outcome;
+  let status = 0;
+  try {
+    encodeBulkFlow(flow, 'add', w);
+    got = { bytes: 'written' };
+  } catch (e) {
+    got = { error: (e as Error).message, status: (e as { status?: number }).status ?? 0 };
+    status = toHttpError(e).status;
+  }
+  t.same(got, want, 'the route gives the general path result');
+  t.equal(status, 400, `answered 400 (${(got as { error?: string }).error})`);
+  // At the cap, the shortcut still writes (the general path agrees byte for byte).
+  const atCap = { table: 0, priority: 5, actions: flow.actions.slice(0, MAX_OUTPUT_ACTIONS) };
+  const capText = Buffer.from(JSON.stringify(atCap));
+  const w2 = new Writer(64);
+  t.equal(encodeFlowBytesFast(capText, 0, capText.length, 'add', w2), true, 'a flow at the cap is read');
+  t.same({ bytes: Buffer.from(w2.buf.subarray(0, w2.pos)).toString('hex') }, general(capText.toString(), 'add'), 'same bytes as the general path');
 });
