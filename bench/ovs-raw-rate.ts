@@ -46,7 +46,7 @@ function header(type: number, length: number, xid: number): Buffer {
 
 /** A minimal OpenFlow peer: answers echoes, resolves requests by xid, counts errors. */
 class RawPeer {
-  #pending = Buffer.alloc(0);
+  #pending: Buffer = Buffer.alloc(0);
   #waiters = new Map<number, (m: Buffer) => void>();
   #xid = 100;
   errors = 0;
