@@ -21,8 +21,6 @@ import { flowModFromFriendly } from '../src/rest/flow-json.js';
 import { startOvs } from '../test/support/ovs.js';
 import { benchFlows } from './flows-ovs.js';
 
-const modes = (process.argv[2] ?? 'tcp-plain,tcp-bundle,tls-plain,tls-bundle').split(',');
-const N = Number(process.argv[3] ?? 100_000);
 const ONF_EXPERIMENTER = 0x4f4e4600;
 const BUNDLE_CONTROL = 2300;
 const BUNDLE_ADD = 2301;
@@ -109,6 +107,26 @@ class RawPeer {
   }
 }
 
+export type RawMode = 'tcp-plain' | 'tcp-bundle' | 'tls-plain' | 'tls-bundle';
+
+export interface RawRate {
+  mode: RawMode;
+  flows: number;
+  wallMs: number;
+  flowsPerSecond: number;
+  /** Bundle modes: the adds and their barrier, then the commit. */
+  addsMs?: number;
+  commitMs?: number;
+  /** ovs-vswitchd's CPU time (all its threads) over wallMs. */
+  ovsCpuMs: number;
+  /** Flows of the bench table in dump-flows afterwards. */
+  count: number;
+  errors: number;
+  load1: number;
+}
+
+type Certs = ReturnType<typeof pki>;
+
 function pki(dir: string): { key: string; cert: string; ca: string; switchKey: string; switchCert: string; controllerCa: string } {
   const run = (...args: string[]) => execFileSync('ovs-pki', [`--dir=${join(dir, 'pki')}`, `--log=${join(dir, 'pki.log')}`, ...args], { cwd: dir, stdio: 'ignore' });
   run('init');
@@ -124,52 +142,64 @@ function pki(dir: string): { key: string; cert: string; ca: string; switchKey: s
   };
 }
 
-const flows = benchFlows(N).map((f) => encode(flowModFromFriendly(f, 'add')));
-const dir = mkdtempSync(join(tmpdir(), 'weft-raw-rate-'));
-try {
-  const certs = modes.some((m) => m.startsWith('tls')) ? pki(dir) : undefined;
-  for (const mode of modes) {
-    const tls = mode.startsWith('tls');
-    const server: Server = tls
-      ? createTlsServer({ key: readFileSync(certs!.key), cert: readFileSync(certs!.cert), ca: readFileSync(certs!.ca), requestCert: true, rejectUnauthorized: true })
-      : createTcpServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const connected = new Promise<Socket>((r) => server.once(tls ? 'secureConnection' : 'connection', r));
-    const ovs = await startOvs();
-    try {
-      const pid = Number(readFileSync(join(ovs.dir, 'ovs-vswitchd.pid'), 'utf8').trim());
-      if (tls) await ovs.vsctl('set-ssl', certs!.switchKey, certs!.switchCert, certs!.controllerCa);
-      const br = ovs.uniqueName('wbr');
-      await ovs.addBridge(br, { failMode: 'secure', controller: `${tls ? 'ssl' : 'tcp'}:127.0.0.1:${(server.address() as AddressInfo).port}` });
-      const peer = new RawPeer(await connected);
-      await peer.barrier();
-      const load1 = loadavg()[0];
-      const c0 = cpuMs(pid);
-      const t0 = performance.now();
-      let addsMs: number | undefined;
-      let commitMs: number | undefined;
-      if (mode.endsWith('plain')) {
-        for (const m of flows) m.writeUInt32BE(peer.nextXid(), 4);
-        peer.sock.write(Buffer.concat(flows));
-        await peer.barrier();
-      } else {
-        await peer.request(peer.bundleControl(OPEN_REQUEST));
-        peer.sock.write(Buffer.concat(flows.map((m) => peer.bundleAdd(m))));
-        await peer.barrier();
-        addsMs = Math.round(performance.now() - t0);
-        await peer.request(peer.bundleControl(COMMIT_REQUEST));
-        commitMs = Math.round(performance.now() - t0 - addsMs);
-      }
-      const wallMs = Math.round(performance.now() - t0);
-      const ovsCpuMs = cpuMs(pid) - c0;
-      const count = (await ovs.ofctl('-O', 'OpenFlow13', 'dump-flows', br, 'table=7')).split('\n').filter((l) => l.includes('priority=1000')).length;
-      console.log(JSON.stringify({ mode, flows: N, wallMs, flowsPerSecond: Math.round((N / wallMs) * 1000), addsMs, commitMs, ovsCpuMs, count, errors: peer.errors, load1 }));
-      peer.sock.destroy();
-    } finally {
-      server.close();
-      await ovs.stop();
-    }
+/** One measurement per mode, each into a fresh private OVS. */
+export async function ovsRawRates(modes: readonly RawMode[], n = 100_000): Promise<RawRate[]> {
+  const flows = benchFlows(n).map((f) => encode(flowModFromFriendly(f, 'add')));
+  const dir = mkdtempSync(join(tmpdir(), 'weft-raw-rate-'));
+  try {
+    const certs = modes.some((m) => m.startsWith('tls')) ? pki(dir) : undefined;
+    const out: RawRate[] = [];
+    for (const mode of modes) out.push(await rawRate(mode, flows, certs));
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+}
+
+async function rawRate(mode: RawMode, flows: Buffer[], certs: Certs | undefined): Promise<RawRate> {
+  const tls = mode.startsWith('tls');
+  const server: Server = tls
+    ? createTlsServer({ key: readFileSync(certs!.key), cert: readFileSync(certs!.cert), ca: readFileSync(certs!.ca), requestCert: true, rejectUnauthorized: true })
+    : createTcpServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const connected = new Promise<Socket>((r) => server.once(tls ? 'secureConnection' : 'connection', r));
+  const ovs = await startOvs();
+  try {
+    const pid = Number(readFileSync(join(ovs.dir, 'ovs-vswitchd.pid'), 'utf8').trim());
+    if (tls) await ovs.vsctl('set-ssl', certs!.switchKey, certs!.switchCert, certs!.controllerCa);
+    const br = ovs.uniqueName('wbr');
+    await ovs.addBridge(br, { failMode: 'secure', controller: `${tls ? 'ssl' : 'tcp'}:127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const peer = new RawPeer(await connected);
+    await peer.barrier();
+    const load1 = loadavg()[0]!;
+    const c0 = cpuMs(pid);
+    const t0 = performance.now();
+    let addsMs: number | undefined;
+    let commitMs: number | undefined;
+    if (mode.endsWith('plain')) {
+      for (const m of flows) m.writeUInt32BE(peer.nextXid(), 4);
+      peer.sock.write(Buffer.concat(flows));
+      await peer.barrier();
+    } else {
+      await peer.request(peer.bundleControl(OPEN_REQUEST));
+      peer.sock.write(Buffer.concat(flows.map((m) => peer.bundleAdd(m))));
+      await peer.barrier();
+      addsMs = Math.round(performance.now() - t0);
+      await peer.request(peer.bundleControl(COMMIT_REQUEST));
+      commitMs = Math.round(performance.now() - t0 - addsMs);
+    }
+    const wallMs = Math.round(performance.now() - t0);
+    const ovsCpuMs = cpuMs(pid) - c0;
+    const count = (await ovs.ofctl('-O', 'OpenFlow13', 'dump-flows', br, 'table=7')).split('\n').filter((l) => l.includes('priority=1000')).length;
+    peer.sock.destroy();
+    return { mode, flows: flows.length, wallMs, flowsPerSecond: Math.round((flows.length / wallMs) * 1000), addsMs, commitMs, ovsCpuMs, count, errors: peer.errors, load1 };
+  } finally {
+    server.close();
+    await ovs.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const modes = (process.argv[2] ?? 'tcp-plain,tcp-bundle,tls-plain,tls-bundle').split(',') as RawMode[];
+  for (const r of await ovsRawRates(modes, Number(process.argv[3] ?? 100_000))) console.log(JSON.stringify(r));
 }
