@@ -50,12 +50,22 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 }
 
 /** `persistent: false` leaves the state store out (the OpenFlow path alone); default: the endpoint's default (persistent). */
-export async function flowsIntoOvs(weft: BenchWeft, n: number, opts: { persistent?: boolean } = {}): Promise<FlowsResult> {
+/** With `tls`, the bridge connects to weft's TLS listener on `tls.port` with the switch certificate. */
+export interface FlowsTls {
+  port: number;
+  switchKey: string;
+  switchCert: string;
+  controllerCa: string;
+}
+
+export async function flowsIntoOvs(weft: BenchWeft, n: number, opts: { persistent?: boolean; tls?: FlowsTls } = {}): Promise<FlowsResult> {
   const ovs = await startOvs();
   try {
     const br = ovs.uniqueName('wbf');
     const dpid = '00000000000be7c4';
-    await ovs.addBridge(br, { datapathId: dpid, failMode: 'secure', controller: `tcp:127.0.0.1:${weft.openflowPort}` });
+    if (opts.tls) await ovs.vsctl('set-ssl', opts.tls.switchKey, opts.tls.switchCert, opts.tls.controllerCa);
+    const controller = opts.tls ? `ssl:127.0.0.1:${opts.tls.port}` : `tcp:127.0.0.1:${weft.openflowPort}`;
+    await ovs.addBridge(br, { datapathId: dpid, failMode: 'secure', controller });
     await waitFor('the bridge to connect', 30_000, async () => ((await weft.get(`/api/v1/switches/${dpid}`)).status === 200 ? true : undefined));
     const body = JSON.stringify(opts.persistent === undefined ? { flows: benchFlows(n) } : { flows: benchFlows(n), persistent: opts.persistent });
     const t0 = performance.now();

@@ -125,9 +125,10 @@ export interface RawRate {
   load1: number;
 }
 
-type Certs = ReturnType<typeof pki>;
+export type Certs = ReturnType<typeof pki>;
 
-function pki(dir: string): { key: string; cert: string; ca: string; switchKey: string; switchCert: string; controllerCa: string } {
+/** Controller and switch certificates from ovs-pki in `dir` (as test/e2e/tls.test.ts makes them). */
+export function pki(dir: string): { key: string; cert: string; ca: string; switchKey: string; switchCert: string; controllerCa: string } {
   const run = (...args: string[]) => execFileSync('ovs-pki', [`--dir=${join(dir, 'pki')}`, `--log=${join(dir, 'pki.log')}`, ...args], { cwd: dir, stdio: 'ignore' });
   run('init');
   run('req+sign', 'ctl', 'controller');
