@@ -337,14 +337,15 @@ async function flowsSection(): Promise<void> {
   const load = load1();
   const runs = 3;
   log(`${n} flows through REST into Open vSwitch, and the switch's own ceiling (load ${load.toFixed(1)})`);
-  commands.push(`bench/ovs-raw-rate.ts: ${n} pre-encoded FLOW_MODs from a raw OpenFlow peer (no weft) into a fresh private OVS, plain over TCP and one ONF bundle over TCP`);
+  commands.push(`bench/ovs-raw-rate.ts: ${n} pre-encoded FLOW_MODs from a raw OpenFlow peer (no weft) into a fresh private OVS: plain over TCP, one ONF bundle over TCP, plain over TLS`);
   commands.push(`POST /api/v1/switches/DPID/flows/bulk with ${n} flows (bench/flows-ovs.ts), ${runs} times in one weft process each way (one-off, persistent; the bridge on weft's TCP listener, then on its TLS listener with ovs-pki certificates), a fresh OVS each, then ovs-ofctl -O OpenFlow13 dump-flows BR table=7`);
-  let ceiling: number | undefined;
+  const ceiling: Partial<Record<'tcp' | 'tls', number>> = {};
   try {
-    for (const r of await ovsRawRates(['tcp-plain', 'tcp-bundle'], n)) {
-      if (r.mode === 'tcp-plain') ceiling = r.flowsPerSecond;
+    for (const r of await ovsRawRates(['tcp-plain', 'tcp-bundle', 'tls-plain'], n)) {
+      if (r.mode === 'tcp-plain') ceiling.tcp = r.flowsPerSecond;
+      if (r.mode === 'tls-plain') ceiling.tls = r.flowsPerSecond;
       const phases = r.addsMs === undefined ? '' : `; adds + barrier ${fmtMs(r.addsMs)}, commit ${fmtMs(r.commitMs ?? NaN)}`;
-      rows.push({ what: `ceiling: ${fmtInt(n)} pre-encoded FLOW_MODs into one OVS bridge from a raw peer (no weft), ${r.mode === 'tcp-plain' ? 'plain' : 'one bundle'}, TCP`, result: `${fmtInt(r.flowsPerSecond)} flows/s`, detail: `wall ${fmtMs(r.wallMs)}${phases}; ovs-vswitchd CPU ${fmtMs(r.ovsCpuMs)}; dump-flows counts ${fmtInt(r.count)}, errors ${r.errors}`, load: r.load1 });
+      rows.push({ what: `ceiling: ${fmtInt(n)} pre-encoded FLOW_MODs into one OVS bridge from a raw peer (no weft), ${r.mode.endsWith('plain') ? 'plain' : 'one bundle'}, ${r.mode.startsWith('tls') ? 'TLS' : 'TCP'}`, result: `${fmtInt(r.flowsPerSecond)} flows/s`, detail: `wall ${fmtMs(r.wallMs)}${phases}; ovs-vswitchd CPU ${fmtMs(r.ovsCpuMs)}; dump-flows counts ${fmtInt(r.count)}, errors ${r.errors}`, load: r.load1 });
     }
   } catch (e) {
     rows.push({ what: `ceiling: ${fmtInt(n)} FLOW_MODs into one OVS bridge from a raw peer`, result: 'failed', detail: (e as Error).message.split('\n')[0]!.slice(0, 200), load });
@@ -356,7 +357,7 @@ async function flowsSection(): Promise<void> {
       for (const persistent of [false, true]) {
         const tls: FlowsTls | undefined = transport === 'tls' ? { port: await freePort(), switchKey: certs.switchKey, switchCert: certs.switchCert, controllerCa: certs.controllerCa } : undefined;
         const args = tls ? ['--listen', `ssl:127.0.0.1:${tls.port}`, '--tls-cert', certs.cert, '--tls-key', certs.key, '--tls-ca', certs.ca] : [];
-        await bulkRows(n, runs, persistent, tls, args, ceiling);
+        await bulkRows(n, runs, persistent, tls, args, ceiling[transport]);
       }
     }
   } finally {
@@ -381,7 +382,7 @@ async function bulkRows(n: number, runs: number, persistent: boolean, tls: Flows
       result: bad ? 'failed' : `${fmtInt(med)} flows/s`,
       detail: [
         `median of ${runs} bulks in one weft process (${rates.map(fmtInt).join(', ')}; the first is a cold process)`,
-        ceiling ? `${Math.round((med / ceiling) * 100)}% of the raw peer's plain TCP ceiling above` : '',
+        ceiling ? `${Math.round((med / ceiling) * 100)}% of the raw peer's plain ${tls ? 'TLS' : 'TCP'} ceiling above` : '',
         `upload ${(rs[0]!.bodyBytes / 1e6).toFixed(1)} MB; endpoint's own rate ${rs.map((r) => fmtInt(r.serverFlowsPerSecond ?? NaN)).join(', ')}/s`,
         `dump-flows counts ${rs.map((r) => fmtInt(r.dumpCount)).join(', ')}`,
         bad?.error ?? '',
