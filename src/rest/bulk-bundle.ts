@@ -120,6 +120,13 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
   const gatedBefore = conn.writesGated ?? 0;
   const opening = conn.request<BundleControl>(ctrl(bundleId, onf.OFPBCT.OPEN_REQUEST));
   opening.catch(() => undefined);
+  // A switch that ignores the OPEN (no reply, no error) would cost a request timeout per bulk: a
+  // barrier right behind it is answered after the OPEN's answer, so its reply coming first
+  // proves the OPEN was ignored.
+  const fence = conn.barrier().then(
+    () => 'ignored' as const,
+    () => 'noBarrier' as const,
+  );
 
   const index = new XidIndex(n);
   let rejected = 0;
@@ -145,10 +152,14 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
     await encodeBulkFlows(b.body, n, b.command, b.w, b.ends, b.pause, async (from, to) => {
       if (!opened) {
         // The first slice was encoded while the OPEN was on its way.
-        const reply: BundleControl | Error = await opening.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-        if (reply instanceof Error || reply.type !== 'bundleControl' || reply.ctrlType !== onf.OFPBCT.OPEN_REPLY) {
+        const answered = opening.then(
+          (r) => r,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        );
+        const reply = await Promise.race([answered, fence]);
+        if (reply === 'ignored' || reply === 'noBarrier' || reply instanceof Error || reply.type !== 'bundleControl' || reply.ctrlType !== onf.OFPBCT.OPEN_REPLY) {
           if (conn.closed) throw unavailable(conn, 0, n);
-          if (notABundleError(reply)) noBundles.add(conn);
+          if (reply === 'ignored' || notABundleError(reply)) noBundles.add(conn);
           // A timeout or an odd reply: the plain path for this request only.
           throw new NotOpened();
         }

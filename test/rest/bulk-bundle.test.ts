@@ -92,3 +92,16 @@ t.test('bundle path on the wire', async (t) => {
     t.same(ctrlTypes(rig, from), [onf.OFPBCT.OPEN_REQUEST]);
   });
 });
+
+t.test('a switch that ignores the OPEN (no reply, no error): plain path, learnt from a barrier, remembered', async (t) => {
+  const rig = await startRig();
+  t.teardown(() => rig.close());
+  const bulk = `/api/v1/switches/${rig.dpid}/flows/bulk`;
+  rig.script.answer = (m) => (m.type === 'bundleControl' || m.type === 'bundleAdd' ? [] : undefined);
+  const r = await http(rig, 'POST', bulk, { body: { flows: flows(1500), persistent: false } });
+  t.match(r.json, { count: 1500, accepted: 1500, atomic: false });
+  const again = await http(rig, 'POST', bulk, { body: { flows: flows(10), persistent: false } });
+  t.match(again.json, { accepted: 10, atomic: false });
+  t.equal(rig.got('bundleControl').length, 1, 'one OPEN only: the second bulk did not try again');
+  t.equal(rig.got('bundleAdd').length, 0, 'no add sent without an open bundle');
+});
