@@ -28,6 +28,7 @@ import type { FlowCommand } from './flow-json.js';
 
 const FLAGS = onf.OFPBF.ATOMIC | onf.OFPBF.ORDERED;
 const NONE = new Uint8Array(0);
+const NOOP = (): void => undefined;
 /** Errors kept as objects (the response lists at most 100; the count is always exact). */
 const MAX_KEPT = 100;
 
@@ -199,13 +200,17 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
     if (e instanceof NotOpened) return { kind: 'unsupported' };
     throw e;
   } finally {
-    release();
     // Whatever went wrong after the OPEN (a bad flow in the body, add errors, a lost bundle),
     // the bundle goes; also one the switch may have opened again implicitly for later adds.
-    const discard = () => (conn.closed ? undefined : conn.request(ctrl(bundleId, onf.OFPBCT.DISCARD_REQUEST)).catch(() => undefined));
-    if (opened && !committed) void discard();
-    // A bad flow in the first slice: the OPEN was not awaited, but the switch may have opened it.
-    else if (!opened) opening.then(discard, () => undefined);
+    // Errors for adds sent before a 400 are still claimed until the DISCARD is answered (the
+    // switch answers in order), so they do not reach the apps as unclaimed switch errors.
+    const discard = () => (conn.closed ? Promise.resolve() : conn.request(ctrl(bundleId, onf.OFPBCT.DISCARD_REQUEST)).then(NOOP, NOOP));
+    if (opened && !committed) void discard().finally(release);
+    else {
+      release();
+      // A bad flow in the first slice: the OPEN was not awaited, but the switch may have opened it.
+      if (!opened) opening.then(discard, NOOP);
+    }
   }
 }
 
