@@ -34,7 +34,7 @@ try {
   for (let run = 1; run <= runs; run++) {
     const load = loadavg()[0]!;
     const r = await flowsIntoOvs(weft, n, { persistent, tls });
-    console.log(JSON.stringify({ run, flows: n, persistent, transport, status: r.status, flowsPerSecond: Math.round(r.flowsPerSecond), endpoint: r.serverFlowsPerSecond, wallMs: Math.round(r.wallMs), dumpCount: r.dumpCount, load1Before: load, load1After: loadavg()[0], error: r.error }));
+    console.log(JSON.stringify({ run, flows: n, persistent, transport, status: r.status, flowsPerSecond: Math.round(r.flowsPerSecond), endpoint: r.serverFlowsPerSecond, atomic: r.atomic, wallMs: Math.round(r.wallMs), dumpCount: r.dumpCount, load1Before: load, load1After: loadavg()[0], error: r.error }));
   }
 } finally {
   await weft.close();

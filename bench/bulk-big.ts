@@ -20,7 +20,7 @@ try {
   const load = loadavg()[0]!;
   const r = await flowsIntoOvs(weft, n, { persistent });
   peak = rss();
-  console.log(JSON.stringify({ flows: n, persistent, status: r.status, flowsPerSecond: Math.round(r.flowsPerSecond), endpoint: r.serverFlowsPerSecond, wallMs: Math.round(r.wallMs), dumpCount: r.dumpCount, weftPeakRssMb: peak ? Math.round(peak) : undefined, load1Before: load, load1After: loadavg()[0], error: r.error }));
+  console.log(JSON.stringify({ flows: n, persistent, status: r.status, flowsPerSecond: Math.round(r.flowsPerSecond), endpoint: r.serverFlowsPerSecond, atomic: r.atomic, wallMs: Math.round(r.wallMs), dumpCount: r.dumpCount, weftPeakRssMb: peak ? Math.round(peak) : undefined, load1Before: load, load1After: loadavg()[0], error: r.error }));
 } finally {
   await weft.close();
 }
