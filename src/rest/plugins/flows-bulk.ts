@@ -12,6 +12,10 @@
  * the switch and keeps the connection's error callbacks (pruned at each barrier reply) well
  * under their cap, while the switch is never left idle waiting for us. While the loop waits
  * for the switch, a persistent ADD's store operations are prepared (src/rest/bulk-store-prep.ts).
+ * On a switch that does ONF bundles (Open vSwitch) the flows go into one bundle instead, sent
+ * slice by slice as they are encoded and committed only when the switch accepted every one:
+ * all or nothing (src/rest/bulk-bundle.ts; `atomic: true` in the answer). The streaming above
+ * is the path for switches without bundles (`atomic: false`, partial acceptance).
  */
 import type { FastifyInstance } from 'fastify';
 import { decode, Writer } from '../../../protocol/index.js';
@@ -62,8 +66,9 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       tags: ['flows'],
       summary: 'Add (or modify, delete) many flows in one call, streamed to the switch and confirmed by barriers',
       description:
-        'Each element of `flows` has the form of POST /switches/{dpid}/flows. All flows are checked before any is sent. ' +
-        'Switch errors are reported per flow index (409/422 when any flow was rejected).',
+        'Each element of `flows` has the form of POST /switches/{dpid}/flows. A bad flow is a 400 and nothing is applied. ' +
+        'On a switch that does ONF bundles (Open vSwitch) the flows are applied all or nothing (`atomic: true`); otherwise ' +
+        'the flows the switch accepted stay (`atomic: false`). Switch errors are reported per flow index (409/422 when any flow was rejected).',
       params: DPID_PARAMS,
       body: {
         type: 'object',
