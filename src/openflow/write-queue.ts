@@ -86,7 +86,7 @@ export class WriteQueue {
   #sameInnerXid(start: number, xid: number): void {
     const b = this.w.buf;
     if (b[start + 1] !== OFPT.EXPERIMENTER) return;
-    const at = onf.bundleAddInnerXidAt(b.subarray(start, this.w.pos));
+    const at = onf.bundleAddInnerXidAt(b, start, this.w.pos);
     if (at >= 0) this.w.dv.setUint32(start + at, xid >>> 0);
   }
 

@@ -170,7 +170,7 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
       const buf = b.w.buf;
       for (let k = from; k < to; k++) {
         scratch.pos = 0;
-        onf.writeBundleAdd(scratch, bundleId, FLAGS, buf.subarray(k === 0 ? 0 : b.ends[k - 1]!, b.ends[k]!));
+        onf.writeBundleAdd(scratch, bundleId, FLAGS, buf, k === 0 ? 0 : b.ends[k - 1]!, b.ends[k]!);
         index.add(k, conn.sendEncoded(scratch.buf.subarray(0, scratch.pos)));
       }
       await drained(conn, undefined);

@@ -29,6 +29,12 @@ t.test('writeBundleAdd (the bulk route) writes what encode(bundleAdd) writes, xi
     t.equal(hex(fast), hex(general), `${name}: same bytes`);
     t.equal(fast.length % 8, 0, `${name}: padded to 8 bytes (${fast.length})`);
     t.equal(onf.bundleAddInnerXidAt(fast), 28, `${name}: the inner xid is found`);
+    // The route passes a range of its buffer instead of a view: same bytes.
+    const big = Buffer.concat([Buffer.alloc(5, 0xee), bytes, Buffer.alloc(3, 0xee)]);
+    const w2 = new Writer(16);
+    onf.writeBundleAdd(w2, 0x01020304, 3, big, 5, 5 + bytes.length);
+    t.equal(hex(w2.buf.subarray(0, w2.pos)), hex(general), `${name}: same bytes from a range`);
+    t.equal(onf.bundleAddInnerXidAt(Buffer.concat([big.subarray(0, 5), general]), 5), 28, `${name}: found at an offset`);
   }
   // The general encoder writes the outer xid into the inner message.
   const e = encode({ type: 'bundleAdd', xid: 0x77, bundleId: 1, flags: 1, message: encode(inner.barrier!) });

@@ -77,9 +77,11 @@ export function encodeOnfBody(w: Writer, msg: OnfMessage, outerStart: number, xi
  * 1.3 message) to `w`, with xid 0 in both headers (SwitchConnection.sendEncoded gives both the
  * same fresh xid). Returns the outer length. Same bytes as encode({ type: 'bundleAdd', ... }).
  */
-export function writeBundleAdd(w: Writer, bundleId: number, flags: number, inner: Uint8Array): number {
-  const len = pad8(BUNDLE_ADD_HEADER_LEN + inner.length);
-  if (len > 0xffff) throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `a bundle add of a ${inner.length}-byte message exceeds 65535 bytes`);
+export function writeBundleAdd(w: Writer, bundleId: number, flags: number, inner: Uint8Array, from = 0, to = inner.length): number {
+  // inner[from, to): the caller's buffer without a view made per message (the bulk route sends 100k).
+  const innerLen = to - from;
+  const len = pad8(BUNDLE_ADD_HEADER_LEN + innerLen);
+  if (len > 0xffff) throw new OfCodecError(OFPET.BAD_REQUEST, OFPBRC.BAD_LEN, `a bundle add of a ${innerLen}-byte message exceeds 65535 bytes`);
   w.ensure(len);
   const b = w.buf;
   const s = w.pos;
@@ -91,19 +93,19 @@ export function writeBundleAdd(w: Writer, bundleId: number, flags: number, inner
   w.dv.setUint32(s + 12, ONFT.BUNDLE_ADD_MESSAGE);
   w.dv.setUint32(s + 16, bundleId >>> 0);
   w.dv.setUint16(s + 22, flags);
-  b.set(inner, s + BUNDLE_ADD_HEADER_LEN);
+  b.set(from === 0 && to === inner.length ? inner : inner.subarray(from, to), s + BUNDLE_ADD_HEADER_LEN);
   w.dv.setUint32(s + BUNDLE_ADD_HEADER_LEN + 4, 0);
   w.pos = s + len;
   return len;
 }
 
 /**
- * Where the inner message's xid sits in an encoded ONFT_BUNDLE_ADD_MESSAGE (28), or -1 when
- * `bytes` is not one: lets a connection that assigns the outer xid give the inner one the same.
+ * Where the inner message's xid sits in an encoded ONFT_BUNDLE_ADD_MESSAGE (28, from `start`),
+ * or -1 when bytes[start, end) is not one: lets a connection that assigns the outer xid give the inner one the same.
  */
-export function bundleAddInnerXidAt(bytes: Uint8Array): number {
-  if (bytes[1] !== OFPT.EXPERIMENTER || bytes.length < BUNDLE_ADD_HEADER_LEN + OFP_HEADER_LEN) return -1;
-  return u32At(bytes, 8) === ONF_EXPERIMENTER_ID && u32At(bytes, 12) === ONFT.BUNDLE_ADD_MESSAGE ? BUNDLE_ADD_HEADER_LEN + 4 : -1;
+export function bundleAddInnerXidAt(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  if (bytes[start + 1] !== OFPT.EXPERIMENTER || end - start < BUNDLE_ADD_HEADER_LEN + OFP_HEADER_LEN) return -1;
+  return u32At(bytes, start + 8) === ONF_EXPERIMENTER_ID && u32At(bytes, start + 12) === ONFT.BUNDLE_ADD_MESSAGE ? BUNDLE_ADD_HEADER_LEN + 4 : -1;
 }
 
 const BFC_NAMES = new Map<number, string>(Object.entries(OFPBFC).map(([k, v]) => [v, `OFPBFC_${k}`]));
