@@ -68,8 +68,10 @@ export interface BundleBulk {
   w: Writer;
   ends: Uint32Array;
   pause: () => Promise<void>;
-  /** Called once every flow is encoded and sent, before the waits (the store prep starts here). */
+  /** Called once every flow is encoded and sent, before the last waits. */
   encoded(): void;
+  /** Other work for the waits while sending (the store prep), for flows [0, upTo) only: true when it did some. */
+  prepUpTo(upTo: number): boolean;
   /** Wait for `p`, doing other work (the store prep) meanwhile. */
   wait<T>(p: Promise<T>): Promise<T>;
   /** The write gate (cluster): throws when this instance may not write to the switch now. */
@@ -173,7 +175,7 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
         onf.writeBundleAdd(scratch, bundleId, FLAGS, buf, k === 0 ? 0 : b.ends[k - 1]!, b.ends[k]!);
         index.add(k, conn.sendEncoded(scratch.buf.subarray(0, scratch.pos)));
       }
-      await drained(conn, undefined);
+      await drained(conn, () => b.prepUpTo(to));
       if (conn.closed) throw unavailable(conn, to, n);
     });
     b.encoded();

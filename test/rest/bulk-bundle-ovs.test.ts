@@ -41,6 +41,11 @@ t.test('bulk route with bundles against Open vSwitch', async (t) => {
     const viaBundle = await dump(5);
     t.equal(viaBundle.length, 3500, 'every flow installed');
     t.equal(await stored(), before + 3500, 'stored after the commit');
+    // The store operations were prepared while the adds were sent (only flows already encoded):
+    // every flow is stored in its REST form.
+    const rows = ((await http(rig, 'GET', `/api/v1/state/switches/${dpid}`)).json as { flows: { table: number; match: { ipv4_dst?: string }; priority: number }[] }).flows.filter((f) => f.table === 5);
+    t.same(rows.map((f) => f.match.ipv4_dst).sort(), list.map((f) => f.match.ipv4_dst).sort(), 'each flow stored once');
+    t.match(rows.find((f) => f.match.ipv4_dst === '10.0.4.210'), { table: 5, priority: 1000 + (1234 % 5), match: { eth_type: 2048, ipv4_dst: '10.0.4.210' } });
     await clear(5);
     const p = await plain(() => http(rig, 'POST', bulk, { body: { flows: list, persistent: false } }));
     t.match(p.json, { count: 3500, accepted: 3500, atomic: false });

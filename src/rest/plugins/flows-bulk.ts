@@ -37,6 +37,8 @@ import { requireMaster } from '../write.js';
 
 const CHUNK = 5_000;
 const WINDOW = 4;
+/** Flows of store prep per step while waiting (bulk-store-prep.ts's own step size). */
+const PREP_STEP = 250;
 /** Errors listed in a response at most (the count is always exact). */
 const MAX_LISTED = 100;
 const NOOP = (): void => undefined;
@@ -108,13 +110,21 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
       const ends = new Uint32Array(n);
       const message = (k: number) => w.buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!);
-      // A persistent ADD's store operations, prepared whenever the route waits for the switch.
-      let prep: BulkStorePrep | undefined;
-      const startPrep = () => {
+      // A persistent ADD's store operations, prepared whenever the route waits for the switch
+      // (flow k only once it is encoded: `prepared` counts what prep.step did).
+      const prep = deps.state && persistent && command === 'add' ? new BulkStorePrep(deps.state, conn.info.dpid, n, message) : undefined;
+      let prepared = 0;
+      const prepUpTo = (encoded: number) => {
+        const c = Math.min(PREP_STEP, encoded - prepared);
+        if (!prep || c <= 0) return false;
+        prepared += c;
+        // False once everything is prepared (waitPreparing steps it too, past `prepared`).
+        return prep.step(c);
+      };
+      const releaseBody = () => {
         // The body's bytes are not needed any more (sending takes most of the route's time).
         body.release();
         req.body = Buffer.alloc(0);
-        if (deps.state && persistent && command === 'add') prep = new BulkStorePrep(deps.state, conn.info.dpid, n, message);
       };
       /** What the switch accepted goes to the store, in one transaction; the answer waits for its fsync. */
       const store = async (accepted: (k: number) => boolean) => {
@@ -142,7 +152,8 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       if (n > 0 && mayBundle(conn) && (!conn.writeGate || conn.writeGate())) {
         const out = await bulkViaBundle({
           conn, body, n, command, w, ends, pause,
-          encoded: startPrep,
+          encoded: releaseBody,
+          prepUpTo,
           wait: (p) => waitPreparing(p, prep, pause),
           requireMaster: () => requireMaster(conn),
         });
@@ -156,7 +167,8 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       }
 
       await encodeBulkFlows(body, n, command, w, ends, pause);
-      startPrep();
+      releaseBody();
+      const prepAll = () => prepUpTo(n);
 
       // One shared error callback; the xid each flow got maps an ERROR back to its index.
       requireMaster(conn);
@@ -172,7 +184,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
           // A pause within the chunk too: 5000 sends are one long turn on a loaded machine.
           if (k % SLICE === SLICE - 1 && k + 1 < end) {
             await pause();
-            await drained(conn, prep);
+            await drained(conn, prepAll);
             if (conn.closed) break;
           }
         }
