@@ -11,6 +11,7 @@
  */
 import { flowIdFromTexts } from '../store/flow-identity.js';
 import { switchPrefix } from '../store/desired-flows.js';
+import { flat } from '../store/flat-string.js';
 import type { TxnOp } from '../store/store.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -31,6 +32,14 @@ FIELDS[13] = ['tcp_src', 2, 0];
 FIELDS[14] = ['tcp_dst', 2, 0];
 FIELDS[15] = ['udp_src', 2, 0];
 FIELDS[16] = ['udp_dst', 2, 0];
+
+/**
+ * Parts many values share, frozen (as the store freezes what it keeps): one empty flags list,
+ * and one actions list per distinct list (a bulk has few). Fewer objects kept per flow.
+ */
+const NO_FLAGS: never[] = Object.freeze([]) as unknown as never[];
+const ACTION_LISTS = new Map<string, readonly unknown[]>();
+const MAX_ACTION_LISTS = 1024;
 
 /** Above this a port number is reserved (it reads back as a name): not taken here. */
 const MAX_PORT = 0xffffff00;
@@ -74,7 +83,7 @@ export function storePutFast(dpid: string, b: Uint8Array): TxnOp | undefined {
       text = String(v);
     } else {
       const v = kind === 1 ? `${HEX[b[q]!]}:${HEX[b[q + 1]!]}:${HEX[b[q + 2]!]}:${HEX[b[q + 3]!]}:${HEX[b[q + 4]!]}:${HEX[b[q + 5]!]}` : `${b[q]}.${b[q + 1]}.${b[q + 2]}.${b[q + 3]}`;
-      match[name] = v;
+      match[name] = kind === 1 ? flat(v) : v;
       text = `"${v}"`;
     }
     matchJson += `${matchJson === '' ? '' : ','}"${name}":${text}`;
@@ -95,7 +104,14 @@ export function storePutFast(dpid: string, b: Uint8Array): TxnOp | undefined {
       actionsJson += `${actionsJson === '' ? '' : ','}{"type":"output","port":${port},"maxLen":${maxLen}}`;
     }
   }
-  const value = { table, priority, cookie, idleTimeout: 0, hardTimeout: 0, flags: [], match, actions };
+  let shared = ACTION_LISTS.get(actionsJson);
+  if (shared === undefined) {
+    if (ACTION_LISTS.size >= MAX_ACTION_LISTS) ACTION_LISTS.clear();
+    shared = Object.freeze(actions.map((a) => Object.freeze(a)));
+    ACTION_LISTS.set(actionsJson, shared);
+  }
+  const value = { table, priority, cookie, idleTimeout: 0, hardTimeout: 0, flags: NO_FLAGS, match, actions: shared };
   const json = `{"table":${table},"priority":${priority},"cookie":"${cookie}","idleTimeout":0,"hardTimeout":0,"flags":[],"match":{${matchJson}},"actions":[${actionsJson}]}`;
-  return { type: 'put', key: switchPrefix(dpid, 'flows') + flowIdFromTexts(table, priority, texts), value, owned: true, json };
+  // Flat strings: these live until the transaction (flat-string.ts).
+  return { type: 'put', key: flat(switchPrefix(dpid, 'flows') + flowIdFromTexts(table, priority, texts)), value, owned: true, json: flat(json) };
 }

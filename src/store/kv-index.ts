@@ -5,6 +5,7 @@
  * (durable) transactions.
  */
 import type { Entry, LogRecord } from './file-format.js';
+import { flat } from './flat-string.js';
 import { adoptPlainJson } from './plain-json.js';
 import { StoreError } from './store.js';
 import type { Compare, KeyValue, TxnOp, WatchEvent, WatchListener } from './store.js';
@@ -128,7 +129,8 @@ export class KvIndex {
       const e = ch.entries[i];
       let piece: string;
       if (e) {
-        piece = `["p",${JSON.stringify(k)},${texts[i]!}]`;
+        // Flat: the pieces live until the record is joined (flat-string.ts).
+        piece = flat(`["p",${JSON.stringify(k)},${texts[i]!}]`);
         if (before[i] !== undefined) superseded += piece.length + 1;
       } else {
         piece = `["d",${JSON.stringify(k)}]`;
