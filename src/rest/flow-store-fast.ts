@@ -41,6 +41,10 @@ const NO_FLAGS: never[] = Object.freeze([]) as unknown as never[];
 const ACTION_LISTS = new Map<string, readonly unknown[]>();
 const MAX_ACTION_LISTS = 1024;
 
+let lastHi = 0;
+let lastLo = 0;
+let lastCookie = '0x0';
+
 /** Above this a port number is reserved (it reads back as a name): not taken here. */
 const MAX_PORT = 0xffffff00;
 
@@ -53,7 +57,13 @@ export function storePutFast(dpid: string, b: Uint8Array): TxnOp | undefined {
   const priority = u16(b, 30);
   const hi = u32(b, 8);
   const lo = u32(b, 12);
-  const cookie = hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
+  // A bulk's flows mostly share their cookie: one string for them.
+  if (hi !== lastHi || lo !== lastLo) {
+    lastCookie = hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
+    lastHi = hi;
+    lastLo = lo;
+  }
+  const cookie = lastCookie;
   // match: OFPMT_OXM
   if (u16(b, 48) !== 1) return undefined;
   const matchLen = u16(b, 50);
@@ -91,7 +101,6 @@ export function storePutFast(dpid: string, b: Uint8Array): TxnOp | undefined {
     p = q + len;
   }
   // instructions: none, or one applyActions (4) of output actions (0, 16 bytes)
-  const actions: { type: 'output'; port: number; maxLen: number }[] = [];
   let actionsJson = '';
   if (insStart < b.length) {
     if (b.length - insStart < 8 || u16(b, insStart) !== 4 || u16(b, insStart + 2) !== b.length - insStart) return undefined;
@@ -100,14 +109,15 @@ export function storePutFast(dpid: string, b: Uint8Array): TxnOp | undefined {
       const port = u32(b, p + 4);
       if (port > MAX_PORT) return undefined;
       const maxLen = u16(b, p + 8);
-      actions.push({ type: 'output', port, maxLen });
       actionsJson += `${actionsJson === '' ? '' : ','}{"type":"output","port":${port},"maxLen":${maxLen}}`;
     }
   }
   let shared = ACTION_LISTS.get(actionsJson);
   if (shared === undefined) {
     if (ACTION_LISTS.size >= MAX_ACTION_LISTS) ACTION_LISTS.clear();
-    shared = Object.freeze(actions.map((a) => Object.freeze(a)));
+    const list: Readonly<{ type: 'output'; port: number; maxLen: number }>[] = [];
+    for (let p = insStart + 8; p < b.length; p += 16) list.push(Object.freeze({ type: 'output', port: u32(b, p + 4), maxLen: u16(b, p + 8) }));
+    shared = Object.freeze(list);
     ACTION_LISTS.set(actionsJson, shared);
   }
   const value = { table, priority, cookie, idleTimeout: 0, hardTimeout: 0, flags: NO_FLAGS, match, actions: shared };

@@ -36,7 +36,11 @@ export class Mirror {
     const cur = this.#items.get(key);
     if (cur && cur.modRevision > modRevision) return;
     if (value === undefined) this.#items.delete(key);
-    else this.#items.set(key, { value, modRevision });
+    else if (cur) {
+      // In place: a bulk that rewrites 100k flows allocates nothing here.
+      cur.value = value;
+      cur.modRevision = modRevision;
+    } else this.#items.set(key, { value, modRevision });
   }
 
   get(key: string): unknown {
