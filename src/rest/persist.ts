@@ -48,7 +48,7 @@ const storable = (fm: FlowMod) => fm.idleTimeout === 0 && fm.hardTimeout === 0;
  * every match for a delete that finds nothing).
  */
 export function flowOpsNeeded(state: RestState, dpid: string, command: 'add' | 'modify' | 'delete', persistent: boolean): boolean {
-  return persistent || command !== 'add' || state.desired.mirror.entries(switchPrefix(dpid, 'flows')).length > 0;
+  return persistent || command !== 'add' || state.desired.mirror.any(switchPrefix(dpid, 'flows'));
 }
 
 /**
