@@ -38,15 +38,15 @@ export interface BenchWeft {
 
 /**
  * Start weft; `config` (a partial config file: apps, appOptions...) is written to a temp file;
- * `nodeArgs` go to node before the script (--cpu-prof ...).
+ * `nodeArgs` go to node before the script (--cpu-prof ...), `args` to weft after its own.
  */
-export async function startBenchWeft(config?: Record<string, unknown>, opts: { nodeArgs?: string[]; stateDir?: string } = {}): Promise<BenchWeft> {
+export async function startBenchWeft(config?: Record<string, unknown>, opts: { nodeArgs?: string[]; stateDir?: string; args?: string[] } = {}): Promise<BenchWeft> {
   const openflowPort = await freePort();
   const restPort = await freePort();
   let dir: string | undefined;
   // A state store of its own (persistence on, as by default), kept only when the caller names it.
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'weft-bench-state-'));
-  const args = [...NODE_FLAGS, ...(opts.nodeArgs ?? []), join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info', '--state-dir', stateDir];
+  const args = [...NODE_FLAGS, ...(opts.nodeArgs ?? []), join(ROOT, 'dist', 'src', 'cli.js'), '--openflow-host', '127.0.0.1', '--openflow-port', String(openflowPort), '--rest-host', '127.0.0.1', '--rest-port', String(restPort), '--log-level', 'warn', '--log-levels', 'main=info', '--state-dir', stateDir, ...(opts.args ?? [])];
   if (config) {
     dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
     writeFileSync(join(dir, 'weft.json'), JSON.stringify(config));

@@ -10,3 +10,4 @@ export { Reader, macToString, toHex, u32At } from './wire/reader.js';
 export { Writer, parseMac, fromHex } from './wire/writer.js';
 export * as packet from './packet/index.js';
 export * as nicira from './openflow/nicira/index.js';
+export * as onf from './openflow/onf/index.js';

@@ -143,6 +143,42 @@ def weft_links(args):
         return None
 
 
+def topology_stats(args):
+    """The topology app's counters from GET /api/v1/apps (why links were refused), or None."""
+    try:
+        apps = rest_get(args, '/api/v1/apps')
+        return next((a.get('stats') for a in apps if a.get('name') == 'topology'), None)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def port_no(intf):
+    return intf.node.ports[intf]
+
+
+def attachment(host):
+    """The switch interface a host is plugged into."""
+    intf = host.defaultIntf()
+    link = intf.link
+    return link.intf2 if link.intf1 is intf else link.intf1
+
+
+def expected_links(net):
+    """Directed links {(dpidA, portA, dpidB, portB)} the Mininet topology has."""
+    out = set()
+    for l in switch_links(net):
+        a, b = l.intf1, l.intf2
+        out.add((a.node.dpid, port_no(a), b.node.dpid, port_no(b)))
+        out.add((b.node.dpid, port_no(b), a.node.dpid, port_no(a)))
+    return out
+
+
+def missing_links(net, links):
+    """Directed switch-to-switch links of the topology that weft does not report."""
+    have = {(l['src']['dpid'], l['src']['port'], l['dst']['dpid'], l['dst']['port']) for l in links or []}
+    return sorted(expected_links(net) - have)
+
+
 def wait_discovery(net, args, result, started, timeout_s=30):
     """
     Wait until weft knows every link both ways (REST) and the topology app's settle time has
@@ -158,7 +194,12 @@ def wait_discovery(net, args, result, started, timeout_s=30):
         links = weft_links(args)
     found = time.monotonic()
     if links is not None:
-        result.check('links discovered', len(links) == want, {'want': want, 'got': len(links)})
+        detail = {'want': want, 'got': len(links)}
+        if len(links) != want:
+            # What a flake needs to be diagnosed: which links, and the topology app's refusals.
+            detail['missing'] = missing_links(net, links)
+            detail['topologyStats'] = topology_stats(args)
+        result.check('links discovered', len(links) == want, detail)
         result.note('discoveryS', round(found - started, 2))
     rest = started + settle - time.monotonic()
     if rest > 0:

@@ -10,7 +10,7 @@ import re
 import time
 
 from .checks import wait_connected
-from .l2 import counters, delta, packet_ins, ping_once, pingall, rest_get, switch_links, tx_checksum_off, wait_discovery, weft_links
+from .l2 import attachment, counters, delta, expected_links, packet_ins, port_no, ping_once, pingall, rest_get, switch_links, tx_checksum_off, wait_discovery, weft_links
 
 # A broadcast storm makes these numbers thousands per second; an idle network with LLDP every
 # 5 s and a few ARP broadcasts stays in the single digits.
@@ -18,27 +18,6 @@ STORM_MISS_PER_S = 20
 STORM_RX_PER_S = 300
 # Table-miss packets tolerated while traffic should be served by installed flows.
 MISS_BOUND = 2
-
-
-def port_no(intf):
-    return intf.node.ports[intf]
-
-
-def attachment(host):
-    """The switch interface a host is plugged into."""
-    intf = host.defaultIntf()
-    link = intf.link
-    return link.intf2 if link.intf1 is intf else link.intf1
-
-
-def expected_links(net):
-    """Directed links {(dpidA, portA, dpidB, portB)} the Mininet topology has."""
-    out = set()
-    for l in switch_links(net):
-        a, b = l.intf1, l.intf2
-        out.add((a.node.dpid, port_no(a), b.node.dpid, port_no(b)))
-        out.add((b.node.dpid, port_no(b), a.node.dpid, port_no(a)))
-    return out
 
 
 def hop_counts(net):

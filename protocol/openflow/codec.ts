@@ -14,6 +14,10 @@ for (const c of allCodecs) {
   if (byType[c.ofpType] || byName.has(c.name)) throw new Error(`message type ${c.ofpName} registered twice`);
   byType[c.ofpType] = c;
   byName.set(c.name, c);
+  for (const also of c.alsoEncodes ?? []) {
+    if (byName.has(also)) throw new Error(`message type ${also} registered twice`);
+    byName.set(also, c);
+  }
 }
 
 /** The codec for an ofp_type number, or undefined. */

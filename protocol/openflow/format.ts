@@ -25,6 +25,9 @@ import {
   tableName,
 } from './format-parts.js';
 import { u32At } from '../wire/reader.js';
+import { decode } from './codec.js';
+import { formatBundleAddHead, formatBundleControl } from './onf/format.js';
+import { onfErrorNames } from './onf/bundle.js';
 import { formatMultipartReply, formatMultipartRequest } from './format-multipart.js';
 import type { AsyncConfig, MessageOf, MessageType, OfMessage } from './types.js';
 
@@ -42,6 +45,8 @@ const OFPT_NAMES: Record<MessageType, string> = {
   echoRequest: 'OFPT_ECHO_REQUEST',
   echoReply: 'OFPT_ECHO_REPLY',
   experimenter: 'OFPT_EXPERIMENTER',
+  bundleControl: 'ONFT_BUNDLE_CONTROL',
+  bundleAdd: 'ONFT_BUNDLE_ADD_MESSAGE',
   featuresRequest: 'OFPT_FEATURES_REQUEST',
   featuresReply: 'OFPT_FEATURES_REPLY',
   getConfigRequest: 'OFPT_GET_CONFIG_REQUEST',
@@ -92,8 +97,10 @@ function asyncConfig(m: AsyncConfig): string {
 }
 
 function errorBody(m: MessageOf<'error'>): string {
-  const name =
-    m.errType === OFPET.EXPERIMENTER
+  const onfNames = m.errType === OFPET.EXPERIMENTER ? onfErrorNames(m.experimenter, m.code) : undefined;
+  const name = onfNames
+    ? `${onfNames.type}/${onfNames.code}`
+    : m.errType === OFPET.EXPERIMENTER
       ? `OFPET_EXPERIMENTER experimenter=${hexPad(m.experimenter ?? 0, 8)} exp_type=${m.code}`
       : `${errorTypeName(m.errType)}/${errorCodeName(m.errType, m.code)}`;
   // HELLO_FAILED carries a human-readable reason; other errors quote the failed request.
@@ -120,6 +127,16 @@ const BODY: { [T in MessageType]: (m: MessageOf<T>) => string } = {
   echoRequest: (m) => `data_len=${m.data.length}`,
   echoReply: (m) => `data_len=${m.data.length}`,
   experimenter: (m) => `experimenter=${hexPad(m.experimenter, 8)} exp_type=${m.expType} data_len=${m.data.length}`,
+  bundleControl: formatBundleControl,
+  bundleAdd: (m) => {
+    let inner: string;
+    try {
+      inner = formatMessage(decode(m.message));
+    } catch (e) {
+      inner = `(undecodable ${m.message.length} bytes: ${quote(String((e as Error).message))})`;
+    }
+    return `${formatBundleAddHead(m)} message=${inner}`;
+  },
   featuresRequest: () => '',
   featuresReply: (m) =>
     `dpid=${hexPad(m.datapathId, 16)} n_buffers=${m.nBuffers} n_tables=${m.nTables} auxiliary_id=${m.auxiliaryId} ` +

@@ -15,6 +15,8 @@ export interface MessageCodec<T extends MessageType = MessageType> {
   readonly ofpName: string;
   /** Smallest valid total length, header included. */
   readonly minLength: number;
+  /** Typed forms of the same ofp_type this codec also encodes (the ONF bundle messages). */
+  readonly alsoEncodes?: readonly MessageType[];
   decode(r: Reader, xid: number): MessageOf<T>;
   encode(w: Writer, msg: MessageOf<T>): void;
 }

@@ -1,6 +1,8 @@
 import type { NxAction } from './nicira/types.js';
+import type { BundleAdd, BundleControl } from './onf/types.js';
 import type { Match, OxmEntry } from './oxm-types.js';
 export type { Match, OxmEntry, OxmBasic, OxmOpaque, OxmFieldName, OxmValueTypes } from './oxm-types.js';
+export type { BundleAdd, BundleControl, OnfMessage } from './onf/types.js';
 export type { NxAction, NxCtAction, NxNatAction, NxResubmitAction, NxCtClearAction } from './nicira/types.js';
 
 // ---------------------------------------------------------------- actions and instructions
@@ -375,6 +377,8 @@ export type OfMessage =
   | EchoRequest
   | EchoReply
   | Experimenter
+  | BundleControl
+  | BundleAdd
   | FeaturesRequest
   | FeaturesReply
   | GetConfigRequest

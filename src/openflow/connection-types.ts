@@ -73,7 +73,8 @@ export const MAX_LOGGED_DECODE_ERRORS = 10;
 
 /** Message types that change a switch: what a cluster instance that is not its master must not send. */
 export const WRITES = new Set<number>([OFPT.PACKET_OUT, OFPT.FLOW_MOD, OFPT.GROUP_MOD, OFPT.PORT_MOD, OFPT.TABLE_MOD, OFPT.METER_MOD]);
-export const WRITE_NAMES = new Set<string>(['packetOut', 'flowMod', 'groupMod', 'portMod', 'tableMod', 'meterMod']);
+// A bundle add carries one of these (OVS refuses it from a slave controller too).
+export const WRITE_NAMES = new Set<string>(['packetOut', 'flowMod', 'groupMod', 'portMod', 'tableMod', 'meterMod', 'bundleAdd']);
 
 /** sendEncoded's check: one whole OpenFlow 1.3 message, as far as its header says. */
 export function checkEncoded(bytes: Uint8Array): void {

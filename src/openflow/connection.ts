@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { decode, Framer, OfCodecError, OFPET, OFPHFC, OFPPR, OFPT, u32At } from '../../protocol/index.js';
+import { decode, Framer, OfCodecError, OFPET, OFPHFC, OFPPR, OFPT, onf, u32At } from '../../protocol/index.js';
 import type {
   DescStats,
   ErrorMsg,
@@ -37,6 +37,8 @@ export class OpenFlowConnection implements SwitchConnection {
   writeGate: (() => boolean) | undefined;
   writesGated = 0;
   readonly remoteAddress: string;
+  /** claimErrors() takers, asked in turn about an ERROR nobody else claimed. */
+  private readonly claimers = new Set<(err: ErrorMsg) => boolean>();
   readonly remotePort: number;
 
   private readonly framer = new Framer();
@@ -164,7 +166,7 @@ export class OpenFlowConnection implements SwitchConnection {
     checkEncoded(bytes);
     const own = u32At(bytes, 4);
     const xid = own === 0 ? this.tracker.allocXid() : own;
-    if (this.writeGate !== undefined && WRITES.has(bytes[1]!) && !this.writeGate()) {
+    if (this.writeGate !== undefined && (WRITES.has(bytes[1]!) || onf.bundleAddInnerXidAt(bytes) >= 0) && !this.writeGate()) {
       this.writesGated++;
       return xid;
     }
@@ -174,6 +176,11 @@ export class OpenFlowConnection implements SwitchConnection {
       if (this.tracker.callbacksSinceBarrier >= AUTO_BARRIER_EVERY) this.autoBarrier();
     }
     return xid;
+  }
+
+  claimErrors(claim: (err: ErrorMsg) => boolean): () => void {
+    this.claimers.add(claim);
+    return () => void this.claimers.delete(claim);
   }
 
   request<T extends OfMessage = OfMessage>(msg: OfMessage, opts?: RequestOptions): Promise<T> {
@@ -458,6 +465,7 @@ export class OpenFlowConnection implements SwitchConnection {
         this.stats?.error(msg.errType, msg.code);
         if (this.state === 'main') this.stats?.onSwitchError?.(this.info.dpid, msg);
         if (this.tracker.onError(msg)) return;
+        for (const claim of this.claimers) if (claim(msg)) return;
         if (this.state === 'main') this.hooks.message(this, msg);
         else this.log.debug({ errType: msg.errType, code: msg.code, xid: msg.xid }, 'unclaimed ERROR during handshake');
         return;

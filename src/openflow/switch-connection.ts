@@ -84,11 +84,20 @@ export interface SwitchConnection {
   /**
    * Queue one message the caller encoded already (a complete OpenFlow 1.3 message: version,
    * type, length = bytes.length), as send() would: an xid of 0 in its header is replaced by a
-   * fresh one (in our copy: `bytes` is not modified). Returns the xid. Throws a plain Error,
+   * fresh one (in our copy: `bytes` is not modified; an ONF bundle add's inner message gets the
+   * same xid). Returns the xid. Throws a plain Error,
    * sending nothing, when the bytes are not one whole message. For callers that check and
    * encode many messages before sending any (the REST bulk route): they keep bytes, not objects.
    */
   sendEncoded(bytes: Uint8Array, onError?: (err: ErrorMsg) => void): number;
+  /**
+   * Offer every ERROR that no request and no send() callback claims to `claim` first (true =
+   * claimed: it does not reach the 'message' event). For a caller whose messages outlive their
+   * error callbacks: the bulk route's bundle adds, whose errors may arrive only at COMMIT, long
+   * after barriers pruned the callbacks. Returns the function that stops the offers. Absent on
+   * connections that cannot do it (the route then takes its path without bundles).
+   */
+  claimErrors?(claim: (err: ErrorMsg) => boolean): () => void;
   /** A request with one reply (features, get-config, role, barrier, queue config, async...). */
   request<T extends OfMessage = OfMessage>(msg: OfMessage, opts?: RequestOptions): Promise<T>;
   /** A multipart request; resolves with every reply body once the last (no REPLY_MORE) arrives. */

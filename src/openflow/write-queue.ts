@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { encodeInto, Writer } from '../../protocol/index.js';
+import { encodeInto, onf, OFPT, Writer } from '../../protocol/index.js';
 import type { OfMessage } from '../../protocol/index.js';
 
 /** A batch buffer up to this size is reused once the socket has written it. */
@@ -52,7 +52,10 @@ export class WriteQueue {
     const start = this.w.pos;
     // Appends in place without making a Buffer view per message; on error the batch is unchanged.
     encodeInto(msg, this.w);
-    if (xid !== undefined && xid !== msg.xid) this.w.dv.setUint32(start + 4, xid >>> 0);
+    if (xid !== undefined && xid !== msg.xid) {
+      this.w.dv.setUint32(start + 4, xid >>> 0);
+      this.#sameInnerXid(start, xid);
+    }
     this.#queued(start);
   }
 
@@ -75,7 +78,16 @@ export class WriteQueue {
     this.w.buf.set(bytes, start);
     this.w.pos = start + bytes.length;
     this.w.dv.setUint32(start + 4, xid >>> 0);
+    this.#sameInnerXid(start, xid);
     this.#queued(start);
+  }
+
+  /** A bundle add's inner message must carry the outer xid (EXT-230): give it the one just written. */
+  #sameInnerXid(start: number, xid: number): void {
+    const b = this.w.buf;
+    if (b[start + 1] !== OFPT.EXPERIMENTER) return;
+    const at = onf.bundleAddInnerXidAt(b, start, this.w.pos);
+    if (at >= 0) this.w.dv.setUint32(start + at, xid >>> 0);
   }
 
   /** Hand the batch to the socket now. */

@@ -52,19 +52,29 @@ function skipString(b: Buffer, p: number): number {
   }
 }
 
-/** `p` at a value: the index after it (nesting counted; JSON.parse checks the rest). */
+/**
+ * `p` at a value: the index after it (nesting counted; JSON.parse checks the rest). Strings
+ * inside objects and arrays are skipped inline, byte by byte: a flow has a dozen short strings,
+ * and one indexOf call per string cost more than the bytes it skipped.
+ */
 function skipValue(b: Buffer, p: number): number {
   const c = b[p];
   if (c === QUOTE) return skipString(b, p);
+  const n = b.length;
   if (c === OPEN_OBJ || c === OPEN_ARR) {
     let depth = 0;
-    while (p < b.length) {
+    while (p < n) {
       const x = b[p]!;
       if (x === QUOTE) {
-        p = skipString(b, p);
-        continue;
-      }
-      if (x === OPEN_OBJ || x === OPEN_ARR) depth++;
+        const from = p++;
+        for (;;) {
+          if (p >= n) throw bad('unterminated string', from);
+          const y = b[p]!;
+          if (y === QUOTE) break;
+          // An escape takes the next byte with it (\" is not the end; \uXXXX holds no quote).
+          p += y === BACKSLASH ? 2 : 1;
+        }
+      } else if (x === OPEN_OBJ || x === OPEN_ARR) depth++;
       else if (x === CLOSE_OBJ || x === CLOSE_ARR) {
         if (--depth === 0) return p + 1;
       }
@@ -73,7 +83,7 @@ function skipValue(b: Buffer, p: number): number {
     throw bad('unterminated object or array', p);
   }
   let q = p;
-  while (q < b.length) {
+  while (q < n) {
     const x = b[q]!;
     if (x === COMMA || x === CLOSE_ARR || x === CLOSE_OBJ || isWs(x)) break;
     q++;

@@ -30,12 +30,24 @@ export function encodeBulkFlow(flow: unknown, command: FlowCommand, w: Writer): 
 /**
  * Flows [0, n) of `body` into `w`, ends[k] = w.pos after flow k; `pause` is awaited between
  * slices. Throws the first bad flow's HttpError with its field prefixed by flows[i].
+ * `afterSlice(from, to)`, when given, runs after each slice is encoded and before the pause
+ * (the bundle path sends the slice from there, so the switch works while the next is encoded);
+ * what it throws passes through unchanged.
  */
-export async function encodeBulkFlows(body: BulkBody, n: number, command: FlowCommand, w: Writer, ends: Uint32Array, pause: () => Promise<void>): Promise<void> {
+export async function encodeBulkFlows(
+  body: BulkBody,
+  n: number,
+  command: FlowCommand,
+  w: Writer,
+  ends: Uint32Array,
+  pause: () => Promise<void>,
+  afterSlice?: (from: number, to: number) => void | Promise<void>,
+): Promise<void> {
   let i = 0;
-  try {
-    while (i < n) {
-      const to = Math.min(i + SLICE, n);
+  while (i < n) {
+    const from = i;
+    const to = Math.min(i + SLICE, n);
+    try {
       const bytes = body.bytes();
       // Flows the byte reader declined in this slice; from the second on, the rest of the slice
       // is parsed in one JSON.parse (a body of unusual flows), or one by one when that fails.
@@ -52,9 +64,10 @@ export async function encodeBulkFlows(body: BulkBody, n: number, command: FlowCo
         }
         ends[i] = w.pos;
       }
-      if (i < n) await pause();
+    } catch (e) {
+      prefixField(toHttpError(e), `flows[${i}]`);
     }
-  } catch (e) {
-    prefixField(toHttpError(e), `flows[${i}]`);
+    if (afterSlice) await afterSlice(from, to);
+    if (i < n) await pause();
   }
 }

@@ -4,7 +4,7 @@
  * Validation errors (ajv) name the field; an ERROR from a switch carries its type and code names.
  */
 import type { FastifyError } from 'fastify';
-import { errorCodeName, errorTypeName, OfCodecError } from '../../protocol/index.js';
+import { errorCodeName, errorTypeName, OfCodecError, OFPET, onf } from '../../protocol/index.js';
 import type { ErrorMsg } from '../../protocol/index.js';
 import { HttpError } from '../../apps/sdk/routes.js';
 import { RequestError, SwitchError } from '../openflow/switch-connection.js';
@@ -48,7 +48,12 @@ export function prefixField(e: unknown, prefix: string): never {
   throw new HttpError(e.status, e.code, message, field, e.openflow, e.details);
 }
 
-export function openflowNames(errType: number, code: number): { type: string; code: string } {
+export function openflowNames(errType: number, code: number, experimenter?: number): { type: string; code: string } {
+  // Open vSwitch's bundle errors in OpenFlow 1.3 are ONF experimenter errors (OFPET_BUNDLE_FAILED in 1.4).
+  if (errType === OFPET.EXPERIMENTER) {
+    const bundle = onf.onfErrorNames(experimenter, code);
+    if (bundle) return bundle;
+  }
   return { type: errorTypeName(errType), code: errorCodeName(errType, code) };
 }
 
@@ -60,7 +65,7 @@ export function openflowNames(errType: number, code: number): { type: string; co
 const CONFLICTS = new Set(['OFPFMFC_OVERLAP', 'OFPGMFC_GROUP_EXISTS', 'OFPMMFC_METER_EXISTS']);
 
 export function switchErrorToHttp(err: ErrorMsg, what: string): HttpError {
-  const names = openflowNames(err.errType, err.code);
+  const names = openflowNames(err.errType, err.code, err.experimenter);
   const status = CONFLICTS.has(names.code) ? 409 : 422;
   return new HttpError(status, 'switch_error', `the switch rejected the ${what}: ${names.type}/${names.code}`, undefined, names);
 }

@@ -4,7 +4,7 @@
  * error callbacks of a busy reactive switch are dropped instead of piling up.
  */
 import t from 'tap';
-import { OFPET, OFPFMFC } from '../../protocol/index.js';
+import { decode, encode, OFPET, OFPFMFC, onf, Writer } from '../../protocol/index.js';
 import type { ErrorMsg, FlowMod, OfMessage } from '../../protocol/index.js';
 import { FakeSwitch } from '../support/fake-switch.js';
 import { sleep, startServer } from './harness.js';
@@ -71,4 +71,43 @@ t.test('a reactive stream of sends gets a barrier of ours every 1024 callbacks; 
   await sleep(50);
   t.same(errors.map((e) => e.xid), [xids[2090]]);
   t.equal(errors[0]?.code, OFPFMFC.TABLE_FULL);
+});
+
+t.test('bundle adds: the inner message gets the outer xid, claimErrors takes what nobody claims, the write gate drops them', async (t) => {
+  const h = await startServer(t);
+  const sw = await FakeSwitch.connect({ port: h.port, datapathId: 0xb9n });
+  t.teardown(() => sw.destroy());
+  const conn = await h.events.waitUp(0xb9n);
+  const inner = encode(flowMod(5));
+  const w = new Writer();
+  onf.writeBundleAdd(w, 7, 3, inner);
+  const bytes = w.buf.subarray(0, w.pos);
+  const ours = new Set<number>();
+  const claimed: number[] = [];
+  const release = conn.claimErrors((e) => {
+    if (!ours.has(e.xid)) return false;
+    claimed.push(e.xid);
+    return true;
+  });
+  const x1 = conn.sendEncoded(bytes);
+  const x2 = conn.send({ type: 'bundleAdd', xid: 0, bundleId: 7, flags: 3, message: inner });
+  ours.add(x1).add(x2);
+  await sw.waitFor((m) => m.xid === x2);
+  const adds = sw.received.filter((m) => m.type === 'bundleAdd');
+  t.same(adds.map((a) => [a.xid, decode(a.message).xid]), [[x1, x1], [x2, x2]], 'inner xid = outer xid, both ways of sending');
+  t.equal(onf.bundleAddInnerXidAt(bytes) >= 0 && bytes.readUInt32BE(28), 0, 'the caller’s bytes are not modified');
+  await conn.barrier();
+  // The fake switch does not do bundles: it refuses both adds, and nobody else claims the errors.
+  t.same(claimed, [x1, x2], 'both errors reached the claimer');
+  release();
+  const x3 = conn.sendEncoded(bytes);
+  ours.add(x3);
+  await conn.barrier();
+  t.same(claimed, [x1, x2], 'released: no more offers');
+  conn.writeGate = () => false;
+  const gated = conn.writesGated;
+  conn.sendEncoded(bytes);
+  conn.send({ type: 'bundleAdd', xid: 0, bundleId: 7, flags: 3, message: inner });
+  t.equal(conn.writesGated, gated + 2, 'a bundle add is a write');
+  conn.writeGate = undefined;
 });

@@ -54,7 +54,7 @@ t.test('every sample formats to one line with its name and xid', async (t) => {
   for (const m of allSampleMessages) {
     const s = formatMessage(m);
     t.notMatch(s, /[\r\n\u2028\u2029]/, `${m.type} has no line break`);
-    t.match(s, new RegExp(`^OFPT_[A-Z_]+ xid=0x${m.xid.toString(16)}( |$)`), s.slice(0, 60));
+    t.match(s, new RegExp(`^(OFPT|ONFT)_[A-Z_]+ xid=0x${m.xid.toString(16)}( |$)`), s.slice(0, 60));
     t.notMatch(s, /undefined|NaN|\[object/, `${m.type} prints no placeholder`);
   }
 });

@@ -6,7 +6,7 @@ import { allSampleMessages, extraSampleMessages, sampleMessages } from '../suppo
 // The corpus other tests rely on must stay complete: these records fail to compile when a
 // message type, multipart kind, action, instruction or OXM field is added to types.ts.
 const MESSAGE_TYPES: Record<MessageType, true> = {
-  hello: true, error: true, echoRequest: true, echoReply: true, experimenter: true, featuresRequest: true,
+  hello: true, error: true, echoRequest: true, echoReply: true, experimenter: true, bundleControl: true, bundleAdd: true, featuresRequest: true,
   featuresReply: true, getConfigRequest: true, getConfigReply: true, setConfig: true, packetIn: true,
   flowRemoved: true, portStatus: true, packetOut: true, flowMod: true, groupMod: true, portMod: true,
   tableMod: true, multipartRequest: true, multipartReply: true, barrierRequest: true, barrierReply: true,

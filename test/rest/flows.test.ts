@@ -209,6 +209,8 @@ t.test('flow routes', async (t) => {
     t.equal(r.status, 200, JSON.stringify(r.json).slice(0, 300));
     t.equal(r.json.count, n);
     t.equal(r.json.accepted, n);
+    t.equal(r.json.atomic, false, 'this switch refuses bundles: the plain path');
+    t.equal(rig.got('bundleControl').length, 1, 'one OPEN tried');
     t.ok(r.json.flowsPerSecond > 0);
     const mods = rig.got('flowMod').slice(sentBefore) as FlowMod[];
     t.equal(mods.length, n, 'every flow reached the switch');
@@ -227,7 +229,9 @@ t.test('flow routes', async (t) => {
     t.equal(some.json.error.message, '4 of 30 flows were rejected');
     t.same(some.json.error.openflow, { type: 'OFPET_BAD_ACTION', code: 'OFPBAC_BAD_OUT_PORT' });
     t.same(some.json.error.details.errors.map((e: { index: number }) => e.index), [3, 10, 17, 24]);
-    t.match(some.json.error.details, { count: 30, accepted: 26, rejected: 4 });
+    t.match(some.json.error.details, { count: 30, accepted: 26, rejected: 4, atomic: false });
+    t.equal(rig.got('bundleControl').length, 1, 'the refusal is remembered for the connection');
+    t.equal(rig.got('bundleAdd').length, 0);
 
     const before = rig.got('flowMod').length;
     const bad = list.slice(0, 10).map((f, i) => (i === 6 ? { ...f, match: { eth_dst: 'nope' } } : f));

@@ -21,6 +21,8 @@ export interface SwitchScript {
   groupStats: GroupStats[];
   meters: MeterConfig[];
   meterStats: MeterStats[];
+  /** Answer any message first (undefined: the defaults below). */
+  answer?: (msg: OfMessage) => OfMessage[] | undefined;
   /** Return "OFPET_X/OFPXXC_Y" to answer a write with that ERROR. */
   reject?: (msg: OfMessage) => string | undefined;
 }
@@ -66,6 +68,8 @@ export function errorOf(spec: string): { errType: number; code: number } {
 }
 
 function answer(msg: OfMessage, script: SwitchScript): OfMessage[] | undefined {
+  const own = script.answer?.(msg);
+  if (own) return own;
   const rej = script.reject?.(msg);
   if (rej) return [{ type: 'error', xid: msg.xid, ...errorOf(rej), data: new Uint8Array(8) }];
   if (msg.type !== 'multipartRequest') return undefined;

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { decode, encode, Framer, OFPMPF_REPLY_MORE } from '../../protocol/index.js';
+import { decode, encode, Framer, OFPBRC, OFPET, OFPMPF_REPLY_MORE } from '../../protocol/index.js';
 import type { DescStats, FeaturesReply, HelloElement, OfMessage, Port } from '../../protocol/index.js';
 
 /**
@@ -218,6 +218,10 @@ export class FakeSwitch {
         return this.answerEcho ? [{ type: 'echoReply', xid, data: msg.data }] : [];
       case 'barrierRequest':
         return this.answerBarrier ? [{ type: 'barrierReply', xid }] : [];
+      // A switch without the ONF bundle extension, as the spec wants it to answer.
+      case 'bundleControl':
+      case 'bundleAdd':
+        return [{ type: 'error', xid, errType: OFPET.BAD_REQUEST, code: OFPBRC.BAD_EXPERIMENTER, data: encode(msg).subarray(0, 64) }];
       case 'roleRequest':
         return [{ type: 'roleReply', xid, role: msg.role, generationId: msg.generationId }];
       case 'featuresRequest':

@@ -2,6 +2,12 @@ import type { Action, Match, OfMessage } from '../../protocol/index.js';
 import { mpReply, mpRequest, multipartReplies, multipartRequests } from './sample-multipart.js';
 import * as p from './sample-parts.js';
 
+function withXid(bytes: Uint8Array, xid: number): Uint8Array {
+  const b = Uint8Array.from(bytes);
+  new DataView(b.buffer).setUint32(4, xid);
+  return b;
+}
+
 /**
  * A corpus of realistic OpenFlow 1.3 messages: every message type and every multipart request
  * and reply kind at least once, with distinct, non-default values (xids are all different).
@@ -25,6 +31,9 @@ export const sampleMessages: OfMessage[] = [
   { type: 'echoReply', xid: 4, data: p.hx('cafe') },
   // Nicira NXT_SET_PACKET_IN_FORMAT (16): format=nxt_packet_in
   { type: 'experimenter', xid: 5, experimenter: 0x00002320, expType: 16, data: p.hx('00000001') },
+  // ONF bundle extension (EXT-230): a COMMIT_REQUEST, and an add of a FLOW_MOD (its xid equals the outer one).
+  { type: 'bundleControl', xid: 51, bundleId: 0x1234, ctrlType: 4, flags: 3, properties: new Uint8Array(0) },
+  { type: 'bundleAdd', xid: 52, bundleId: 0x1234, flags: 3, message: withXid(p.flowModBytes, 52) },
   { type: 'featuresRequest', xid: 6 },
   {
     type: 'featuresReply',

@@ -12,6 +12,10 @@
  * the switch and keeps the connection's error callbacks (pruned at each barrier reply) well
  * under their cap, while the switch is never left idle waiting for us. While the loop waits
  * for the switch, a persistent ADD's store operations are prepared (src/rest/bulk-store-prep.ts).
+ * On a switch that does ONF bundles (Open vSwitch) the flows go into one bundle instead, sent
+ * slice by slice as they are encoded and committed only when the switch accepted every one:
+ * all or nothing (src/rest/bulk-bundle.ts; `atomic: true` in the answer). The streaming above
+ * is the path for switches without bundles (`atomic: false`, partial acceptance).
  */
 import type { FastifyInstance } from 'fastify';
 import { decode, Writer } from '../../../protocol/index.js';
@@ -26,18 +30,21 @@ import { commit, flowOps, flowOpsNeeded } from '../persist.js';
 import { BulkStorePrep, waitPreparing } from '../bulk-store-prep.js';
 import type { TxnOp } from '../../store/store.js';
 import { lookupSwitch } from '../switch-lookup.js';
+import { bulkViaBundle, mayBundle } from '../bulk-bundle.js';
+import type { BundleOutcome } from '../bulk-bundle.js';
+import { drained } from '../bulk-drain.js';
 import { requireMaster } from '../write.js';
 
 const CHUNK = 5_000;
 const WINDOW = 4;
+/** Flows of store prep per step while waiting (bulk-store-prep.ts's own step size). */
+const PREP_STEP = 250;
 /** Errors listed in a response at most (the count is always exact). */
 const MAX_LISTED = 100;
 const NOOP = (): void => undefined;
 const COMMANDS = new Set(['add', 'modify', 'delete']);
 const TOP_KEYS = new Set(['command', 'persistent']);
 const pause = () => new Promise<void>((r) => setImmediate(r));
-/** Longest wait for the socket between two slices of sends (a switch that reads slowly still gets the rest, under the barrier window). */
-const DRAIN_WAIT_MS = 200;
 
 export interface BulkFlowError {
   index: number;
@@ -61,8 +68,9 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       tags: ['flows'],
       summary: 'Add (or modify, delete) many flows in one call, streamed to the switch and confirmed by barriers',
       description:
-        'Each element of `flows` has the form of POST /switches/{dpid}/flows. All flows are checked before any is sent. ' +
-        'Switch errors are reported per flow index (409/422 when any flow was rejected).',
+        'Each element of `flows` has the form of POST /switches/{dpid}/flows. A bad flow is a 400 and nothing is applied. ' +
+        'On a switch that does ONF bundles (Open vSwitch) the flows are applied all or nothing (`atomic: true`); otherwise ' +
+        'the flows the switch accepted stay (`atomic: false`). Switch errors are reported per flow index (409/422 when any flow was rejected).',
       params: DPID_PARAMS,
       body: {
         type: 'object',
@@ -78,7 +86,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       response: responses({
         200: {
           type: 'object',
-          properties: { count: { type: 'integer' }, accepted: { type: 'integer' }, durationMs: { type: 'number' }, flowsPerSecond: { type: 'number' } },
+          properties: { count: { type: 'integer' }, accepted: { type: 'integer' }, atomic: { type: 'boolean' }, durationMs: { type: 'number' }, flowsPerSecond: { type: 'number' } },
         },
       }),
     },
@@ -101,10 +109,66 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0). Only the bytes stay.
       const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
       const ends = new Uint32Array(n);
+      const message = (k: number) => w.buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!);
+      // A persistent ADD's store operations, prepared whenever the route waits for the switch
+      // (flow k only once it is encoded: `prepared` counts what prep.step did).
+      const prep = deps.state && persistent && command === 'add' ? new BulkStorePrep(deps.state, conn.info.dpid, n, message) : undefined;
+      let prepared = 0;
+      const prepUpTo = (encoded: number) => {
+        const c = Math.min(PREP_STEP, encoded - prepared);
+        if (!prep || c <= 0) return false;
+        prepared += c;
+        // False once everything is prepared (waitPreparing steps it too, past `prepared`).
+        return prep.step(c);
+      };
+      const releaseBody = () => {
+        // The body's bytes are not needed any more (sending takes most of the route's time).
+        body.release();
+        req.body = Buffer.alloc(0);
+      };
+      /** What the switch accepted goes to the store, in one transaction; the answer waits for its fsync. */
+      const store = async (accepted: (k: number) => boolean) => {
+        if (deps.state && prep) await commit(deps.state, await prep.finish(accepted, pause, SLICE));
+        else if (deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent)) {
+          // The FlowMods are decoded back from the bytes sent, a slice at a time.
+          const ops: TxnOp[] = [];
+          for (let k = 0; k < n; k += SLICE) {
+            const list: FlowMod[] = [];
+            for (let j = k; j < Math.min(k + SLICE, n); j++) if (accepted(j)) list.push(decode(message(j)) as FlowMod);
+            for (const op of flowOps(deps.state, conn.info.dpid, list, persistent)) ops.push(op);
+            await pause();
+          }
+          await commit(deps.state, ops);
+        }
+      };
+      const done = (atomic: boolean) => {
+        const ms = performance.now() - t0;
+        return { count: n, accepted: n, atomic, durationMs: Math.round(ms * 10) / 10, flowsPerSecond: Math.round((n / ms) * 1000) };
+      };
+
+      // Atomic: all flows in one ONF bundle, committed only when the switch accepted every one
+      // (src/rest/bulk-bundle.ts). Not when the write gate is closed: the plain path's order of
+      // answers stays (a bad body is a 400 before the 409).
+      if (n > 0 && mayBundle(conn) && (!conn.writeGate || conn.writeGate())) {
+        const out = await bulkViaBundle({
+          conn, body, n, command, w, ends, pause,
+          encoded: releaseBody,
+          prepUpTo,
+          wait: (p) => waitPreparing(p, prep, pause),
+          requireMaster: () => requireMaster(conn),
+        });
+        if (out.kind === 'committed') {
+          await store(() => true);
+          return done(true);
+        }
+        if (out.kind === 'refused') throw refusedInBundle(out, n);
+        // The switch does not do bundles: start again on the plain path.
+        w.pos = 0;
+      }
+
       await encodeBulkFlows(body, n, command, w, ends, pause);
-      // The body's bytes are not needed any more (sending takes most of the route's time).
-      body.release();
-      req.body = Buffer.alloc(0);
+      releaseBody();
+      const prepAll = () => prepUpTo(n);
 
       // One shared error callback; the xid each flow got maps an ERROR back to its index.
       requireMaster(conn);
@@ -112,10 +176,6 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       const switchErrors: ErrorMsg[] = [];
       const onError = (err: ErrorMsg) => void switchErrors.push(err);
       const barriers: Promise<void>[] = [];
-      const buf = w.buf;
-      const message = (k: number) => buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!);
-      // A persistent ADD's store operations are prepared whenever the loop below waits for the switch.
-      const prep = deps.state && persistent && command === 'add' ? new BulkStorePrep(deps.state, conn.info.dpid, n, message) : undefined;
       for (let start = 0; start < n; start += CHUNK) {
         if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
         const end = Math.min(start + CHUNK, n);
@@ -124,7 +184,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
           // A pause within the chunk too: 5000 sends are one long turn on a loaded machine.
           if (k % SLICE === SLICE - 1 && k + 1 < end) {
             await pause();
-            await drained(conn, prep);
+            await drained(conn, prepAll);
             if (conn.closed) break;
           }
         }
@@ -138,55 +198,25 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       }
       await waitPreparing(Promise.all(barriers), prep, pause);
       const rejected = switchErrors.length;
-      if (deps.state && prep) {
-        // What the switch accepted goes to the store in one transaction; the answer waits for its fsync.
-        const refused = new Set(switchErrors.map((e) => e.xid));
-        await commit(deps.state, await prep.finish((k) => !refused.has(xids[k]!), pause, SLICE));
-      } else if (deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent)) {
-        // What the switch accepted goes to the store, in one transaction; the answer waits for
-        // its fsync. The FlowMods are decoded back from the bytes sent, a slice at a time.
-        const refused = new Set(switchErrors.map((e) => e.xid));
-        const ops: TxnOp[] = [];
-        for (let k = 0; k < n; k += SLICE) {
-          const accepted: FlowMod[] = [];
-          for (let j = k; j < Math.min(k + SLICE, n); j++) if (!refused.has(xids[j]!)) accepted.push(decode(message(j)) as FlowMod);
-          for (const op of flowOps(deps.state, conn.info.dpid, accepted, persistent)) ops.push(op);
-          await pause();
-        }
-        await commit(deps.state, ops);
-      }
-      const durationMs = performance.now() - t0;
+      const refused = new Set(switchErrors.map((e) => e.xid));
+      await store((k) => !refused.has(xids[k]!));
       if (rejected > 0) {
         const indexOf = new Map<number, number>();
         for (let k = 0; k < n; k++) indexOf.set(xids[k]!, k);
-        const errors: BulkFlowError[] = switchErrors.map((err) => ({ index: indexOf.get(err.xid) ?? -1, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code) }));
+        const errors: BulkFlowError[] = switchErrors.map((err) => ({ index: indexOf.get(err.xid) ?? -1, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code, err.experimenter) }));
         errors.sort((a, b) => a.index - b.index);
         const base = switchErrorToHttp(switchErrors[0]!, 'flows');
         throw new HttpError(base.status, base.code, `${rejected} of ${n} flows were rejected`, undefined, base.openflow, {
           count: n,
           accepted: n - rejected,
           rejected,
+          atomic: false,
           errors: errors.slice(0, MAX_LISTED),
         });
       }
-      return { count: n, accepted: n, durationMs: Math.round(durationMs * 10) / 10, flowsPerSecond: Math.round((n / durationMs) * 1000) };
+      return done(false);
     },
   });
-}
-
-/**
- * Wait until the connection has handed everything it queued to the kernel (bounded: at most
- * DRAIN_WAIT_MS). The next slice then goes out in the write queue's reused buffer, where a
- * backed-up socket makes it allocate a new batch buffer per turn: ~10 MB for 100k flows that
- * only a garbage collection gives back.
- */
-async function drained(conn: { readonly closed: boolean; readonly queuedBytes?: number }, prep: BulkStorePrep | undefined): Promise<void> {
-  const until = performance.now() + DRAIN_WAIT_MS;
-  while (!conn.closed && (conn.queuedBytes ?? 0) > 0 && performance.now() < until) {
-    // Work on the store's part while the switch reads, else sleep a millisecond.
-    if (prep?.step()) await pause();
-    else await new Promise((r) => setTimeout(r, 1));
-  }
 }
 
 function tooLarge(limit: number): Error {
@@ -224,4 +254,23 @@ function readBody(lengthHeader: string | undefined, payload: NodeJS.ReadableStre
     finish(null, whole ?? Buffer.concat(chunks, got));
   });
   payload.on('error', (e: Error) => finish(Object.assign(e, { statusCode: 400 })));
+}
+
+/** Nothing was applied: the bundle was discarded (add errors) or its commit failed. */
+function refusedInBundle(out: Extract<BundleOutcome, { kind: 'refused' }>, n: number): HttpError {
+  const errors: BulkFlowError[] = out.errors.map(({ index, err }) => ({ index, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code, err.experimenter) }));
+  errors.sort((a, b) => a.index - b.index);
+  const base = switchErrorToHttp(out.errors[0]?.err ?? out.commitError!, 'flows');
+  const commit = out.commitError ? openflowNames(out.commitError.errType, out.commitError.code, out.commitError.experimenter) : undefined;
+  const message = commit
+    ? `the switch refused to commit the bundle (${commit.type}/${commit.code}${out.rejected ? `, ${out.rejected} flow${out.rejected > 1 ? 's' : ''} failed` : ''}); none of the ${n} flows was applied`
+    : `${out.rejected} of ${n} flows were rejected; none was applied (the bundle was discarded)`;
+  return new HttpError(base.status, base.code, message, undefined, base.openflow, {
+    count: n,
+    accepted: 0,
+    rejected: out.rejected,
+    atomic: true,
+    ...(commit ? { commitError: commit } : {}),
+    errors: errors.slice(0, MAX_LISTED),
+  });
 }
