@@ -1,7 +1,7 @@
 /**
  * The persistent bulk route's store phase in process, without a switch: 100,000 bench flows
  * (bench/flows-ovs.ts) encoded as the route encodes them, then, as the route does after the
- * last barrier, decoded back, turned into store operations (flowOps) and committed in one
+ * last barrier, turned into store operations (BulkStorePrep) and committed in one
  * transaction to a FileStore in a temp dir, with the REST mirror watching. Each round uses a
  * fresh store (the first bulk into an empty store, as bench/bulk-ab.ts measures) and prints the
  * wall time of the two parts and the process CPU of the round.
@@ -10,10 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decode, Writer } from '../protocol/index.js';
-import type { FlowMod } from '../protocol/index.js';
+import { Writer } from '../protocol/index.js';
 import { encodeBulkFlow } from '../src/rest/plugins/flows-bulk.js';
-import { commit, flowOps } from '../src/rest/persist.js';
+import { BulkStorePrep } from '../src/rest/bulk-store-prep.js';
+import { commit } from '../src/rest/persist.js';
 import { switchObjectCodec } from '../src/rest/switch-object-codec.js';
 import { DesiredFlows, SWITCHES_PREFIX } from '../src/store/desired-flows.js';
 import { FileStore } from '../src/store/file-store.js';
@@ -43,13 +43,9 @@ for (let r = 0; r < rounds; r++) {
   const load = loadavg()[0];
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const ops: TxnOp[] = [];
-  for (let k = 0; k < n; k += SLICE) {
-    const accepted: FlowMod[] = [];
-    for (let j = k; j < Math.min(k + SLICE, n); j++) accepted.push(decode(buf.subarray(j === 0 ? 0 : ends[j - 1]!, ends[j]!)) as FlowMod);
-    for (const op of flowOps(state, DPID, accepted, true)) ops.push(op);
-    await pause();
-  }
+  // As the route does: BulkStorePrep's steps (here all after the "last barrier").
+  const prep = new BulkStorePrep(state, DPID, n, (j) => buf.subarray(j === 0 ? 0 : ends[j - 1]!, ends[j]!));
+  const ops: TxnOp[] = await prep.finish(() => true, pause, SLICE);
   const t1 = performance.now();
   await commit(state, ops);
   const t2 = performance.now();

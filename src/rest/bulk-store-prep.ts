@@ -13,6 +13,7 @@
 import { decode } from '../../protocol/index.js';
 import type { FlowMod } from '../../protocol/index.js';
 import type { TxnOp } from '../store/store.js';
+import { storePutFast } from './flow-store-fast.js';
 import { flowOps, persistentAddPut } from './persist.js';
 import type { RestState } from './persist.js';
 
@@ -35,7 +36,11 @@ export class BulkStorePrep {
   step(count = STEP): boolean {
     const from = this.#ops.length;
     if (from >= this.n) return false;
-    for (let k = from; k < Math.min(from + count, this.n); k++) this.#ops.push(persistentAddPut(this.dpid, decode(this.message(k)) as FlowMod) ?? null);
+    for (let k = from; k < Math.min(from + count, this.n); k++) {
+      const bytes = this.message(k);
+      // The common shape straight from its bytes (flow-store-fast.ts), else decoded back.
+      this.#ops.push(storePutFast(this.dpid, bytes) ?? persistentAddPut(this.dpid, decode(bytes) as FlowMod) ?? null);
+    }
     return true;
   }
 

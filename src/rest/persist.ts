@@ -10,6 +10,7 @@ import { OFPFC, OFPG_ALL, OFPGC, OFPM_ALL, OFPMC, OFPTT_ALL } from '../../protoc
 import type { FlowMod, GroupMod, MeterMod } from '../../protocol/index.js';
 import { flowKey, groupKey, meterKey, switchPrefix } from '../store/desired-flows.js';
 import type { DesiredFlows } from '../store/desired-flows.js';
+import { flat } from '../store/flat-string.js';
 import { selects, usesGroup, usesMeter } from '../store/flow-identity.js';
 import type { StateStore, TxnOp } from '../store/store.js';
 import { HttpError } from './errors.js';
@@ -47,7 +48,7 @@ const storable = (fm: FlowMod) => fm.idleTimeout === 0 && fm.hardTimeout === 0;
  * every match for a delete that finds nothing).
  */
 export function flowOpsNeeded(state: RestState, dpid: string, command: 'add' | 'modify' | 'delete', persistent: boolean): boolean {
-  return persistent || command !== 'add' || state.desired.mirror.entries(switchPrefix(dpid, 'flows')).length > 0;
+  return persistent || command !== 'add' || state.desired.mirror.any(switchPrefix(dpid, 'flows'));
 }
 
 /**
@@ -60,7 +61,7 @@ export function persistentAddPut(dpid: string, fm: FlowMod): TxnOp | undefined {
   // The value is built here and never touched again: the store keeps it instead of a copy, and
   // takes its JSON text from here (made while the switch is busy, for a bulk).
   const value = flowModToFriendly(fm);
-  return { type: 'put', key: flowKey(dpid, fm), value, owned: true, json: JSON.stringify(value) };
+  return { type: 'put', key: flat(flowKey(dpid, fm)), value, owned: true, json: JSON.stringify(value) };
 }
 
 /** The store operations for FLOW_MODs the switch accepted (one switch). */

@@ -9,7 +9,7 @@
 import { open, rename } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FORMAT_VERSION, LOG_FILE, logHeader, logLine, MIGRATIONS, recordText, SNAPSHOT_FILE, snapshotText } from './file-format.js';
+import { FORMAT_VERSION, LOG_FILE, logHeader, MIGRATIONS, SNAPSHOT_FILE, snapshotText } from './file-format.js';
 import type { Migration } from './file-format.js';
 import type { KvIndex, Staged } from './kv-index.js';
 import type { LogAccounting } from './log-accounting.js';
@@ -124,7 +124,7 @@ export class FileStore extends IndexedStore {
         const s = this.index.stage(p.compare, p.ops);
         if (s.changes) {
           staged.push(s);
-          lines.push(logLine(recordText(s.revision, s.pieces)));
+          lines.push(s.line!);
           superseded += s.superseded;
         }
         results.push({ p, r: { succeeded: s.succeeded, revision: s.revision } });

@@ -34,7 +34,16 @@ const sha256Hex = oneShot ? (text: string) => oneShot('sha256', text, 'hex') : (
 
 /** The key part naming a flow: table, priority and a digest of the match. */
 export function flowIdOf(fm: Pick<FlowMod, 'tableId' | 'priority' | 'match'>): string {
-  return `${fm.tableId}/${fm.priority}/${sha256Hex(fieldTexts(fm.match).join('\n')).slice(0, 24)}`;
+  return flowIdFromTexts(fm.tableId, fm.priority, fieldTexts(fm.match));
+}
+
+/**
+ * flowIdOf from the match's OXM entry texts (JSON.stringify of each entry, any order; sorted
+ * here, in place): for src/rest/flow-store-fast.ts, which writes them from the bytes.
+ */
+export function flowIdFromTexts(tableId: number, priority: number, texts: string[]): string {
+  if (texts.length > 1) texts.sort();
+  return `${tableId}/${priority}/${sha256Hex(texts.join('\n')).slice(0, 24)}`;
 }
 
 function actionsOf(ins: readonly Instruction[]): Action[] {

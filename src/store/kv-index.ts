@@ -4,6 +4,7 @@
  * durable, and the watchers that hear about each one after it is. Reads see only committed
  * (durable) transactions.
  */
+import { LogLineWriter } from './file-format.js';
 import type { Entry, LogRecord } from './file-format.js';
 import { adoptPlainJson } from './plain-json.js';
 import { StoreError } from './store.js';
@@ -22,11 +23,8 @@ interface Changes {
 }
 
 export interface Staged {
-  /**
-   * The record's operations as JSON texts, in its order (`["p",key,value]`, `["d",key]`):
-   * `recordText` joins them into the log line.
-   */
-  pieces: string[];
+  /** The record's log line (file-format.ts), when staged with `log`. */
+  line: Buffer | undefined;
   /**
    * Log bytes this transaction supersedes (log-accounting.ts): a put over a live key counts
    * its own size for the value it replaces, a delete its own and the deleted value's.
@@ -73,13 +71,14 @@ export class KvIndex {
   /**
    * Check a transaction against the committed state plus what is staged before it; stage its
    * changes under the next revision. A transaction that changes nothing takes no revision.
-   * Each value is serialized once: that text goes into the log, and the value kept is parsed
-   * back from it, or is the caller's own when handed over (`owned`) as plain JSON.
+   * Each value is serialized once: that text goes into the log line (made here with `log`),
+   * and the value kept is parsed back from it, or is the caller's own when handed over
+   * (`owned`) as plain JSON.
    */
-  stage(compare: readonly Compare[], ops: readonly TxnOp[]): Staged {
+  stage(compare: readonly Compare[], ops: readonly TxnOp[], log = true): Staged {
     if (this.#staged.length === 0) this.#stagedRevision = this.revision;
     for (const c of compare) {
-      if ((this.#current(c.key)?.[3] ?? 0) !== c.modRevision) return { pieces: [], superseded: 0, succeeded: false, revision: this.#stagedRevision, changes: undefined };
+      if ((this.#current(c.key)?.[3] ?? 0) !== c.modRevision) return { line: undefined, superseded: 0, succeeded: false, revision: this.#stagedRevision, changes: undefined };
     }
     const rev = this.#stagedRevision + 1;
     const ch: Changes = { at: new Map(), keys: [], entries: [] };
@@ -121,28 +120,30 @@ export class KvIndex {
         }
       }
     }
-    const pieces: string[] = [];
     let superseded = 0;
+    let estimate = 0;
+    if (log) for (let i = 0; i < ch.keys.length; i++) estimate += ch.keys[i]!.length + (texts[i]?.length ?? 0) + 8;
+    const w = log && ch.keys.length > 0 ? new LogLineWriter(rev, estimate) : undefined;
     for (let i = 0; i < ch.keys.length; i++) {
-      const k = ch.keys[i]!;
+      const kj = JSON.stringify(ch.keys[i]!);
       const e = ch.entries[i];
-      let piece: string;
+      // Sizes as the operation's text (`["p",key,value]`, `["d",key]`) has them.
       if (e) {
-        piece = `["p",${JSON.stringify(k)},${texts[i]!}]`;
-        if (before[i] !== undefined) superseded += piece.length + 1;
+        w?.op(kj, texts[i]!);
+        if (before[i] !== undefined) superseded += kj.length + texts[i]!.length + 8;
       } else {
-        piece = `["d",${JSON.stringify(k)}]`;
+        w?.op(kj, undefined);
+        const piece = kj.length + 6;
         // The delete itself, and the value it removes (as its put would be about); a key put and
         // deleted in this same transaction was never written before.
-        superseded += piece.length + 1;
-        if (before[i] !== undefined) superseded += piece.length + (JSON.stringify(before[i]![1])?.length ?? 0);
+        superseded += piece + 1;
+        if (before[i] !== undefined) superseded += piece + (JSON.stringify(before[i]![1])?.length ?? 0);
       }
-      pieces.push(piece);
     }
-    if (ch.keys.length === 0) return { pieces, superseded: 0, succeeded: true, revision: this.#stagedRevision, changes: undefined };
+    if (ch.keys.length === 0) return { line: undefined, superseded: 0, succeeded: true, revision: this.#stagedRevision, changes: undefined };
     this.#staged.push(ch);
     this.#stagedRevision = rev;
-    return { pieces, superseded, succeeded: true, revision: rev, changes: ch };
+    return { line: w?.line(), superseded, succeeded: true, revision: rev, changes: ch };
   }
 
   #keysUnder(prefix: string, changes: ReadonlyMap<string, unknown>): string[] {

@@ -12,7 +12,7 @@ export class MemoryStore extends IndexedStore {
 
   async txn(compare: readonly Compare[], ops: readonly TxnOp[]): Promise<TxnResult> {
     if (this.#closed) throw new StoreError('closed', 'the state store is closed');
-    const s = this.index.stage(compare, ops);
+    const s = this.index.stage(compare, ops, false);
     this.index.commit([s]);
     return { succeeded: s.succeeded, revision: s.revision };
   }

@@ -1,6 +1,7 @@
 /**
  * Shortcuts of the state store against their general forms: zlib's CRC-32 against the
- * JavaScript one, the flow identity's plain-field texts and one-shot hash against the
+ * JavaScript one, the log line written operation by operation (LogLineWriter) against
+ * logLine(JSON.stringify(record)), the flow identity's plain-field texts and one-shot hash against the
  * replacer + createHash form it replaced, and the compaction policy (a snapshot rewritten only
  * once half of snapshot + log is superseded): what is not rewritten still reads back whole.
  */
@@ -9,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { crc32, crc32Js, LOG_FILE, SNAPSHOT_FILE } from '../../src/store/file-format.js';
+import { crc32, crc32Js, LOG_FILE, logLine, LogLineWriter, SNAPSHOT_FILE } from '../../src/store/file-format.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { flowIdOf } from '../../src/store/flow-identity.js';
 import type { Match } from '../../protocol/index.js';
@@ -51,6 +52,30 @@ function randomEntry(): Match[number] {
     default: return { field: 'tcp_dst', value: rand(65536) };
   }
 }
+
+t.test('LogLineWriter writes what logLine(JSON.stringify(record)) writes, on 3,000 random records', async (t) => {
+  const chars = ['a', 'Z', '/', '"', '\\', '\n', 'é', '€', '😀', '\u0001', '\ud800', ' '];
+  const str = () => Array.from({ length: rand(12) }, () => chars[rand(chars.length)]).join('');
+  const val = (d: number): unknown => {
+    const k = rand(d > 2 ? 4 : 7);
+    if (k === 0) return str();
+    if (k === 1) return rand(1e6) - 5e5;
+    if (k === 2) return rand(2) === 0;
+    if (k === 3) return null;
+    if (k === 4) return Array.from({ length: rand(4) }, () => val(d + 1));
+    return Object.fromEntries(Array.from({ length: rand(4) }, () => [str(), val(d + 1)]));
+  };
+  let bad = 0;
+  for (let i = 0; i < 3000; i++) {
+    const r = rand(1e9);
+    const o: unknown[] = Array.from({ length: rand(20) }, () => (rand(4) === 0 ? ['d', str()] : ['p', str(), val(0)]));
+    // A small estimate now and then, so the buffer grows mid-record.
+    const w = new LogLineWriter(r, rand(3) === 0 ? 0 : JSON.stringify(o).length);
+    for (const op of o as [string, string, unknown][]) w.op(JSON.stringify(op[1]), op[0] === 'p' ? JSON.stringify(op[2]) : undefined);
+    if (!w.line().equals(logLine(JSON.stringify({ r, o })))) bad++;
+  }
+  t.equal(bad, 0);
+});
 
 t.test('flowIdOf equals the replacer + createHash form on 5,000 random matches', async (t) => {
   const seen = new Set<string>();
