@@ -23,6 +23,8 @@ export interface FlowsResult {
   error?: string;
 }
 
+let calls = 0;
+
 /** The bench flows live in their own table, away from the apps' flows in table 0. */
 const TABLE = 7;
 const COOKIE = '0xbe7c4';
@@ -64,7 +66,9 @@ export async function flowsIntoOvs(weft: BenchWeft, n: number, opts: { persisten
   const ovs = await startOvs();
   try {
     const br = ovs.uniqueName('wbf');
-    const dpid = '00000000000be7c4';
+    // A new datapath id per call: a bridge with an earlier call's id would be reconciled at
+    // connect against the flows that call stored (100k FLOW_MODs sent beside this bulk).
+    const dpid = (0xbe7c400 + ++calls).toString(16).padStart(16, '0');
     if (opts.tls) await ovs.vsctl('set-ssl', opts.tls.switchKey, opts.tls.switchCert, opts.tls.controllerCa);
     const controller = opts.tls ? `ssl:127.0.0.1:${opts.tls.port}` : `tcp:127.0.0.1:${weft.openflowPort}`;
     await ovs.addBridge(br, { datapathId: dpid, failMode: 'secure', controller });
