@@ -3,7 +3,8 @@
  * weft processes, Open vSwitch bridges; test/support/cluster-rig.ts): the header names the
  * instance, the Cluster page lists the instances and etcd's health and each switch's master and
  * this instance's role, as GET /api/v1/cluster says; the switch list and a switch's page show
- * them too. A single instance shows none of it.
+ * them too (compared with the API at the same moment: mastership may still move while the two
+ * settle). A single instance shows none of it.
  */
 import t from 'tap';
 import type { Page } from 'playwright-core';
@@ -20,10 +21,12 @@ t.test('a cluster instance shows instances, masters and its role', async (t) => 
   t.teardown(() => rig.stop());
   const [a, b] = rig.instances as [Instance, Instance];
   await Promise.all([rig.start(a), rig.start(b)]);
-  const st = await untilRig(async () => {
-    const s = await rig.status(a);
-    return s.switches.length === 2 && s.switches.every((x) => x.master !== null) && new Set(s.switches.map((x) => x.master)).size === 2 ? s : undefined;
-  }, 15_000, 'one switch mastered by each instance');
+  const oneEach = () =>
+    untilRig(async () => {
+      const s = await rig.status(a);
+      return s.switches.length === 2 && s.switches.every((x) => x.master !== null) && new Set(s.switches.map((x) => x.master)).size === 2 ? s : undefined;
+    }, 15_000, 'one switch mastered by each instance');
+  let st = await oneEach();
   const br = await openBrowser();
   t.teardown(() => br.close());
   const errors: string[] = [];
@@ -40,9 +43,20 @@ t.test('a cluster instance shows instances, masters and its role', async (t) => 
   t.same(inst.map((r) => r[0]).sort(), ['w0 (this instance)', 'w1']);
   t.same(inst.map((r) => r[5]), ['1', '1'], 'one switch mastered by each');
   t.match(inst.find((r) => r[0] === 'w1')![1], new RegExp(`:${b.restPort}$`), "w1's REST address");
-  const sw = await rows(br.page, 'cluster-switches');
+  // Mastership may still move while the two settle (a switch that reconnects to one instance is
+  // reassigned), so the page is compared with what GET /api/v1/cluster says at the same moment.
+  const pageSwitches = await untilRig(async () => {
+    const now = await rig.status(a);
+    const sw = await rows(br.page, 'cluster-switches');
+    const same = now.switches.length === 2 && now.switches.every((s) => {
+      const r = sw.find((x) => x[0] === s.dpid);
+      return r !== undefined && r[1] === s.master && r[2] === (s.master === 'w0' ? 'master' : 'slave');
+    });
+    return same ? { now, sw } : undefined;
+  }, 10_000, 'the cluster page shows the masters GET /api/v1/cluster gives');
+  st = pageSwitches.now;
   for (const s of st.switches) {
-    const r = sw.find((x) => x[0] === s.dpid)!;
+    const r = pageSwitches.sw.find((x) => x[0] === s.dpid)!;
     t.equal(r[1], s.master, `${s.dpid}: its master`);
     t.equal(r[2], s.master === 'w0' ? 'master' : 'slave', `${s.dpid}: this instance's role`);
     t.equal(r[4], 'w0, w1', 'connected to both');
@@ -53,14 +67,21 @@ t.test('a cluster instance shows instances, masters and its role', async (t) => 
   await br.page.click('[data-nav=switches]');
   await until(async () => (await heads(br.page, 'switches')).includes('Master') && (await rows(br.page, 'switches')).length === 2, 10_000, 'the switch list with mastership');
   const hs = await heads(br.page, 'switches');
-  const list = await rows(br.page, 'switches');
+  const listed = await untilRig(async () => {
+    const now = await rig.status(a);
+    const list = await rows(br.page, 'switches');
+    const same = now.switches.every((s) => list.find((x) => x[0] === s.dpid)?.[hs.indexOf('Master')] === s.master);
+    return same ? { now, list } : undefined;
+  }, 10_000, 'the switch list shows the masters GET /api/v1/cluster gives');
+  st = listed.now;
   for (const s of st.switches) {
-    const r = list.find((x) => x[0] === s.dpid)!;
+    const r = listed.list.find((x) => x[0] === s.dpid)!;
     t.equal(r[hs.indexOf('Master')], s.master);
     t.equal(r[hs.indexOf('Role here')], s.master === 'w0' ? 'master' : 'slave');
   }
 
   // A switch w1 masters: its page says so.
+  st = await oneEach();
   const other = st.switches.find((s) => s.master === 'w1')!;
   await br.page.goto(`${base}/ui/#/switch/${other.dpid}`);
   await until(async () => /Master: w1/.test(await text(br.page, '#switch-mastership')), 10_000, 'the switch page names the master');
