@@ -27,7 +27,7 @@
  *          --no-write (do not touch docs/)  --docs PATH
  */
 import { execFile, spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,7 @@ import { NETNS_SYSCTLS, runScriptInNetns, withBenchNetns } from './netns.js';
 import type { ScaleNetnsResult } from './scale-netns.js';
 import { installed, PEERS, startPeer } from './peers.js';
 import { ensureBuilt, startBenchWeft } from './weft.js';
+import { freePort } from '../test/support/weft-process.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -217,17 +218,6 @@ async function peersSection(bin: string): Promise<void> {
       }
     }
   }
-}
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 async function untilListening(port: number, deadline = Date.now() + 5000): Promise<void> {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { decode, encode, Framer } from '../../protocol/index.js';
 import type { OfMessage } from '../../protocol/index.js';
 import { makePort } from '../support/fake-datapath.js';
-import { CLI, ensureBuilt } from '../support/weft-process.js';
+import { CLI, ensureBuilt, freePort } from '../support/weft-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // The built CLI (dist/, rebuilt when stale): through tsx every spawn compiled the app again.
@@ -43,14 +43,6 @@ function weft(args: string[], env: Record<string, string> = {}): Run {
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   void code.then(() => clearTimeout(timer));
   return { code, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s) };
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function waitFor(cond: () => boolean, what: string, ms = 20_000): Promise<void> {

@@ -56,7 +56,24 @@ export interface WeftProcess {
 }
 
 /** A port that was free a moment ago (listen on 0, close). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+/** Ports freePort handed out in this process: the kernel can give the same free port twice in a row. */
+const handedOut = new Set<number>();
+
+/**
+ * A port free on `host` now, never one this process was given before (a CI run once got the
+ * same port for weft's OpenFlow and REST listeners, and weft refused to start).
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await anyFreePort(host);
+    if (!handedOut.has(port) || attempt >= 50) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function anyFreePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
