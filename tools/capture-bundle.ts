@@ -8,12 +8,12 @@
  *    commit that fails, of an unknown bundle id and of a duplicate open.
  * Independent of protocol/ (like tools/capture/*): the fixtures test the codec.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { startOvs } from '../test/support/ovs.js';
 import { FixtureSet } from './capture/fixture-file.js';
-import { hello, MiniFramer, OFPT, ofMsg } from './capture/of-bytes.js';
+import { hello, OFPT, ofMsg } from './capture/of-bytes.js';
+import { ofctlAsSwitch } from './capture/ofctl-talk.js';
 import { Peer } from './capture/peer.js';
 import { fakeSwitchAnswer } from './capture/to-switch.js';
 
@@ -42,27 +42,11 @@ const FLOWS: Record<string, string> = {
 };
 
 async function fromOfctl(fx: FixtureSet): Promise<Record<string, Buffer[]>> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const target = `tcp:127.0.0.1:${(server.address() as { port: number }).port}`;
+  const ofctl = await ofctlAsSwitch(answer);
   const out: Record<string, Buffer[]> = {};
   try {
     for (const [name, flow] of Object.entries(FLOWS)) {
-      const got: Buffer[] = [];
-      const onConn = (sock: Socket) => {
-        const framer = new MiniFramer();
-        sock.on('error', () => {});
-        sock.on('data', (chunk) => {
-          for (const m of framer.push(chunk)) {
-            got.push(m);
-            const a = answer(m);
-            if (a) sock.write(a);
-          }
-        });
-      };
-      server.on('connection', onConn);
-      await new Promise<void>((resolve) => execFile('ovs-ofctl', ['-O', 'OpenFlow13', '--bundle', 'add-flow', target, flow], { timeout: 4000 }, () => resolve()));
-      server.off('connection', onConn);
+      const { msgs: got } = await ofctl.talk(['add-flow', flow], ['--bundle']);
       out[name] = got.filter((m) => m[1] === EXPERIMENTER);
       const cmd = `ovs-ofctl -O OpenFlow13 --bundle add-flow tcp:127.0.0.1:PORT '${flow}'`;
       if (name === 'good') {
@@ -73,7 +57,7 @@ async function fromOfctl(fx: FixtureSet): Promise<Record<string, Buffer[]>> {
       }
     }
   } finally {
-    server.close();
+    ofctl.close();
   }
   return out;
 }

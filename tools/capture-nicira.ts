@@ -5,11 +5,10 @@
  * table-features request is answered with the last part of a real OVS reply (the fixture
  * table-features-reply-last.json), which is enough for it to go on and send the flow-mod.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { FixtureSet } from './capture/fixture-file.js';
-import { MiniFramer, OFPT } from './capture/of-bytes.js';
+import { OFPT } from './capture/of-bytes.js';
+import { ofctlAsSwitch } from './capture/ofctl-talk.js';
 import { fakeSwitchAnswer } from './capture/to-switch.js';
 
 const tfLast = Buffer.from(
@@ -27,38 +26,16 @@ const FLOWS: Record<string, string> = {
 };
 
 const fx = new FixtureSet();
-const server = createServer();
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const target = `tcp:127.0.0.1:${(server.address() as { port: number }).port}`;
+const ofctl = await ofctlAsSwitch((m) => fakeSwitchAnswer(m, [tfLast]));
 try {
   for (const [name, flow] of Object.entries(FLOWS)) {
-    const got: Buffer[] = [];
-    const onConn = (sock: Socket) => {
-      const framer = new MiniFramer();
-      sock.on('error', () => {});
-      sock.on('data', (chunk) => {
-        for (const m of framer.push(chunk)) {
-          got.push(m);
-          const a = fakeSwitchAnswer(m, [tfLast]);
-          if (a) sock.write(a);
-        }
-      });
-    };
-    server.on('connection', onConn);
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      execFile('ovs-ofctl', ['-O', 'OpenFlow13', 'add-flow', target, flow], { timeout: 4000 }, (_e, _o, err) => {
-        stderr = err;
-        resolve();
-      });
-    });
-    server.off('connection', onConn);
+    const { msgs: got, stderr } = await ofctl.talk(['add-flow', flow]);
     const m = got.find((x) => x[1] === OFPT.FLOW_MOD);
     if (m) fx.add(name, m, `controller->switch, bytes ovs-ofctl sent to a fake switch: ovs-ofctl -O OpenFlow13 add-flow tcp:127.0.0.1:PORT '${flow}'`);
     else fx.miss(name, `${stderr.trim()} (sent types ${got.map((x) => x[1]).join(',')})`);
   }
 } finally {
-  server.close();
+  ofctl.close();
 }
 if (process.argv.includes('--write')) fx.write();
 for (const f of fx.fixtures.values()) console.log(f.name, f.hex, '\n', f.ofpPrint);

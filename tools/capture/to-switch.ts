@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { createServer, type Socket } from 'node:net';
 import type { FixtureSet } from './fixture-file.js';
 import { udpFrame } from './frames.js';
-import { hello, MiniFramer, mpReply, OFPMP, OFPT, ofMsg, ofpPort } from './of-bytes.js';
+import { hello, mpReply, OFPMP, OFPT, ofMsg, ofpPort } from './of-bytes.js';
+import { ofctlAsSwitch } from './ofctl-talk.js';
 import { FLOWS, GROUPS, METERS } from './specs.js';
 
 /**
@@ -51,35 +50,13 @@ export function fakeSwitchAnswer(m: Buffer, tableFeaturesReply: Buffer[]): Buffe
 
 /** tableFeaturesReply: every part of a real OVS table-features reply (from the from-switch capture). */
 export async function captureToSwitch(fx: FixtureSet, tableFeaturesReply: Buffer[]): Promise<void> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const target = `tcp:127.0.0.1:${(server.address() as { port: number }).port}`;
-
+  const ofctl = await ofctlAsSwitch((m) => fakeSwitchAnswer(m, tableFeaturesReply));
   let lastStderr = '';
   /** Run one ovs-ofctl command against the fake switch; returns every message it sent. */
   const talk = async (args: string[]): Promise<Buffer[]> => {
-    const got: Buffer[] = [];
-    const onConn = (sock: Socket) => {
-      const framer = new MiniFramer();
-      sock.on('error', () => {});
-      sock.on('data', (chunk) => {
-        for (const m of framer.push(chunk)) {
-          got.push(m);
-          const a = fakeSwitchAnswer(m, tableFeaturesReply);
-          if (a) sock.write(a);
-        }
-      });
-    };
-    server.on('connection', onConn);
-    const [cmd, ...rest] = args;
-    await new Promise<void>((resolve) => {
-      execFile('ovs-ofctl', ['-O', 'OpenFlow13', cmd!, target, ...rest], { timeout: 4000 }, (_e, _out, err) => {
-        lastStderr = err;
-        resolve();
-      });
-    });
-    server.off('connection', onConn);
-    return got;
+    const { msgs, stderr } = await ofctl.talk(args);
+    lastStderr = stderr;
+    return msgs;
   };
 
   /** Record the first message of `type` (and multipart type) that `ovs-ofctl args` sends. */
@@ -142,7 +119,7 @@ export async function captureToSwitch(fx: FixtureSet, tableFeaturesReply: Buffer
     await rec('table-features-request', MP, ['dump-table-features'], OFPMP.TABLE_FEATURES);
     await rec('port-desc-request', MP, ['dump-ports-desc'], OFPMP.PORT_DESC);
   } finally {
-    server.close();
+    ofctl.close();
   }
   fx.miss('table-mod', "ovs-ofctl refuses mod-table in OpenFlow 1.3 (its config bits are deprecated): 'table_mod drop requires OpenFlow11 or OpenFlow12'");
   fx.miss('role-request', 'ovs-ofctl has no command that sends OFPT_ROLE_REQUEST (the from-switch capture sends one by hand; its reply is role-reply)');
