@@ -32,7 +32,7 @@ def main():
         sys.exit(2)
     from weftnet.runner import run
     module = importlib.import_module('scenarios.%s' % name)
-    run(name, module.scenario, sys.argv[2:])
+    run(name, module.scenario, sys.argv[2:], getattr(module, 'before_start', None))
 
 
 if __name__ == '__main__':

@@ -100,8 +100,8 @@ function invalidateFor(s: L2State, out: Outbox, ev: TopologyEvent): void {
     case 'hostRemoved':
       // Hosts also age out of the topology while their traffic runs in our flows (no
       // packet-ins): leave those flows to their idle timeout. Only a host found to sit on a
-      // link port was a wrong location whose flows must go.
-      if (s.topo && !s.topo.isEdgePort(ev.host.dpid, ev.host.port)) {
+      // link port, or forgotten by a loop hold, was a wrong location whose flows must go.
+      if (ev.wrongPlace || (s.topo && !s.topo.isEdgePort(ev.host.dpid, ev.host.port))) {
         s.macs.forget(ev.host.mac);
         invalidateMac(s, out, ev.host.mac, ev.host.dpid);
       }

@@ -50,7 +50,9 @@ export type TopologyEvent =
   | { type: 'switchRemoved'; dpid: Dpid }
   | { type: 'portAdded' | 'portRemoved' | 'portModified'; dpid: Dpid; port: number; live: boolean }
   | { type: 'linkAdded' | 'linkRemoved'; link: Link }
-  | { type: 'hostAdded' | 'hostRemoved'; host: HostInfo }
+  | { type: 'hostAdded'; host: HostInfo }
+  /** `wrongPlace`: forgotten because where it was is known to be wrong (a loop hold): its flows should go too. */
+  | { type: 'hostRemoved'; host: HostInfo; wrongPlace?: true }
   | { type: 'hostMoved'; host: HostInfo; from: PortRef }
   /** A known host's addresses changed (an IPv4/IPv6 address learned, or taken by another host). */
   | { type: 'hostUpdated'; host: HostInfo };
@@ -130,7 +132,7 @@ export interface TopologyCounters {
   lldpRefused: Record<string, number>;
   linksExpired: number;
   hostsExpired: number;
-  /** Host sightings ignored: on a port that carries a link, or a copy seen on a port not yet settled. */
+  /** Host sightings ignored: on a port that carries a link or is held (a loop), or a copy seen on a port not yet settled. */
   hostsIgnored: number;
   /** New MACs not learned, by reason: port-cap, switch-cap, table-cap, pinned (elsewhere). */
   hostsRefused: Record<string, number>;
@@ -138,6 +140,8 @@ export interface TopologyCounters {
   hostMoves: number;
   /** Moves refused, by reason: pinned, move-limit, port-cap, switch-cap. */
   hostMovesRefused: Record<string, number>;
+  /** Loop holds started: a port stopped flooding because a host's copies kept arriving on it (docs/TOPOLOGY.md). */
+  loopHolds: number;
   /** Log lines of refusals and moves suppressed by the rate limit. */
   logLinesSuppressed: number;
 }

@@ -111,7 +111,10 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
       if (frame.eth.ethType === ETH_TYPE.LLDP) {
         if (!frame.lldp) return topology.refused('malformed');
         topology.count('lldpReceived');
-        const v = signer.verify(frame.lldp, now, topology.options.lldpIntervalMs);
+        // Any frame younger than the link timeout still shows the cable: a loaded weft or switch
+        // delays LLDP past one interval, and refusing those expired real links (the sequence
+        // number stops replays; the slow check guards new links).
+        const v = signer.verify(frame.lldp, now, topology.options.linkTimeoutMs);
         if (!v.ok) return topology.refused(v.reason);
         const reverseKnown = topology.linkSeen({ dpid: v.dpid, port: v.port }, { dpid: sw.dpid, port: ev.inPort }, now, v.sentAt);
         if (typeof reverseKnown === 'string') return [];
@@ -149,6 +152,7 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
         hostMovesRefused: sum(c.hostMovesRefused),
         hostMovesRefusedPinned: c.hostMovesRefused.pinned ?? 0,
         hostMovesRefusedLimit: c.hostMovesRefused['move-limit'] ?? 0,
+        loopHolds: c.loopHolds,
         logLinesSuppressed: c.logLinesSuppressed,
       };
     },

@@ -48,6 +48,12 @@ export interface TopologyOptions {
    * at once (the classic behaviour, which can loop for the first LLDP round).
    */
   settleMs: number;
+  /**
+   * A linkless port where a known host's copies keep arriving past hostMoveLimit (a loop: a
+   * cable LLDP has not found, or a bridge that does not pass LLDP) is not flooded, and learns no
+   * host, for this long (0: no such hold). See docs/TOPOLOGY.md, "Loop hold".
+   */
+  loopHoldMs: number;
   /** Priority of the flow sending LLDP to the controller. */
   lldpPriority: number;
 }
@@ -68,6 +74,7 @@ const KEYS = [
   'lldpDelayBaselineFactor',
   'maxIpsPerHost',
   'settleMs',
+  'loopHoldMs',
   'lldpPriority',
 ] as const;
 
@@ -97,6 +104,7 @@ export function parseOptions(o: AppOptions): TopologyOptions {
     lldpDelayBaselineFactor: num(o, 'lldpDelayBaselineFactor', 3, 0, 1_000),
     maxIpsPerHost: num(o, 'maxIpsPerHost', 8, 1, 1_000),
     settleMs: num(o, 'settleMs', Math.round(1.5 * lldpIntervalMs), 0, 24 * 3_600_000),
+    loopHoldMs: num(o, 'loopHoldMs', 2 * lldpIntervalMs, 0, 24 * 3_600_000),
     lldpPriority: num(o, 'lldpPriority', 65_000, 1, 0xffff),
   };
 }

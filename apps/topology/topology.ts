@@ -37,6 +37,10 @@ export interface PortState {
   /** When a refused host on it was last logged, and the refusals since (not logged). */
   refusalLogAt: number;
   refusalsUnlogged: number;
+  /** Loop hold (a known host's copies kept arriving here): not flooded, no host learned, until then. */
+  loopHoldUntil: number;
+  /** Holds in a row (each one twice as long), until a link shows on the port or it comes up again. */
+  loopHoldCount: number;
 }
 
 /** A host sighting as another cluster instance publishes it (shared.ts). */
@@ -58,13 +62,15 @@ export interface SwitchState {
 }
 
 const NO_PORTS: readonly number[] = Object.freeze([]);
+/** A port held again and again waits at most 2^this times loopHoldMs. */
+const LOOP_HOLD_MAX_DOUBLINGS = 5;
 
 export const isPhysical = (port: number) => port >= 1 && port <= OFPP.MAX;
 
 /** Why a verified LLDP frame made no link. */
 export type LinkRefusal = 'unknown-port' | 'edge-port' | 'slow';
 
-const newPort = (p: Port, now: number): PortState => ({ no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false, edgeSeenAt: -Infinity, refusalLogAt: -Infinity, refusalsUnlogged: 0 });
+const newPort = (p: Port, now: number): PortState => ({ no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false, edgeSeenAt: -Infinity, refusalLogAt: -Infinity, refusalsUnlogged: 0, loopHoldUntil: -Infinity, loopHoldCount: 0 });
 const isLive = (p: Port) => (p.state & OFPPS.LINK_DOWN) === 0 && (p.config & OFPPC.PORT_DOWN) === 0;
 
 export class Topology implements TopologyServiceExt {
@@ -99,6 +105,7 @@ export class Topology implements TopologyServiceExt {
     hostsRefused: {},
     hostMoves: 0,
     hostMovesRefused: {},
+    loopHolds: 0,
     logLinesSuppressed: 0,
   };
 
@@ -219,6 +226,7 @@ export class Topology implements TopologyServiceExt {
     let until = Infinity;
     for (const p of sw.ports.values()) {
       if (!p.confirmed && !this.#settled(p, now)) until = Math.min(until, p.upAt + this.#opts.settleMs);
+      if (now < p.loopHoldUntil) until = Math.min(until, p.loopHoldUntil);
     }
     return until;
   }
@@ -241,6 +249,7 @@ export class Topology implements TopologyServiceExt {
   }
 
   admitsHost(mac: string | number, dpid: Dpid, port: number, now: number = this.#clock()): boolean {
+    if (now < (this.#switches.get(dpid)?.ports.get(port)?.loopHoldUntil ?? -Infinity)) return false;
     if (typeof mac === 'number') return hostRefusal(this.#opts, this.#hosts, this.#pins, this.#hosts.getNum(mac), mac, dpid, port, now) === undefined;
     const m = mac.toLowerCase();
     return hostRefusal(this.#opts, this.#hosts, this.#pins, this.#hosts.get(m), m, dpid, port, now) === undefined;
@@ -347,7 +356,7 @@ export class Topology implements TopologyServiceExt {
     else {
       prev.hwAddr = desc.hwAddr;
       prev.live = live;
-      if (cameUp) [prev.upAt, prev.confirmed, prev.edgeSeenAt] = [now, false, -Infinity];
+      if (cameUp) [prev.upAt, prev.confirmed, prev.edgeSeenAt, prev.loopHoldUntil, prev.loopHoldCount] = [now, false, -Infinity, -Infinity, 0];
     }
     this.#emit({ type: prev ? 'portModified' : 'portAdded', dpid, port: no, live });
     if (!live) this.#portGone(dpid, no, now);
@@ -399,7 +408,7 @@ export class Topology implements TopologyServiceExt {
     const sw = this.#switches.get(dpid);
     const port = sw?.ports.get(inPort);
     if (!sw || !port) return;
-    if (this.#links.onPort(dpid, inPort)) {
+    if (this.#links.onPort(dpid, inPort) || now < port.loopHoldUntil) {
       this.#counters.hostsIgnored++;
       return;
     }
@@ -437,7 +446,10 @@ export class Topology implements TopologyServiceExt {
       }
       const mac = h.mac;
       const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, h, mac, dpid, inPort, now);
-      if (refusal !== undefined) return this.#refuseMove(refusal, h, dpid, inPort, now);
+      if (refusal !== undefined) {
+        if (refusal === 'move-limit') this.#holdLoop(dpid, port, h, now);
+        return this.#refuseMove(refusal, h, dpid, inPort, now);
+      }
       const from: PortRef = { dpid: h.dpid, port: h.port };
       noteMove(this.#opts, h, now);
       this.#counters.hostMoves++;
@@ -583,6 +595,29 @@ export class Topology implements TopologyServiceExt {
     this.#logLimited(`host ${dpid}/${port.no}`, now, 'warn', unlogged > 0 ? { ...obj, suppressed: unlogged } : obj, 'host refused');
   }
 
+  /**
+   * A known host past its move limit showed up again on a linkless port: its copies are going
+   * round a loop that LLDP has not found (a cable under load, a bridge that drops LLDP). That
+   * port stops flooding and learning for a while, which breaks the loop; the hosts recorded
+   * there, and the flapping host itself, are forgotten (where they were is no longer known) and
+   * learned again from their next frame on a port that is not held.
+   */
+  #holdLoop(dpid: Dpid, port: PortState, h: HostRecord, now: number): void {
+    const base = this.#opts.loopHoldMs;
+    if (base === 0) return;
+    const ms = base * 2 ** Math.min(port.loopHoldCount, LOOP_HOLD_MAX_DOUBLINGS);
+    port.loopHoldCount++;
+    port.loopHoldUntil = now + ms;
+    port.confirmed = false;
+    port.edgeSeenAt = -Infinity;
+    this.#floodEpoch++;
+    this.#counters.loopHolds++;
+    this.#logLimited(`loop ${dpid}/${port.no}`, now, 'warn', { dpid, port: port.no, mac: h.mac, holdMs: ms }, 'loop hold: port not flooded (a host keeps arriving on it)');
+    for (const other of this.#hosts.onPort(dpid, port.no)) this.#removeHost(other, true);
+    if (this.#hosts.get(h.mac) === h) this.#removeHost(h, true);
+    this.#flush();
+  }
+
   #refuseMove(reason: HostRefusal, h: HostRecord, dpid: Dpid, port: number, now: number): void {
     const c = this.#counters.hostMovesRefused;
     c[reason] = (c[reason] ?? 0) + 1;
@@ -620,9 +655,10 @@ export class Topology implements TopologyServiceExt {
     return now - p.upAt >= this.#opts.settleMs;
   }
 
-  /** Tree ports always; linkless ports once known to be edges (a host seen, or settled). */
+  /** Tree ports always; linkless ports once known to be edges (a host seen, or settled) and not held. */
   #floodable(sw: SwitchState, p: PortState, graph: Graph, now: number): boolean {
     if (this.#links.onPort(sw.dpid, p.no)) return graph.isTreePort(sw.dpid, p.no);
+    if (now < p.loopHoldUntil) return false;
     return p.confirmed || this.#settled(p, now);
   }
 
@@ -649,7 +685,8 @@ export class Topology implements TopologyServiceExt {
     // Hosts "seen" on either port were copies that crossed the link before we knew of it.
     for (const end of [link.src, link.dst]) {
       const p = this.#switches.get(end.dpid)?.ports.get(end.port);
-      if (p) p.confirmed = false;
+      // The loop a hold broke was this link: the tree takes it from here.
+      if (p) [p.confirmed, p.loopHoldUntil, p.loopHoldCount] = [false, -Infinity, 0];
     }
     this.#floodEpoch++;
     for (const h of [...this.#hosts.onPort(link.src.dpid, link.src.port), ...this.#hosts.onPort(link.dst.dpid, link.dst.port)]) this.#removeHost(h);
@@ -682,10 +719,10 @@ export class Topology implements TopologyServiceExt {
     }
   }
 
-  #removeHost(h: HostRecord): void {
+  #removeHost(h: HostRecord, wrongPlace = false): void {
     if (h.remote === undefined) this.#publish?.(`h/${h.mac}`, undefined);
     this.#hosts.remove(h);
-    this.#emit({ type: 'hostRemoved', host: hostInfo(h) });
+    this.#emit(wrongPlace ? { type: 'hostRemoved', host: hostInfo(h), wrongPlace } : { type: 'hostRemoved', host: hostInfo(h) });
   }
 
   #emit(ev: TopologyEvent): void {

@@ -85,8 +85,13 @@ def _cleanup(prefix, result):
         result.note('leftovers', {'bridges': bridges, 'links': links})
 
 
-def run(name, scenario, argv=None):
-    """Entry point of every scenario module: scenario(net, args, result) adds checks to result."""
+def run(name, scenario, argv=None, before_start=None):
+    """
+    Entry point of every scenario module: scenario(net, args, result) adds checks to result.
+    before_start(net, args, result), when given, runs once the links exist and before the
+    switches start (and connect to weft): what must be in place before discovery begins. What
+    it returns, if callable, runs after net.stop() (to remove what it added).
+    """
     args = parse_args(sys.argv[1:] if argv is None else argv, name)
     setLogLevel('info' if args.verbose else 'warning')
     # Mininet prints to stdout in places; keep stdout for the one JSON line.
@@ -95,6 +100,7 @@ def run(name, scenario, argv=None):
     result = Result(name, args)
     started = time.monotonic()
     net = None
+    undo = None
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
         signal.signal(sig, _raise)
     signal.setitimer(signal.ITIMER_REAL, args.timeout)
@@ -112,6 +118,8 @@ def run(name, scenario, argv=None):
         )
         net.addController(RemoteController('%sc0' % args.prefix, ip=args.controller_ip, port=args.controller_port))
         net.build()
+        if before_start is not None:
+            undo = before_start(net, args, result)
         net.start()
         scenario(net, args, result)
     except Terminated as e:
@@ -131,6 +139,11 @@ def run(name, scenario, argv=None):
                 net.stop()
             except Exception as e:  # noqa: BLE001
                 result.fail('net.stop', '%s: %s' % (type(e).__name__, e))
+        if callable(undo):
+            try:
+                undo()
+            except Exception as e:  # noqa: BLE001
+                result.fail('undo before_start', '%s: %s' % (type(e).__name__, e))
         _cleanup(args.prefix, result)
         result.elapsed_ms = int((time.monotonic() - started) * 1000)
         sys.stdout.flush()

@@ -82,6 +82,8 @@ export class FakeNetwork {
   readonly #clock: () => number;
   readonly #maxHops: number;
   readonly #peers = new Map<string, Endpoint>();
+  /** Cable ends that LLDP does not cross (link(..., { dropLldp })). */
+  readonly #dropsLldp = new Set<string>();
   readonly #hostAt = new Map<string, FakeHost>();
   readonly #cursor = new Map<FakeDatapath, number>();
   readonly #queue: { at: Endpoint; data: Uint8Array }[] = [];
@@ -103,14 +105,21 @@ export class FakeNetwork {
     return sw;
   }
 
-  /** A cable between two switch ports (both directions). */
-  link(a: Endpoint, b: Endpoint): this {
+  /**
+   * A cable between two switch ports (both directions). `dropLldp`: LLDP frames do not cross it,
+   * as through a bridge in between (802.1D bridges do not forward 01:80:c2:00:00:0e).
+   */
+  link(a: Endpoint, b: Endpoint, opts: { dropLldp?: boolean } = {}): this {
     for (const e of [a, b]) {
       if (!this.switches.get(e[0])?.info.ports.has(e[1])) throw new Error(`no port ${key(e)}`);
       if (this.#peers.has(key(e)) || this.#hostAt.has(key(e))) throw new Error(`port ${key(e)} is taken`);
     }
     this.#peers.set(key(a), b);
     this.#peers.set(key(b), a);
+    for (const e of [a, b]) {
+      if (opts.dropLldp) this.#dropsLldp.add(key(e));
+      else this.#dropsLldp.delete(key(e));
+    }
     return this;
   }
 
@@ -118,7 +127,9 @@ export class FakeNetwork {
   unlink(a: Endpoint): this {
     const b = this.#peers.get(key(a));
     this.#peers.delete(key(a));
+    this.#dropsLldp.delete(key(a));
     if (b) this.#peers.delete(key(b));
+    if (b) this.#dropsLldp.delete(key(b));
     return this;
   }
 
@@ -263,6 +274,10 @@ export class FakeNetwork {
     }
     const peer = this.#peers.get(key(from));
     if (peer) {
+      if (this.#dropsLldp.has(key(from)) && data.length >= 14 && data[12] === 0x88 && data[13] === 0xcc) {
+        this.#stats.dropped++;
+        return;
+      }
       this.#stats.linkHops++;
       this.#queue.push({ at: peer, data });
       return;

@@ -119,9 +119,17 @@ t.test('an undiscovered cable closing a ring cannot loop a broadcast', async (t)
 });
 
 t.test('with settleMs 0 the same cable loops (why the settle rule exists)', async (t) => {
-  const s = lateCable({ settleMs: 0 });
+  const s = lateCable({ settleMs: 0, loopHoldMs: 0 });
   s.arp('h1');
   t.equal(s.net.stormed, true);
+});
+
+t.test('with settleMs 0 the loop hold still ends that storm (loop-hold.test.ts)', async (t) => {
+  const s = lateCable({ settleMs: 0 });
+  const run = s.arp('h1');
+  t.equal(s.net.stormed, false);
+  t.ok(run.linkHops < 200, `${run.linkHops} link hops`);
+  t.equal(s.topo.counters().loopHolds, 1);
 });
 
 t.test('floodPorts from its cache equals the general path through links, ports, hosts and settle times', async (t) => {
