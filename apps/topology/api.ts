@@ -140,7 +140,7 @@ export interface TopologyCounters {
   hostMoves: number;
   /** Moves refused, by reason: pinned, move-limit, port-cap, switch-cap. */
   hostMovesRefused: Record<string, number>;
-  /** Loop holds started: a port stopped flooding because a host's copies kept arriving on it (docs/TOPOLOGY.md). */
+  /** Loop holds started: a port stopped flooding because the same broadcast kept arriving on it (docs/TOPOLOGY.md). */
   loopHolds: number;
   /** Log lines of refusals and moves suppressed by the rate limit. */
   logLinesSuppressed: number;

@@ -123,7 +123,10 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
         const state = topology.switchState(sw.dpid);
         return !reverseKnown && state ? lldpOut(state, [ev.inPort], now) : [];
       }
-      if (ev.data.length >= 14) topology.hostSeen(sw.dpid, ev.inPort, frame, now);
+      if (ev.data.length < 14) return [];
+      // Group-addressed frames are what floods carry round a loop: counted before anything floods them.
+      if ((ev.data[0]! & 1) === 1) topology.groupFrameSeen(sw.dpid, ev.inPort, ev.data, frame.eth.src, now);
+      topology.hostSeen(sw.dpid, ev.inPort, frame, now);
       return [];
     },
 

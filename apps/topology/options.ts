@@ -49,9 +49,9 @@ export interface TopologyOptions {
    */
   settleMs: number;
   /**
-   * A linkless port where a known host's copies keep arriving past hostMoveLimit (a loop: a
-   * cable LLDP has not found, or a bridge that does not pass LLDP) is not flooded, and learns no
-   * host, for this long (0: no such hold). See docs/TOPOLOGY.md, "Loop hold".
+   * A linkless port where the same broadcast keeps arriving (a loop: a cable LLDP has not
+   * found, or a bridge that does not pass LLDP) is not flooded, and learns no host, for this long
+   * (0: no such hold). See docs/TOPOLOGY.md, "Loop hold".
    */
   loopHoldMs: number;
   /** Priority of the flow sending LLDP to the controller. */

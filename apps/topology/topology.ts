@@ -22,6 +22,7 @@ import { LldpDelayBaseline } from './lldp-delay.js';
 import type { LinkRecord } from './links.js';
 import type { TopologyOptions } from './options.js';
 import { PinTable } from './pins.js';
+import { fingerprint, REPEAT_WINDOW_MS, RepeatCounter } from './repeats.js';
 import type { Pin } from './pins.js';
 
 export interface PortState {
@@ -37,10 +38,12 @@ export interface PortState {
   /** When a refused host on it was last logged, and the refusals since (not logged). */
   refusalLogAt: number;
   refusalsUnlogged: number;
-  /** Loop hold (a known host's copies kept arriving here): not flooded, no host learned, until then. */
+  /** Loop hold (the same broadcast kept arriving here): not flooded, no host learned, until then. */
   loopHoldUntil: number;
   /** Holds in a row (each one twice as long), until a link shows on the port or it comes up again. */
   loopHoldCount: number;
+  /** Recent group-addressed frames that arrived here (repeats.ts), made on the first one. */
+  repeats?: RepeatCounter;
 }
 
 /** A host sighting as another cluster instance publishes it (shared.ts). */
@@ -64,6 +67,9 @@ export interface SwitchState {
 const NO_PORTS: readonly number[] = Object.freeze([]);
 /** A port held again and again waits at most 2^this times loopHoldMs. */
 const LOOP_HOLD_MAX_DOUBLINGS = 5;
+/** Moves this recent when a hold starts were made by the storm (twice repeats.ts's window). */
+const STORM_MOVES_MS = 2 * REPEAT_WINDOW_MS;
+const MAX_RECENT_MOVES = 1024;
 
 export const isPhysical = (port: number) => port >= 1 && port <= OFPP.MAX;
 
@@ -93,6 +99,8 @@ export class Topology implements TopologyServiceExt {
   #publish: ((key: string, value: unknown) => void) | undefined;
   /** Log lines a peer can cause (refusals, moves) go through here. */
   readonly #logLimit = new LogLimiter();
+  /** Hosts moved lately, oldest first (at most MAX_RECENT_MOVES): a loop hold forgets those a storm moved. */
+  readonly #recentMoves: { h: HostRecord; at: number }[] = [];
   /** Recent LLDP delays: the slow-link check's reference (lldp-delay.ts). */
   readonly #delays = new LldpDelayBaseline();
   readonly #counters: TopologyCounters = {
@@ -400,6 +408,20 @@ export class Topology implements TopologyServiceExt {
     return back !== undefined && back.link.dst.dpid === src.dpid && back.link.dst.port === src.port;
   }
 
+  /**
+   * A broadcast or multicast frame (`data`, its bytes) from a packet-in on (dpid, inPort), before
+   * anything floods it: the same one arriving REPEAT_LIMIT times on a linkless port holds that
+   * port (repeats.ts). Returns whether the port is held now.
+   */
+  groupFrameSeen(dpid: Dpid, inPort: number, data: Uint8Array, src: string, now: number): boolean {
+    const port = this.#switches.get(dpid)?.ports.get(inPort);
+    if (!port || this.#opts.loopHoldMs === 0 || this.#links.onPort(dpid, inPort)) return false;
+    if (now < port.loopHoldUntil) return true;
+    if (!(port.repeats ??= new RepeatCounter()).note(fingerprint(data), now)) return false;
+    this.#holdLoop(dpid, port, src, now);
+    return true;
+  }
+
   /** A frame from a packet-in on (dpid, inPort): learn or refresh the host that sent it. */
   hostSeen(dpid: Dpid, inPort: number, frame: Frame, now: number): void {
     // The MAC as a number for the lookup; its text is made only for a record or a log line.
@@ -446,13 +468,11 @@ export class Topology implements TopologyServiceExt {
       }
       const mac = h.mac;
       const refusal = hostRefusal(this.#opts, this.#hosts, this.#pins, h, mac, dpid, inPort, now);
-      if (refusal !== undefined) {
-        if (refusal === 'move-limit') this.#holdLoop(dpid, port, h, now);
-        return this.#refuseMove(refusal, h, dpid, inPort, now);
-      }
+      if (refusal !== undefined) return this.#refuseMove(refusal, h, dpid, inPort, now);
       const from: PortRef = { dpid: h.dpid, port: h.port };
       noteMove(this.#opts, h, now);
       this.#counters.hostMoves++;
+      if (this.#recentMoves.push({ h, at: now }) > MAX_RECENT_MOVES) this.#recentMoves.shift();
       this.#logLimited(`move ${mac}`, now, 'info', { mac, from, to: { dpid, port: inPort } }, 'host moved');
       this.#hosts.move(h, dpid, inPort);
       this.#hosts.touch(h, now);
@@ -596,13 +616,13 @@ export class Topology implements TopologyServiceExt {
   }
 
   /**
-   * A known host past its move limit showed up again on a linkless port: its copies are going
-   * round a loop that LLDP has not found (a cable under load, a bridge that drops LLDP). That
-   * port stops flooding and learning for a while, which breaks the loop; the hosts recorded
-   * there, and the flapping host itself, are forgotten (where they were is no longer known) and
-   * learned again from their next frame on a port that is not held.
+   * The same broadcast keeps arriving on a linkless port: it is going round a loop that LLDP
+   * has not found (a cable under load, a bridge that drops LLDP). That port stops flooding and
+   * learning for a while, which breaks the loop; the hosts recorded there, and those that moved
+   * while the storm ran, are forgotten (their places may be copies') and learned again from their
+   * next frame on a port that is not held.
    */
-  #holdLoop(dpid: Dpid, port: PortState, h: HostRecord, now: number): void {
+  #holdLoop(dpid: Dpid, port: PortState, mac: string, now: number): void {
     const base = this.#opts.loopHoldMs;
     if (base === 0) return;
     const ms = base * 2 ** Math.min(port.loopHoldCount, LOOP_HOLD_MAX_DOUBLINGS);
@@ -612,9 +632,14 @@ export class Topology implements TopologyServiceExt {
     port.edgeSeenAt = -Infinity;
     this.#floodEpoch++;
     this.#counters.loopHolds++;
-    this.#logLimited(`loop ${dpid}/${port.no}`, now, 'warn', { dpid, port: port.no, mac: h.mac, holdMs: ms }, 'loop hold: port not flooded (a host keeps arriving on it)');
-    for (const other of this.#hosts.onPort(dpid, port.no)) this.#removeHost(other, true);
-    if (this.#hosts.get(h.mac) === h) this.#removeHost(h, true);
+    this.#logLimited(`loop ${dpid}/${port.no}`, now, 'warn', { dpid, port: port.no, mac, holdMs: ms }, 'loop hold: port not flooded (the same broadcast keeps arriving on it)');
+    port.repeats?.clear();
+    for (const h of this.#hosts.onPort(dpid, port.no)) this.#removeHost(h, true);
+    // The storm's copies moved hosts onto other loop ports too, and the move limit keeps them
+    // there: whoever moved while it ran is forgotten, and found again by its next frame.
+    for (const { h, at } of this.#recentMoves.splice(0)) {
+      if (now - at <= STORM_MOVES_MS && this.#hosts.get(h.mac) === h) this.#removeHost(h, true);
+    }
     this.#flush();
   }
 

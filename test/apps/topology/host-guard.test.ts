@@ -67,19 +67,15 @@ t.test('host moves are limited per MAC and logged', async (t) => {
   t.match(s.topo.host(H1), { port: 3 }, 'two moves followed');
   s.net.moveHost('h1', [1n, 4]);
   s.arp('h1');
-  // A host flapping past its limit looks like a loop: the port is held and the host forgotten.
-  t.equal(s.topo.host(H1), undefined, 'the third within the window is refused: held, forgotten');
-  t.equal(s.topo.admitsHost(H1, dp(1), 4), false, 'port 4 is held');
-  s.arp('h1');
-  t.equal(s.topo.host(H1), undefined, 'not learned on the held port');
+  t.match(s.topo.host(H1), { port: 3 }, 'the third within the window is refused');
   t.equal(s.topo.counters().hostMoves, 2);
   t.same(s.topo.counters().hostMovesRefused, { 'move-limit': 1 });
   t.equal(s.lines.filter((l) => l.msg === 'host moved').length, 1, 'moves are logged, rate-limited per MAC');
   t.match(s.lines.find((l) => l.msg === 'host moved'), { mac: H1, from: { dpid: dp(1), port: 1 }, to: { dpid: dp(1), port: 2 } });
   t.match(s.lines.find((l) => l.msg === 'host move refused'), { mac: H1, reason: 'move-limit', to: { port: 4 } });
-  s.advance(10_000);
+  s.advance(30_000);
   s.arp('h1');
-  t.match(s.topo.host(H1), { port: 4 }, 'learned there once the hold (two LLDP intervals) is over');
+  t.match(s.topo.host(H1), { port: 4 }, 'a new window allows it');
 });
 
 t.test('a pinned MAC is learned only on its port: one frame from elsewhere takes nothing over', async (t) => {
