@@ -104,7 +104,8 @@ export function parseOptions(o: AppOptions): TopologyOptions {
     lldpDelayBaselineFactor: num(o, 'lldpDelayBaselineFactor', 3, 0, 1_000),
     maxIpsPerHost: num(o, 'maxIpsPerHost', 8, 1, 1_000),
     settleMs: num(o, 'settleMs', Math.round(1.5 * lldpIntervalMs), 0, 24 * 3_600_000),
-    loopHoldMs: num(o, 'loopHoldMs', 2 * lldpIntervalMs, 0, 24 * 3_600_000),
+    // As long as a link takes to time out: a loop LLDP cannot see stays, one it finds ends the hold at once.
+    loopHoldMs: num(o, 'loopHoldMs', linkTimeoutMs, 0, 24 * 3_600_000),
     lldpPriority: num(o, 'lldpPriority', 65_000, 1, 0xffff),
   };
 }
