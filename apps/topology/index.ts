@@ -14,8 +14,9 @@ import { parseOptions } from './options.js';
 import { restorePins } from './pin-persist.js';
 import { applyShared } from './shared.js';
 import { pinRoutes } from './pin-routes.js';
-import { isPhysical, Topology } from './topology.js';
-import type { SwitchState } from './topology.js';
+import { isPhysical } from './ports.js';
+import type { SwitchState } from './ports.js';
+import { Topology } from './topology.js';
 
 export type { HostInfo, HostLocation, Link, PortRef, TopologyApp, TopologyCounters, TopologyEvent, TopologyService, TopologyServiceExt } from './api.js';
 export { Topology } from './topology.js';

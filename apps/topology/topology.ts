@@ -5,7 +5,7 @@
  * Every mutation updates the whole state first and then notifies listeners, one event at a
  * time, so a listener always sees a consistent topology.
  */
-import { OFPP, OFPPC, OFPPR, OFPPS } from '../../protocol/index.js';
+import { OFPPR } from '../../protocol/index.js';
 import type { Port } from '../../protocol/index.js';
 import { macToNumber, normalizeIpv6 } from '../../protocol/packet/index.js';
 import { LogLimiter } from '../sdk/index.js';
@@ -22,29 +22,10 @@ import { LldpDelayBaseline } from './lldp-delay.js';
 import type { LinkRecord } from './links.js';
 import type { TopologyOptions } from './options.js';
 import { PinTable } from './pins.js';
+import { isLive, isPhysical, newPort, startLoopHold } from './ports.js';
+import type { PortState, SwitchState } from './ports.js';
 import { fingerprint, REPEAT_WINDOW_MS, RepeatCounter } from './repeats.js';
 import type { Pin } from './pins.js';
-
-export interface PortState {
-  readonly no: number;
-  hwAddr: string;
-  live: boolean;
-  /** When the port (or its switch) last came up, or last lost its link: the settle clock. */
-  upAt: number;
-  /** A host was seen on it while it had no link: an edge port for sure. */
-  confirmed: boolean;
-  /** When a host last spoke on it as an established edge (settled, no link): no new link here for a while. */
-  edgeSeenAt: number;
-  /** When a refused host on it was last logged, and the refusals since (not logged). */
-  refusalLogAt: number;
-  refusalsUnlogged: number;
-  /** Loop hold (the same broadcast kept arriving here): not flooded, no host learned, until then. */
-  loopHoldUntil: number;
-  /** Holds in a row (each one twice as long), until a link shows on the port or it comes up again. */
-  loopHoldCount: number;
-  /** Recent group-addressed frames that arrived here (repeats.ts), made on the first one. */
-  repeats?: RepeatCounter;
-}
 
 /** A host sighting as another cluster instance publishes it (shared.ts). */
 export interface RemoteHost {
@@ -56,28 +37,14 @@ export interface RemoteHost {
   readonly seen: number;
 }
 
-export interface SwitchState {
-  readonly dpid: Dpid;
-  readonly ports: Map<number, PortState>;
-  lastLldpAt: number;
-  /** floodPorts' answers per in-port, valid for one graph, one #floodEpoch and until a time. */
-  flood?: { graph: Graph; epoch: number; until: number; byInPort: Map<number, readonly number[]> };
-}
-
 const NO_PORTS: readonly number[] = Object.freeze([]);
-/** A port held again and again waits at most 2^this times loopHoldMs. */
-const LOOP_HOLD_MAX_DOUBLINGS = 5;
 /** Moves this recent when a hold starts were made by the storm (twice repeats.ts's window). */
 const STORM_MOVES_MS = 2 * REPEAT_WINDOW_MS;
 const MAX_RECENT_MOVES = 1024;
 
-export const isPhysical = (port: number) => port >= 1 && port <= OFPP.MAX;
-
 /** Why a verified LLDP frame made no link. */
 export type LinkRefusal = 'unknown-port' | 'edge-port' | 'slow';
 
-const newPort = (p: Port, now: number): PortState => ({ no: p.portNo, hwAddr: p.hwAddr, live: isLive(p), upAt: now, confirmed: false, edgeSeenAt: -Infinity, refusalLogAt: -Infinity, refusalsUnlogged: 0, loopHoldUntil: -Infinity, loopHoldCount: 0 });
-const isLive = (p: Port) => (p.state & OFPPS.LINK_DOWN) === 0 && (p.config & OFPPC.PORT_DOWN) === 0;
 
 export class Topology implements TopologyServiceExt {
   #opts: TopologyOptions;
@@ -623,17 +590,11 @@ export class Topology implements TopologyServiceExt {
    * next frame on a port that is not held.
    */
   #holdLoop(dpid: Dpid, port: PortState, mac: string, now: number): void {
-    const base = this.#opts.loopHoldMs;
-    if (base === 0) return;
-    const ms = base * 2 ** Math.min(port.loopHoldCount, LOOP_HOLD_MAX_DOUBLINGS);
-    port.loopHoldCount++;
-    port.loopHoldUntil = now + ms;
-    port.confirmed = false;
-    port.edgeSeenAt = -Infinity;
+    const ms = startLoopHold(port, this.#opts.loopHoldMs, now);
+    if (ms === 0) return;
     this.#floodEpoch++;
     this.#counters.loopHolds++;
     this.#logLimited(`loop ${dpid}/${port.no}`, now, 'warn', { dpid, port: port.no, mac, holdMs: ms }, 'loop hold: port not flooded (the same broadcast keeps arriving on it)');
-    port.repeats?.clear();
     for (const h of this.#hosts.onPort(dpid, port.no)) this.#removeHost(h, true);
     // The storm's copies moved hosts onto other loop ports too, and the move limit keeps them
     // there: whoever moved while it ran is forgotten, and found again by its next frame.
