@@ -77,6 +77,14 @@ export function onTopologyEvent(s: RoutingState, ev: TopologyEvent): void {
       invalidateNeighbors(s, out, gone);
       break;
     }
+    case 'hostRemoved': {
+      // Forgotten by a loop hold (docs/TOPOLOGY.md): the place may have been a copy's.
+      if (!ev.wrongPlace) break;
+      const gone = s.nbrs.all().filter((n) => n.mac === ev.host.mac && n.dpid === ev.host.dpid && n.port === ev.host.port);
+      for (const n of gone) s.nbrs.forget(n.ip);
+      invalidateNeighbors(s, out, gone);
+      break;
+    }
     case 'linkRemoved':
       deferFlush(s);
       break;

@@ -2,10 +2,11 @@
  * Flows follow the network: a host that moves, a link that goes down, an interface change.
  */
 import t from 'tap';
-import { ICMP_TYPE } from '../../../protocol/packet/index.js';
+import { buildEthernet, ICMP_TYPE } from '../../../protocol/packet/index.js';
 import { KIND } from '../../../apps/routing/index.js';
 import { arpRequest, GW3, HOSTS, lab, ping } from './lab.js';
 import type { Lab } from './lab.js';
+import { REPEAT_LIMIT } from '../../../apps/topology/repeats.js';
 
 const pings = (l: Lab, name: string) => l.received(name).filter((f) => f.icmp?.type === ICMP_TYPE.ECHO_REQUEST);
 const ours = (l: Lab, sw: bigint, kind: number) => {
@@ -32,6 +33,24 @@ t.test('a host moves: its flows are deleted, traffic follows it', async (t) => {
   const next = l.send('h1', ping('h1', HOSTS.h4.ip));
   t.same(next.delivered, { h4: 1 });
   t.equal(next.linkHops, 1, 'the next one in the flows: one hop, s1 -> s2');
+});
+
+t.test("a loop hold on a host's port: its neighbour entry and flows go, and come back when it speaks again", async (t) => {
+  const l = lab();
+  l.send('h1', ping('h1', HOSTS.h4.ip));
+  t.equal(ours(l, 1n, KIND.host).length, 1);
+  t.ok(l.routing.neighbors().some((n) => n.ip === HOSTS.h4.ip));
+  // The same broadcast arrives REPEAT_LIMIT times on h4's port: the topology holds it (a loop).
+  const bcast = buildEthernet({ dst: 'ff:ff:ff:ff:ff:ff', src: HOSTS.h4.mac, ethType: 0x88b5 }, new Uint8Array(46));
+  for (let i = 0; i < REPEAT_LIMIT; i++) l.send('h4', bcast);
+  t.equal(l.topo.counters().loopHolds, 1);
+  t.notOk(l.routing.neighbors().some((n) => n.ip === HOSTS.h4.ip), 'neighbour entry forgotten');
+  t.equal(ours(l, 1n, KIND.host).length, 0, 'FIB flow to the held place deleted');
+  t.equal(ours(l, 3n, KIND.transit).length, 0, 'transit flows to it deleted');
+  l.advance(60_000); // past the hold
+  l.send('h4', arpRequest('h4', '10.0.3.1'));
+  l.clear();
+  t.same(l.send('h1', ping('h1', HOSTS.h4.ip)).delivered, { h4: 1 }, 'reached again once it spoke after the hold');
 });
 
 t.test('a link goes down: every forwarding flow is flushed, the next packet takes the new path', async (t) => {
