@@ -55,6 +55,8 @@ t.test('torus 3x3 across three instances', async (t) => {
   t.ok(r, `the scenario printed its result (exit ${run.code}${run.timedOut ? ', timed out' : ''})\n${run.stderr.slice(-3000)}`);
   if (!r) return;
   for (const c of r.checks) t.ok(c.ok, c.name, { detail: c.detail });
+  // Where a scenario that ran out of time was stuck (a CI run once ended with no check at all).
+  if (r.notes.terminatedAt) t.comment(`terminated at ${JSON.stringify(r.notes.terminatedAt)}; Mininet said: ${run.stderr.slice(-1500)}`);
   t.comment(JSON.stringify({ mastered: r.notes.mastered, linksConvergedS: r.notes.linksConvergedS, linksConvergedFromStartS: r.notes.linksConvergedFromStartS, hosts: r.notes.hostsConvergedAfterPingallS, flowSetupRttMs: r.notes.flowSetupRttMs, failover: r.notes.failover, elapsedMs: r.elapsedMs }));
   t.comment(JSON.stringify({ pingallAfterFailover: r.notes.pingallAfterFailover }));
   // When each survivor took the dead instance's switches (its own log), from the kill.
