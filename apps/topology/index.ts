@@ -126,7 +126,7 @@ export const createTopologyApp = (options: Readonly<Record<string, unknown>> = {
       }
       if (ev.data.length < 14) return [];
       // Group-addressed frames are what floods carry round a loop: counted before anything floods them.
-      if ((ev.data[0]! & 1) === 1) topology.groupFrameSeen(sw.dpid, ev.inPort, ev.data, frame.eth.src, now);
+      if ((ev.data[0]! & 1) === 1) topology.groupFrameSeen(sw.dpid, ev.inPort, frame, ev.data, now);
       topology.hostSeen(sw.dpid, ev.inPort, frame, now);
       return [];
     },

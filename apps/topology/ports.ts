@@ -73,3 +73,9 @@ export function startLoopHold(port: PortState, baseMs: number, now: number): num
   port.repeats?.clear();
   return ms;
 }
+
+/** The port carries a link now, or came up again: no hold, and the next one starts at baseMs. */
+export function endLoopHold(port: PortState): void {
+  port.loopHoldUntil = -Infinity;
+  port.loopHoldCount = 0;
+}

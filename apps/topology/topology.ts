@@ -22,7 +22,7 @@ import { LldpDelayBaseline } from './lldp-delay.js';
 import type { LinkRecord } from './links.js';
 import type { TopologyOptions } from './options.js';
 import { PinTable } from './pins.js';
-import { isLive, isPhysical, newPort, startLoopHold } from './ports.js';
+import { endLoopHold, isLive, isPhysical, newPort, startLoopHold } from './ports.js';
 import type { PortState, SwitchState } from './ports.js';
 import { fingerprint, REPEAT_WINDOW_MS, RepeatCounter } from './repeats.js';
 import type { Pin } from './pins.js';
@@ -331,7 +331,10 @@ export class Topology implements TopologyServiceExt {
     else {
       prev.hwAddr = desc.hwAddr;
       prev.live = live;
-      if (cameUp) [prev.upAt, prev.confirmed, prev.edgeSeenAt, prev.loopHoldUntil, prev.loopHoldCount] = [now, false, -Infinity, -Infinity, 0];
+      if (cameUp) {
+        [prev.upAt, prev.confirmed, prev.edgeSeenAt] = [now, false, -Infinity];
+        endLoopHold(prev);
+      }
     }
     this.#emit({ type: prev ? 'portModified' : 'portAdded', dpid, port: no, live });
     if (!live) this.#portGone(dpid, no, now);
@@ -380,12 +383,13 @@ export class Topology implements TopologyServiceExt {
    * anything floods it: the same one arriving REPEAT_LIMIT times on a linkless port holds that
    * port (repeats.ts). Returns whether the port is held now.
    */
-  groupFrameSeen(dpid: Dpid, inPort: number, data: Uint8Array, src: string, now: number): boolean {
+  groupFrameSeen(dpid: Dpid, inPort: number, frame: Frame, data: Uint8Array, now: number): boolean {
     const port = this.#switches.get(dpid)?.ports.get(inPort);
     if (!port || this.#opts.loopHoldMs === 0 || this.#links.onPort(dpid, inPort)) return false;
     if (now < port.loopHoldUntil) return true;
     if (!(port.repeats ??= new RepeatCounter()).note(fingerprint(data), now)) return false;
-    this.#holdLoop(dpid, port, src, now);
+    // The source's text only now: eth.src builds a string, and this runs on every group packet-in.
+    this.#holdLoop(dpid, port, frame.eth.src, now);
     return true;
   }
 
@@ -671,8 +675,11 @@ export class Topology implements TopologyServiceExt {
     // Hosts "seen" on either port were copies that crossed the link before we knew of it.
     for (const end of [link.src, link.dst]) {
       const p = this.#switches.get(end.dpid)?.ports.get(end.port);
-      // The loop a hold broke was this link: the tree takes it from here.
-      if (p) [p.confirmed, p.loopHoldUntil, p.loopHoldCount] = [false, -Infinity, 0];
+      if (p) {
+        p.confirmed = false;
+        // The loop a hold broke was this link: the tree takes it from here.
+        endLoopHold(p);
+      }
     }
     this.#floodEpoch++;
     for (const h of [...this.#hosts.onPort(link.src.dpid, link.src.port), ...this.#hosts.onPort(link.dst.dpid, link.dst.port)]) this.#removeHost(h);

@@ -21,7 +21,7 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the checkout
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from weftnet.l2 import expected_links, pingall, port_no, switch_links, topology_stats, weft_links  # noqa: E402
-from weftnet.l2_steps import _pingall_until_clean, quiet_ipv6, step_connect, step_storm  # noqa: E402
+from weftnet.l2_steps import _pingall_until_clean, _wait_links, quiet_ipv6, step_connect, step_storm  # noqa: E402
 from weftnet.runner import run  # noqa: E402
 
 
@@ -73,13 +73,8 @@ def scenario(net, args, result):
     a, b = link.intf1, link.intf2
     hidden = {(a.node.dpid, port_no(a), b.node.dpid, port_no(b)), (b.node.dpid, port_no(b), a.node.dpid, port_no(a))}
     want = expected_links(net) - hidden
-    deadline = time.monotonic() + 30
-    got = set()
-    while time.monotonic() < deadline:
-        got = {(l['src']['dpid'], l['src']['port'], l['dst']['dpid'], l['dst']['port']) for l in weft_links(args) or []}
-        if got == want:
-            break
-        time.sleep(0.25)
+    _wait_links(args, len(want), 30)
+    got = {(l['src']['dpid'], l['src']['port'], l['dst']['dpid'], l['dst']['port']) for l in weft_links(args) or []}
     result.check('links: every cable but the hidden one', got == want, None if got == want else {'missing': sorted(want - got), 'extra': sorted(got - want), 'topologyStats': topology_stats(args)})
     # Both ends of the hidden cable settle as edges: from here on broadcasts can go round.
     rest = started + float(args.options.get('settle', 8)) - time.monotonic()

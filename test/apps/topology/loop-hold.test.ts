@@ -8,7 +8,7 @@
 import t from 'tap';
 import { OFPP } from '../../../protocol/index.js';
 import { arpRequestFrame } from '../../../protocol/packet/index.js';
-import { REPEAT_LIMIT, REPEAT_WINDOW_MS } from '../../../apps/topology/repeats.js';
+import { fingerprint, MAX_TRACKED, REPEAT_LIMIT, REPEAT_WINDOW_MS, RepeatCounter } from '../../../apps/topology/repeats.js';
 import { dp, ring, setup } from './setup.js';
 
 const H1 = '0a:00:00:00:00:01';
@@ -179,4 +179,28 @@ t.test('the hold is counted in the app stats', async (t) => {
   const s = hiddenLoop();
   s.arp('h1');
   t.match(s.topoApp.stats!(), { loopHolds: 1 });
+});
+
+t.test('a port tracks a bounded number of frames, and a looping one among many distinct ones still trips', async (t) => {
+  const c = new RepeatCounter();
+  for (let i = 0; i < 10_000; i++) c.note(i, 0);
+  t.equal(c.size, MAX_TRACKED, `10,000 distinct frames: ${MAX_TRACKED} kept`);
+  const looping = 0xdead;
+  let tripped = -1;
+  for (let round = 0; round < REPEAT_LIMIT && tripped < 0; round++) {
+    for (let i = 0; i < MAX_TRACKED / 2; i++) c.note(100_000 + round * 100 + i, 10 + round); // other frames in between
+    if (c.note(looping, 10 + round)) tripped = round;
+  }
+  t.equal(tripped, REPEAT_LIMIT - 1, 'the looping frame reached the limit on its 8th arrival');
+  t.equal(c.note(looping, 10 + REPEAT_WINDOW_MS + 100), false, 'a new window starts the count again');
+});
+
+t.test('the fingerprint covers the length and the first 256 bytes', async (t) => {
+  const a = new Uint8Array(300).fill(7);
+  const b = Uint8Array.from(a);
+  b[299] = 8;
+  t.equal(fingerprint(a), fingerprint(b), 'bytes past 256 do not count');
+  b[10] = 8;
+  t.not(fingerprint(a), fingerprint(b));
+  t.not(fingerprint(a), fingerprint(a.subarray(0, 299)), 'the length counts');
 });
