@@ -68,6 +68,13 @@ export interface BundleBulk {
   w: Writer;
   ends: Uint32Array;
   pause: () => Promise<void>;
+  /** The body's flow count, for messages (`n` may be only an upper bound while the body arrives). */
+  total(): number;
+  /**
+   * Once every flow the body has is sent (`count` of them), before the barrier: a body still
+   * arriving is checked whole here, and what this throws ends the bundle (discarded).
+   */
+  settle?(count: number): Promise<void>;
   /** Called once every flow is encoded and sent, before the last waits. */
   encoded(): void;
   /** Other work for the waits while sending (the store prep), for flows [0, upTo) only: true when it did some. */
@@ -152,7 +159,7 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
   let committed = false;
   try {
     const scratch = new Writer(1 << 16);
-    await encodeBulkFlows(b.body, n, b.command, b.w, b.ends, b.pause, async (from, to) => {
+    const count = await encodeBulkFlows(b.body, n, b.command, b.w, b.ends, b.pause, async (from, to) => {
       if (!opened) {
         // The first slice was encoded while the OPEN was on its way.
         const answered = opening.then(
@@ -161,7 +168,7 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
         );
         const reply = await Promise.race([answered, fence]);
         if (reply === 'ignored' || reply === 'noBarrier' || reply instanceof Error || reply.type !== 'bundleControl' || reply.ctrlType !== onf.OFPBCT.OPEN_REPLY) {
-          if (conn.closed) throw unavailable(conn, 0, n);
+          if (conn.closed) throw unavailable(conn, 0, b.total());
           if (reply === 'ignored' || notABundleError(reply)) noBundles.add(conn);
           // A timeout or an odd reply: the plain path for this request only.
           throw new NotOpened();
@@ -176,11 +183,12 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
         index.add(k, conn.sendEncoded(scratch.buf.subarray(0, scratch.pos)));
       }
       await drained(conn, () => b.prepUpTo(to));
-      if (conn.closed) throw unavailable(conn, to, n);
+      if (conn.closed) throw unavailable(conn, to, b.total());
     });
+    await b.settle?.(count);
     b.encoded();
     await b.wait(conn.barrier(slow)).catch((e: unknown) => {
-      throw conn.closed ? unavailable(conn, n, n) : e;
+      throw conn.closed ? unavailable(conn, count, count) : e;
     });
     if (lost) throw expired(lost);
     if (rejected > 0) return { kind: 'refused', rejected, errors: kept };
@@ -195,7 +203,7 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
         committed = true; // a failed commit removes the bundle in the switch: nothing to discard
         return { kind: 'refused', rejected, errors: kept, commitError: e.error };
       }
-      throw conn.closed ? unavailable(conn, n, n) : e;
+      throw conn.closed ? unavailable(conn, count, count) : e;
     }
     return { kind: 'committed', xids: index.xids };
   } catch (e) {
@@ -218,9 +226,18 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
 
 class NotOpened extends Error {}
 
-function unavailable(conn: SwitchConnection, sent: number, n: number): HttpError {
-  return new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${sent} of ${n} flows were sent in a bundle; nothing was applied (the switch drops uncommitted bundles)`);
+/** The switch went away mid-bundle (`sent` flows were sent). */
+export class BundleGone extends HttpError {
+  constructor(
+    conn: SwitchConnection,
+    readonly sent: number,
+    n: number,
+  ) {
+    super(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${sent} of ${n} flows were sent in a bundle; nothing was applied (the switch drops uncommitted bundles)`);
+  }
 }
+
+const unavailable = (conn: SwitchConnection, sent: number, n: number) => new BundleGone(conn, sent, n);
 
 function expired(err: ErrorMsg): HttpError {
   const names = onf.onfErrorNames(err.experimenter, err.code);

@@ -29,7 +29,8 @@ export function encodeBulkFlow(flow: unknown, command: FlowCommand, w: Writer): 
 
 /**
  * Flows [0, n) of `body` into `w`, ends[k] = w.pos after flow k; `pause` is awaited between
- * slices. Throws the first bad flow's HttpError with its field prefixed by flows[i].
+ * slices. A body still arriving may have fewer than `n` (then an upper bound): the flows it has
+ * are encoded as they are located, and the count encoded is returned. Throws the first bad flow's HttpError with its field prefixed by flows[i].
  * `afterSlice(from, to)`, when given, runs after each slice is encoded and before the pause
  * (the bundle path sends the slice from there, so the switch works while the next is encoded);
  * what it throws passes through unchanged.
@@ -42,11 +43,16 @@ export async function encodeBulkFlows(
   ends: Uint32Array,
   pause: () => Promise<void>,
   afterSlice?: (from: number, to: number) => void | Promise<void>,
-): Promise<void> {
+): Promise<number> {
   let i = 0;
   while (i < n) {
     const from = i;
-    const to = Math.min(i + SLICE, n);
+    let to = Math.min(i + SLICE, n);
+    // A body still arriving: the slice waits for its flows, and ends early with the body.
+    let located = body.located(to);
+    if (typeof located !== 'number') located = await located;
+    if (located < to) to = located;
+    if (to <= from) break;
     try {
       const bytes = body.bytes();
       // Flows the byte reader declined in this slice; from the second on, the rest of the slice
@@ -70,4 +76,5 @@ export async function encodeBulkFlows(
     if (afterSlice) await afterSlice(from, to);
     if (i < n) await pause();
   }
+  return i;
 }

@@ -6,7 +6,8 @@
  * past the cap (only the first cap + 1 are located).
  */
 import t from 'tap';
-import { scanBulkBody } from '../../src/rest/bulk-body.js';
+import { scanBulkBody, walkBulkBody } from '../../src/rest/bulk-body.js';
+import { UploadBody } from '../../src/rest/bulk-upload.js';
 import { HttpError } from '../../src/rest/errors.js';
 
 function rng(seed: number): (n: number) => number {
@@ -127,4 +128,75 @@ t.test('flowRange: the elements flow(k) gives, in one parse; undefined when one 
     t.same(b.flowRange(0, 1), [{ ok: 1 }], `${bad}: a range without it parses`);
     t.throws(() => b.flow(1), { status: 400, message: /^body is not valid JSON: .* at byte 22$/ }, `${bad}: flow(1) names its byte`);
   }
+});
+
+/** Walk `body` fed in chunks of random sizes (a turn of the event loop between chunks). */
+async function walkInChunks(body: string, r: (n: number) => number, max = 1_000_000) {
+  const bytes = Buffer.from(body);
+  const up = new UploadBody(bytes.length);
+  const walk = walkBulkBody(up, max, ALLOWED, now);
+  for (let at = 0; at < bytes.length; ) {
+    const size = 1 + r(r(2) ? 8 : 200);
+    up.push(bytes.subarray(at, at + size));
+    at += size;
+    await new Promise((res) => setImmediate(res));
+  }
+  up.end();
+  const b = await walk.finished;
+  return { fields: Object.fromEntries(b.fields), flows: b.flows, count: b.count, list: b.flows === 'array' ? Array.from({ length: Math.min(b.count, max + 1) }, (_, k) => b.flow(k)) : undefined, unknown: b.unknown };
+}
+
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    (v) => ({ ok: v }),
+    (e: unknown) => ({ error: e instanceof HttpError ? `${e.status} ${e.message}` : String(e) }),
+  );
+
+t.test('a body walked while it arrives: the same result and the same error as the whole body, however it is cut', async (t) => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const r = rng(seed * 3571);
+    const flows = Array.from({ length: r(12) }, () => value(r, 0));
+    const obj: Record<string, unknown> = r(2) ? { flows, command: ['add', 'delete'][r(2)], persistent: r(2) === 0 } : { flows };
+    let body = ` ${text(r, obj)}\n`;
+    // Every other body broken: cut short or one byte changed.
+    if (seed % 2 === 0) {
+      const b = Buffer.from(body);
+      if (r(2) === 0) body = b.subarray(0, r(b.length)).toString('utf8');
+      else {
+        b[r(b.length)] = '"{}[],:\\ x1'.charCodeAt(r(11));
+        body = b.toString('utf8');
+      }
+    }
+    const whole = await outcome(walk(body, 5));
+    const chunked = await outcome(walkInChunks(body, r, 5));
+    t.same(chunked, whole, `seed ${seed}`);
+  }
+});
+
+t.test('located(): waits for elements as the body arrives; the walk ends when the body does', async (t) => {
+  const body = Buffer.from(JSON.stringify({ flows: [{ a: 1 }, { b: 2 }, { c: 3 }], persistent: false }));
+  const up = new UploadBody(body.length);
+  const walk = walkBulkBody(up, 100, ALLOWED, now);
+  const two = walk.located(2);
+  t.type(two, Promise, 'nothing located yet: a promise');
+  up.push(body.subarray(0, body.indexOf('{"c"')));
+  t.equal(await two, 2, 'two elements once their bytes (and the comma after them) are there');
+  t.equal(walk.over, false);
+  t.equal(walk.fields.has('persistent'), false, 'the key after flows is not there yet');
+  up.push(body.subarray(body.indexOf('{"c"')));
+  t.equal(up.end(), true);
+  const b = await walk.finished;
+  t.equal(b.count, 3);
+  t.equal(b.fields.get('persistent'), false);
+  t.equal(walk.located(10), 3, 'the walk is over: what it located, at once');
+  t.equal(walk.arrays, 1);
+
+  const cut = new UploadBody(body.length);
+  const broken = walkBulkBody(cut, 100, ALLOWED, now);
+  cut.push(body.subarray(0, 10));
+  t.equal(cut.end(), false, 'fewer bytes than declared: not complete');
+  cut.fail(new Error('upload aborted'));
+  await t.rejects(broken.finished, /upload aborted/);
+  t.equal(await broken.located(1), 0, 'a failed walk wakes its waiters with what it has');
+  t.equal(cut.push(Buffer.from('x')), false, 'no bytes after a failure');
 });

@@ -21,7 +21,10 @@ import type { FastifyInstance } from 'fastify';
 import { decode, Writer } from '../../../protocol/index.js';
 import type { ErrorMsg, FlowMod } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
-import { scanBulkBody } from '../bulk-body.js';
+import { walkBulkBody, wholeBody } from '../bulk-body.js';
+import type { BulkBody, BulkWalk } from '../bulk-body.js';
+import { UploadBody } from '../bulk-upload.js';
+import type { SwitchConnection } from '../../openflow/switch-connection.js';
 import { HttpError, openflowNames, switchErrorToHttp } from '../errors.js';
 import type { FlowCommand } from '../flow-json.js';
 import { encodeBulkFlows, SLICE } from '../bulk-encode.js';
@@ -30,7 +33,7 @@ import { commit, flowOps, flowOpsNeeded } from '../persist.js';
 import { BulkStorePrep, waitPreparing } from '../bulk-store-prep.js';
 import type { TxnOp } from '../../store/store.js';
 import { lookupSwitch } from '../switch-lookup.js';
-import { bulkViaBundle, mayBundle } from '../bulk-bundle.js';
+import { BundleGone, bulkViaBundle, mayBundle } from '../bulk-bundle.js';
 import type { BundleOutcome } from '../bulk-bundle.js';
 import { drained } from '../bulk-drain.js';
 import { requireMaster } from '../write.js';
@@ -59,7 +62,7 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
   // handler walks them (bulk-body.ts). Flows are converted into fresh objects field by field,
   // so a "__proto__" key is just an unknown field there.
   app.addContentTypeParser('application/json', (req, payload, done) => readBody(req.headers['content-length'], payload, bodyLimit, done));
-  app.post<{ Params: { dpid: string }; Body: Buffer }>('/switches/:dpid/flows/bulk', {
+  app.post<{ Params: { dpid: string }; Body: Buffer | UploadBody }>('/switches/:dpid/flows/bulk', {
     bodyLimit,
     // The body schema below documents the route (OpenAPI); the handler checks the body itself,
     // from its bytes. The dpid was checked before the body was read (server.ts, onRequest).
@@ -93,130 +96,249 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
     handler: async (req) => {
       const conn = lookupSwitch(deps, req.params.dpid);
       const t0 = performance.now();
-      if (!Buffer.isBuffer(req.body)) throw new HttpError(400, 'bad_request', 'body: expected a JSON object with flows', 'flows');
-      const body = await scanBulkBody(req.body, maxFlows, TOP_KEYS, pause);
-      if (body.flows === 'missing') throw new HttpError(400, 'bad_request', "body must have required property 'flows'", 'flows');
-      if (body.flows === 'not_array') throw new HttpError(400, 'bad_request', 'flows: must be array', 'flows');
-      if (body.unknown !== undefined) throw new HttpError(400, 'bad_request', `body must NOT have additional properties (${body.unknown}); it takes flows, command and persistent`, body.unknown);
-      const command = (body.fields.get('command') ?? 'add') as FlowCommand;
-      if (!COMMANDS.has(command)) throw new HttpError(400, 'bad_request', 'command: must be equal to one of the allowed values (add, modify, delete)', 'command');
-      const persistent = body.fields.get('persistent') ?? true;
-      if (typeof persistent !== 'boolean') throw new HttpError(400, 'bad_request', 'persistent: must be boolean', 'persistent');
-      const n = body.count;
-      if (n > maxFlows) {
-        throw new HttpError(413, 'payload_too_large', `flows: ${n} flows in one request, at most ${maxFlows} are accepted (rest.maxBulkFlows); split them over several requests`, 'flows', undefined, { limit: maxFlows, count: n });
-      }
-      // Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0). Only the bytes stay.
-      const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
-      const ends = new Uint32Array(n);
-      const message = (k: number) => w.buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!);
-      // A persistent ADD's store operations, prepared whenever the route waits for the switch
-      // (flow k only once it is encoded: `prepared` counts what prep.step did).
-      const prep = deps.state && persistent && command === 'add' ? new BulkStorePrep(deps.state, conn.info.dpid, n, message) : undefined;
-      let prepared = 0;
-      const prepUpTo = (encoded: number) => {
-        const c = Math.min(PREP_STEP, encoded - prepared);
-        if (!prep || c <= 0) return false;
-        prepared += c;
-        // False once everything is prepared (waitPreparing steps it too, past `prepared`).
-        return prep.step(c);
-      };
-      const releaseBody = () => {
-        // The body's bytes are not needed any more (sending takes most of the route's time).
-        body.release();
-        req.body = Buffer.alloc(0);
-      };
-      /** What the switch accepted goes to the store, in one transaction; the answer waits for its fsync. */
-      const store = async (accepted: (k: number) => boolean) => {
-        if (deps.state && prep) await commit(deps.state, await prep.finish(accepted, pause, SLICE));
-        else if (deps.state && flowOpsNeeded(deps.state, conn.info.dpid, command, persistent)) {
-          // The FlowMods are decoded back from the bytes sent, a slice at a time.
-          const ops: TxnOp[] = [];
-          for (let k = 0; k < n; k += SLICE) {
-            const list: FlowMod[] = [];
-            for (let j = k; j < Math.min(k + SLICE, n); j++) if (accepted(j)) list.push(decode(message(j)) as FlowMod);
-            for (const op of flowOps(deps.state, conn.info.dpid, list, persistent)) ops.push(op);
-            await pause();
-          }
-          await commit(deps.state, ops);
+      const upload = req.body instanceof UploadBody ? req.body : Buffer.isBuffer(req.body) ? wholeBody(req.body) : undefined;
+      if (!upload) throw new HttpError(400, 'bad_request', 'body: expected a JSON object with flows', 'flows');
+      const walk = walkBulkBody(upload, maxFlows, TOP_KEYS, pause);
+      const ctx: BulkContext = { deps, conn, walk, t0, release: () => void (req.body = Buffer.alloc(0)) };
+      try {
+        // A body still arriving: its first flows go into a bundle while the rest comes.
+        if (!upload.complete && mayBundle(conn) && gateOpen(conn)) {
+          const answer = await whileArriving(ctx, maxFlows, upload.buf.length);
+          if (answer) return answer;
         }
-      };
-      const done = (atomic: boolean) => {
-        const ms = performance.now() - t0;
-        return { count: n, accepted: n, atomic, durationMs: Math.round(ms * 10) / 10, flowsPerSecond: Math.round((n / ms) * 1000) };
-      };
-
-      // Atomic: all flows in one ONF bundle, committed only when the switch accepted every one
-      // (src/rest/bulk-bundle.ts). Not when the write gate is closed: the plain path's order of
-      // answers stays (a bad body is a 400 before the 409).
-      if (n > 0 && mayBundle(conn) && (!conn.writeGate || conn.writeGate())) {
-        const out = await bulkViaBundle({
-          conn, body, n, command, w, ends, pause,
-          encoded: releaseBody,
-          prepUpTo,
-          wait: (p) => waitPreparing(p, prep, pause),
-          requireMaster: () => requireMaster(conn),
-        });
-        if (out.kind === 'committed') {
-          await store(() => true);
-          return done(true);
-        }
-        if (out.kind === 'refused') throw refusedInBundle(out, n);
-        // The switch does not do bundles: start again on the plain path.
-        w.pos = 0;
+        const body = await walk.finished;
+        return await fromWholeBody(ctx, body, checkTop(body, maxFlows));
+      } finally {
+        // An early answer: the rest of the upload is not walked (no-op once it is complete).
+        if (upload instanceof UploadBody) upload.fail(new Error('the request was answered'));
       }
-
-      await encodeBulkFlows(body, n, command, w, ends, pause);
-      releaseBody();
-      const prepAll = () => prepUpTo(n);
-
-      // One shared error callback; the xid each flow got maps an ERROR back to its index.
-      requireMaster(conn);
-      const xids = new Uint32Array(n);
-      const switchErrors: ErrorMsg[] = [];
-      const onError = (err: ErrorMsg) => void switchErrors.push(err);
-      const barriers: Promise<void>[] = [];
-      for (let start = 0; start < n; start += CHUNK) {
-        if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
-        const end = Math.min(start + CHUNK, n);
-        for (let k = start; k < end; k++) {
-          xids[k] = conn.sendEncoded(message(k), onError);
-          // A pause within the chunk too: 5000 sends are one long turn on a loaded machine.
-          if (k % SLICE === SLICE - 1 && k + 1 < end) {
-            await pause();
-            await drained(conn, prepAll);
-            if (conn.closed) break;
-          }
-        }
-        const barrier = conn.barrier();
-        // Observed at once: a later barrier may fail (connection closed) while an older one is awaited.
-        barrier.catch(NOOP);
-        barriers.push(barrier);
-        if (barriers.length > WINDOW) await waitPreparing(barriers.shift()!, prep, pause);
-        // Let the write queue hand this chunk to the socket before queueing the next.
-        else await new Promise((r) => setImmediate(r));
-      }
-      await waitPreparing(Promise.all(barriers), prep, pause);
-      const rejected = switchErrors.length;
-      const refused = new Set(switchErrors.map((e) => e.xid));
-      await store((k) => !refused.has(xids[k]!));
-      if (rejected > 0) {
-        const indexOf = new Map<number, number>();
-        for (let k = 0; k < n; k++) indexOf.set(xids[k]!, k);
-        const errors: BulkFlowError[] = switchErrors.map((err) => ({ index: indexOf.get(err.xid) ?? -1, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code, err.experimenter) }));
-        errors.sort((a, b) => a.index - b.index);
-        const base = switchErrorToHttp(switchErrors[0]!, 'flows');
-        throw new HttpError(base.status, base.code, `${rejected} of ${n} flows were rejected`, undefined, base.openflow, {
-          count: n,
-          accepted: n - rejected,
-          rejected,
-          atomic: false,
-          errors: errors.slice(0, MAX_LISTED),
-        });
-      }
-      return done(false);
     },
   });
+}
+
+interface BulkContext {
+  deps: RestDeps;
+  conn: SwitchConnection;
+  walk: BulkWalk;
+  t0: number;
+  /** Drop the request's hold on the body's bytes. */
+  release(): void;
+}
+
+/** What the body's top level says, checked in the order the route always answered. */
+interface Top {
+  command: FlowCommand;
+  persistent: boolean;
+  n: number;
+}
+
+function checkTop(body: BulkBody, maxFlows: number): Top {
+  if (body.flows === 'missing') throw new HttpError(400, 'bad_request', "body must have required property 'flows'", 'flows');
+  if (body.flows === 'not_array') throw new HttpError(400, 'bad_request', 'flows: must be array', 'flows');
+  if (body.unknown !== undefined) throw new HttpError(400, 'bad_request', `body must NOT have additional properties (${body.unknown}); it takes flows, command and persistent`, body.unknown);
+  const command = (body.fields.get('command') ?? 'add') as FlowCommand;
+  if (!COMMANDS.has(command)) throw new HttpError(400, 'bad_request', 'command: must be equal to one of the allowed values (add, modify, delete)', 'command');
+  const persistent = body.fields.get('persistent') ?? true;
+  if (typeof persistent !== 'boolean') throw new HttpError(400, 'bad_request', 'persistent: must be boolean', 'persistent');
+  const n = body.count;
+  if (n > maxFlows) {
+    throw new HttpError(413, 'payload_too_large', `flows: ${n} flows in one request, at most ${maxFlows} are accepted (rest.maxBulkFlows); split them over several requests`, 'flows', undefined, { limit: maxFlows, count: n });
+  }
+  return { command, persistent, n };
+}
+
+/** Not when the write gate is closed: the plain path's order of answers stays (a bad body is a 400 before the 409). */
+const gateOpen = (conn: SwitchConnection) => !conn.writeGate || conn.writeGate();
+
+/** Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0). Only the bytes stay. */
+const messageOf = (w: Writer, ends: Uint32Array) => (k: number) => w.buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!);
+
+/** A persistent ADD's store operations, prepared whenever the route waits for the switch. */
+function storePrep(ctx: BulkContext, top: Top, message: (k: number) => Uint8Array): BulkStorePrep | undefined {
+  return ctx.deps.state && top.persistent && top.command === 'add' ? new BulkStorePrep(ctx.deps.state, ctx.conn.info.dpid, top.n, message) : undefined;
+}
+
+/**
+ * Flows [0, encoded) prepared for the store, a step at a time (`prepared` counts what
+ * prep.step did; flow k only once it is encoded). False once everything is prepared.
+ */
+function prepStepper(prep: () => BulkStorePrep | undefined): (encoded: number) => boolean {
+  let prepared = 0;
+  return (encoded) => {
+    const p = prep();
+    const c = Math.min(PREP_STEP, encoded - prepared);
+    if (!p || c <= 0) return false;
+    prepared += c;
+    // False once everything is prepared (waitPreparing steps it too, past `prepared`).
+    return p.step(c);
+  };
+}
+
+/** What the switch accepted goes to the store, in one transaction; the answer waits for its fsync. */
+async function store(ctx: BulkContext, top: Top, prep: BulkStorePrep | undefined, message: (k: number) => Uint8Array, accepted: (k: number) => boolean): Promise<void> {
+  const { state } = ctx.deps;
+  const dpid = ctx.conn.info.dpid;
+  if (state && prep) await commit(state, await prep.finish(accepted, pause, SLICE));
+  else if (state && flowOpsNeeded(state, dpid, top.command, top.persistent)) {
+    // The FlowMods are decoded back from the bytes sent, a slice at a time.
+    const ops: TxnOp[] = [];
+    for (let k = 0; k < top.n; k += SLICE) {
+      const list: FlowMod[] = [];
+      for (let j = k; j < Math.min(k + SLICE, top.n); j++) if (accepted(j)) list.push(decode(message(j)) as FlowMod);
+      for (const op of flowOps(state, dpid, list, top.persistent)) ops.push(op);
+      await pause();
+    }
+    await commit(state, ops);
+  }
+}
+
+function done(ctx: BulkContext, n: number, atomic: boolean) {
+  const ms = performance.now() - ctx.t0;
+  return { count: n, accepted: n, atomic, durationMs: Math.round(ms * 10) / 10, flowsPerSecond: Math.round((n / ms) * 1000) };
+}
+
+/** The body turned out to need another command than the one its flows were sent with. */
+const RESTART = new Error('bulk: send again from the whole body');
+
+/**
+ * The body while it arrives: once its first flow is there, flows go into a bundle as they are
+ * located, with the command said before `flows` (else add). When the whole body is there it is
+ * checked as fromWholeBody would; any answer about the body comes before anything the switch
+ * said, as there. A body whose `command` after the flows says otherwise (or that has a second
+ * `flows`) is discarded in the switch and sent again from the whole body: undefined.
+ */
+async function whileArriving(ctx: BulkContext, maxFlows: number, length: number) {
+  const { conn, walk } = ctx;
+  if ((await walk.located(1)) < 1 || walk.over) return undefined;
+  const command = (walk.fields.get('command') ?? 'add') as FlowCommand;
+  if (!COMMANDS.has(command)) return undefined;
+  // Every element takes 2 bytes at least (one and a comma): the upper bound of the count.
+  const cap = Math.min(maxFlows, Math.floor(length / 2));
+  const w = new Writer(Math.min(length, 1 << 26));
+  const ends = new Uint32Array(cap);
+  const message = messageOf(w, ends);
+  let top: Top | undefined;
+  let prep: BulkStorePrep | undefined;
+  /** The answer fromWholeBody would give about the body, if any: a 400 or 413 thrown here. */
+  const sameCommand = async () => {
+    const t = checkTop(await walk.finished, maxFlows);
+    return t.command === command && walk.arrays === 1 ? t : undefined;
+  };
+  try {
+    const out = await bulkViaBundle({
+      conn, body: walk, n: cap, command, w, ends, pause,
+      total: () => walk.count,
+      settle: async (count) => {
+        top = await sameCommand();
+        if (!top) throw RESTART;
+        if (top.n !== count) throw new Error(`bulk: ${count} flows sent, the body has ${top.n}`);
+        prep = storePrep(ctx, top, message);
+      },
+      encoded: () => {
+        walk.release();
+        ctx.release();
+      },
+      prepUpTo: prepStepper(() => prep),
+      wait: (p) => waitPreparing(p, prep, pause),
+      requireMaster: () => requireMaster(conn),
+    });
+    if (out.kind === 'unsupported') return undefined;
+    if (out.kind === 'refused') throw refusedInBundle(out, top!.n);
+    await store(ctx, top!, prep, message, () => true);
+    return done(ctx, top!.n, true);
+  } catch (e) {
+    if (e === RESTART) return undefined;
+    if (top) throw e;
+    // Failed before the body was checked (a bad flow, the switch gone): the body's own fault first.
+    if (!(await sameCommand())) return undefined;
+    // Said with the body's whole count, now known.
+    throw e instanceof BundleGone ? new BundleGone(conn, e.sent, walk.count) : e;
+  }
+}
+
+async function fromWholeBody(ctx: BulkContext, body: BulkBody, top: Top) {
+  const { conn } = ctx;
+  const { n, command } = top;
+  const w = new Writer(Math.min(Math.max(n, 1) * 112, 1 << 26));
+  const ends = new Uint32Array(n);
+  const message = messageOf(w, ends);
+  const prep = storePrep(ctx, top, message);
+  const prepUpTo = prepStepper(() => prep);
+  const releaseBody = () => {
+    // The body's bytes are not needed any more (sending takes most of the route's time).
+    body.release();
+    ctx.release();
+  };
+
+  // Atomic: all flows in one ONF bundle, committed only when the switch accepted every one
+  // (src/rest/bulk-bundle.ts).
+  if (n > 0 && mayBundle(conn) && gateOpen(conn)) {
+    const out = await bulkViaBundle({
+      conn, body, n, command, w, ends, pause,
+      total: () => n,
+      encoded: releaseBody,
+      prepUpTo,
+      wait: (p) => waitPreparing(p, prep, pause),
+      requireMaster: () => requireMaster(conn),
+    });
+    if (out.kind === 'committed') {
+      await store(ctx, top, prep, message, () => true);
+      return done(ctx, n, true);
+    }
+    if (out.kind === 'refused') throw refusedInBundle(out, n);
+    // The switch does not do bundles: start again on the plain path.
+    w.pos = 0;
+  }
+
+  await encodeBulkFlows(body, n, command, w, ends, pause);
+  releaseBody();
+  const prepAll = () => prepUpTo(n);
+
+  // One shared error callback; the xid each flow got maps an ERROR back to its index.
+  requireMaster(conn);
+  const xids = new Uint32Array(n);
+  const switchErrors: ErrorMsg[] = [];
+  const onError = (err: ErrorMsg) => void switchErrors.push(err);
+  const barriers: Promise<void>[] = [];
+  for (let start = 0; start < n; start += CHUNK) {
+    if (conn.closed) throw new HttpError(503, 'switch_unavailable', `switch ${conn.info.dpid} disconnected after ${start} of ${n} flows were sent`);
+    const end = Math.min(start + CHUNK, n);
+    for (let k = start; k < end; k++) {
+      xids[k] = conn.sendEncoded(message(k), onError);
+      // A pause within the chunk too: 5000 sends are one long turn on a loaded machine.
+      if (k % SLICE === SLICE - 1 && k + 1 < end) {
+        await pause();
+        await drained(conn, prepAll);
+        if (conn.closed) break;
+      }
+    }
+    const barrier = conn.barrier();
+    // Observed at once: a later barrier may fail (connection closed) while an older one is awaited.
+    barrier.catch(NOOP);
+    barriers.push(barrier);
+    if (barriers.length > WINDOW) await waitPreparing(barriers.shift()!, prep, pause);
+    // Let the write queue hand this chunk to the socket before queueing the next.
+    else await new Promise((r) => setImmediate(r));
+  }
+  await waitPreparing(Promise.all(barriers), prep, pause);
+  const rejected = switchErrors.length;
+  const refused = new Set(switchErrors.map((e) => e.xid));
+  await store(ctx, top, prep, message, (k) => !refused.has(xids[k]!));
+  if (rejected > 0) {
+    const indexOf = new Map<number, number>();
+    for (let k = 0; k < n; k++) indexOf.set(xids[k]!, k);
+    const errors: BulkFlowError[] = switchErrors.map((err) => ({ index: indexOf.get(err.xid) ?? -1, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code, err.experimenter) }));
+    errors.sort((a, b) => a.index - b.index);
+    const base = switchErrorToHttp(switchErrors[0]!, 'flows');
+    throw new HttpError(base.status, base.code, `${rejected} of ${n} flows were rejected`, undefined, base.openflow, {
+      count: n,
+      accepted: n - rejected,
+      rejected,
+      atomic: false,
+      errors: errors.slice(0, MAX_LISTED),
+    });
+  }
+  return done(ctx, n, false);
 }
 
 function tooLarge(limit: number): Error {
@@ -224,15 +346,33 @@ function tooLarge(limit: number): Error {
 }
 
 /**
- * The body's bytes in one buffer of exactly its Content-Length, filled as chunks arrive
+ * With a Content-Length: an UploadBody (one buffer of exactly that length), handed to the route
+ * at once and filled as chunks arrive, so the route walks and sends while the upload goes on
  * (fastify's `parseAs: 'buffer'` keeps the chunks and concatenates them at the end: twice the
- * body for a moment). Without a Content-Length (chunked upload) the chunks are concatenated.
+ * body for a moment, and nothing happens before the last byte). Without a Content-Length
+ * (chunked upload) the chunks are concatenated and the route gets the whole body.
  */
-function readBody(lengthHeader: string | undefined, payload: NodeJS.ReadableStream, limit: number, done: (err: Error | null, body?: Buffer) => void): void {
+function readBody(lengthHeader: string | undefined, payload: NodeJS.ReadableStream, limit: number, done: (err: Error | null, body?: Buffer | UploadBody) => void): void {
   const declared = lengthHeader === undefined ? undefined : Number(lengthHeader);
   if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) return done(Object.assign(new Error('bad Content-Length'), { statusCode: 400 }));
   if (declared !== undefined && declared > limit) return done(tooLarge(limit));
-  const whole = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+  if (declared !== undefined) {
+    const up = new UploadBody(declared);
+    const fail = (message: string) => up.fail(new HttpError(400, 'bad_request', message));
+    payload.on('data', (c: Buffer) => {
+      if (up.push(c)) return;
+      fail('body longer than its Content-Length');
+      payload.removeAllListeners('data');
+      payload.resume();
+    });
+    payload.on('end', () => {
+      if (!up.end()) fail(`body of ${up.filled} bytes, Content-Length said ${declared}`);
+    });
+    payload.on('error', (e: Error) => fail(`the upload failed: ${e.message}`));
+    // Closed without its end (the client went away): nothing waits for bytes that never come.
+    payload.on('close', () => fail('the upload ended before the body did'));
+    return done(null, up);
+  }
   const chunks: Buffer[] = [];
   let got = 0;
   let finished = false;
@@ -244,15 +384,11 @@ function readBody(lengthHeader: string | undefined, payload: NodeJS.ReadableStre
     done(err, body);
   };
   payload.on('data', (c: Buffer) => {
-    if (got + c.length > (declared ?? limit)) return finish(declared === undefined ? tooLarge(limit) : Object.assign(new Error('body longer than its Content-Length'), { statusCode: 400 }));
-    if (whole) c.copy(whole, got);
-    else chunks.push(c);
+    if (got + c.length > limit) return finish(tooLarge(limit));
+    chunks.push(c);
     got += c.length;
   });
-  payload.on('end', () => {
-    if (declared !== undefined && got !== declared) return finish(Object.assign(new Error(`body of ${got} bytes, Content-Length said ${declared}`), { statusCode: 400 }));
-    finish(null, whole ?? Buffer.concat(chunks, got));
-  });
+  payload.on('end', () => finish(null, Buffer.concat(chunks, got)));
   payload.on('error', (e: Error) => finish(Object.assign(e, { statusCode: 400 })));
 }
 
