@@ -4,11 +4,14 @@
  * time. When Open vSwitch's CPU time is about the send phase's wall time, the switch is the
  * bottleneck and weft's side can only shorten what comes before the first send. Several runs
  * on one weft process, a fresh private OVS each (the first run is a cold process).
- *   node --import tsx bench/bulk-ovs-cpu.ts [runs=3]
+ * With `tls` the bridge connects to weft's TLS listener (ovs-pki certificates).
+ *   node --import tsx bench/bulk-ovs-cpu.ts [runs=3] [tcp|tls]
  */
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pki } from './ovs-raw-rate.js';
+import { freePort } from '../test/support/weft-process.js';
 import { startOvs } from '../test/support/ovs.js';
 import { benchFlows } from './flows-ovs.js';
 import { ensureBuilt, startBenchWeft } from './weft.js';
@@ -20,15 +23,21 @@ function cpuMs(pid: number): number {
 }
 
 const runs = Number(process.argv[2] ?? 3);
+const tls = process.argv[3] === 'tls';
 await ensureBuilt();
-const weft = await startBenchWeft();
+const certDir = mkdtempSync(join(tmpdir(), 'weft-bulk-cpu-'));
+const certs = tls ? pki(certDir) : undefined;
+const tlsPort = certs ? await freePort() : 0;
+const weft = await startBenchWeft(undefined, { args: certs ? ['--listen', `ssl:127.0.0.1:${tlsPort}`, '--tls-cert', certs.cert, '--tls-key', certs.key, '--tls-ca', certs.ca] : [] });
 try {
   for (let run = 1; run <= runs; run++) {
     const ovs = await startOvs();
     try {
       const ovsPid = Number(readFileSync(join(ovs.dir, 'ovs-vswitchd.pid'), 'utf8').trim());
       const dpid = '00000000000be7c4';
-      await ovs.addBridge(ovs.uniqueName('wbc'), { datapathId: dpid, failMode: 'secure', controller: `tcp:127.0.0.1:${weft.openflowPort}` });
+      if (certs) await ovs.vsctl('set-ssl', certs.switchKey, certs.switchCert, certs.controllerCa);
+      const controller = certs ? `ssl:127.0.0.1:${tlsPort}` : `tcp:127.0.0.1:${weft.openflowPort}`;
+      await ovs.addBridge(ovs.uniqueName('wbc'), { datapathId: dpid, failMode: 'secure', controller });
       for (let i = 0; i < 300 && (await weft.get(`/api/v1/switches/${dpid}`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
       // Let the handshake's own traffic settle.
       await new Promise((r) => setTimeout(r, 500));
@@ -47,4 +56,5 @@ try {
   }
 } finally {
   await weft.close();
+  rmSync(certDir, { recursive: true, force: true });
 }

@@ -129,7 +129,14 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
   b.requireMaster();
   const gatedBefore = conn.writesGated ?? 0;
   const opening = conn.request<BundleControl>(ctrl(bundleId, onf.OFPBCT.OPEN_REQUEST));
-  opening.catch(() => undefined);
+  // The OPEN's answer, recorded the moment it comes: settled before the barrier behind it is.
+  // (Waited for only after the first slice, which may be long after both answers came when the
+  // body is still arriving: a race between promises made then would not tell which came first.)
+  let openAnswer: BundleControl | Error | undefined;
+  const answered = opening.then(
+    (r) => (openAnswer = r),
+    (e: unknown) => (openAnswer = e instanceof Error ? e : new Error(String(e))),
+  );
   // A switch that ignores the OPEN (no reply, no error) would cost a request timeout per bulk: a
   // barrier right behind it is answered after the OPEN's answer, so its reply coming first
   // proves the OPEN was ignored.
@@ -162,11 +169,8 @@ export async function bulkViaBundle(b: BundleBulk): Promise<BundleOutcome> {
     const count = await encodeBulkFlows(b.body, n, b.command, b.w, b.ends, b.pause, async (from, to) => {
       if (!opened) {
         // The first slice was encoded while the OPEN was on its way.
-        const answered = opening.then(
-          (r) => r,
-          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-        );
-        const reply = await Promise.race([answered, fence]);
+        const first = await Promise.race([answered, fence]);
+        const reply = openAnswer ?? first;
         if (reply === 'ignored' || reply === 'noBarrier' || reply instanceof Error || reply.type !== 'bundleControl' || reply.ctrlType !== onf.OFPBCT.OPEN_REPLY) {
           if (conn.closed) throw unavailable(conn, 0, b.total());
           if (reply === 'ignored' || notABundleError(reply)) noBundles.add(conn);

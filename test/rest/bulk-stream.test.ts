@@ -9,6 +9,8 @@ import { request } from 'node:http';
 import t from 'tap';
 import { decode, onf } from '../../protocol/index.js';
 import type { FlowMod } from '../../protocol/index.js';
+import { mayBundle } from '../../src/rest/bulk-bundle.js';
+import type { SwitchConnection } from '../../src/openflow/switch-connection.js';
 import { http, startRig } from './rig.js';
 import type { Rig } from './rig.js';
 
@@ -31,7 +33,7 @@ let lastUploadError: Error | undefined;
 async function until(what: string, test: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; bundle controls so far: ${rigNow?.got('bundleControl').map((m) => m.ctrlType)}; upload error: ${lastUploadError?.message}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; bundle controls so far: ${rigNow?.got('bundleControl').map((m) => m.ctrlType)}; upload error: ${lastUploadError?.message}; mayBundle ${rigNow ? mayBundle(rigNow.weft.server.switches.get(rigNow.dpid) as SwitchConnection) : '?'}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -125,6 +127,21 @@ t.test('bulk body while it arrives', async (t) => {
     await again.send(Math.floor(again.length / 2));
     t.match((await again.finish()).json, { count: 2000, atomic: true });
     t.equal(await stored(), 3000, 'not stored: "persistent": false came after the flows');
+  });
+
+  t.test('the switch answered the OPEN (and the barrier behind it) long before the first slice is there: still a bundle, and the next bulk too', async (t) => {
+    const from = rig.got('bundleControl').length;
+    const body = JSON.stringify({ flows: flows(2500, 5), persistent: false });
+    const up = upload(rig, body);
+    // Under one slice: the route has sent its OPEN and the barrier, and waits for flows.
+    await up.send(body.indexOf('"10.1.0.100"'));
+    await until('the OPEN', () => rig.got('bundleControl').length > from);
+    await new Promise((r) => setTimeout(r, 150));
+    const r = await up.finish();
+    t.match(r.json, { count: 2500, atomic: true }, 'committed in a bundle, not taken for a switch that ignores OPEN');
+    const next = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { body: { flows: flows(10, 5), persistent: false } });
+    t.match(next.json, { count: 10, atomic: true }, 'the connection still does bundles');
+    t.same(ctrlTypes(rig, from), [OPEN_REQUEST, COMMIT_REQUEST, OPEN_REQUEST, COMMIT_REQUEST]);
   });
 
   t.test('a bad flow, then an unknown key at the end: the unknown key is named (as for a whole body), nothing committed', async (t) => {
