@@ -11,7 +11,7 @@ import type { FlowMod, GroupMod, MeterMod } from '../../protocol/index.js';
 import { flowKey, groupKey, meterKey, switchPrefix } from '../store/desired-flows.js';
 import type { DesiredFlows } from '../store/desired-flows.js';
 import { flat } from '../store/flat-string.js';
-import { selects, usesGroup, usesMeter } from '../store/flow-identity.js';
+import { fieldTexts, selects, usesGroup, usesMeter } from '../store/flow-identity.js';
 import type { StateStore, TxnOp } from '../store/store.js';
 import { HttpError } from './errors.js';
 import { flowModToFriendly } from './flow-json.js';
@@ -64,11 +64,55 @@ export function persistentAddPut(dpid: string, fm: FlowMod): TxnOp | undefined {
   return { type: 'put', key: flat(flowKey(dpid, fm)), value, owned: true, json: JSON.stringify(value) };
 }
 
+/**
+ * The stored flows of one switch, read once for a run of flowOps calls (a bulk's slices: the
+ * store does not change before its one transaction), with an index by match field: a filter
+ * selects only flows that hold every one of its match fields, so the flows holding its rarest
+ * one are the only candidates. A bulk of exact deletes is then linear, not deletes x stored
+ * (2,500 deletes against 5,000 stored flows were 16 s of one event-loop turn per slice).
+ */
+export class StoredFlows {
+  #all: [string, FlowMod][] | undefined;
+  #byField: Map<string, [string, FlowMod][]> | undefined;
+
+  constructor(
+    private readonly state: RestState,
+    private readonly dpid: string,
+  ) {}
+
+  all(): [string, FlowMod][] {
+    return (this.#all ??= this.state.desired.storedFlows(this.dpid));
+  }
+
+  /** The stored flows `filter` may select (a superset; selects() decides). */
+  candidates(filter: FlowMod): [string, FlowMod][] {
+    const want = fieldTexts(filter.match);
+    if (want.length === 0) return this.all();
+    if (!this.#byField) {
+      const by = new Map<string, [string, FlowMod][]>();
+      for (const entry of this.all()) {
+        for (const t of fieldTexts(entry[1].match)) {
+          const list = by.get(t);
+          if (list) list.push(entry);
+          else by.set(t, [entry]);
+        }
+      }
+      this.#byField = by;
+    }
+    let best: [string, FlowMod][] | undefined;
+    for (const t of want) {
+      const list = this.#byField.get(t);
+      if (!list) return [];
+      if (!best || list.length < best.length) best = list;
+    }
+    return best!;
+  }
+}
+
 /** The store operations for FLOW_MODs the switch accepted (one switch). */
-export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[], persistent: boolean): TxnOp[] {
+export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[], persistent: boolean, stored = new StoredFlows(state, dpid)): TxnOp[] {
   const ops: TxnOp[] = [];
-  let stored: [string, FlowMod][] | undefined;
-  const storedFlows = () => (stored ??= state.desired.storedFlows(dpid));
+  const storedFlows = (fm: FlowMod) => stored.candidates(fm);
   for (const fm of mods) {
     const strict = fm.command === OFPFC.MODIFY_STRICT || fm.command === OFPFC.DELETE_STRICT;
     if (fm.command === OFPFC.ADD) {
@@ -82,11 +126,11 @@ export function flowOps(state: RestState, dpid: string, mods: readonly FlowMod[]
       }
     } else if (fm.command === OFPFC.MODIFY || fm.command === OFPFC.MODIFY_STRICT) {
       if (!persistent) continue;
-      for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) {
+      for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows(fm)) {
         if (selects(fm, f, strict, false)) ops.push({ type: 'put', key, value: flowModToFriendly({ ...f, instructions: fm.instructions }), owned: true });
       }
     } else {
-      for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows()) if (selects(fm, f, strict, true)) ops.push({ type: 'delete', key });
+      for (const [key, f] of strict && fm.tableId !== OFPTT_ALL ? exact(state, dpid, fm) : storedFlows(fm)) if (selects(fm, f, strict, true)) ops.push({ type: 'delete', key });
     }
   }
   return ops;

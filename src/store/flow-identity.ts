@@ -18,7 +18,7 @@ const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? `n${v}` : 
  * to rewrite: JSON.stringify without it gives the same text several times faster
  * (test/store/flow-identity-fast.test.ts compares the two).
  */
-function fieldTexts(m: Match): string[] {
+export function fieldTexts(m: Match): string[] {
   const out = new Array<string>(m.length);
   for (let i = 0; i < m.length; i++) {
     const f = m[i]!;

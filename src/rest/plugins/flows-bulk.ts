@@ -29,7 +29,7 @@ import { HttpError, openflowNames, switchErrorToHttp } from '../errors.js';
 import type { FlowCommand } from '../flow-json.js';
 import { encodeBulkFlows, SLICE } from '../bulk-encode.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
-import { commit, flowOps, flowOpsNeeded } from '../persist.js';
+import { commit, flowOps, flowOpsNeeded, StoredFlows } from '../persist.js';
 import { BulkStorePrep, waitPreparing } from '../bulk-store-prep.js';
 import type { TxnOp } from '../../store/store.js';
 import { lookupSwitch } from '../switch-lookup.js';
@@ -180,12 +180,14 @@ async function store(ctx: BulkContext, top: Top, prep: BulkStorePrep | undefined
   const dpid = ctx.conn.info.dpid;
   if (state && prep) await commit(state, await prep.finish(accepted, pause, SLICE));
   else if (state && flowOpsNeeded(state, dpid, top.command, top.persistent)) {
-    // The FlowMods are decoded back from the bytes sent, a slice at a time.
+    // The FlowMods are decoded back from the bytes sent, a slice at a time; the stored flows
+    // a modify or delete selects from are read once for all slices.
     const ops: TxnOp[] = [];
+    const stored = new StoredFlows(state, dpid);
     for (let k = 0; k < top.n; k += SLICE) {
       const list: FlowMod[] = [];
       for (let j = k; j < Math.min(k + SLICE, top.n); j++) if (accepted(j)) list.push(decode(message(j)) as FlowMod);
-      for (const op of flowOps(state, dpid, list, top.persistent)) ops.push(op);
+      for (const op of flowOps(state, dpid, list, top.persistent, stored)) ops.push(op);
       await pause();
     }
     await commit(state, ops);
