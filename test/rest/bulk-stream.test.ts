@@ -92,7 +92,6 @@ t.test('bulk body while it arrives', async (t) => {
   rigNow = rig;
   const stored = async () => ((await http(rig, 'GET', `/api/v1/state/switches/${rig.dpid}`)).json as { flows: unknown[] }).flows.length;
 
-  // First: deletes are checked against every stored flow of the switch, and none is stored yet.
   t.test('"command" after the flows: the bundle is discarded and the flows sent again with it', async (t) => {
     const from = rig.got('bundleControl').length;
     const addsBefore = rig.got('bundleAdd').length;
