@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { decode, encode, encodeInto, Framer, OFPP, OFP_NO_BUFFER, Writer } from '../protocol/index.js';
-import type { FlowMod, FlowStats, MultipartReply, OfMessage, PacketIn, PacketOut } from '../protocol/index.js';
+import type { FlowMod, FlowStats, MultipartReply, PacketIn, PacketOut } from '../protocol/index.js';
 import { parseFrame } from '../protocol/packet/index.js';
 
 interface Case {

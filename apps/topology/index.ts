@@ -6,7 +6,7 @@
  */
 import type { OfMessage } from '../../protocol/index.js';
 import { ETH_TYPE, LLDP_MULTICAST_MAC } from '../../protocol/packet/index.js';
-import type { AppContext, AppFactory, Dpid, SwitchView } from '../sdk/index.js';
+import type { AppContext, Dpid, SwitchView } from '../sdk/index.js';
 import { flowAdd, output, Outbox, packetOut, toController } from '../sdk/index.js';
 import type { TopologyApp } from './api.js';
 import { LldpSigner } from './lldp.js';

@@ -9,8 +9,6 @@ import t from 'tap';
 import { startClusterRig, TTL, until } from '../support/cluster-rig.js';
 import type { ClusterRig, Instance } from '../support/cluster-rig.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** dpid -> instances that may write to it now (as each reachable instance says). */
 async function writers(rig: ClusterRig, reachable: readonly Instance[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(rig.dpids.map((d) => [d, []]));

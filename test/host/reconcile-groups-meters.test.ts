@@ -7,7 +7,7 @@
 import t from 'tap';
 import { OFPET, OFPG_ANY, OFPGC, OFPGMFC, OFPGT, OFPMC, OFPMF, OFPP } from '../../protocol/index.js';
 import type { GroupMod, MeterMod, OfMessage } from '../../protocol/index.js';
-import { flowAdd, output } from '../../apps/sdk/index.js';
+import { flowAdd } from '../../apps/sdk/index.js';
 import { FakeDatapath } from '../support/fake-datapath.js';
 import { makeHost } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { outputList, pairFlow, sendOut, sendOutOne, transitFlow } from '../../../apps/l2-learning/flows.js';
 import type { FlowParams } from '../../../apps/l2-learning/flows.js';
-import { flowAdd, match, output, Outbox, packetOut } from '../../../apps/sdk/index.js';
+import { flowAdd, match, output, packetOut } from '../../../apps/sdk/index.js';
 import { decode, encode } from '../../../protocol/index.js';
 
 const P: FlowParams = { table: 3, priority: 321, idleTimeoutSec: 45, pairCookie: 0x00a1_0000_0000_0001n, transitCookie: 0x00a1_0000_0000_0002n, cookieBase: 0x00a1_0000_0000_0000n, cookieMask: 0xffff_0000_0000_0000n };

@@ -7,7 +7,7 @@ import type { App, AppContext } from '../../../apps/sdk/index.js';
 import { output, packetOut } from '../../../apps/sdk/index.js';
 import { createTableMissApp } from '../../../apps/table-miss/index.js';
 import { createTopologyApp } from '../../../apps/topology/index.js';
-import type { TopologyApp, TopologyEvent } from '../../../apps/topology/index.js';
+import type { TopologyEvent } from '../../../apps/topology/index.js';
 import { arpRequestFrame } from '../../../protocol/packet/index.js';
 import { FakeNetwork } from '../../support/fake-network.js';
 import type { Endpoint } from '../../support/fake-network.js';
