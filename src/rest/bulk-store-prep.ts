@@ -27,10 +27,18 @@ export class BulkStorePrep {
   constructor(
     private readonly state: RestState,
     private readonly dpid: string,
-    private readonly n: number,
+    private n: number,
     /** Flow k's FLOW_MOD bytes, as sent. */
     private readonly message: (k: number) => Uint8Array,
   ) {}
+
+  /**
+   * The flow count, once the body is all there: a prep made while the body arrives starts from
+   * an upper bound (its callers step it only over flows already encoded).
+   */
+  setCount(n: number): void {
+    this.n = n;
+  }
 
   /** Prepare up to `count` more flows; false when every flow is prepared. */
   step(count = STEP): boolean {

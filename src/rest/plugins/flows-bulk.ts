@@ -220,7 +220,9 @@ async function whileArriving(ctx: BulkContext, maxFlows: number, length: number)
   const ends = new Uint32Array(cap);
   const message = messageOf(w, ends);
   let top: Top | undefined;
-  let prep: BulkStorePrep | undefined;
+  // A persistent ADD is the default: its store operations are prepared while the flows are sent,
+  // unless the body said otherwise before its flows, and dropped if it says so after them.
+  let prep = ctx.deps.state && command === 'add' && walk.fields.get('persistent') !== false ? new BulkStorePrep(ctx.deps.state, conn.info.dpid, cap, message) : undefined;
   /** The answer fromWholeBody would give about the body, if any: a 400 or 413 thrown here. */
   const sameCommand = async () => {
     const t = checkTop(await walk.finished, maxFlows);
@@ -234,7 +236,8 @@ async function whileArriving(ctx: BulkContext, maxFlows: number, length: number)
         top = await sameCommand();
         if (!top) throw RESTART;
         if (top.n !== count) throw new Error(`bulk: ${count} flows sent, the body has ${top.n}`);
-        prep = storePrep(ctx, top, message);
+        if (prep && top.persistent) prep.setCount(top.n);
+        else prep = storePrep(ctx, top, message);
       },
       encoded: () => {
         walk.release();
