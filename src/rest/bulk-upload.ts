@@ -41,10 +41,6 @@ export class UploadBody implements BodySource {
     this.#wake();
   }
 
-  get failed(): boolean {
-    return this.#failure !== undefined;
-  }
-
   more(): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.complete) return Promise.resolve();

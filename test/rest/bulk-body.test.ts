@@ -7,6 +7,7 @@
  */
 import t from 'tap';
 import { scanBulkBody, walkBulkBody } from '../../src/rest/bulk-body.js';
+import type { BulkBody } from '../../src/rest/bulk-body.js';
 import { UploadBody } from '../../src/rest/bulk-upload.js';
 import { HttpError } from '../../src/rest/errors.js';
 
@@ -39,9 +40,17 @@ function value(r: (n: number) => number, depth: number): unknown {
 /** JSON text with random whitespace between tokens (JSON.stringify with an indent, or none). */
 const text = (r: (n: number) => number, v: unknown) => JSON.stringify(v, null, [0, 1, '\t', 3][r(4)] as number | string);
 
+/** What a walk found, as plain values (the located flows parsed). */
+const summary = (b: BulkBody, max: number) => ({
+  fields: Object.fromEntries(b.fields),
+  flows: b.flows,
+  count: b.count,
+  list: b.flows === 'array' ? Array.from({ length: Math.min(b.count, max + 1) }, (_, k) => b.flow(k)) : undefined,
+  unknown: b.unknown,
+});
+
 async function walk(body: string, max = 1_000_000) {
-  const b = await scanBulkBody(Buffer.from(body), max, ALLOWED, now);
-  return { fields: Object.fromEntries(b.fields), flows: b.flows, count: b.count, list: b.flows === 'array' ? Array.from({ length: Math.min(b.count, max + 1) }, (_, k) => b.flow(k)) : undefined, unknown: b.unknown };
+  return summary(await scanBulkBody(Buffer.from(body), max, ALLOWED, now), max);
 }
 
 t.test('randomized bodies: the same flows and fields as JSON.parse', async (t) => {
@@ -142,8 +151,7 @@ async function walkInChunks(body: string, r: (n: number) => number, max = 1_000_
     await new Promise((res) => setImmediate(res));
   }
   up.end();
-  const b = await walk.finished;
-  return { fields: Object.fromEntries(b.fields), flows: b.flows, count: b.count, list: b.flows === 'array' ? Array.from({ length: Math.min(b.count, max + 1) }, (_, k) => b.flow(k)) : undefined, unknown: b.unknown };
+  return summary(await walk.finished, max);
 }
 
 const outcome = (p: Promise<unknown>) =>

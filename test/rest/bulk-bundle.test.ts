@@ -5,37 +5,17 @@
  */
 import t from 'tap';
 import { decode, onf } from '../../protocol/index.js';
-import type { BundleAdd, BundleControl, OfMessage } from '../../protocol/index.js';
-import { http, startRig } from './rig.js';
-import type { Rig } from './rig.js';
+import { answerBundles, bundleControls, http, startRig } from './rig.js';
 
 const flows = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ table: 2, priority: 10, match: { eth_type: 2048, ipv4_dst: `10.0.${(i >> 8) & 255}.${i & 255}` }, actions: [{ type: 'output', port: 1 }] }));
 
-/** A switch that answers bundle control requests like OVS; `onAdd` may answer an add. */
-function bundleSwitch(rig: Rig, onAdd?: (m: BundleAdd, k: number, open: BundleControl) => OfMessage[] | undefined): void {
-  let open: BundleControl | undefined;
-  let adds = 0;
-  rig.script.answer = (m) => {
-    if (m.type === 'bundleControl') {
-      if (m.ctrlType === onf.OFPBCT.OPEN_REQUEST) {
-        open = m;
-        adds = 0;
-      }
-      return [{ ...m, ctrlType: m.ctrlType + 1, flags: 0 }];
-    }
-    if (m.type === 'bundleAdd') return onAdd?.(m, adds++, open!) ?? [];
-    return undefined;
-  };
-}
-
-const ctrlTypes = (rig: Rig, from: number) => rig.got('bundleControl').slice(from).map((m) => m.ctrlType);
 
 t.test('bundle path on the wire', async (t) => {
   const rig = await startRig();
   t.teardown(() => rig.close());
   const bulk = `/api/v1/switches/${rig.dpid}/flows/bulk`;
-  bundleSwitch(rig);
+  answerBundles(rig);
 
   t.test('open, one add per flow (inner xid = outer xid), barrier, commit', async (t) => {
     const plainBefore = rig.got('flowMod').length;
@@ -48,7 +28,7 @@ t.test('bundle path on the wire', async (t) => {
     t.ok(adds.every((a) => a.bundleId === open.bundleId && a.flags === open.flags), 'same bundle id and flags');
     t.ok(adds.every((a) => decode(a.message).xid === a.xid), 'every inner message carries its add\'s xid');
     t.match(decode(adds[1234]!.message), { type: 'flowMod', tableId: 2, match: [{ field: 'eth_type' }, { field: 'ipv4_dst', value: '10.0.4.210' }] });
-    t.same(ctrlTypes(rig, 0), [onf.OFPBCT.OPEN_REQUEST, onf.OFPBCT.COMMIT_REQUEST]);
+    t.same(bundleControls(rig, 0), [onf.OFPBCT.OPEN_REQUEST, onf.OFPBCT.COMMIT_REQUEST]);
     const stream = rig.stream();
     const commitAt = stream.findIndex((m) => m.type === 'bundleControl' && m.ctrlType === onf.OFPBCT.COMMIT_REQUEST);
     t.equal(stream[commitAt - 1]?.type, 'barrierRequest', 'a barrier between the last add and the commit');
@@ -58,38 +38,38 @@ t.test('bundle path on the wire', async (t) => {
 
   t.test('the switch drops the bundle (idle timeout): 503, never committed, discarded', async (t) => {
     const from = rig.got('bundleControl').length;
-    bundleSwitch(rig, (_m, k, open) =>
+    answerBundles(rig, (_m, k, open) =>
       k === 1500 ? [{ type: 'error', xid: open.xid, errType: 0xffff, code: 2300 + onf.OFPBFC.TIMEOUT, experimenter: onf.ONF_EXPERIMENTER_ID, data: new Uint8Array(8) }] : undefined,
     );
     const r = await http(rig, 'POST', bulk, { body: { flows: flows(3000) } });
     t.equal(r.status, 503);
     t.match(r.json.error, { code: 'bundle_expired', openflow: { type: 'OFPET_BUNDLE_FAILED', code: 'OFPBFC_TIMEOUT' } });
     await new Promise((r) => setTimeout(r, 50));
-    t.same(ctrlTypes(rig, from), [onf.OFPBCT.OPEN_REQUEST, onf.OFPBCT.DISCARD_REQUEST], 'no COMMIT; the bundle (or one the later adds opened) is discarded');
+    t.same(bundleControls(rig, from), [onf.OFPBCT.OPEN_REQUEST, onf.OFPBCT.DISCARD_REQUEST], 'no COMMIT; the bundle (or one the later adds opened) is discarded');
     const stored = (await http(rig, 'GET', `/api/v1/state/switches/${rig.dpid}`)).json.flows as unknown[];
     t.equal(stored.length, 2500, 'only the first bulk was stored');
   });
 
   t.test('an add error: the response lists it, accepted 0, discarded', async (t) => {
     const from = rig.got('bundleControl').length;
-    bundleSwitch(rig, (m, k) => (k === 42 ? [{ type: 'error', xid: m.xid, errType: 2, code: 4, data: new Uint8Array(8) }] : undefined));
+    answerBundles(rig, (m, k) => (k === 42 ? [{ type: 'error', xid: m.xid, errType: 2, code: 4, data: new Uint8Array(8) }] : undefined));
     const r = await http(rig, 'POST', bulk, { body: { flows: flows(100), persistent: false } });
     t.equal(r.status, 422);
     t.match(r.json.error.details, { accepted: 0, rejected: 1, atomic: true, errors: [{ index: 42, openflow: { code: 'OFPBAC_BAD_OUT_PORT' } }] });
     await new Promise((r) => setTimeout(r, 50));
-    t.same(ctrlTypes(rig, from), [onf.OFPBCT.OPEN_REQUEST, onf.OFPBCT.DISCARD_REQUEST]);
+    t.same(bundleControls(rig, from), [onf.OFPBCT.OPEN_REQUEST, onf.OFPBCT.DISCARD_REQUEST]);
   });
 
   t.test('the switch disconnects in the middle of the adds: 503, nothing committed', async (t) => {
     const from = rig.got('bundleControl').length;
-    bundleSwitch(rig, (_m, k) => {
+    answerBundles(rig, (_m, k) => {
       if (k === 1200) rig.sw.destroy();
       return undefined;
     });
     const r = await http(rig, 'POST', bulk, { body: { flows: flows(5000), persistent: false } });
     t.equal(r.status, 503);
     t.match(r.json.error.message, /disconnected after \d+ of 5000 flows were sent in a bundle; nothing was applied/);
-    t.same(ctrlTypes(rig, from), [onf.OFPBCT.OPEN_REQUEST]);
+    t.same(bundleControls(rig, from), [onf.OFPBCT.OPEN_REQUEST]);
   });
 });
 

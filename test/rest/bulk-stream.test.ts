@@ -11,29 +11,22 @@ import { decode, onf } from '../../protocol/index.js';
 import type { FlowMod } from '../../protocol/index.js';
 import { mayBundle } from '../../src/rest/bulk-bundle.js';
 import type { SwitchConnection } from '../../src/openflow/switch-connection.js';
-import { http, startRig } from './rig.js';
+import { answerBundles, bundleControls, http, startRig } from './rig.js';
 import type { Rig } from './rig.js';
 
 const flows = (n: number, table = 2) =>
   Array.from({ length: n }, (_, i) => ({ table, priority: 10, match: { eth_type: 2048, ipv4_dst: `10.1.${(i >> 8) & 255}.${i & 255}` }, actions: [{ type: 'output', port: 1 }] }));
 
-function bundleSwitch(rig: Rig): void {
-  rig.script.answer = (m) => {
-    if (m.type === 'bundleControl') return [{ ...m, ctrlType: m.ctrlType + 1, flags: 0 }];
-    if (m.type === 'bundleAdd') return [];
-    return undefined;
-  };
-}
-
-const ctrlTypes = (rig: Rig, from: number) => rig.got('bundleControl').slice(from).map((m) => m.ctrlType);
 const { OPEN_REQUEST, COMMIT_REQUEST, DISCARD_REQUEST } = onf.OFPBCT;
 
-let rigNow: Rig | undefined;
-let lastUploadError: Error | undefined;
-async function until(what: string, test: () => boolean, ms = 10_000): Promise<void> {
+/** Wait for `test`; a timeout says what the switch got and whether the route still tries bundles. */
+async function until(rig: Rig, what: string, test: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; bundle controls so far: ${rigNow?.got('bundleControl').map((m) => m.ctrlType)}; upload error: ${lastUploadError?.message}; mayBundle ${rigNow ? mayBundle(rigNow.weft.server.switches.get(rigNow.dpid) as SwitchConnection) : '?'}`);
+    if (Date.now() > end) {
+      const conn = rig.weft.server.switches.get(rig.dpid) as SwitchConnection;
+      throw new Error(`timed out waiting for ${what}; bundle controls so far: ${bundleControls(rig, 0)}; mayBundle ${mayBundle(conn)}`);
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -60,10 +53,7 @@ function upload(rig: Rig, body: string): Upload {
       res.setEncoding('utf8').on('data', (c: string) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
     });
-    req.on('error', (e) => {
-      lastUploadError = e;
-      reject(e);
-    });
+    req.on('error', reject);
   });
   answer.catch(() => undefined);
   req.flushHeaders();
@@ -88,8 +78,7 @@ function upload(rig: Rig, body: string): Upload {
 t.test('bulk body while it arrives', async (t) => {
   const rig = await startRig({ rest: { maxBulkFlows: 5000 } });
   t.teardown(() => rig.close());
-  bundleSwitch(rig);
-  rigNow = rig;
+  answerBundles(rig);
   const stored = async () => ((await http(rig, 'GET', `/api/v1/state/switches/${rig.dpid}`)).json as { flows: unknown[] }).flows.length;
 
   t.test('"command" after the flows: the bundle is discarded and the flows sent again with it', async (t) => {
@@ -98,10 +87,10 @@ t.test('bulk body while it arrives', async (t) => {
     // (A delete takes no actions.)
     const up = upload(rig, JSON.stringify({ flows: flows(2500).map(({ actions: _a, ...f }) => f), command: 'delete', persistent: false }));
     await up.send(Math.floor(up.length * 0.6));
-    await until('adds sent as ADDs', () => rig.got('bundleAdd').length > addsBefore);
+    await until(rig, 'adds sent as ADDs', () => rig.got('bundleAdd').length > addsBefore);
     const r = await up.finish();
     t.match(r.json, { count: 2500, accepted: 2500, atomic: true });
-    t.same(ctrlTypes(rig, from), [OPEN_REQUEST, DISCARD_REQUEST, OPEN_REQUEST, COMMIT_REQUEST]);
+    t.same(bundleControls(rig, from), [OPEN_REQUEST, DISCARD_REQUEST, OPEN_REQUEST, COMMIT_REQUEST]);
     const commitOpen = rig.got('bundleControl')[from + 2]!;
     const committed = rig.got('bundleAdd').filter((a) => a.bundleId === commitOpen.bundleId);
     t.equal(committed.length, 2500);
@@ -113,13 +102,13 @@ t.test('bulk body while it arrives', async (t) => {
     const addsBefore = rig.got('bundleAdd').length;
     const up = upload(rig, JSON.stringify({ flows: flows(3000), persistent: true }));
     await up.send(Math.floor(up.length * 0.7));
-    await until('adds sent while the body arrives', () => rig.got('bundleAdd').length - addsBefore >= 1000);
-    t.same(ctrlTypes(rig, from), [OPEN_REQUEST], 'open, adds, no commit yet');
+    await until(rig, 'adds sent while the body arrives', () => rig.got('bundleAdd').length - addsBefore >= 1000);
+    t.same(bundleControls(rig, from), [OPEN_REQUEST], 'open, adds, no commit yet');
     const r = await up.finish();
     t.equal(r.status, 200, JSON.stringify(r.json));
     t.match(r.json, { count: 3000, accepted: 3000, atomic: true });
     t.equal(rig.got('bundleAdd').length - addsBefore, 3000, 'each flow once');
-    t.same(ctrlTypes(rig, from), [OPEN_REQUEST, COMMIT_REQUEST]);
+    t.same(bundleControls(rig, from), [OPEN_REQUEST, COMMIT_REQUEST]);
     t.equal(await stored(), 3000, 'stored: "persistent" came after the flows');
 
     const again = upload(rig, JSON.stringify({ flows: flows(2000, 3), persistent: false }));
@@ -134,13 +123,13 @@ t.test('bulk body while it arrives', async (t) => {
     const up = upload(rig, body);
     // Under one slice: the route has sent its OPEN and the barrier, and waits for flows.
     await up.send(body.indexOf('"10.1.0.100"'));
-    await until('the OPEN', () => rig.got('bundleControl').length > from);
+    await until(rig, 'the OPEN', () => rig.got('bundleControl').length > from);
     await new Promise((r) => setTimeout(r, 150));
     const r = await up.finish();
     t.match(r.json, { count: 2500, atomic: true }, 'committed in a bundle, not taken for a switch that ignores OPEN');
     const next = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { body: { flows: flows(10, 5), persistent: false } });
     t.match(next.json, { count: 10, atomic: true }, 'the connection still does bundles');
-    t.same(ctrlTypes(rig, from), [OPEN_REQUEST, COMMIT_REQUEST, OPEN_REQUEST, COMMIT_REQUEST]);
+    t.same(bundleControls(rig, from), [OPEN_REQUEST, COMMIT_REQUEST, OPEN_REQUEST, COMMIT_REQUEST]);
   });
 
   t.test('a bad flow, then an unknown key at the end: the unknown key is named (as for a whole body), nothing committed', async (t) => {
@@ -150,14 +139,14 @@ t.test('bulk body while it arrives', async (t) => {
     const body = JSON.stringify({ flows: list, extra: 1 });
     const up = upload(rig, body);
     await up.send(Math.floor(up.length * 0.8));
-    await until('the bundle opened', () => rig.got('bundleControl').length > from);
+    await until(rig, 'the bundle opened', () => rig.got('bundleControl').length > from);
     const r = await up.finish();
     t.equal(r.status, 400);
     t.equal(r.json.error.field, 'extra');
     const whole = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { raw: body, headers: { 'content-type': 'application/json' } });
     t.same(whole.json.error, r.json.error, 'the same answer as the whole body gets');
-    await until('the discard', () => ctrlTypes(rig, from).includes(DISCARD_REQUEST));
-    t.notOk(ctrlTypes(rig, from).includes(COMMIT_REQUEST), 'never committed');
+    await until(rig, 'the discard', () => bundleControls(rig, from).includes(DISCARD_REQUEST));
+    t.notOk(bundleControls(rig, from).includes(COMMIT_REQUEST), 'never committed');
 
     const fromBad = rig.got('bundleControl').length;
     const bad = upload(rig, JSON.stringify({ flows: list, persistent: false }));
@@ -165,20 +154,20 @@ t.test('bulk body while it arrives', async (t) => {
     const rb = await bad.finish();
     t.equal(rb.status, 400);
     t.equal(rb.json.error.field, 'flows[1800].match.eth_dst', 'without the unknown key: the bad flow');
-    await until('the discard', () => ctrlTypes(rig, fromBad).includes(DISCARD_REQUEST));
-    t.notOk(ctrlTypes(rig, fromBad).includes(COMMIT_REQUEST));
+    await until(rig, 'the discard', () => bundleControls(rig, fromBad).includes(DISCARD_REQUEST));
+    t.notOk(bundleControls(rig, fromBad).includes(COMMIT_REQUEST));
   });
 
   t.test('more flows than rest.maxBulkFlows: 413 with the count, nothing committed', async (t) => {
     const from = rig.got('bundleControl').length;
     const up = upload(rig, JSON.stringify({ flows: flows(7000), persistent: false }));
     await up.send(Math.floor(up.length * 0.5));
-    await until('the bundle opened', () => rig.got('bundleControl').length > from);
+    await until(rig, 'the bundle opened', () => rig.got('bundleControl').length > from);
     const r = await up.finish();
     t.equal(r.status, 413);
     t.match(r.json.error, { code: 'payload_too_large', details: { limit: 5000, count: 7000 } });
-    await until('the discard', () => ctrlTypes(rig, from).includes(DISCARD_REQUEST));
-    t.notOk(ctrlTypes(rig, from).includes(COMMIT_REQUEST));
+    await until(rig, 'the discard', () => bundleControls(rig, from).includes(DISCARD_REQUEST));
+    t.notOk(bundleControls(rig, from).includes(COMMIT_REQUEST));
   });
 
   t.test('the client goes away mid-upload: discarded, never committed; the next bulk works', async (t) => {
@@ -187,10 +176,10 @@ t.test('bulk body while it arrives', async (t) => {
     const storedBefore = await stored();
     const up = upload(rig, JSON.stringify({ flows: flows(3000, 4), persistent: true }));
     await up.send(Math.floor(up.length * 0.5));
-    await until('adds sent', () => rig.got('bundleAdd').length > addsBefore);
+    await until(rig, 'adds sent', () => rig.got('bundleAdd').length > addsBefore);
     up.abort();
-    await until('the discard', () => ctrlTypes(rig, from).includes(DISCARD_REQUEST));
-    t.notOk(ctrlTypes(rig, from).includes(COMMIT_REQUEST), 'never committed');
+    await until(rig, 'the discard', () => bundleControls(rig, from).includes(DISCARD_REQUEST));
+    t.notOk(bundleControls(rig, from).includes(COMMIT_REQUEST), 'never committed');
     t.equal(await stored(), storedBefore, 'nothing stored');
     const r = await http(rig, 'POST', `/api/v1/switches/${rig.dpid}/flows/bulk`, { body: { flows: flows(100, 4), persistent: false } });
     t.match(r.json, { count: 100, atomic: true });

@@ -3,8 +3,8 @@
  * switch over a real TCP socket, and a tiny fetch wrapper. Every request is real HTTP.
  */
 import { Writable } from 'node:stream';
-import { errorCodeByName, OFPET } from '../../protocol/index.js';
-import type { FlowStats, GroupDesc, GroupStats, MeterConfig, MeterStats, MultipartReplyBody, OfMessage, PortStats, TableStats } from '../../protocol/index.js';
+import { errorCodeByName, OFPET, onf } from '../../protocol/index.js';
+import type { BundleAdd, BundleControl, FlowStats, GroupDesc, GroupStats, MeterConfig, MeterStats, MultipartReplyBody, OfMessage, PortStats, TableStats } from '../../protocol/index.js';
 import { defaultConfig } from '../../src/config/index.js';
 import type { WeftConfig } from '../../src/config/index.js';
 import type { Weft } from '../../src/main.js';
@@ -180,3 +180,26 @@ export async function http(rig: { base: string }, method: string, path: string, 
   }
   return { status: res.status, headers: res.headers, text, json };
 }
+
+/**
+ * The rig's switch answers bundle control requests as Open vSwitch does; `onAdd` may answer an
+ * add (k counts the adds since the last OPEN).
+ */
+export function answerBundles(rig: Rig, onAdd?: (m: BundleAdd, k: number, open: BundleControl) => OfMessage[] | undefined): void {
+  let open: BundleControl | undefined;
+  let adds = 0;
+  rig.script.answer = (m) => {
+    if (m.type === 'bundleControl') {
+      if (m.ctrlType === onf.OFPBCT.OPEN_REQUEST) {
+        open = m;
+        adds = 0;
+      }
+      return [{ ...m, ctrlType: m.ctrlType + 1, flags: 0 }];
+    }
+    if (m.type === 'bundleAdd') return onAdd?.(m, adds++, open!) ?? [];
+    return undefined;
+  };
+}
+
+/** The control types of the bundle requests the switch got, from the `from`th on. */
+export const bundleControls = (rig: Rig, from: number) => rig.got('bundleControl').slice(from).map((m) => m.ctrlType);

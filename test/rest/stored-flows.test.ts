@@ -4,6 +4,9 @@
  * not, any table, subsets of match fields, cookie masks, out ports) select exactly the same
  * flows. A bulk of non-strict deletes over REST removes exactly the flows they select.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { OFPP, OFPTT_ALL } from '../../protocol/index.js';
 import type { FlowMod, Match } from '../../protocol/index.js';
@@ -11,21 +14,13 @@ import { flowModFromFriendly } from '../../src/rest/flow-json.js';
 import { StoredFlows } from '../../src/rest/persist.js';
 import type { RestState } from '../../src/rest/persist.js';
 import { selects } from '../../src/store/flow-identity.js';
+import { Prng } from '../support/prng.js';
 import { http, startRig } from './rig.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
+/** An integer in [0, n) from the project's seeded generator. */
 function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
+  const p = new Prng(seed);
+  return (n) => p.int(0, n - 1);
 }
 
 const FIELDS: ((r: (n: number) => number) => Record<string, unknown>)[] = [

@@ -15,46 +15,35 @@
  * On a switch that does ONF bundles (Open vSwitch) the flows go into one bundle instead, sent
  * slice by slice as they are encoded and committed only when the switch accepted every one:
  * all or nothing (src/rest/bulk-bundle.ts; `atomic: true` in the answer). The streaming above
- * is the path for switches without bundles (`atomic: false`, partial acceptance).
+ * is the path for switches without bundles (`atomic: false`, partial acceptance). With a
+ * Content-Length the body is handed over while it arrives (src/rest/bulk-upload.ts), and on a
+ * bundle switch its first flows go out before the rest is there (src/rest/bulk-arriving.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { decode, Writer } from '../../../protocol/index.js';
-import type { ErrorMsg, FlowMod } from '../../../protocol/index.js';
+import { Writer } from '../../../protocol/index.js';
+import type { ErrorMsg } from '../../../protocol/index.js';
 import type { RestDeps } from '../deps.js';
 import { walkBulkBody, wholeBody } from '../bulk-body.js';
-import type { BulkBody, BulkWalk } from '../bulk-body.js';
+import type { BulkBody } from '../bulk-body.js';
 import { UploadBody } from '../bulk-upload.js';
-import type { SwitchConnection } from '../../openflow/switch-connection.js';
+import { whileArriving } from '../bulk-arriving.js';
 import { HttpError, openflowNames, switchErrorToHttp } from '../errors.js';
-import type { FlowCommand } from '../flow-json.js';
 import { encodeBulkFlows, SLICE } from '../bulk-encode.js';
 import { DPID_PARAMS, responses } from '../schemas.js';
-import { commit, flowOps, flowOpsNeeded, StoredFlows } from '../persist.js';
-import { BulkStorePrep, waitPreparing } from '../bulk-store-prep.js';
-import type { TxnOp } from '../../store/store.js';
+import { waitPreparing } from '../bulk-store-prep.js';
 import { lookupSwitch } from '../switch-lookup.js';
-import { BundleGone, bulkViaBundle, mayBundle } from '../bulk-bundle.js';
-import type { BundleOutcome } from '../bulk-bundle.js';
+import { bulkViaBundle, mayBundle } from '../bulk-bundle.js';
 import { drained } from '../bulk-drain.js';
+import { checkTop, done, gateOpen, MAX_LISTED, messageOf, pause, prepStepper, refusedInBundle, store, storePrep } from '../bulk-route.js';
+import type { BulkContext, BulkFlowError, Top } from '../bulk-route.js';
 import { requireMaster } from '../write.js';
 
 const CHUNK = 5_000;
 const WINDOW = 4;
-/** Flows of store prep per step while waiting (bulk-store-prep.ts's own step size). */
-const PREP_STEP = 250;
-/** Errors listed in a response at most (the count is always exact). */
-const MAX_LISTED = 100;
 const NOOP = (): void => undefined;
-const COMMANDS = new Set(['add', 'modify', 'delete']);
 const TOP_KEYS = new Set(['command', 'persistent']);
-const pause = () => new Promise<void>((r) => setImmediate(r));
 
-export interface BulkFlowError {
-  index: number;
-  message: string;
-  openflow?: { type: string; code: string };
-}
-
+export type { BulkFlowError } from '../bulk-route.js';
 export { encodeBulkFlow } from '../bulk-encode.js';
 
 export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, maxFlows }: { deps: RestDeps; bodyLimit: number; maxFlows: number }): Promise<void> {
@@ -114,151 +103,6 @@ export async function flowsBulkPlugin(app: FastifyInstance, { deps, bodyLimit, m
       }
     },
   });
-}
-
-interface BulkContext {
-  deps: RestDeps;
-  conn: SwitchConnection;
-  walk: BulkWalk;
-  t0: number;
-  /** Drop the request's hold on the body's bytes. */
-  release(): void;
-}
-
-/** What the body's top level says, checked in the order the route always answered. */
-interface Top {
-  command: FlowCommand;
-  persistent: boolean;
-  n: number;
-}
-
-function checkTop(body: BulkBody, maxFlows: number): Top {
-  if (body.flows === 'missing') throw new HttpError(400, 'bad_request', "body must have required property 'flows'", 'flows');
-  if (body.flows === 'not_array') throw new HttpError(400, 'bad_request', 'flows: must be array', 'flows');
-  if (body.unknown !== undefined) throw new HttpError(400, 'bad_request', `body must NOT have additional properties (${body.unknown}); it takes flows, command and persistent`, body.unknown);
-  const command = (body.fields.get('command') ?? 'add') as FlowCommand;
-  if (!COMMANDS.has(command)) throw new HttpError(400, 'bad_request', 'command: must be equal to one of the allowed values (add, modify, delete)', 'command');
-  const persistent = body.fields.get('persistent') ?? true;
-  if (typeof persistent !== 'boolean') throw new HttpError(400, 'bad_request', 'persistent: must be boolean', 'persistent');
-  const n = body.count;
-  if (n > maxFlows) {
-    throw new HttpError(413, 'payload_too_large', `flows: ${n} flows in one request, at most ${maxFlows} are accepted (rest.maxBulkFlows); split them over several requests`, 'flows', undefined, { limit: maxFlows, count: n });
-  }
-  return { command, persistent, n };
-}
-
-/** Not when the write gate is closed: the plain path's order of answers stays (a bad body is a 400 before the 409). */
-const gateOpen = (conn: SwitchConnection) => !conn.writeGate || conn.writeGate();
-
-/** Message k is bytes [ends[k-1], ends[k]) of w.buf (ends[-1] = 0). Only the bytes stay. */
-const messageOf = (w: Writer, ends: Uint32Array) => (k: number) => w.buf.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!);
-
-/** A persistent ADD's store operations, prepared whenever the route waits for the switch. */
-function storePrep(ctx: BulkContext, top: Top, message: (k: number) => Uint8Array): BulkStorePrep | undefined {
-  return ctx.deps.state && top.persistent && top.command === 'add' ? new BulkStorePrep(ctx.deps.state, ctx.conn.info.dpid, top.n, message) : undefined;
-}
-
-/**
- * Flows [0, encoded) prepared for the store, a step at a time (`prepared` counts what
- * prep.step did; flow k only once it is encoded). False once everything is prepared.
- */
-function prepStepper(prep: () => BulkStorePrep | undefined): (encoded: number) => boolean {
-  let prepared = 0;
-  return (encoded) => {
-    const p = prep();
-    const c = Math.min(PREP_STEP, encoded - prepared);
-    if (!p || c <= 0) return false;
-    prepared += c;
-    // False once everything is prepared (waitPreparing steps it too, past `prepared`).
-    return p.step(c);
-  };
-}
-
-/** What the switch accepted goes to the store, in one transaction; the answer waits for its fsync. */
-async function store(ctx: BulkContext, top: Top, prep: BulkStorePrep | undefined, message: (k: number) => Uint8Array, accepted: (k: number) => boolean): Promise<void> {
-  const { state } = ctx.deps;
-  const dpid = ctx.conn.info.dpid;
-  if (state && prep) await commit(state, await prep.finish(accepted, pause, SLICE));
-  else if (state && flowOpsNeeded(state, dpid, top.command, top.persistent)) {
-    // The FlowMods are decoded back from the bytes sent, a slice at a time; the stored flows
-    // a modify or delete selects from are read once for all slices.
-    const ops: TxnOp[] = [];
-    const stored = new StoredFlows(state, dpid);
-    for (let k = 0; k < top.n; k += SLICE) {
-      const list: FlowMod[] = [];
-      for (let j = k; j < Math.min(k + SLICE, top.n); j++) if (accepted(j)) list.push(decode(message(j)) as FlowMod);
-      for (const op of flowOps(state, dpid, list, top.persistent, stored)) ops.push(op);
-      await pause();
-    }
-    await commit(state, ops);
-  }
-}
-
-function done(ctx: BulkContext, n: number, atomic: boolean) {
-  const ms = performance.now() - ctx.t0;
-  return { count: n, accepted: n, atomic, durationMs: Math.round(ms * 10) / 10, flowsPerSecond: Math.round((n / ms) * 1000) };
-}
-
-/** The body turned out to need another command than the one its flows were sent with. */
-const RESTART = new Error('bulk: send again from the whole body');
-
-/**
- * The body while it arrives: once its first flow is there, flows go into a bundle as they are
- * located, with the command said before `flows` (else add). When the whole body is there it is
- * checked as fromWholeBody would; any answer about the body comes before anything the switch
- * said, as there. A body whose `command` after the flows says otherwise (or that has a second
- * `flows`) is discarded in the switch and sent again from the whole body: undefined.
- */
-async function whileArriving(ctx: BulkContext, maxFlows: number, length: number) {
-  const { conn, walk } = ctx;
-  if ((await walk.located(1)) < 1 || walk.over) return undefined;
-  const command = (walk.fields.get('command') ?? 'add') as FlowCommand;
-  if (!COMMANDS.has(command)) return undefined;
-  // Every element takes 2 bytes at least (one and a comma): the upper bound of the count.
-  const cap = Math.min(maxFlows, Math.floor(length / 2));
-  const w = new Writer(Math.min(length, 1 << 26));
-  const ends = new Uint32Array(cap);
-  const message = messageOf(w, ends);
-  let top: Top | undefined;
-  // A persistent ADD is the default: its store operations are prepared while the flows are sent,
-  // unless the body said otherwise before its flows, and dropped if it says so after them.
-  let prep = ctx.deps.state && command === 'add' && walk.fields.get('persistent') !== false ? new BulkStorePrep(ctx.deps.state, conn.info.dpid, cap, message) : undefined;
-  /** The answer fromWholeBody would give about the body, if any: a 400 or 413 thrown here. */
-  const sameCommand = async () => {
-    const t = checkTop(await walk.finished, maxFlows);
-    return t.command === command && walk.arrays === 1 ? t : undefined;
-  };
-  try {
-    const out = await bulkViaBundle({
-      conn, body: walk, n: cap, command, w, ends, pause,
-      total: () => walk.count,
-      settle: async (count) => {
-        top = await sameCommand();
-        if (!top) throw RESTART;
-        if (top.n !== count) throw new Error(`bulk: ${count} flows sent, the body has ${top.n}`);
-        if (prep && top.persistent) prep.setCount(top.n);
-        else prep = storePrep(ctx, top, message);
-      },
-      encoded: () => {
-        walk.release();
-        ctx.release();
-      },
-      prepUpTo: prepStepper(() => prep),
-      wait: (p) => waitPreparing(p, prep, pause),
-      requireMaster: () => requireMaster(conn),
-    });
-    if (out.kind === 'unsupported') return undefined;
-    if (out.kind === 'refused') throw refusedInBundle(out, top!.n);
-    await store(ctx, top!, prep, message, () => true);
-    return done(ctx, top!.n, true);
-  } catch (e) {
-    if (e === RESTART) return undefined;
-    if (top) throw e;
-    // Failed before the body was checked (a bad flow, the switch gone): the body's own fault first.
-    if (!(await sameCommand())) return undefined;
-    // Said with the body's whole count, now known.
-    throw e instanceof BundleGone ? new BundleGone(conn, e.sent, walk.count) : e;
-  }
 }
 
 async function fromWholeBody(ctx: BulkContext, body: BulkBody, top: Top) {
@@ -395,23 +239,4 @@ function readBody(lengthHeader: string | undefined, payload: NodeJS.ReadableStre
   });
   payload.on('end', () => finish(null, Buffer.concat(chunks, got)));
   payload.on('error', (e: Error) => finish(Object.assign(e, { statusCode: 400 })));
-}
-
-/** Nothing was applied: the bundle was discarded (add errors) or its commit failed. */
-function refusedInBundle(out: Extract<BundleOutcome, { kind: 'refused' }>, n: number): HttpError {
-  const errors: BulkFlowError[] = out.errors.map(({ index, err }) => ({ index, message: 'rejected by the switch', openflow: openflowNames(err.errType, err.code, err.experimenter) }));
-  errors.sort((a, b) => a.index - b.index);
-  const base = switchErrorToHttp(out.errors[0]?.err ?? out.commitError!, 'flows');
-  const commit = out.commitError ? openflowNames(out.commitError.errType, out.commitError.code, out.commitError.experimenter) : undefined;
-  const message = commit
-    ? `the switch refused to commit the bundle (${commit.type}/${commit.code}${out.rejected ? `, ${out.rejected} flow${out.rejected > 1 ? 's' : ''} failed` : ''}); none of the ${n} flows was applied`
-    : `${out.rejected} of ${n} flows were rejected; none was applied (the bundle was discarded)`;
-  return new HttpError(base.status, base.code, message, undefined, base.openflow, {
-    count: n,
-    accepted: 0,
-    rejected: out.rejected,
-    atomic: true,
-    ...(commit ? { commitError: commit } : {}),
-    errors: errors.slice(0, MAX_LISTED),
-  });
 }
