@@ -47,7 +47,7 @@ for (let r = 0; r < rounds; r++) {
   const prep = new BulkStorePrep(state, DPID, n, (j) => buf.subarray(j === 0 ? 0 : ends[j - 1]!, ends[j]!));
   const ops: TxnOp[] = await prep.finish(() => true, pause, SLICE);
   const t1 = performance.now();
-  await commit(state, ops);
+  await commit(state, ops, prep.prepared);
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
   await store.close();

@@ -91,7 +91,7 @@ export function prepStepper(prep: () => BulkStorePrep | undefined): (encoded: nu
 export async function store(ctx: BulkContext, top: Top, prep: BulkStorePrep | undefined, message: (k: number) => Uint8Array, accepted: (k: number) => boolean): Promise<void> {
   const { state } = ctx.deps;
   const dpid = ctx.conn.info.dpid;
-  if (state && prep) await commit(state, await prep.finish(accepted, pause, SLICE));
+  if (state && prep) await commit(state, await prep.finish(accepted, pause, SLICE), prep.prepared);
   else if (state && flowOpsNeeded(state, dpid, top.command, top.persistent)) {
     // The FlowMods are decoded back from the bytes sent, a slice at a time; the stored flows
     // a modify or delete selects from are read once for all slices.

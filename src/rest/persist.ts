@@ -13,6 +13,7 @@ import type { DesiredFlows } from '../store/desired-flows.js';
 import { flat } from '../store/flat-string.js';
 import { fieldTexts, selects, usesGroup, usesMeter } from '../store/flow-identity.js';
 import type { StateStore, TxnOp } from '../store/store.js';
+import type { PreparedPuts } from '../store/prepared-puts.js';
 import { HttpError } from './errors.js';
 import { flowModToFriendly } from './flow-json.js';
 import { groupToFriendly, meterToFriendly } from './group-meter-json.js';
@@ -30,10 +31,10 @@ export function takePersistent(body: unknown): { body: unknown; persistent: bool
   return { body: rest, persistent };
 }
 
-export async function commit(state: RestState, ops: TxnOp[]): Promise<void> {
+export async function commit(state: RestState, ops: TxnOp[], prepared?: PreparedPuts): Promise<void> {
   if (ops.length === 0) return;
   try {
-    await state.store.txn([], ops);
+    await state.store.txn([], ops, prepared);
   } catch (e) {
     throw new HttpError(503, 'state_write_failed', `applied to the switch, but not saved in the state store: ${(e as Error).message}`);
   }

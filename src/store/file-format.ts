@@ -74,15 +74,21 @@ export function logLine(json: string): Buffer {
  * (young-generation objects, copied by each scavenge), join them into a 26 MB string and encode
  * that into the line; now each text is encoded into the line once and can die at once.
  */
+/** Room kept in front of a line's operations for `CRC32 {"r":revision,"o":[` (revisions up to 2^53). */
+const HEAD = 9 + 32;
+
 export class LogLineWriter {
   #buf: Buffer;
-  #pos = 9;
+  #pos = HEAD;
   #ops = 0;
 
-  /** `estimate`: the record's length in characters, about (the buffer grows as needed). */
-  constructor(revision: number, estimate: number) {
-    this.#buf = Buffer.allocUnsafe(Math.max(64, estimate + 64));
-    this.#text(`{"r":${revision},"o":[`);
+  /**
+   * `estimate`: the record's length in characters, about (the buffer grows as needed). The
+   * revision is written last (line()): a record prepared ahead of its transaction
+   * (prepared-puts.ts) learns it only then.
+   */
+  constructor(estimate: number) {
+    this.#buf = Buffer.allocUnsafe(HEAD + Math.max(64, estimate + 64));
   }
 
   #text(s: string): void {
@@ -102,13 +108,15 @@ export class LogLineWriter {
     this.#text(valueJson === undefined ? `${sep}["d",${keyJson}]` : `${sep}["p",${keyJson},${valueJson}]`);
   }
 
-  /** The finished line (with its CRC and newline). */
-  line(): Buffer {
+  /** The finished line of the record at `revision` (with its CRC and newline); once. */
+  line(revision: number): Buffer {
     this.#text(']}\n');
-    const end = this.#pos - 1;
+    const head = `{"r":${revision},"o":[`;
+    const start = HEAD - head.length;
     const b = this.#buf;
-    b.write(`${crc32(b.subarray(9, end)).toString(16).padStart(8, '0')} `, 0, 9, 'latin1');
-    return b.subarray(0, this.#pos);
+    b.write(head, start, 'latin1');
+    b.write(`${crc32(b.subarray(start, this.#pos - 1)).toString(16).padStart(8, '0')} `, start - 9, 9, 'latin1');
+    return b.subarray(start - 9, this.#pos);
   }
 }
 

@@ -14,6 +14,7 @@ import type { Migration } from './file-format.js';
 import type { KvIndex, Staged } from './kv-index.js';
 import type { LogAccounting } from './log-accounting.js';
 import { IndexedStore } from './indexed-store.js';
+import { PreparedPuts } from './prepared-puts.js';
 import { loadStateDir, lockStateDir, syncDir } from './file-load.js';
 import { StoreError } from './store.js';
 import type { Compare, TxnOp, TxnResult } from './store.js';
@@ -34,6 +35,7 @@ export interface FileStoreOptions {
 interface Pending {
   compare: readonly Compare[];
   ops: readonly TxnOp[];
+  prepared: PreparedPuts | undefined;
   resolve: (r: TxnResult) => void;
   reject: (e: unknown) => void;
 }
@@ -85,11 +87,15 @@ export class FileStore extends IndexedStore {
     }
   }
 
-  txn(compare: readonly Compare[], ops: readonly TxnOp[]): Promise<TxnResult> {
+  prepare(estimate?: number): PreparedPuts {
+    return new PreparedPuts(true, estimate);
+  }
+
+  txn(compare: readonly Compare[], ops: readonly TxnOp[], prepared?: PreparedPuts): Promise<TxnResult> {
     if (this.#closed) return Promise.reject(new StoreError('closed', 'the state store is closed'));
     if (this.#broken) return Promise.reject(this.#broken);
     return new Promise<TxnResult>((resolve, reject) => {
-      this.#queue.push({ compare, ops, resolve, reject });
+      this.#queue.push({ compare, ops, prepared, resolve, reject });
       if (!this.#running) this.#flushing = this.#flushAll();
     });
   }
@@ -121,7 +127,7 @@ export class FileStore extends IndexedStore {
     let superseded = 0;
     for (const p of batch) {
       try {
-        const s = this.index.stage(p.compare, p.ops);
+        const s = this.index.stage(p.compare, p.ops, true, p.prepared);
         if (s.changes) {
           staged.push(s);
           lines.push(s.line!);

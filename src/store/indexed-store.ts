@@ -3,6 +3,7 @@
  * in-memory KvIndex. Each store says how a transaction is made durable (`txn`) and how it closes.
  */
 import { KvIndex } from './kv-index.js';
+import type { PreparedPuts } from './prepared-puts.js';
 import type { Compare, KeyValue, ListResult, StateStore, TxnOp, TxnResult, WatchListener } from './store.js';
 
 export abstract class IndexedStore implements StateStore {
@@ -34,6 +35,7 @@ export abstract class IndexedStore implements StateStore {
     return this.index.watch(prefix, listener, opts.fromRevision);
   }
 
-  abstract txn(compare: readonly Compare[], ops: readonly TxnOp[]): Promise<TxnResult>;
+  abstract txn(compare: readonly Compare[], ops: readonly TxnOp[], prepared?: PreparedPuts): Promise<TxnResult>;
+  abstract prepare(estimate?: number): PreparedPuts;
   abstract close(): Promise<void>;
 }

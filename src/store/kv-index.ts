@@ -6,7 +6,8 @@
  */
 import { LogLineWriter } from './file-format.js';
 import type { Entry, LogRecord } from './file-format.js';
-import { adoptPlainJson } from './plain-json.js';
+import { putValue } from './plain-json.js';
+import type { PreparedPuts } from './prepared-puts.js';
 import { StoreError } from './store.js';
 import type { Compare, KeyValue, TxnOp, WatchEvent, WatchListener } from './store.js';
 
@@ -73,14 +74,16 @@ export class KvIndex {
    * changes under the next revision. A transaction that changes nothing takes no revision.
    * Each value is serialized once: that text goes into the log line (made here with `log`),
    * and the value kept is parsed back from it, or is the caller's own when handed over
-   * (`owned`) as plain JSON.
+   * (`owned`) as plain JSON. With `prepared` (prepared-puts.ts) holding exactly these
+   * operations, that work was done ahead and is taken from there.
    */
-  stage(compare: readonly Compare[], ops: readonly TxnOp[], log = true): Staged {
+  stage(compare: readonly Compare[], ops: readonly TxnOp[], log = true, prepared?: PreparedPuts): Staged {
     if (this.#staged.length === 0) this.#stagedRevision = this.revision;
     for (const c of compare) {
       if ((this.#current(c.key)?.[3] ?? 0) !== c.modRevision) return { line: undefined, superseded: 0, succeeded: false, revision: this.#stagedRevision, changes: undefined };
     }
     const rev = this.#stagedRevision + 1;
+    if (prepared?.covers(ops)) return this.#stagePrepared(prepared, rev, log);
     const ch: Changes = { at: new Map(), keys: [], entries: [] };
     const texts: (string | undefined)[] = [];
     // Each changed key's entry before the transaction: the log keeps only a key's last change
@@ -100,14 +103,7 @@ export class KvIndex {
     };
     for (const op of ops) {
       if (op.type === 'put') {
-        let text: string | undefined = op.owned === true ? op.json : undefined;
-        try {
-          text ??= JSON.stringify(op.value);
-        } catch (e) {
-          throw new StoreError('bad_value', `${op.key}: value is not JSON (${(e as Error).message})`);
-        }
-        if (text === undefined) throw new StoreError('bad_value', `${op.key}: value is not JSON`);
-        const value = op.owned === true && adoptPlainJson(op.value) ? op.value : (JSON.parse(text) as unknown);
+        const { text, value } = putValue(op);
         const i = ch.at.get(op.key);
         const prev = i !== undefined ? before[i] : this.#current(op.key);
         change(op.key, i, [op.key, value, prev?.[2] ?? rev, rev, (prev?.[4] ?? 0) + 1], text, prev);
@@ -123,7 +119,7 @@ export class KvIndex {
     let superseded = 0;
     let estimate = 0;
     if (log) for (let i = 0; i < ch.keys.length; i++) estimate += ch.keys[i]!.length + (texts[i]?.length ?? 0) + 8;
-    const w = log && ch.keys.length > 0 ? new LogLineWriter(rev, estimate) : undefined;
+    const w = log && ch.keys.length > 0 ? new LogLineWriter(estimate) : undefined;
     for (let i = 0; i < ch.keys.length; i++) {
       const kj = JSON.stringify(ch.keys[i]!);
       const e = ch.entries[i];
@@ -143,7 +139,25 @@ export class KvIndex {
     if (ch.keys.length === 0) return { line: undefined, superseded: 0, succeeded: true, revision: this.#stagedRevision, changes: undefined };
     this.#staged.push(ch);
     this.#stagedRevision = rev;
-    return { line: w?.line(), superseded, succeeded: true, revision: rev, changes: ch };
+    return { line: w?.line(rev), superseded, succeeded: true, revision: rev, changes: ch };
+  }
+
+  /** Stage puts prepared ahead: each key once, so no change is overwritten within the transaction. */
+  #stagePrepared(p: PreparedPuts, rev: number, log: boolean): Staged {
+    const { keys, values, sizes } = p;
+    const entries = new Array<Entry | null>(keys.length);
+    let superseded = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const prev = this.#current(k);
+      entries[i] = [k, values[i], prev?.[2] ?? rev, rev, (prev?.[4] ?? 0) + 1];
+      if (prev !== undefined) superseded += sizes[i]!;
+    }
+    const ch: Changes = { at: p.at, keys, entries };
+    const line = p.take(rev);
+    this.#staged.push(ch);
+    this.#stagedRevision = rev;
+    return { line: log ? line : undefined, superseded, succeeded: true, revision: rev, changes: ch };
   }
 
   #keysUnder(prefix: string, changes: ReadonlyMap<string, unknown>): string[] {

@@ -3,6 +3,7 @@
  * (revisions, txn compares, watch), nothing survives the process. For embedders and tests.
  */
 import { IndexedStore } from './indexed-store.js';
+import { PreparedPuts } from './prepared-puts.js';
 import { StoreError } from './store.js';
 import type { Compare, TxnOp, TxnResult } from './store.js';
 
@@ -10,11 +11,15 @@ export class MemoryStore extends IndexedStore {
   readonly description = 'memory store (not persisted)';
   #closed = false;
 
-  async txn(compare: readonly Compare[], ops: readonly TxnOp[]): Promise<TxnResult> {
+  async txn(compare: readonly Compare[], ops: readonly TxnOp[], prepared?: PreparedPuts): Promise<TxnResult> {
     if (this.#closed) throw new StoreError('closed', 'the state store is closed');
-    const s = this.index.stage(compare, ops, false);
+    const s = this.index.stage(compare, ops, false, prepared);
     this.index.commit([s]);
     return { succeeded: s.succeeded, revision: s.revision };
+  }
+
+  prepare(): PreparedPuts {
+    return new PreparedPuts(false);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,9 @@
  * its back. Keeping the value saves the copy (a JSON.parse per value) and the garbage of a
  * second tree per value; test/store/owned-values.test.ts compares it with the copying path.
  */
+import { StoreError } from './store.js';
+import type { TxnOp } from './store.js';
+
 const OBJECT = Object.prototype;
 const ARRAY = Array.prototype;
 
@@ -33,4 +36,20 @@ export function adoptPlainJson(v: unknown): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * A put's JSON text (the caller's own with `owned` and `json`, else serialized here) and the
+ * value the store keeps: the caller's, when handed over as plain JSON, else a copy parsed from
+ * the text, so that memory holds what a restart reads back.
+ */
+export function putValue(op: Extract<TxnOp, { type: 'put' }>): { text: string; value: unknown } {
+  let text: string | undefined = op.owned === true ? op.json : undefined;
+  try {
+    text ??= JSON.stringify(op.value);
+  } catch (e) {
+    throw new StoreError('bad_value', `${op.key}: value is not JSON (${(e as Error).message})`);
+  }
+  if (text === undefined) throw new StoreError('bad_value', `${op.key}: value is not JSON`);
+  return { text, value: op.owned === true && adoptPlainJson(op.value) ? op.value : (JSON.parse(text) as unknown) };
 }

@@ -6,6 +6,7 @@
  * operations all or nothing; a watch delivers every change under a prefix, in revision order.
  * Values are JSON values. Every write resolves only once it is durable.
  */
+import type { PreparedPuts } from './prepared-puts.js';
 
 export interface KeyValue {
   readonly key: string;
@@ -77,8 +78,16 @@ export interface StateStore {
   /** Resolves with the store's revision once the write is durable. */
   put(key: string, value: unknown): Promise<number>;
   delete(key: string): Promise<number>;
-  /** All of `ops` if every compare holds, else nothing; durable when it resolves. */
-  txn(compare: readonly Compare[], ops: readonly TxnOp[]): Promise<TxnResult>;
+  /**
+   * All of `ops` if every compare holds, else nothing; durable when it resolves. `prepared`:
+   * this store's prepare() holding these operations (work done ahead; same result without).
+   */
+  txn(compare: readonly Compare[], ops: readonly TxnOp[], prepared?: PreparedPuts): Promise<TxnResult>;
+  /**
+   * Start preparing a transaction's puts while the writer waits for something else
+   * (src/store/prepared-puts.ts); stores that gain nothing from it do not have it.
+   */
+  prepare?(estimate?: number): PreparedPuts;
   /**
    * Changes under `prefix` after they are durable. With `fromRevision`, changes from that
    * revision on are replayed first (a StoreError 'compacted' when they are no longer known).

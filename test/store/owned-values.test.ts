@@ -14,7 +14,9 @@ import { FileStore } from '../../src/store/file-store.js';
 import { LOG_FILE, parseLogLine } from '../../src/store/file-format.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { adoptPlainJson } from '../../src/store/plain-json.js';
+import type { PreparedPuts } from '../../src/store/prepared-puts.js';
 import type { Compare, StateStore, TxnOp, WatchEvent } from '../../src/store/store.js';
+import { Prng } from '../support/prng.js';
 
 const tempDir = (t: { teardown(fn: () => void): void }) => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-bulkp-owned-'));
@@ -68,7 +70,24 @@ function randomTxn(revs: Map<string, number>): { compare: Compare[]; ops: { type
   return { compare, ops };
 }
 
-async function run(stores: StateStore[], owned: (boolean | 'json')[], rounds: number): Promise<WatchEvent[][][]> {
+/** Decides how a 'prepared' store's preparation relates to its transaction (its own stream: the values' stays shared). */
+const shape = new Prng(77);
+let preparedUsed = 0;
+
+/**
+ * The store's prepare() fed these operations (src/store/prepared-puts.ts), or fed others:
+ * one short, in another order, one more; the transaction must not use those.
+ */
+function prepared(s: StateStore, ops: TxnOp[]): PreparedPuts | undefined {
+  const p = s.prepare!();
+  const k = shape.int(0, 5);
+  const fed = k === 0 ? ops.slice(0, -1) : k === 1 ? [...ops].reverse() : k === 2 ? [...ops, { type: 'delete', key: 'p0/k0' } as const] : ops;
+  for (const op of fed) p.add(op);
+  if (p.covers(ops)) preparedUsed++;
+  return p;
+}
+
+async function run(stores: StateStore[], owned: (boolean | 'json' | 'prepared')[], rounds: number): Promise<WatchEvent[][][]> {
   const events: WatchEvent[][][] = stores.map(() => []);
   stores.forEach((s, i) => s.watch('', (ev) => events[i]!.push([...ev])));
   const revs = new Map<string, number>();
@@ -86,11 +105,11 @@ async function run(stores: StateStore[], owned: (boolean | 'json')[], rounds: nu
                 const value = o.value!();
                 seed = after;
                 // 'json': handed over with its JSON text made by the caller (the bulk route's way).
-                return owned[i] === 'json' ? { type: 'put', key: o.key!, value, owned: true, json: JSON.stringify(value) } : { type: 'put', key: o.key!, value, owned: owned[i] as boolean };
+                return owned[i] === 'json' || owned[i] === 'prepared' ? { type: 'put', key: o.key!, value, owned: true, json: JSON.stringify(value) } : { type: 'put', key: o.key!, value, owned: owned[i] as boolean };
               }
               return o.type === 'delete' ? { type: 'delete', key: o.key! } : { type: 'deletePrefix', prefix: o.prefix! };
             });
-            return s.txn(txn.compare, ops).catch((e: Error) => e.message);
+            return s.txn(txn.compare, ops, owned[i] === 'prepared' ? prepared(s, ops) : undefined).catch((e: Error) => e.message);
           }),
         ),
       ),
@@ -108,8 +127,11 @@ t.test('owned values: the same state, events and log as the copying path; reopen
   const a = await FileStore.open(dirA);
   const b = await FileStore.open(dirB);
   const c = await FileStore.open(dirC);
+  const dirD = tempDir(t);
   const m = new MemoryStore();
-  const events = await run([a, b, m, c], [false, true, true, 'json'], 400);
+  const d = await FileStore.open(dirD);
+  const mp = new MemoryStore();
+  const events = await run([a, b, m, c, d, mp], [false, true, true, 'json', 'prepared', 'prepared'], 400);
   const state = await a.list('');
   t.ok(state.items.length > 0 && state.revision > 100, `${state.revision} revisions, ${state.items.length} keys`);
   t.same(await b.list(''), state, 'owned file store: same state');
@@ -118,12 +140,19 @@ t.test('owned values: the same state, events and log as the copying path; reopen
   t.same(events[2], events[0], 'same watch events (memory)');
   t.same(await c.list(''), state, 'owned with JSON text given: same state');
   t.same(events[3], events[0], 'same watch events (JSON text given)');
+  t.same(await d.list(''), state, 'puts prepared ahead: same state');
+  t.same(events[4], events[0], 'same watch events (prepared)');
+  t.same(await mp.list(''), state, 'puts prepared ahead, memory store: same state');
+  t.same(events[5], events[0], 'same watch events (prepared, memory)');
+  t.ok(preparedUsed > 50, `${preparedUsed} transactions staged from their preparation`);
   await a.close();
   await b.close();
   await c.close();
+  await d.close();
   const logA = readFileSync(join(dirA, LOG_FILE));
   t.ok(readFileSync(join(dirB, LOG_FILE)).equals(logA), 'byte-for-byte the same log');
   t.ok(readFileSync(join(dirC, LOG_FILE)).equals(logA), 'byte-for-byte the same log (JSON text given)');
+  t.ok(readFileSync(join(dirD, LOG_FILE)).equals(logA), 'byte-for-byte the same log (prepared)');
   // Each line's JSON is what JSON.stringify of the record gives (the format as it was).
   const lines = logA.toString('utf8').trimEnd().split('\n');
   let checked = 0;
@@ -134,9 +163,9 @@ t.test('owned values: the same state, events and log as the copying path; reopen
     checked++;
   }
   t.ok(checked > 100, `${checked} records re-serialized identically`);
-  for (const dir of [dirA, dirB, dirC]) {
+  for (const [dir, what] of [[dirA, 'copying'], [dirB, 'owned'], [dirC, 'owned + JSON text'], [dirD, 'prepared']] as const) {
     const s = await FileStore.open(dir);
-    t.same(await s.list(''), state, `reopened ${dir === dirA ? 'copying' : dir === dirB ? 'owned' : 'owned + JSON text'} store reads back the state`);
+    t.same(await s.list(''), state, `reopened ${what} store reads back the state`);
     await s.close();
   }
 });
