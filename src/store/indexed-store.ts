@@ -2,6 +2,7 @@
  * What the memory and file stores share: reads, single-key writes and watches answered from one
  * in-memory KvIndex. Each store says how a transaction is made durable (`txn`) and how it closes.
  */
+import type { Entry } from './file-format.js';
 import { KvIndex } from './kv-index.js';
 import type { PreparedPuts } from './prepared-puts.js';
 import type { Compare, KeyValue, ListResult, StateStore, TxnOp, TxnResult, WatchListener } from './store.js';
@@ -10,6 +11,11 @@ export abstract class IndexedStore implements StateStore {
   abstract readonly description: string;
 
   constructor(protected readonly index: KvIndex = new KvIndex()) {}
+
+  /** The committed entries by key, read in place (Mirror over an embedded store); never written through. */
+  get committed(): ReadonlyMap<string, Entry> {
+    return this.index.entries;
+  }
 
   get revision(): number {
     return this.index.revision;
