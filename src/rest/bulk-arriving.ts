@@ -32,9 +32,13 @@ export async function whileArriving(ctx: BulkContext, maxFlows: number, length: 
   const ends = new Uint32Array(cap);
   const message = messageOf(w, ends);
   let top: Top | undefined;
-  // A persistent ADD is the default: its store operations are prepared while the flows are sent,
-  // unless the body said otherwise before its flows, and dropped if it says so after them.
+  // A persistent ADD is the default: its store operations are prepared while the switch works
+  // (from the moment the body is all there), unless the body said otherwise before its flows,
+  // and dropped if it says so after them.
   let prep = storePrep(ctx, { command, persistent: walk.fields.get('persistent') !== false, n: cap }, message);
+  // Stepped only once the body is all there: while it arrives the client, weft and the switch
+  // share the cores, and a body whose "persistent": false comes after its flows paid for it.
+  const prepNow = () => (walk.over && walk.fields.get('persistent') !== false ? prep : undefined);
   /** The answer fromWholeBody would give about the body, if any: a 400 or 413 thrown here. */
   const sameCommand = async () => {
     const t = checkTop(await walk.finished, maxFlows);
@@ -55,8 +59,8 @@ export async function whileArriving(ctx: BulkContext, maxFlows: number, length: 
         walk.release();
         ctx.release();
       },
-      prepUpTo: prepStepper(() => prep),
-      wait: (p) => waitPreparing(p, prep, pause),
+      prepUpTo: prepStepper(prepNow),
+      wait: (p) => waitPreparing(p, prepNow(), pause),
       requireMaster: () => requireMaster(conn),
     });
     if (out.kind === 'unsupported') return undefined;

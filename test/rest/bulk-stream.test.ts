@@ -117,6 +117,44 @@ t.test('bulk body while it arrives', async (t) => {
     t.equal(await stored(), 3000, 'not stored: "persistent": false came after the flows');
   });
 
+  t.test('the store work starts only once the body is all there, and never for "persistent": false after the flows', async (t) => {
+    // Count the puts handed to the store's preparation (src/store/prepared-puts.ts), and whether
+    // the upload was complete when the first came.
+    const store = rig.weft.store;
+    const prepare = store.prepare!.bind(store);
+    let adds = 0;
+    let early = 0;
+    let complete = false;
+    store.prepare = (estimate) => {
+      const p = prepare(estimate);
+      const add = p.add.bind(p);
+      p.add = (op) => {
+        adds++;
+        if (!complete) early++;
+        add(op);
+      };
+      return p;
+    };
+    t.teardown(() => void (store.prepare = prepare));
+    const run = async (body: object) => {
+      adds = early = 0;
+      complete = false;
+      const addsBefore = rig.got('bundleAdd').length;
+      const up = upload(rig, JSON.stringify(body));
+      await up.send(Math.floor(up.length * 0.7));
+      await until(rig, 'adds sent while the body arrives', () => rig.got('bundleAdd').length - addsBefore >= 1000);
+      // Long enough for the route to have stepped a prep that ran while waiting for bytes.
+      await new Promise((r) => setTimeout(r, 50));
+      complete = true;
+      return up.finish();
+    };
+    t.match((await run({ flows: flows(2500, 6) })).json, { count: 2500, atomic: true });
+    t.equal(early, 0, 'nothing prepared while the body arrived');
+    t.equal(adds, 2500, 'every flow prepared once the body was there (persistent by default)');
+    t.match((await run({ flows: flows(2500, 7), persistent: false })).json, { count: 2500, atomic: true });
+    t.equal(adds, 0, 'nothing prepared for a one-off body');
+  });
+
   t.test('the switch answered the OPEN (and the barrier behind it) long before the first slice is there: still a bundle, and the next bulk too', async (t) => {
     const from = rig.got('bundleControl').length;
     const body = JSON.stringify({ flows: flows(2500, 5), persistent: false });
