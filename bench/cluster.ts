@@ -1,15 +1,23 @@
 /**
  * Packet-in throughput of a weft cluster (docs/CLUSTER.md): the default apps on 2 instances
- * against 1, under the same client load. Two ofbench processes of 8 emulated switches each
- * (datapath ids 1-8 and 9-16, 16 in all) run at the same time:
- *   - "no cluster": both connect to one weft without --cluster (the reference);
- *   - "1 instance": both connect to one cluster instance (etcd, membership, write gate);
- *   - "2 instances": each connects to its own instance. A switch of ofbench is connected to one
- *     instance only, so etcd's assignment makes each instance master of its 8 switches (checked
- *     on /api/v1/cluster after the run).
+ * against 1, for the same 16 emulated switches.
+ *   - "no cluster": one ofbench process of 16 switches against one weft without --cluster (the
+ *     reference);
+ *   - "1 instance": the same against one cluster instance (etcd, membership, write gate);
+ *   - "2 instances": two ofbench processes of 8 switches each (datapath ids 1-8 and 9-16), each
+ *     connected to its own instance. A switch of ofbench is connected to one instance only, so
+ *     etcd's assignment makes each instance master of its 8 switches (checked on
+ *     /api/v1/cluster after the run).
+ * Until 8 Dec the references also ran two ofbench processes of 8. ofbench derives its hosts'
+ * MACs from a switch's index in its own process, not from its datapath id, so both processes
+ * sent the same 8,000 MACs: one weft saw every host move between two switches on every packet
+ * (24,000 moves and 1.07M refused moves in a 10 s run), ran at 0.6-0.7x of one process of 16
+ * switches, and the 2-instance ratio came out inflated. Each row now reports the topology's host
+ * moves; the instances of the 2-instance row do not see each other's switches, so the same MACs
+ * there are two separate networks.
  * ofbench's switches cannot list two controllers, so failover is not part of this: it measures
  * what splitting the packet-in load over two processes gives on this machine. The private etcd
- * and both ofbench processes share the machine's cores with weft.
+ * and the ofbench processes share the machine's cores with weft.
  */
 import { startEtcd } from '../test/support/etcd.js';
 import { CpuMeter, load1 } from './machine.js';
@@ -32,6 +40,8 @@ export interface ClusterBenchRow {
   /** Switches each instance mastered during the measured periods (cluster runs; read in the second one). */
   mastered: Record<string, number>;
   stalls: number;
+  /** The topology's host moves, accepted and refused, all instances (0 unless MACs collide). */
+  hostMoves: number;
   /** "cluster membership lost: stepping down" lines of every instance over the run. */
   stepDowns: number;
   /** Per instance: seconds from its start to its last "master of the switch" line. */
@@ -84,21 +94,24 @@ async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; 
     const onLine = (line: string) => {
       // Mastership again once both are in their second measured period (the settle phase ends
       // on silence, and an instance whose etcd claim is slow is silent: it may come late).
-      if (line.startsWith('period 2:') && ++second === 2 && cluster && o.periods > 3) sampled = masteredNow(wefts).catch(() => ({}));
-      if (measuring || !line.startsWith('period 1:') || ++started < 2) return;
+      if (line.startsWith('period 2:') && ++second === wefts.length && cluster && o.periods > 3) sampled = masteredNow(wefts).catch(() => ({}));
+      if (measuring || !line.startsWith('period 1:') || ++started < wefts.length) return;
       measuring = true;
       for (const m of meters) m.start();
       if (cluster) sampled = masteredNow(wefts).catch(() => ({}));
     };
-    // ofbench A: dpids 1-8 to the first instance; ofbench B: dpids 9-16 to the last one.
+    // One weft: one ofbench of 16 switches. Two: ofbench A (dpids 1-8) to the first instance,
+    // ofbench B (dpids 9-16) to the second (the same MACs, in two separate networks).
+    const parts = wefts.length === 1 ? [16] : [8, 8];
     const runs: OfbenchRun[] = await Promise.all(
-      [0, 1].map((k) =>
-        runOfbench(bin, { port: wefts[k === 0 ? 0 : wefts.length - 1]!.openflowPort, switches: 8, firstDpid: 1 + 8 * k, throughput: true, periods: o.periods, macs: o.macs, extra: SETTLE }, 120_000, onLine),
+      parts.map((switches, k) =>
+        runOfbench(bin, { port: wefts[k]!.openflowPort, switches, firstDpid: 1 + 8 * k, throughput: true, periods: o.periods, macs: o.macs, extra: SETTLE }, 120_000, onLine),
       ),
     );
     const cpu = meters.map((m) => (measuring ? m.stop() : { proc: NaN, seconds: NaN }));
     const mastered = (await sampled?.catch(() => ({}))) ?? {};
     const lease = cluster ? await leaseStats(wefts).catch(() => ({})) : {};
+    const hostMoves = await topologyMoves(wefts).catch(() => NaN);
     const masteryS: Record<string, number> = {};
     for (const [k, w] of wefts.entries()) {
       const lines = w.logLines();
@@ -120,17 +133,30 @@ async function oneCase(label: string, wefts: BenchWeft[], o: { periods: number; 
       wallS,
       mastered,
       stalls: runs.reduce((n, r) => n + (r.result?.stalls ?? 0), 0),
+      hostMoves,
       stepDowns: wefts.reduce((n, w) => n + w.warnings().filter((l) => l.startsWith('cluster membership lost')).length, 0),
       masteryS,
       claimRetries: wefts.reduce((n, w) => n + w.logLines().filter((l) => /mastership check failed|no answer to ROLE_REQUEST/.test(l.msg)).length, 0),
       lease,
       load,
       failure: failed ? `ofbench exit ${failed.exitCode}: ${failed.output.trim().split('\n').slice(-2).join(' / ').slice(0, 200)}` : undefined,
-      commands: runs.map((r, k) => `ofbench ${r.args.join(' ').replace(/-p \d+/, `-p PORT${k === 0 ? 1 : wefts.length}`)}`),
+      commands: runs.map((r, k) => `ofbench ${r.args.join(' ').replace(/-p \d+/, `-p PORT${k + 1}`)}`),
     };
   } finally {
     await Promise.all(wefts.map((w) => w.close()));
   }
+}
+
+/** Host moves the topology app counted (accepted and refused), all instances. */
+async function topologyMoves(wefts: BenchWeft[]): Promise<number> {
+  let n = 0;
+  for (const w of wefts) {
+    const apps = JSON.parse((await w.get('/api/v1/apps')).text) as { name: string; stats?: { hostMoves?: number; hostMovesRefused?: number } }[];
+    const topo = apps.find((a) => a.name === 'topology')?.stats;
+    if (!topo) throw new Error('no topology stats');
+    n += (topo.hostMoves ?? 0) + (topo.hostMovesRefused ?? 0);
+  }
+  return n;
 }
 
 /** Each instance's lease statistics (renewer, renewals, slowest renewal, event-loop delay). */

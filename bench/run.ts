@@ -14,7 +14,7 @@
  *   - bench/hostile.ts: echo round trips of a well-behaved switch while a REST client lists
  *     60,000 flows of another switch and while a port floods random source MACs;
  *   - bench/cluster.ts: packet-in throughput with the default apps on 2 cluster instances
- *     against 1 (and against weft without --cluster), two ofbench processes of 8 switches each;
+ *     (an ofbench process of 8 switches each) against 1 and against weft without --cluster (one of 16);
  *   - side by side: the same ofbench runs against weft, ovs-testcontroller and os-ken
  *     (bench/peers.ts), one right after the other, with weft's ratio to each.
  * Prints a table and writes the "Controller benchmarks" part of docs/BENCHMARKS.md.
@@ -426,7 +426,7 @@ async function hostileSection(): Promise<void> {
 }
 
 async function clusterSection(bin: string): Promise<void> {
-  log(`cluster: 2 instances against 1, two ofbench processes of 8 switches (load ${load1().toFixed(1)})`);
+  log(`cluster: 2 instances (an ofbench process of 8 switches each) against 1 (one of 16) (load ${load1().toFixed(1)})`);
   try {
     const res = await clusterRun(bin, { periods, macs });
     const base = res.find((r) => r.label.includes('1 instance'))?.rps;
@@ -436,7 +436,7 @@ async function clusterSection(bin: string): Promise<void> {
       rows.push({
         what: `cluster throughput, ${r.label}`,
         result: r.rps === undefined ? 'failed' : `${fmtInt(r.rps)} responses/s`,
-        detail: r.failure ?? `ofbench ${r.perOfbench.map((x) => fmtInt(x ?? NaN)).join(' + ')}; weft cpu ${r.cpu.map((c) => fmtPct(c)).join(' + ')} of a core (${fmtInt(r.perCpuSecond)} responses per weft cpu-second)${mastered}; stalls ${r.stalls}${r.stepDowns ? `; membership lost ${r.stepDowns} times` : ''}${leaseDetail(r)}${ratio}`,
+        detail: r.failure ?? `ofbench ${r.perOfbench.map((x) => fmtInt(x ?? NaN)).join(' + ')}; weft cpu ${r.cpu.map((c) => fmtPct(c)).join(' + ')} of a core (${fmtInt(r.perCpuSecond)} responses per weft cpu-second)${mastered}; stalls ${r.stalls}; host moves ${fmtInt(r.hostMoves)}${r.stepDowns ? `; membership lost ${r.stepDowns} times` : ''}${leaseDetail(r)}${ratio}`,
         load: r.load,
       });
       commands.push(...r.commands.map((c) => `${c}   # ${r.label}`));
